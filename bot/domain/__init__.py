@@ -1,0 +1,1 @@
+"""Pure business rules: no Telegram, no SQL, time passed in as arguments."""
