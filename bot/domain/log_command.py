@@ -1,0 +1,198 @@
+"""One-message logging: read "/log react 45m built a todo component" into a draft session.
+
+What the parser looks for, in this order:
+1. A full skill name at the very start ("python 3 ..."), so words of a name are never read as
+   a date or a duration.
+2. The date: the first date-shaped phrase anywhere ("yesterday", "20.11", "3 days ago",
+   "last friday"). Later date-shaped words stay in the description. The abbreviations "sat",
+   "sun" and "wed" are ordinary English words ("sat down"), so on their own they stay in the
+   description; "saturday" or "last sat" is needed.
+3. The duration: the first phrase written with a unit or a colon ("45m", "1h 30", "1:15")
+   anywhere; only if there is none, the first bare whole number ("30"). Later numbers stay in
+   the description ("45m read chapter 3"). Day-month dates win over durations, so a bare "1.5"
+   is 1 May; "1.5h" is a duration.
+4. The skill, if step 1 found none: the words at the start of what is left, by full name
+   (longest first), else by a prefix of at least two letters of the first word that only one
+   skill starts with; several such skills make it ambiguous.
+5. The rest, trimmed, is the description. It is not validated here: the caller checks it.
+
+A date or duration that is shaped right but invalid ("3000m", "1h75", "31.02", a future
+"2026-12-01") is consumed and reported in ``problems``; its field stays None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+from bot.domain.dates import looks_like_date, parse_practice_date
+from bot.domain.durations import looks_like_duration, parse_duration
+from bot.domain.errors import DomainError
+
+_WORDLIKE_WEEKDAYS: Final = frozenset({"sat", "sun", "wed"})
+_MAX_DATE_WORDS: Final = 3  # "3 days ago"
+_MAX_DURATION_WORDS: Final = 4  # "1 h 30 min"
+_MIN_PREFIX: Final = 2
+_LEADING_PUNCTUATION: Final = "(\"'“‘«["
+_TRAILING_PUNCTUATION: Final = ",;:!?.)\"'”’»]"
+_DESCRIPTION_EDGES: Final = " \t\n-–—:,;"
+_BARE_NUMBER_RE: Final = re.compile(r"[0-9]+")
+_TOKEN_RE: Final = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class LogDraft:
+    """What one-message logging understood; None marks a part the conversation still asks for."""
+
+    skill_id: int | None = None
+    duration_minutes: int | None = None
+    practiced_on: date | None = None
+    description: str | None = None
+    ambiguous_skill_ids: tuple[int, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Token:
+    index: int
+    start: int
+    end: int
+    key: str  # casefolded, without surrounding punctuation; "" for a lone dash
+
+
+def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: date) -> LogDraft:
+    """Split the text after /log into skill, duration, date and description (see module doc)."""
+    tokens = _tokenize(text)
+    used: set[int] = set()
+    problems: list[str] = []
+    skills = [(skill_id, _name_keys(name)) for skill_id, name in skill_names]
+
+    consumed, skill_ids = _match_full_name([t.key for t in tokens], skills)
+    used.update(range(consumed))
+
+    practiced_on = _take_date(tokens, used, today, problems)
+    duration = _take_duration(tokens, used, problems)
+
+    left = [t for t in tokens if t.index not in used]
+    while left and not left[0].key:
+        left.pop(0)
+    if not skill_ids:
+        consumed, skill_ids = _match_full_name([t.key for t in left], skills)
+        if not skill_ids:
+            consumed, skill_ids = _match_prefix(left, skills)
+        left = left[consumed:]
+
+    return LogDraft(
+        skill_id=skill_ids[0] if len(skill_ids) == 1 else None,
+        duration_minutes=duration,
+        practiced_on=practiced_on,
+        description=_join(text, left),
+        ambiguous_skill_ids=skill_ids if len(skill_ids) > 1 else (),
+        problems=tuple(problems),
+    )
+
+
+def _take_date(
+    tokens: Sequence[_Token], used: set[int], today: date, problems: list[str]
+) -> date | None:
+    """Consume the first date-shaped phrase; report it in ``problems`` if it is invalid."""
+    for span in _spans(tokens, used, _MAX_DATE_WORDS):
+        phrase = " ".join(t.key for t in span)
+        if phrase in _WORDLIKE_WEEKDAYS or not looks_like_date(phrase):
+            continue
+        used.update(t.index for t in span)
+        try:
+            return parse_practice_date(phrase, today)
+        except DomainError as error:
+            problems.append(str(error))
+            return None
+    return None
+
+
+def _take_duration(tokens: Sequence[_Token], used: set[int], problems: list[str]) -> int | None:
+    """Consume the first duration with a unit, else the first bare number; report if invalid."""
+    chosen: Sequence[_Token] | None = None
+    for span in _spans(tokens, used, _MAX_DURATION_WORDS):
+        phrase = " ".join(t.key for t in span)
+        if not _BARE_NUMBER_RE.fullmatch(phrase) and looks_like_duration(phrase):
+            chosen = span
+            break
+    if chosen is None:
+        bare = [t for t in tokens if t.index not in used and _BARE_NUMBER_RE.fullmatch(t.key)]
+        if not bare:
+            return None
+        chosen = bare[:1]
+    used.update(t.index for t in chosen)
+    try:
+        return parse_duration(" ".join(t.key for t in chosen))
+    except DomainError as error:
+        problems.append(str(error))
+        return None
+
+
+def _spans(tokens: Sequence[_Token], used: set[int], longest: int) -> list[Sequence[_Token]]:
+    """Runs of consecutive unused tokens, leftmost first and, at one start, longest first."""
+    spans: list[Sequence[_Token]] = []
+    for start in range(len(tokens)):
+        for length in range(longest, 0, -1):
+            span = tokens[start : start + length]
+            if len(span) == length and all(t.index not in used and t.key for t in span):
+                spans.append(span)
+    return spans
+
+
+def _match_full_name(
+    keys: Sequence[str], skills: Sequence[tuple[int, tuple[str, ...]]]
+) -> tuple[int, tuple[int, ...]]:
+    """(words consumed, skill ids) for the longest whole names opening ``keys``; ties: ambiguous."""
+    matches = [
+        (len(words), sid) for sid, words in skills if words and tuple(keys[: len(words)]) == words
+    ]
+    if not matches:
+        return 0, ()
+    longest = max(length for length, _ in matches)
+    return longest, tuple(sid for length, sid in matches if length == longest)
+
+
+def _match_prefix(
+    left: Sequence[_Token], skills: Sequence[tuple[int, tuple[str, ...]]]
+) -> tuple[int, tuple[int, ...]]:
+    """(words consumed, skill ids) for skills whose name starts with the first word typed."""
+    if not left or len(left[0].key) < _MIN_PREFIX:
+        return 0, ()
+    ids = tuple(sid for sid, words in skills if " ".join(words).startswith(left[0].key))
+    return (1, ids) if ids else (0, ())
+
+
+def _join(text: str, tokens: Sequence[_Token]) -> str | None:
+    """Rebuild the description, keeping the user's own spacing between neighbouring words."""
+    parts: list[str] = []
+    for previous, token in zip([None, *tokens], tokens, strict=False):
+        if previous is not None:
+            adjacent = token.index == previous.index + 1
+            parts.append(text[previous.end : token.start] if adjacent else " ")
+        parts.append(text[token.start : token.end])
+    description = "".join(parts).strip(_DESCRIPTION_EDGES)
+    return description or None
+
+
+def _tokenize(text: str) -> list[_Token]:
+    """Split on whitespace, remembering positions so the description keeps its spacing."""
+    return [
+        _Token(index, match.start(), match.end(), _key(match.group()))
+        for index, match in enumerate(_TOKEN_RE.finditer(text))
+    ]
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """A skill name as the word keys it must match."""
+    return tuple(key for key in (_key(word) for word in name.split()) if key)
+
+
+def _key(word: str) -> str:
+    """Casefold and drop surrounding punctuation, so "React," matches the skill React."""
+    key = word.casefold().lstrip(_LEADING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
+    return "" if key.strip("-–—") == "" else key

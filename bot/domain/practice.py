@@ -1,0 +1,168 @@
+"""Practice log validation (spec section 7), one field at a time and all together.
+
+The /log conversation validates each answer as it arrives, so every rule is its own function
+raising :class:`DomainError` with a message for the user. :func:`validate_practice_log` runs
+them all and returns a :class:`PracticeLogInput`, whose field constraints repeat the rules as a
+last line of defence against callers that build the model directly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Final
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from bot.domain.dates import validate_practice_date
+from bot.domain.durations import (
+    MAX_DURATION_MINUTES,
+    MIN_DURATION_MINUTES,
+    format_duration,
+    validate_duration,
+)
+from bot.domain.errors import DomainError
+
+__all__ = [
+    "MAX_DESCRIPTION_LENGTH",
+    "MAX_RATING",
+    "MIN_DESCRIPTION_LENGTH",
+    "MIN_RATING",
+    "PracticeLogInput",
+    "check_daily_total",
+    "quick_description",
+    "validate_description",
+    "validate_duration",
+    "validate_practice_date",
+    "validate_practice_log",
+    "validate_rating",
+]
+
+MIN_DESCRIPTION_LENGTH: Final = 10
+MAX_DESCRIPTION_LENGTH: Final = 500
+MIN_RATING: Final = 1
+MAX_RATING: Final = 5
+MAX_MINUTES_PER_DAY: Final = 1440
+
+_DESCRIPTION_EXAMPLE: Final = "e.g. “Built a todo list component”"
+_HORIZONTAL_SPACE_RE: Final = re.compile(r"[^\S\n]+")
+_BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
+# Long enough for any sensible skill name while keeping the generated text well under 500.
+_QUICK_NAME_LIMIT: Final = 100
+
+
+class PracticeLogInput(BaseModel):
+    """A validated practice session, ready to be stored."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+
+    skill_id: int = Field(gt=0)
+    practiced_on: date
+    duration_minutes: int = Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES)
+    description: str = Field(min_length=MIN_DESCRIPTION_LENGTH, max_length=MAX_DESCRIPTION_LENGTH)
+    difficulty: int | None = Field(default=None, ge=MIN_RATING, le=MAX_RATING)
+    confidence: int | None = Field(default=None, ge=MIN_RATING, le=MAX_RATING)
+
+
+def validate_description(text: str) -> str:
+    """Tidy a description (trim, single spaces, at most one blank line) and check 10-500 chars."""
+    cleaned = _normalize(text)
+    length = len(cleaned)
+    if length == 0:
+        raise DomainError(
+            f"Please describe what you practiced in {MIN_DESCRIPTION_LENGTH}-"
+            f"{MAX_DESCRIPTION_LENGTH} characters, {_DESCRIPTION_EXAMPLE}."
+        )
+    if length < MIN_DESCRIPTION_LENGTH:
+        raise DomainError(
+            f"That's {_characters(length)} — please write at least {MIN_DESCRIPTION_LENGTH} "
+            f"(up to {MAX_DESCRIPTION_LENGTH}) about what you practiced, {_DESCRIPTION_EXAMPLE}."
+        )
+    if length > MAX_DESCRIPTION_LENGTH:
+        raise DomainError(
+            f"That's {_characters(length)} — please keep it to {MAX_DESCRIPTION_LENGTH} at most "
+            f"(and at least {MIN_DESCRIPTION_LENGTH})."
+        )
+    return cleaned
+
+
+def validate_rating(value: int | None, what: str) -> int | None:
+    """Check an optional 1-5 rating; ``what`` names it in the message ("difficulty")."""
+    if value is None:
+        return None
+    if not MIN_RATING <= value <= MAX_RATING:
+        raise DomainError(
+            f"{what.capitalize()} is rated from {MIN_RATING} to {MAX_RATING}, "
+            f"so {value} doesn't fit. Pick a number from {MIN_RATING} to {MAX_RATING}."
+        )
+    return value
+
+
+def check_daily_total(existing_minutes_that_day: int, new_minutes: int) -> None:
+    """Refuse a session that would take the day's total past 24 hours, saying what is left."""
+    total = existing_minutes_that_day + new_minutes
+    if total <= MAX_MINUTES_PER_DAY:
+        return
+    left = max(0, MAX_MINUTES_PER_DAY - existing_minutes_that_day)
+    logged = format_duration(max(0, existing_minutes_that_day))
+    if left == 0:
+        raise DomainError(
+            f"You've already logged {logged} on that day, which is the 24-hour limit, "
+            "so there's no room for another session. Pick another date?"
+        )
+    raise DomainError(
+        f"You've already logged {logged} on that day, so only {format_duration(left)} of its "
+        f"24 hours is left — {format_duration(new_minutes)} won't fit."
+    )
+
+
+def validate_practice_log(
+    *,
+    skill_id: int,
+    practiced_on: date,
+    duration_minutes: int,
+    description: str,
+    difficulty: int | None = None,
+    confidence: int | None = None,
+    today: date,
+    existing_minutes_that_day: int,
+) -> PracticeLogInput:
+    """Run every practice-log rule and return the validated, tidied input."""
+    validate_duration(duration_minutes)
+    validate_practice_date(practiced_on, today)
+    check_daily_total(existing_minutes_that_day, duration_minutes)
+    return PracticeLogInput(
+        skill_id=skill_id,
+        practiced_on=practiced_on,
+        duration_minutes=duration_minutes,
+        description=validate_description(description),
+        difficulty=validate_rating(difficulty, "difficulty"),
+        confidence=validate_rating(confidence, "confidence"),
+    )
+
+
+def quick_description(skill_name: str, minutes: int) -> str:
+    """Build a Quick Log description ("Quick practice: 30 min of React") that always validates."""
+    name = " ".join(_normalize(skill_name).split())
+    if len(name) > _QUICK_NAME_LIMIT:
+        name = name[: _QUICK_NAME_LIMIT - 1].rstrip() + "…"
+    # The fixed prefix alone is over 10 characters, so even a one-letter name needs no padding.
+    text = f"Quick practice: {format_duration(minutes)}"
+    return f"{text} of {name}" if name else text
+
+
+def _normalize(text: str) -> str:
+    """Trim, turn runs of spaces/tabs into one space, keep newlines but at most one blank line."""
+    unified = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters are invisible in chat, and PostgreSQL text refuses NUL outright.
+    visible = "".join(
+        char for char in unified if char in "\n\t" or unicodedata.category(char) != "Cc"
+    )
+    lines = (_HORIZONTAL_SPACE_RE.sub(" ", line).strip() for line in visible.split("\n"))
+    return _BLANK_LINES_RE.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _characters(count: int) -> str:
+    """Say "1 character" or "7 characters"."""
+    return f"{count} character" if count == 1 else f"{count} characters"
