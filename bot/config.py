@@ -1,0 +1,148 @@
+"""Settings read once from the environment and `.env`, validated by pydantic."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/practice.db"
+OFFICIAL_API_URL = "https://api.telegram.org"
+# Telegram tokens look like "123456789:AAE..." (bot id, colon, 35-ish url-safe characters).
+TOKEN_PATTERN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{30,64}$")
+
+BOTFATHER_HELP = (
+    "To get one, open Telegram, talk to @BotFather, send /newbot and follow its steps; "
+    "it replies with a token like 123456789:AAE-example. Put it in a .env file next to "
+    "README.md as TELEGRAM_BOT_TOKEN=<token> (see .env.example), or export it in your shell."
+)
+
+
+class ConfigError(Exception):
+    """The configuration cannot run the bot; the message says what to fix."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    telegram_bot_token: SecretStr = Field(default=SecretStr(""))
+    database_url: str = DEFAULT_DATABASE_URL
+    telegram_api_url: str = OFFICIAL_API_URL
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    default_timezone: str = "UTC"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(default=8443, ge=1, le=65535)
+    conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    sweep_interval_seconds: float = Field(default=60.0, gt=0)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("TELEGRAM_API_URL must start with http:// or https://")
+        return value
+
+    @field_validator("default_timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"DEFAULT_TIMEZONE {value!r} is not an IANA time zone") from exc
+        return value
+
+    @property
+    def token(self) -> str:
+        """The bot token as plain text (never log it)."""
+        return self.telegram_bot_token.get_secret_value()
+
+    @property
+    def bot_api_base_url(self) -> str:
+        """Base URL PTB prepends to the token for Bot API methods."""
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_api_file_url(self) -> str:
+        """Base URL PTB prepends to the token for file downloads."""
+        return f"{self.telegram_api_url}/file/bot"
+
+    @property
+    def database_kind(self) -> str:
+        """'sqlite' or 'postgresql', from the URL's scheme."""
+        return self.database_url.split(":", 1)[0].split("+", 1)[0]
+
+
+def check_token(settings: Settings) -> None:
+    """Raise ConfigError unless the token is present and shaped like a Telegram token."""
+    token = settings.token.strip()
+    if not token:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram. "
+            + BOTFATHER_HELP
+        )
+    if not TOKEN_PATTERN.match(token):
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN does not look like a Telegram bot token "
+            "(expected digits, a colon, then about 35 letters, digits, - or _). "
+            + BOTFATHER_HELP
+        )
+
+
+def check_database_url(settings: Settings) -> None:
+    """Raise ConfigError unless DATABASE_URL names a backend this bot supports."""
+    url = settings.database_url
+    if url.startswith("sqlite+aiosqlite:///"):
+        path = url.removeprefix("sqlite+aiosqlite:///")
+        if path in ("", ":memory:"):
+            raise ConfigError(
+                "DATABASE_URL must name a SQLite file, e.g. "
+                f"{DEFAULT_DATABASE_URL}; an in-memory database loses everything "
+                "on restart."
+            )
+        return
+    if url.startswith("postgresql+asyncpg://"):
+        return
+    raise ConfigError(
+        f"DATABASE_URL {_redact(url)!r} is not supported. Use a SQLite file such as "
+        f"{DEFAULT_DATABASE_URL} (the default) or PostgreSQL such as "
+        "postgresql+asyncpg://user:password@localhost:5432/practice."
+    )
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file path of a sqlite URL, or None for other backends."""
+    prefix = "sqlite+aiosqlite:///"
+    return Path(url.removeprefix(prefix)) if url.startswith(prefix) else None
+
+
+def load_settings() -> Settings:
+    """Read the settings, turning pydantic's errors into one ConfigError paragraph."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']).upper() or 'setting'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(
+            f"The configuration is invalid: {problems}. "
+            "Fix it in .env or the environment (see .env.example)."
+        ) from None
+
+
+def _redact(url: str) -> str:
+    return re.sub(r"//([^:/@]+):([^@]+)@", r"//\1:***@", url)
