@@ -1,0 +1,272 @@
+"""ORM models: users, skills, practice logs, evidence, and the bot's own bookkeeping tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from storage.types import UTCDateTime, utcnow
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+MAX_SKILL_NAME = 64
+MAX_DESCRIPTION = 500
+MIN_DESCRIPTION = 10
+MAX_DAY_MINUTES = 1440
+MAX_NOTE = 2000
+MAX_URL = 2048
+EVIDENCE_KINDS = ("link", "note", "screenshot")
+INACTIVITY_DAY_CHOICES = (1, 2, 3, 5, 7)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names that Alembic can rely on across backends."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class TimestampMixin:
+    """created_at/updated_at kept in UTC."""
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class User(TimestampMixin, Base):
+    """A Telegram user; the primary key is their Telegram user id."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("inactivity_days IN (1, 2, 3, 5, 7)", name="inactivity_days"),
+        CheckConstraint("inactivity_minute BETWEEN 0 AND 1439", name="inactivity_minute"),
+        CheckConstraint("weekly_weekday BETWEEN 0 AND 6", name="weekly_weekday"),
+        CheckConstraint("weekly_minute BETWEEN 0 AND 1439", name="weekly_minute"),
+        CheckConstraint("streak_minute BETWEEN 0 AND 1439", name="streak_minute"),
+        CheckConstraint(
+            "weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080",
+            name="weekly_goal_minutes",
+        ),
+        CheckConstraint("ignored_reminders >= 0", name="ignored_reminders"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    first_name: Mapped[str | None] = mapped_column(String(128))
+    timezone: Mapped[str] = mapped_column(String(64))
+    # False once Telegram answers 403 (bot blocked); scheduled sends skip the user until they write.
+    is_reachable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    # Reminder preferences; minutes are local minutes after midnight, weekday 0 = Monday.
+    inactivity_enabled: Mapped[bool] = mapped_column(
+        Boolean, default=True, server_default=text("true")
+    )
+    inactivity_days: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
+    inactivity_minute: Mapped[int] = mapped_column(
+        SmallInteger, default=18 * 60, server_default=str(18 * 60)
+    )
+    weekly_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    weekly_weekday: Mapped[int] = mapped_column(SmallInteger, default=6, server_default="6")
+    weekly_minute: Mapped[int] = mapped_column(
+        SmallInteger, default=18 * 60, server_default=str(18 * 60)
+    )
+    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    streak_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
+    streak_minute: Mapped[int] = mapped_column(
+        SmallInteger, default=20 * 60, server_default=str(20 * 60)
+    )
+    paused_until: Mapped[date | None] = mapped_column(Date)
+    ignored_reminders: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+
+
+class Skill(TimestampMixin, Base):
+    """Something a user practises; names are unique per user, ignoring case."""
+
+    __tablename__ = "skills"
+    __table_args__ = (
+        UniqueConstraint("user_id", "name_key"),
+        # Lets practice logs and evidence reference (skill, owner) so the database itself refuses
+        # a row that pairs one user's skill with another user.
+        UniqueConstraint("id", "user_id"),
+        CheckConstraint(f"length(name) BETWEEN 1 AND {MAX_SKILL_NAME}", name="name_length"),
+        CheckConstraint(
+            "weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080",
+            name="weekly_goal_minutes",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(MAX_SKILL_NAME))
+    # casefold() of the name, computed in Python: SQL lower() is ASCII-only on SQLite.
+    name_key: Mapped[str] = mapped_column(String(4 * MAX_SKILL_NAME))
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+
+    @property
+    def archived(self) -> bool:
+        """Whether the skill is archived (hidden from logging menus)."""
+        return self.archived_at is not None
+
+
+class PracticeLog(TimestampMixin, Base):
+    """One practice session: a skill, a local calendar date, minutes and a description."""
+
+    __tablename__ = "practice_logs"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("id", "user_id"),
+        UniqueConstraint("user_id", "client_token"),
+        CheckConstraint(
+            f"duration_minutes BETWEEN 1 AND {MAX_DAY_MINUTES}", name="duration_minutes"
+        ),
+        CheckConstraint(
+            f"length(description) BETWEEN {MIN_DESCRIPTION} AND {MAX_DESCRIPTION}",
+            name="description_length",
+        ),
+        CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 5", name="difficulty"),
+        CheckConstraint("confidence IS NULL OR confidence BETWEEN 1 AND 5", name="confidence"),
+        Index(None, "user_id", "practiced_on", "id"),
+        Index(None, "skill_id", "practiced_on", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(Integer)
+    practiced_on: Mapped[date] = mapped_column(Date)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(MAX_DESCRIPTION))
+    difficulty: Mapped[int | None] = mapped_column(SmallInteger)
+    confidence: Mapped[int | None] = mapped_column(SmallInteger)
+    # Where the row came from: "chat", "quick", "import", "restore".
+    source: Mapped[str] = mapped_column(String(16), default="chat", server_default="chat")
+    # Idempotency key: a retried update or a double tap carries the same token and saves once.
+    client_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class Evidence(Base):
+    """Proof of learning: a link, a note, or a screenshot's metadata (never the file)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["practice_log_id", "user_id"],
+            ["practice_logs.id", "practice_logs.user_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+        ),
+        CheckConstraint("kind IN ('link', 'note', 'screenshot')", name="kind"),
+        CheckConstraint("practice_log_id IS NOT NULL OR skill_id IS NOT NULL", name="attached"),
+        CheckConstraint(
+            f"kind <> 'link' OR (url IS NOT NULL AND length(url) <= {MAX_URL})", name="link_url"
+        ),
+        CheckConstraint(
+            f"kind <> 'note' OR (note IS NOT NULL AND length(note) BETWEEN 1 AND {MAX_NOTE})",
+            name="note_text",
+        ),
+        CheckConstraint(
+            "kind <> 'screenshot' OR (file_name IS NOT NULL AND length(file_name) >= 1)",
+            name="screenshot_file",
+        ),
+        Index(None, "user_id", "skill_id", "created_at"),
+        Index(None, "practice_log_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    practice_log_id: Mapped[int | None] = mapped_column(Integer)
+    skill_id: Mapped[int | None] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str | None] = mapped_column(String(MAX_URL))
+    note: Mapped[str | None] = mapped_column(Text)
+    file_name: Mapped[str | None] = mapped_column(String(255))
+    file_size: Mapped[int | None] = mapped_column(BigInteger)
+    mime_type: Mapped[str | None] = mapped_column(String(128))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    storage: Mapped[str | None] = mapped_column(String(32))
+    file_id: Mapped[str | None] = mapped_column(String(255))
+    file_unique_id: Mapped[str | None] = mapped_column(String(128))
+    uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Conversation(Base):
+    """A user's open multi-step dialogue; kept here so restarts and other instances continue it."""
+
+    __tablename__ = "conversations"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    name: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The bot message that shows the current step's keyboard, so the next step can edit it.
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class SendLedger(Base):
+    """One row per scheduled message ever claimed; the unique key makes each send happen once."""
+
+    __tablename__ = "send_ledger"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "period_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))
+    period_key: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default="claimed")
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class UndoSnapshot(Base):
+    """What a delete removed, kept for a few minutes so the user can undo it."""
+
+    __tablename__ = "undo_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

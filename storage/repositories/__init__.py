@@ -1,0 +1,1 @@
+"""Repositories: every read and write of user data is scoped by the owner's user id."""

@@ -1,0 +1,45 @@
+"""Unit of work: one session and transaction per update or job item; commit is explicit."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.conversations import ConversationRepository
+from storage.repositories.skills import SkillRepository
+from storage.repositories.users import UserRepository
+
+
+class UnitOfWork:
+    """Opens a session, exposes the repositories, and rolls back anything not committed."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._factory = session_factory
+
+    async def __aenter__(self) -> Self:
+        self.session = self._factory()
+        self.users = UserRepository(self.session)
+        self.skills = SkillRepository(self.session)
+        self.conversations = ConversationRepository(self.session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        try:
+            await self.session.rollback()
+        finally:
+            await self.session.close()
+
+    async def commit(self) -> None:
+        """Make this unit's writes durable; call before telling the user they are saved."""
+        await self.session.commit()
+
+    async def rollback(self) -> None:
+        """Discard this unit's writes so far."""
+        await self.session.rollback()
