@@ -91,14 +91,12 @@ def check_token(settings: Settings) -> None:
     token = settings.token.strip()
     if not token:
         raise ConfigError(
-            "TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram. "
-            + BOTFATHER_HELP
+            "TELEGRAM_BOT_TOKEN is not set, so the bot cannot talk to Telegram. " + BOTFATHER_HELP
         )
     if not TOKEN_PATTERN.match(token):
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN does not look like a Telegram bot token "
-            "(expected digits, a colon, then about 35 letters, digits, - or _). "
-            + BOTFATHER_HELP
+            "(expected digits, a colon, then about 35 letters, digits, - or _). " + BOTFATHER_HELP
         )
 
 

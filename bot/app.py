@@ -1,0 +1,140 @@
+"""build_application: the one place where handlers, jobs and dependencies are wired."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import BotCommand
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.conversation import (
+    CANCEL_PREFIX,
+    Flow,
+    cancel_button,
+    cancel_command,
+    expire_conversations,
+    route_callback,
+    route_message,
+)
+from bot.handlers import common, setup, skills
+from bot.runtime import BotApp, BotContext, Deps
+from storage.db import create_engine, create_session_factory
+
+# What Telegram's command menu shows (setMyCommands), in menu order.
+COMMANDS: list[tuple[str, str]] = [
+    ("skills", "Your skills: add, rename, archive, delete"),
+    ("addskill", "Add a skill"),
+    ("timezone", "Set your time zone"),
+    ("help", "What I can do"),
+    ("cancel", "Leave what you're doing"),
+]
+
+FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def build_application(
+    settings: Settings,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    clock: Callable[[], datetime] | None = None,
+    with_updater: bool = True,
+    rate_limit: bool = True,
+) -> BotApp:
+    """Build the bot: Bot API endpoints, database, handlers in order, and scheduled jobs."""
+    engine = create_engine(settings.database_url)
+    deps = Deps(
+        settings=settings,
+        engine=engine,
+        session_factory=create_session_factory(engine),
+        clock=clock or (lambda: datetime.now(UTC)),
+        flows={flow.name: flow for flow in FLOWS},
+    )
+    builder: Any = (
+        ApplicationBuilder()
+        .token(settings.token)
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_api_file_url)
+        .context_types(ContextTypes(context=BotContext))
+        .post_init(on_startup)
+        .post_shutdown(on_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    if not with_updater:
+        builder = builder.updater(None)
+    if rate_limit:
+        # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: BotApp = builder.build()
+    app.bot_data["deps"] = deps
+    register_handlers(app, deps)
+    schedule_jobs(app, settings)
+    return app
+
+
+def register_handlers(app: BotApp, deps: Deps) -> None:
+    """Add handlers; within a group the first match wins, so order matters."""
+    commands = {
+        "start": setup.start_command,
+        "timezone": setup.timezone_command,
+        "help": common.help_command,
+        "cancel": cancel_command,
+        "skills": skills.skills_command,
+        "addskill": skills.addskill_command,
+    }
+    # Group 0: commands first, so /cancel or a new command always works mid-conversation.
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command))
+    # Buttons: each feature owns a prefix; conversation steps go to their flow.
+    app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
+    app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
+    app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
+    app.add_handler(CallbackQueryHandler(common.unknown_button))
+    # An open conversation takes any other message and stops later groups.
+    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
+    # Group 1: messages outside conversations; the catch-all stays last.
+    app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
+    app.add_error_handler(common.on_error)
+
+
+def schedule_jobs(app: BotApp, settings: Settings) -> None:
+    """Periodic sweeps; exactly-once is decided in the database, not by the scheduler."""
+    if app.job_queue is None:
+        return
+    app.job_queue.run_repeating(
+        expire_conversations,
+        interval=settings.sweep_interval_seconds,
+        first=5,
+        name="expire-conversations",
+    )
+
+
+async def on_startup(app: BotApp) -> None:
+    """Publish the command menu."""
+    await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
+
+
+async def on_shutdown(app: BotApp) -> None:
+    """Close database connections."""
+    deps: Deps = app.bot_data["deps"]
+    await deps.engine.dispose()

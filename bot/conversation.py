@@ -1,0 +1,140 @@
+"""Multi-step conversations whose state lives in the database.
+
+PTB's ConversationHandler keeps state in process memory, and its persistence loads it once at
+start-up, so a restarted bot or a second instance behind the same webhook would not see where a
+user is. Here each update reads the user's conversation row, so any instance continues it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+from telegram import Bot
+from telegram.ext import ApplicationHandlerStop
+
+from bot.callbacks import Callback
+from bot.runtime import BotContext, Deps, Turn, handler
+from bot.texts import STALE_BUTTON, esc
+from storage.models import Conversation
+
+log = logging.getLogger(__name__)
+
+CANCEL_PREFIX = "cx"
+
+
+class Flow(Protocol):
+    """A conversation: a name stored in the row, a callback prefix, and its step handlers."""
+
+    name: str
+    prefix: str
+    title: str
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """Handle a message while the conversation is at `conv.state`."""
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Handle a press of one of this flow's buttons at `conv.state`."""
+
+
+@handler
+async def route_message(turn: Turn) -> None:
+    """Give a non-command message to the user's open conversation, if there is one."""
+    conv = await turn.load_conversation()
+    if conv is None:
+        return  # no conversation: later handler groups (links, photos, fallback) take it
+    flow = turn.deps.flows.get(conv.name)
+    if flow is None:
+        await turn.finish()
+        await turn.uow.commit()
+        return
+    await flow.on_message(turn, conv)
+    raise ApplicationHandlerStop
+
+
+@handler
+async def route_callback(turn: Turn) -> None:
+    """Give a conversation button press to its flow, refusing presses from finished steps."""
+    callback = turn.callback()
+    flow = turn.deps.flow_by_prefix(callback.prefix)
+    conv = await turn.load_conversation()
+    query = turn.query
+    pressed_id = query.message.message_id if query and query.message else None
+    if (
+        flow is None
+        or conv is None
+        or conv.name != flow.name
+        or (conv.message_id is not None and pressed_id != conv.message_id)
+    ):
+        await turn.answer(STALE_BUTTON)
+        await turn.drop_keyboard()
+        return
+    await flow.on_callback(turn, conv, callback)
+
+
+@handler
+async def cancel_command(turn: Turn) -> None:
+    """/cancel: leave whatever conversation is open."""
+    conv = await turn.load_conversation()
+    await turn.finish()
+    await turn.uow.commit()
+    if conv is None:
+        await turn.reply("There's nothing to cancel. Send /help to see what I can do.")
+        return
+    await _drop_step_keyboard(turn, conv)
+    await turn.reply(f"Cancelled {esc(_title(turn, conv))}. Nothing was saved.")
+
+
+@handler
+async def cancel_button(turn: Turn) -> None:
+    """The ✖ Cancel button on any conversation step."""
+    conv = await turn.load_conversation()
+    await turn.finish()
+    await turn.uow.commit()
+    await turn.answer("Cancelled")
+    title = _title(turn, conv) if conv else "that"
+    await turn.show(f"Cancelled {esc(title)}. Nothing was saved.")
+
+
+def _title(turn: Turn, conv: Conversation) -> str:
+    flow = turn.deps.flows.get(conv.name)
+    return flow.title if flow else "that"
+
+
+async def _drop_step_keyboard(turn: Turn, conv: Conversation) -> None:
+    if conv.message_id is None:
+        return
+    try:
+        await turn.context.bot.edit_message_reply_markup(conv.chat_id, conv.message_id)
+    except Exception:
+        log.debug("could not remove the keyboard of message %s", conv.message_id)
+
+
+async def expire_conversations(context: BotContext) -> None:
+    """Job callback: run the idle-conversation sweep."""
+    await expire_idle_conversations(context.deps, context.bot)
+
+
+async def expire_idle_conversations(deps: Deps, bot: Bot) -> int:
+    """End conversations left idle past the timeout and tell each user once; returns how many."""
+    async with deps.uow() as uow:
+        expired = await uow.conversations.pop_expired(deps.clock())
+        await uow.commit()
+    minutes = deps.settings.conversation_timeout_minutes
+    for item in expired:
+        flow = deps.flows.get(item.name)
+        title = flow.title if flow else "the conversation"
+        try:
+            if item.message_id is not None:
+                await bot.edit_message_reply_markup(item.chat_id, item.message_id)
+        except Exception:
+            log.debug("could not remove a timed-out keyboard")
+        try:
+            await bot.send_message(
+                item.chat_id,
+                f"⌛ {esc(title).capitalize()} timed out after {minutes} minutes without a reply, "
+                "so I closed it. Nothing was saved; start again any time.",
+            )
+        except Exception:
+            log.warning("could not send a timeout notice", exc_info=True)
+    return len(expired)

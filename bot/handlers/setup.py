@@ -1,0 +1,178 @@
+"""/start, /timezone: registration, time zone and first skill."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import BadCallback, Callback
+from bot.domain.errors import DomainError
+from bot.domain.timezones import COMMON_ZONES, describe_timezone, parse_timezone
+from bot.keyboards import Button, button, cancel_button, grid, markup
+from bot.runtime import Turn, handler
+from bot.services.skills import create_skill
+from bot.texts import esc
+from storage.models import Conversation
+
+TZ_PROMPT = (
+    "Which time zone are you in? It decides what “today” means for your sessions and streaks.\n"
+    "Tap one, or type a name like <code>Europe/Berlin</code>, a city like "
+    "<code>Tokyo</code>, or an offset like <code>UTC+3</code>."
+)
+NEED_TEXT = "I need a time zone as text, or a tap on one of the buttons above."
+
+
+def timezone_keyboard(prefix: str, current: str) -> InlineKeyboardMarkup:
+    """Common zones, a keep-current button, and Cancel."""
+    zones: list[Button] = [
+        button(z.split("/")[-1].replace("_", " "), prefix, "z", z) for z in COMMON_ZONES
+    ]
+    return markup([*grid(zones, 3), [button(f"Keep {current}", prefix, "keep")], [cancel_button()]])
+
+
+async def _set_timezone(turn: Turn, raw: str) -> str:
+    zone = parse_timezone(raw)
+    turn.user.timezone = zone
+    turn.timezone = zone
+    return zone
+
+
+class SetupFlow:
+    """The /start conversation: time zone, then the first skill."""
+
+    name = "setup"
+    prefix = "su"
+    title = "the set-up"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """Typed time zone, or the first skill's name."""
+        if not turn.text:
+            await turn.reply(
+                NEED_TEXT if conv.state == "tz" else "Send the skill's name as text, or tap Skip."
+            )
+            return
+        if conv.state == "tz":
+            try:
+                zone = await _set_timezone(turn, turn.text)
+            except DomainError as exc:
+                await turn.reply(esc(exc))
+                return
+            await self._after_timezone(turn, zone, edit=False)
+            return
+        try:
+            skill = await create_skill(turn.uow, turn.user_id, turn.text)
+        except DomainError as exc:
+            await turn.reply(f"{esc(exc)}\nSend another name, or tap Skip.")
+            return
+        await turn.finish()
+        await turn.uow.commit()
+        await turn.reply(
+            f"Added <b>{esc(skill.name)}</b>. You're all set! 🎉\n\n"
+            "Log a session with /log (or <code>/log 30m what you did</code>), or tap a "
+            "duration in /quick. /help lists everything."
+        )
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Zone buttons, Keep, and Skip."""
+        action = callback.action()
+        if conv.state == "tz" and action == "z":
+            zone = await _set_timezone(turn, callback.text(1))
+            await self._after_timezone(turn, zone, edit=True)
+        elif conv.state == "tz" and action == "keep":
+            await self._after_timezone(turn, turn.timezone, edit=True)
+        elif conv.state == "skill" and action == "skip":
+            await turn.finish()
+            await turn.uow.commit()
+            await turn.show(
+                "No problem. Add skills any time with /addskill or /skills. /help lists everything."
+            )
+        else:
+            raise BadCallback(f"setup action {action!r} at {conv.state!r}")
+
+    async def _after_timezone(self, turn: Turn, zone: str, *, edit: bool) -> None:
+        confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
+        if await turn.uow.skills.count(turn.user_id) > 0:
+            await turn.finish()
+            await turn.uow.commit()
+            text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
+            await (turn.show(text) if edit else turn.reply(text))
+            return
+        keyboard = markup([[button("Skip", self.prefix, "skip"), cancel_button()]])
+        text = (
+            f"{confirm}\n\nNow, what's the first skill you want to track? "
+            "Type its name, e.g. <i>React</i>, <i>Guitar</i> or <i>Spanish</i>."
+        )
+        message_id = await (turn.show(text, keyboard) if edit else _reply_id(turn, text, keyboard))
+        await turn.advance("skill", message_id=message_id)
+        await turn.uow.commit()
+
+
+async def _reply_id(turn: Turn, text: str, keyboard: InlineKeyboardMarkup) -> int:
+    return (await turn.reply(text, keyboard)).message_id
+
+
+class TimezoneFlow:
+    """The /timezone conversation."""
+
+    name = "timezone"
+    prefix = "tz"
+    title = "the time zone change"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """A typed zone name or offset."""
+        if not turn.text:
+            await turn.reply(NEED_TEXT)
+            return
+        try:
+            zone = await _set_timezone(turn, turn.text)
+        except DomainError as exc:
+            await turn.reply(esc(exc))
+            return
+        await self._done(turn, zone)
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Zone buttons and Keep."""
+        action = callback.action()
+        if action == "z":
+            await self._done(turn, await _set_timezone(turn, callback.text(1)))
+        elif action == "keep":
+            await self._done(turn, turn.timezone, changed=False)
+        else:
+            raise BadCallback(f"timezone action {action!r}")
+
+    async def _done(self, turn: Turn, zone: str, *, changed: bool = True) -> None:
+        await turn.finish()
+        await turn.uow.commit()
+        verb = "is now" if changed else "stays"
+        text = f"Your time zone {verb} <b>{esc(describe_timezone(zone, turn.now))}</b>."
+        await (turn.show(text) if turn.query else turn.reply(text))
+
+
+@handler
+async def start_command(turn: Turn) -> None:
+    """/start: greet, then ask for the time zone."""
+    name = esc(turn.user.first_name or "there")
+    text = (
+        f"👋 Hi {name}! I'm <b>Practice Tracker</b>. Log every practice session here — "
+        "it takes two taps — attach links, notes and screenshots as evidence, and watch "
+        "your progress, streaks and weekly summaries grow.\n\n" + TZ_PROMPT
+    )
+    message = await turn.reply(text, timezone_keyboard(SetupFlow.prefix, turn.timezone))
+    await turn.begin(SetupFlow.name, "tz", message_id=message.message_id)
+    await turn.uow.commit()
+
+
+@handler
+async def timezone_command(turn: Turn) -> None:
+    """/timezone [zone]: set directly, or ask with buttons."""
+    args = turn.context.args or []
+    if args:
+        zone = await _set_timezone(turn, " ".join(args))
+        await turn.uow.commit()
+        await turn.reply(f"Your time zone is now <b>{esc(describe_timezone(zone, turn.now))}</b>.")
+        return
+    text = f"Your time zone is <b>{esc(describe_timezone(turn.timezone, turn.now))}</b>.\n\n"
+    message = await turn.reply(
+        text + TZ_PROMPT, timezone_keyboard(TimezoneFlow.prefix, turn.timezone)
+    )
+    await turn.begin(TimezoneFlow.name, "tz", message_id=message.message_id)
+    await turn.uow.commit()

@@ -1,0 +1,40 @@
+"""Pure builders of inline keyboards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import encode
+from bot.conversation import CANCEL_PREFIX
+from bot.texts import BUTTON_BACK, BUTTON_CANCEL
+
+Button = tuple[str, str]  # (label, callback_data)
+
+
+def button(label: str, prefix: str, *fields: str | int) -> Button:
+    """A (label, callback_data) pair with encoded data."""
+    return label, encode(prefix, *fields)
+
+
+def markup(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:
+    """An InlineKeyboardMarkup from rows of (label, callback_data)."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def grid(buttons: Sequence[Button], columns: int) -> list[list[Button]]:
+    """Lay buttons out in rows of `columns`."""
+    return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+
+
+def cancel_button() -> Button:
+    """The ✖ Cancel button that leaves any conversation."""
+    return BUTTON_CANCEL, encode(CANCEL_PREFIX)
+
+
+def back_cancel_row(prefix: str, *back_fields: str | int) -> list[Button]:
+    """[« Back] [✖ Cancel], the back press going to the flow's own handler."""
+    return [(BUTTON_BACK, encode(prefix, "back", *back_fields)), cancel_button()]

@@ -1,0 +1,234 @@
+"""Per-update plumbing: dependencies, the Turn a handler works with, and the handler wrapper.
+
+Every handler body receives a Turn whose unit of work was opened by the wrapper (never by the
+body) and is rolled back on exit unless the body committed, which it does before replying.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable, Coroutine, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.callbacks import BadCallback, Callback, decode
+from bot.config import Settings
+from bot.domain.errors import DomainError
+from bot.domain.timezones import local_today
+from bot.texts import STALE_BUTTON, esc
+from storage.models import Conversation, User
+from storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from bot.conversation import Flow
+
+log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass
+class Deps:
+    """Long-lived dependencies, built once and shared by every update and job."""
+
+    settings: Settings
+    engine: AsyncEngine
+    session_factory: async_sessionmaker[AsyncSession]
+    clock: Callable[[], datetime]
+    flows: dict[str, Flow] = field(default_factory=dict)
+
+    def uow(self) -> UnitOfWork:
+        """A fresh unit of work (use with `async with`)."""
+        return UnitOfWork(self.session_factory)
+
+    def flow_by_prefix(self, prefix: str) -> Flow | None:
+        """The conversation flow whose buttons use this callback prefix."""
+        return next((f for f in self.flows.values() if f.prefix == prefix), None)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """PTB's context with typed access to our dependencies."""
+
+    @property
+    def deps(self) -> Deps:
+        """The application's dependencies."""
+        return cast(Deps, self.application.bot_data["deps"])
+
+
+BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+
+
+class Turn:
+    """One update being handled: who, when, the unit of work, and ways to answer."""
+
+    def __init__(self, update: Update, context: BotContext, uow: UnitOfWork, user: User) -> None:
+        self.update = update
+        self.context = context
+        self.uow = uow
+        self.user = user
+        # Plain copies: a rollback expires ORM attributes, and async sessions cannot lazy-load.
+        self.user_id: int = user.id
+        self.chat_id: int = user.chat_id
+        self.timezone: str = user.timezone
+        self.deps = context.deps
+        self.now = self.deps.clock()
+        self.conversation: Conversation | None = None
+        self._answered = False
+
+    @property
+    def today(self) -> date:
+        """The user's local calendar date."""
+        return local_today(self.timezone, self.now)
+
+    @property
+    def query(self) -> CallbackQuery | None:
+        """The callback query of this update, if it is a button press."""
+        return self.update.callback_query
+
+    @property
+    def message(self) -> Message | None:
+        """The user's message of this update, if any."""
+        return self.update.effective_message if self.query is None else None
+
+    @property
+    def text(self) -> str:
+        """The text (or caption) the user sent, '' if none."""
+        msg = self.message
+        return (msg.text or msg.caption or "") if msg else ""
+
+    def callback(self) -> Callback:
+        """The decoded callback_data (BadCallback if forged or malformed)."""
+        return decode(self.query.data if self.query else None)
+
+    async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
+        """Answer the button press once (stops the client's spinner; optional toast)."""
+        if self.query is not None and not self._answered:
+            self._answered = True
+            await self.query.answer(text, show_alert=alert)
+
+    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
+        """Send a new message to the user's chat."""
+        return await self.context.bot.send_message(
+            self.chat_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+            link_preview_options=NO_PREVIEW,
+        )
+
+    async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
+        """Replace the pressed message's content, or send a new one; returns its message id."""
+        query = self.query
+        if query is not None and isinstance(query.message, Message):
+            try:
+                await query.message.edit_text(
+                    text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=keyboard,
+                    link_preview_options=NO_PREVIEW,
+                )
+            except BadRequest as exc:
+                # A double tap re-renders the same screen; Telegram refuses identical edits.
+                if "not modified" not in exc.message.lower():
+                    raise
+            return query.message.message_id
+        return (await self.reply(text, keyboard)).message_id
+
+    async def drop_keyboard(self) -> None:
+        """Remove the inline keyboard from the pressed message (best effort)."""
+        query = self.query
+        if query is not None and isinstance(query.message, Message):
+            try:
+                await query.message.edit_reply_markup(reply_markup=None)
+            except BadRequest:
+                log.debug("keyboard already gone")
+
+    # --- conversations (state lives in the database, see bot/conversation.py) ---
+
+    async def load_conversation(self) -> Conversation | None:
+        """The user's open, unexpired conversation."""
+        conv = await self.uow.conversations.get(self.user_id)
+        self.conversation = conv if conv is not None and conv.expires_at > self.now else None
+        return self.conversation
+
+    async def begin(
+        self,
+        name: str,
+        state: str,
+        data: Mapping[str, Any] | None = None,
+        message_id: int | None = None,
+    ) -> Conversation:
+        """Start (or replace) the user's conversation at `state`."""
+        conv = Conversation(
+            user_id=self.user_id,
+            chat_id=self.chat_id,
+            name=name,
+            state=state,
+            data=dict(data or {}),
+            message_id=message_id,
+            expires_at=self._expiry(),
+        )
+        await self.uow.conversations.save(conv)
+        self.conversation = conv
+        return conv
+
+    async def advance(self, state: str, message_id: int | None = None, **data: Any) -> None:
+        """Move the open conversation to `state`, merging `data` into what it remembers."""
+        conv = self.conversation
+        if conv is None:
+            raise RuntimeError("advance() without an open conversation")
+        conv.state = state
+        conv.data = {**conv.data, **data}
+        if message_id is not None:
+            conv.message_id = message_id
+        conv.expires_at = self._expiry()
+        await self.uow.conversations.save(conv)
+
+    async def finish(self) -> None:
+        """Close the user's conversation."""
+        await self.uow.conversations.delete(self.user_id)
+        self.conversation = None
+
+    def _expiry(self) -> datetime:
+        return self.now + timedelta(minutes=self.deps.settings.conversation_timeout_minutes)
+
+
+TurnHandler = Callable[[Turn], Awaitable[None]]
+PtbCallback = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+
+
+def handler(fn: TurnHandler) -> PtbCallback:
+    """Wrap a Turn handler: open the unit of work, register the user, handle untrusted input."""
+
+    @functools.wraps(fn)
+    async def callback(update: Update, context: BotContext) -> None:
+        tg_user, chat = update.effective_user, update.effective_chat
+        if tg_user is None or chat is None:
+            return
+        deps = context.deps
+        async with deps.uow() as uow:
+            user, _ = await uow.users.ensure(
+                tg_user.id, chat.id, tg_user.first_name, deps.settings.default_timezone
+            )
+            turn = Turn(update, context, uow, user)
+            try:
+                await fn(turn)
+            except BadCallback as exc:
+                log.info("refused callback data: %s", exc)
+                await uow.rollback()
+                await turn.answer(STALE_BUTTON)
+                await turn.drop_keyboard()
+            except DomainError as exc:
+                await uow.rollback()
+                await turn.answer()
+                await turn.reply(esc(exc))
+            await turn.answer()
+
+    return callback

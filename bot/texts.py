@@ -1,0 +1,52 @@
+"""Pure renderers of user-facing text (HTML parse mode; everything user-supplied is escaped)."""
+
+from __future__ import annotations
+
+import html
+
+from bot.domain.durations import format_duration
+
+BUTTON_BACK = "« Back"
+BUTTON_CANCEL = "✖ Cancel"
+STALE_BUTTON = "This button has expired. Nothing was changed."
+NOT_FOUND = "That item no longer exists. Nothing was changed."
+NOTHING_SAVED = "Something went wrong on my side and nothing was saved. Please try again."
+
+
+def esc(value: object) -> str:
+    """HTML-escape any value for parse_mode=HTML."""
+    return html.escape(str(value), quote=False)
+
+
+def minutes(total: int) -> str:
+    """Human duration such as '1 h 30 min'."""
+    return format_duration(total) if total > 0 else "0 min"
+
+
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """'1 session', '3 sessions'."""
+    return f"{count} {word if count == 1 else (many or word + 's')}"
+
+
+HELP = (
+    "<b>Practice Tracker</b> keeps a log of your practice, right here in the chat.\n\n"
+    "<b>Log</b>\n"
+    "/log — log a session step by step, or in one go: "
+    "<code>/log react 45m built a todo app</code>\n"
+    "/quick — one tap: a skill × 15 / 30 / 60 min\n\n"
+    "<b>Look back</b>\n"
+    "/history — browse, edit and delete sessions\n"
+    "/evidence — links, notes and screenshots per skill\n"
+    "/progress — progress, stage and trend per skill\n"
+    "/stats — totals, weekly and monthly summaries, charts\n"
+    "/streak — your practice streak\n\n"
+    "<b>Set up</b>\n"
+    "/skills — add, rename, archive or delete skills\n"
+    "/addskill <i>name</i> — add a skill\n"
+    "/timezone — your time zone (decides what “today” means)\n"
+    "/reminders — reminders, weekly summary and goal\n"
+    "/export, /import — your data as JSON or CSV, or import a spreadsheet\n"
+    "/deletemydata — erase everything\n\n"
+    "Send a link, a note or a screenshot at any time to attach it as evidence. "
+    "/cancel leaves whatever you are in the middle of."
+)
