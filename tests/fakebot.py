@@ -8,6 +8,7 @@ import copy
 import json
 import re
 import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -901,12 +902,13 @@ class FakeBotApi:
         timeout: float = 10.0,
         *,
         since: int = 0,
+        include_pending: bool = False,
     ) -> ApiCall:
         """Block until a completed call of `method` (matching predicate) exists after `since`."""
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                found = self._find_completed(method, predicate, since)
+                found = self._find(method, predicate, since, include_pending)
                 if found is not None:
                     return found
                 remaining = deadline - time.monotonic()
@@ -921,24 +923,29 @@ class FakeBotApi:
         timeout: float = 10.0,  # noqa: ASYNC109 - same signature as wait_for
         *,
         since: int = 0,
+        include_pending: bool = False,
     ) -> ApiCall:
         """Like wait_for, but sleeps on the event loop so a bot in the same loop keeps running."""
         deadline = time.monotonic() + timeout
         while True:
             with self._lock:
-                found = self._find_completed(method, predicate, since)
+                found = self._find(method, predicate, since, include_pending)
             if found is not None:
                 return found
             if time.monotonic() >= deadline:
                 raise AssertionError(self._wait_failure(method, timeout, since))
             await asyncio.sleep(self.poll_interval)
 
-    def _find_completed(
-        self, method: str, predicate: Callable[[ApiCall], bool] | None, since: int
+    def _find(
+        self,
+        method: str,
+        predicate: Callable[[ApiCall], bool] | None,
+        since: int,
+        include_pending: bool,
     ) -> ApiCall | None:
         for call in self.calls[since:]:
-            done = call.method == method and call.status is not None
-            if done and (predicate is None or predicate(call)):
+            ready = call.method == method and (include_pending or call.status is not None)
+            if ready and (predicate is None or predicate(call)):
                 return call
         return None
 
@@ -1506,6 +1513,12 @@ class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     fake: FakeBotApiServer
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that gave up on a long poll (bot stopped) is normal here, not a failure.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
@@ -1652,9 +1665,12 @@ class FakeBotApiServer:
         timeout: float = 10.0,
         *,
         since: int = 0,
+        include_pending: bool = False,
     ) -> ApiCall:
         """Block until the bot made a matching call (for a bot running in another process)."""
-        return self.api.wait_for(method, predicate, timeout, since=since)
+        return self.api.wait_for(
+            method, predicate, timeout, since=since, include_pending=include_pending
+        )
 
     def _note_token(self, token: str) -> None:
         with self._tokens_lock:
