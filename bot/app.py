@@ -30,6 +30,7 @@ from bot.conversation import (
     route_message,
 )
 from bot.handlers import common, setup, skills
+from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -126,6 +127,10 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
         interval=settings.sweep_interval_seconds,
         first=5,
         name="expire-conversations",
+    )
+    # Reminders, streak reminders and weekly summaries (#7, #10): one sweep for all users.
+    app.job_queue.run_repeating(
+        reminders_job, interval=settings.sweep_interval_seconds, first=10, name="reminders"
     )
 
 

@@ -1,0 +1,161 @@
+"""Deliver scheduled messages within Telegram's limits: ~30/s overall, ~1/s per chat.
+
+The sweep sends through a plain Bot that shares the application's HTTP connection pool but not
+its AIORateLimiter (see :func:`delivery_bot`), so exactly one limiter governs sweep traffic and
+the two never queue or retry the same request:
+
+- PTB's AIORateLimiter lets a burst of 30 through and then 30/s, and on a 429 it halts and
+  retries *inside* the request. Under it, our own pacing would be invisible to it and its pause
+  invisible to us: requests parked in its pause would all leave together when it ends.
+- The Sender hands out send slots evenly spaced at ``rate`` (29.5/s: at least 95% of 30/s, and
+  never 31 in any one-second window while scheduling jitter stays under ~50 ms), keeps each
+  chat to one message per ``per_chat_interval``, and on ``RetryAfter`` stops handing out slots
+  for the time Telegram asked, then resumes evenly spaced (no burst) and retries the message.
+  Network errors and 5xx answers are retried with exponential backoff.
+
+Interactive replies keep PTB's limiter. The budgets are separate, so a full-speed sweep plus
+busy chats can briefly exceed 30/s; Telegram's 429 then pauses whichever side it hits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from datetime import timedelta
+from typing import TypeVar
+
+from telegram import Bot
+from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import ExtBot
+
+from bot.config import Settings
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+MAX_RATE = 29.5
+PER_CHAT_INTERVAL = 1.0
+NETWORK_ATTEMPTS = 4
+BACKOFF_SECONDS = 0.5
+MAX_BACKOFF_SECONDS = 8.0
+RETRY_AFTER_ROUNDS = 5
+
+
+class NoLongerWanted(Exception):
+    """A message's re-check after a flood-control pause said it should not go out any more."""
+
+
+def retry_seconds(value: int | float | timedelta) -> float:
+    """RetryAfter.retry_after in seconds: an int, or a timedelta with PTB_TIMEDELTA set."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def delivery_bot(bot: Bot, settings: Settings) -> Bot:
+    """The same bot without PTB's rate limiter, sharing its HTTP connection pool."""
+    if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+        return Bot(
+            bot.token,
+            base_url=settings.bot_api_base_url,
+            base_file_url=settings.bot_api_file_url,
+            request=bot.request,
+            get_updates_request=bot.request,
+        )
+    return bot
+
+
+class Sender:
+    """Paces Bot API calls: even spacing overall, a minimum gap per chat, retries."""
+
+    def __init__(
+        self,
+        *,
+        rate: float = MAX_RATE,
+        per_chat_interval: float = PER_CHAT_INTERVAL,
+        network_attempts: int = NETWORK_ATTEMPTS,
+        backoff: float = BACKOFF_SECONDS,
+        retry_after_rounds: int = RETRY_AFTER_ROUNDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        if not 0 < rate <= 30:
+            raise ValueError("rate must be within (0, 30] messages per second")
+        self._interval = 1.0 / rate
+        self._per_chat = per_chat_interval
+        self._network_attempts = network_attempts
+        self._backoff = backoff
+        self._retry_after_rounds = retry_after_rounds
+        self._monotonic = monotonic
+        self._sleep = sleep
+        self._next_slot = 0.0
+        self._resume_at = 0.0
+        self._chat_ready: dict[int, float] = {}
+        self.pauses: list[float] = []
+
+    async def send(
+        self,
+        chat_id: int,
+        make: Callable[[], Awaitable[T]],
+        *,
+        still_wanted: Callable[[], Awaitable[bool]] | None = None,
+    ) -> T:
+        """Run one Bot API call to `chat_id` in its turn, retrying flood control and network errors.
+
+        After a RetryAfter pause `still_wanted` (if given) is asked again, and NoLongerWanted is
+        raised if the message should not go out any more. Forbidden, BadRequest and other
+        refusals are raised at once; network errors after the last attempt.
+        """
+        failures = 0
+        pauses = 0
+        while True:
+            await self._turn(chat_id)
+            try:
+                return await make()
+            except RetryAfter as exc:
+                pauses += 1
+                seconds = retry_seconds(exc.retry_after)
+                self._pause(seconds)
+                log.warning("flood control: pausing scheduled sends for %.1f s", seconds)
+                if pauses > self._retry_after_rounds:
+                    raise
+                if still_wanted is not None:
+                    await self._sleep(max(0.0, self._resume_at - self._monotonic()))
+                    if not await still_wanted():
+                        raise NoLongerWanted from exc
+            except BadRequest:
+                raise
+            except NetworkError as exc:
+                failures += 1
+                if failures >= self._network_attempts:
+                    raise
+                delay = min(MAX_BACKOFF_SECONDS, self._backoff * 2 ** (failures - 1))
+                log.info("send to a chat failed (%s); retrying in %.1f s", exc, delay)
+                await self._sleep(delay)
+
+    async def _turn(self, chat_id: int) -> None:
+        """Wait until this chat may get a message and a global slot is free, then take both."""
+        while True:
+            now = self._monotonic()
+            previous = self._chat_ready.get(chat_id, 0.0)
+            ready = max(previous, self._resume_at)
+            if ready > now:
+                await self._sleep(ready - now)
+                continue
+            # Reserve before sleeping: slots are handed out in order, evenly spaced.
+            slot = max(now, self._next_slot)
+            self._next_slot = slot + self._interval
+            self._chat_ready[chat_id] = slot + self._per_chat
+            if slot > now:
+                await self._sleep(slot - now)
+            if self._monotonic() >= self._resume_at:
+                return
+            # Flood control began while we waited for the slot: queue again after it.
+            self._chat_ready[chat_id] = previous
+
+    def _pause(self, seconds: float) -> None:
+        resume = self._monotonic() + max(0.0, seconds)
+        self.pauses.append(seconds)
+        self._resume_at = max(self._resume_at, resume)
+        self._next_slot = max(self._next_slot, self._resume_at)
