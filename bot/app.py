@@ -29,7 +29,7 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, setup, skills
+from bot.handlers import common, reminders, setup, skills
 from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
@@ -39,11 +39,14 @@ COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("timezone", "Set your time zone"),
+    ("reminders", "Reminders, weekly summary and goal"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Reminders (#7, #10): typed times, goals and pause dates.
+FLOWS.append(reminders.ReminderInputFlow())
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -100,6 +103,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        "reminders": reminders.reminders_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -108,6 +112,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rm:"))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))

@@ -121,6 +121,14 @@ async def claim_batch(deps: Deps, kind: ReminderKind, limit: int) -> tuple[list[
 async def deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:
     """Re-check, render, send and settle one claim; never raises (one user can't stop a sweep)."""
     try:
+        return await _deliver(deps, bot, sender, claim)
+    except Exception:
+        log.exception("%s for user %s: could not settle", claim.kind, claim.user_id)
+        return "error"
+
+
+async def _deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:
+    try:
         async with deps.uow() as uow:
             verdict = await check(uow, claim, deps.clock())
             if isinstance(verdict, Verdict):

@@ -412,6 +412,15 @@ class ReminderRepository:
         )
         return [SkillGoal(int(i), str(n), int(g or 0)) for i, n, g in rows.all()]
 
+    async def goal_skills(self, user_id: int) -> list[Skill]:
+        """The user's unarchived skills (with their weekly goals), by name."""
+        rows = await self._session.scalars(
+            select(Skill)
+            .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
+            .order_by(Skill.name_key, Skill.id)
+        )
+        return list(rows.all())
+
     async def quick_skills(self, user_id: int, since: date) -> list[QuickSkill]:
         """Unarchived skills, most practised (minutes since `since`) first, then by name."""
         recent = (

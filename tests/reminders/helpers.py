@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
 
+from bot.app import build_application, on_shutdown
+from bot.config import Settings
 from bot.runtime import BotApp, Deps
 from storage.models import PracticeLog, SendLedger, Skill, User
 from tests.conftest import UnitOfWorkFactory
+from tests.fakebot import FakeBotApi, FakeRequest
 
 JOINED = datetime(2026, 1, 1, tzinfo=UTC)
 
@@ -19,6 +23,40 @@ def deps_of(app: BotApp) -> Deps:
     """The application's dependencies, as the sweep job gets them."""
     deps: Deps = app.bot_data["deps"]
     return deps
+
+
+@asynccontextmanager
+async def another_app(
+    settings: Settings, api: FakeBotApi, clock: Callable[[], datetime]
+) -> AsyncIterator[BotApp]:
+    """A second Application on the same database and fake API (a restart, or another instance)."""
+    app = build_application(
+        settings,
+        request=FakeRequest(api),
+        get_updates_request=FakeRequest(api),
+        clock=clock,
+        with_updater=False,
+    )
+    await app.initialize()
+    try:
+        yield app
+    finally:
+        await app.shutdown()
+        await on_shutdown(app)
+
+
+def chats(api: FakeBotApi, method: str = "sendMessage", *, since: int = 0) -> list[int]:
+    """Chat ids the bot successfully sent `method` to (after api.mark() `since`), in order."""
+    return [
+        int(call.chat_id)
+        for call in api.calls_since(since)
+        if call.method == method and call.ok
+    ]
+
+
+def texts_to(api: FakeBotApi, chat_id: int) -> list[str]:
+    """Texts of the messages the bot sent to one chat."""
+    return [call.text or "" for call in api.sent("sendMessage", chat_id) if call.ok]
 
 
 async def add_user(
@@ -70,7 +108,9 @@ async def add_sessions(
         return skill_row.id
 
 
-async def ledger(uow_factory: UnitOfWorkFactory, user_id: int | None = None) -> list[tuple[Any, ...]]:
+async def ledger(
+    uow_factory: UnitOfWorkFactory, user_id: int | None = None
+) -> list[tuple[Any, ...]]:
     """(user_id, kind, period_key, status) of ledger rows, ordered."""
     async with uow_factory() as uow:
         query = select(
@@ -86,6 +126,7 @@ async def user_row(uow_factory: UnitOfWorkFactory, user_id: int) -> User:
     async with uow_factory() as uow:
         user = await uow.users.get(user_id)
         assert user is not None
+        uow.session.expunge(user)  # keep its loaded values past the unit's rollback
         return user
 
 
