@@ -110,23 +110,19 @@ class Sender:
         failures = 0
         pauses = 0
         while True:
-            await self._turn(chat_id)
+            previous = await self._turn(chat_id)
             try:
                 return await make()
-            except RetryAfter as exc:
-                pauses += 1
-                seconds = retry_seconds(exc.retry_after)
-                self._pause(seconds)
-                log.warning("flood control: pausing scheduled sends for %.1f s", seconds)
-                if pauses > self._retry_after_rounds:
+            except (RetryAfter, NetworkError) as exc:
+                if isinstance(exc, BadRequest):
                     raise
-                if still_wanted is not None:
-                    await self._sleep(max(0.0, self._resume_at - self._monotonic()))
-                    if not await still_wanted():
-                        raise NoLongerWanted from exc
-            except BadRequest:
-                raise
-            except NetworkError as exc:
+                # A refused attempt delivered nothing: it does not count against the chat.
+                self._chat_ready[chat_id] = previous
+                if isinstance(exc, RetryAfter):
+                    pauses += 1
+                    if not await self._after_flood(exc, pauses, still_wanted):
+                        raise
+                    continue
                 failures += 1
                 if failures >= self._network_attempts:
                     raise
@@ -134,8 +130,29 @@ class Sender:
                 log.info("send to a chat failed (%s); retrying in %.1f s", exc, delay)
                 await self._sleep(delay)
 
-    async def _turn(self, chat_id: int) -> None:
-        """Wait until this chat may get a message and a global slot is free, then take both."""
+    async def _after_flood(
+        self,
+        exc: RetryAfter,
+        pauses: int,
+        still_wanted: Callable[[], Awaitable[bool]] | None,
+    ) -> bool:
+        """Pause all sends for the time asked; True to retry, False to give up (re-raise)."""
+        seconds = retry_seconds(exc.retry_after)
+        self._pause(seconds)
+        log.warning("flood control: pausing scheduled sends for %.1f s", seconds)
+        if pauses > self._retry_after_rounds:
+            return False
+        if still_wanted is not None:
+            await self._sleep(max(0.0, self._resume_at - self._monotonic()))
+            if not await still_wanted():
+                raise NoLongerWanted from exc
+        return True
+
+    async def _turn(self, chat_id: int) -> float:
+        """Wait until this chat may get a message and a global slot is free, then take both.
+
+        Returns the chat's previous ready time, to give the turn back if the attempt fails.
+        """
         while True:
             now = self._monotonic()
             previous = self._chat_ready.get(chat_id, 0.0)
@@ -150,7 +167,7 @@ class Sender:
             if slot > now:
                 await self._sleep(slot - now)
             if self._monotonic() >= self._resume_at:
-                return
+                return previous
             # Flood control began while we waited for the slot: queue again after it.
             self._chat_ready[chat_id] = previous
 

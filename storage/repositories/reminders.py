@@ -2,32 +2,36 @@
 
 Local time is computed per *time zone*, not per user: the sweep asks for the distinct zones its
 users live in, works out each zone's local date and minute in Python (zoneinfo, so DST is
-exact), and joins that small table (a VALUES CTE) to users. Every rule of
+exact), and joins that small table (one JSON parameter) to users. Every rule of
 bot.domain.reminders is then a plain SQL condition, so one statement per kind returns only the
 users that are due, however many there are, and never loops over users in Python.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    JSON,
     ColumnElement,
     Date,
     Integer,
     String,
     and_,
+    bindparam,
+    cast,
     column,
     exists,
     func,
     literal,
     or_,
     select,
+    type_coerce,
     update,
-    values,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -47,6 +51,16 @@ SENT = "sent"
 SKIPPED = "skipped"
 BLOCKED = "blocked"
 FAILED = "failed"
+_ZONE_COLUMNS: tuple[tuple[str, Any], ...] = (
+    ("tz", String()),
+    ("today", Date()),
+    ("yesterday", Date()),
+    ("day_before", Date()),
+    ("since", Date()),
+    ("minute", Integer()),
+    ("weekday", Integer()),
+    ("pkey", String()),
+)
 # Neither a date any user can have practised on nor NULL: NULL would poison GREATEST on SQLite.
 _NO_DATE = date(1, 1, 1)
 
@@ -219,7 +233,7 @@ class ReminderRepository:
         """
         if not clocks:
             return [], 0
-        zones = _zones(clocks, active_days)
+        zones = _zones(self._dialect(), clocks, active_days)
         mine = SendLedger.__table__.alias("mine")
         query = (
             select(User.id, zones.c.pkey, mine.c.id)
@@ -247,7 +261,13 @@ class ReminderRepository:
         stale = [int(ledger_id) for _, _, ledger_id in rows if ledger_id is not None]
         claims: list[Claim] = []
         if fresh:
-            insert = self._insert().values(
+            insert = (
+                self._insert()
+                .on_conflict_do_nothing(index_elements=["user_id", "kind", "period_key"])
+                .returning(SendLedger.id, SendLedger.user_id, SendLedger.period_key)
+            )
+            inserted = await self._session.execute(
+                insert,
                 [
                     {
                         "user_id": uid,
@@ -257,12 +277,7 @@ class ReminderRepository:
                         "claimed_at": now,
                     }
                     for uid, key in fresh
-                ]
-            )
-            inserted = await self._session.execute(
-                insert.on_conflict_do_nothing(
-                    index_elements=["user_id", "kind", "period_key"]
-                ).returning(SendLedger.id, SendLedger.user_id, SendLedger.period_key)
+                ],
             )
             claims += [Claim(int(i), int(u), kind, str(k), now) for i, u, k in inserted.all()]
         if stale:
@@ -437,40 +452,49 @@ class ReminderRepository:
         )
         return [QuickSkill(int(i), str(n)) for i, n in rows.all()]
 
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
     def _insert(self) -> Any:
-        dialect = self._session.get_bind().dialect.name
-        return (pg_insert if dialect == "postgresql" else sqlite_insert)(SendLedger)
+        return (pg_insert if self._dialect() == "postgresql" else sqlite_insert)(SendLedger)
 
 
-def _zones(clocks: Sequence[ZoneClock], active_days: int) -> Any:
-    """The per-zone local clock as a VALUES table: zone, dates the rules need, minute, weekday."""
+def _zones(dialect: str, clocks: Sequence[ZoneClock], active_days: int) -> Any:
+    """Each zone's local clock as a table (tz, dates the rules need, minute, weekday, pkey).
+
+    The rows travel as one JSON parameter, not a VALUES list: SQLAlchemy cannot cache a
+    statement with multi-row VALUES, and the statement is the same every sweep.
+    """
     rows = [
-        (
-            c.timezone,
-            c.today,
-            c.today - timedelta(days=1),
-            c.today - timedelta(days=2),
-            c.today - timedelta(days=active_days - 1),
-            c.minute,
-            c.weekday,
-            c.today.isoformat(),
-        )
+        {
+            "tz": c.timezone,
+            "today": c.today.isoformat(),
+            "yesterday": (c.today - timedelta(days=1)).isoformat(),
+            "day_before": (c.today - timedelta(days=2)).isoformat(),
+            "since": (c.today - timedelta(days=active_days - 1)).isoformat(),
+            "minute": c.minute,
+            "weekday": c.weekday,
+            "pkey": c.today.isoformat(),
+        }
         for c in clocks
     ]
-    return (
-        values(
-            column("tz", String),
-            column("today", Date),
-            column("yesterday", Date),
-            column("day_before", Date),
-            column("since", Date),
-            column("minute", Integer),
-            column("weekday", Integer),
-            column("pkey", String),
-            name="zones",
+    payload = bindparam("zones", json.dumps(rows), type_=String)
+    if dialect == "postgresql":
+        return (
+            func.json_to_recordset(cast(payload, JSON))
+            .table_valued(*(column(name, type_) for name, type_ in _ZONE_COLUMNS))
+            .render_derived(name="zones", with_types=True)
         )
-        .data(rows)
-        .cte("zones")
+    each = func.json_each(payload).table_valued("value")
+    return (
+        select(
+            *(
+                type_coerce(func.json_extract(each.c.value, f"$.{name}"), type_).label(name)
+                for name, type_ in _ZONE_COLUMNS
+            )
+        )
+        .select_from(each)
+        .subquery("zones")
     )
 
 
