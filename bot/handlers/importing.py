@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 FLOW_NAME = "import"
 PREFIX = "imp"
+# Below these a file imports in a blink, and progress edits would only spend the chat's rate.
+PROGRESS_MIN_BYTES = 16 * 1024
+PROGRESS_MIN_ROWS = 300
 TOO_BIG_FOR_TELEGRAM = (
     "Telegram only lets bots download files up to 20 MB, and this one is bigger. "
     "Split it into smaller files and send them one at a time."
@@ -173,10 +176,13 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
     await _edit(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
     try:
         data = await _download(turn, file_id)
-        await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
+        # Each step is a message edit (Telegram allows about one a second per chat).
+        if len(data) >= PROGRESS_MIN_BYTES:
+            await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
         imported = await asyncio.to_thread(read_import, name, data, turn.today)
-        step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
-        await _edit(turn, status_id, screens.progress_text(name, 60, step))
+        if len(imported.rows) >= PROGRESS_MIN_ROWS:
+            step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
+            await _edit(turn, status_id, screens.progress_text(name, 60, step))
         result = await run_import(turn.uow, turn.user_id, imported, turn.now)
         await turn.uow.commit()
     except DomainError as exc:

@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby
 
 from bot.domain.errors import DomainError
 from bot.domain.import_format import (
@@ -243,27 +244,36 @@ async def write_plan(
         )
     )
     source = "restore" if plan.imported.kind == "practice-tracker-json" else "import"
-    log_ids = await uow.transfer.add_logs(
-        user_id,
-        [
-            NewLog(
-                skill_id=skill_ids[skill_name_key(row.skill_name)],
-                practiced_on=row.practiced_on,
-                duration_minutes=row.duration_minutes,
-                description=row.description,
-                difficulty=row.difficulty,
-                confidence=row.confidence,
-                source=source,
-                created_at=row.created_at or now,
-                updated_at=row.updated_at or row.created_at or now,
-            )
-            for row in plan.sessions
-        ],
-    )
+
+    def new_log(row: ImportRow) -> NewLog:
+        return NewLog(
+            skill_id=skill_ids[skill_name_key(row.skill_name)],
+            practiced_on=row.practiced_on,
+            duration_minutes=row.duration_minutes,
+            description=row.description,
+            difficulty=row.difficulty,
+            confidence=row.confidence,
+            source=source,
+            created_at=row.created_at or now,
+            updated_at=row.updated_at or row.created_at or now,
+        )
+
+    # Inserted in file order (ids follow it, so an export lists same-day sessions as the file
+    # did), in runs: sessions without evidence in batched statements, the others one by one
+    # because their new ids are needed to attach the evidence.
+    with_evidence: list[ImportRow] = []
+    log_ids: list[int] = []
+    for has_evidence, run in groupby(plan.sessions, key=lambda row: bool(row.evidence)):
+        rows = list(run)
+        if has_evidence:
+            with_evidence += rows
+            log_ids += await uow.transfer.add_logs_returning_ids(user_id, map(new_log, rows))
+        else:
+            await uow.transfer.add_logs(user_id, map(new_log, rows))
     # Kept in the file's order (its evidence ids), so an export of the new account lists
     # evidence in the same order as the file it came from.
     evidence: list[tuple[int | None, NewEvidence]] = []
-    for row, log_id in zip(plan.sessions, log_ids, strict=True):
+    for row, log_id in zip(with_evidence, log_ids, strict=True):
         for item in row.evidence:
             skill_id = skill_ids.get(skill_name_key(item.skill_name)) if item.skill_name else None
             evidence.append((item.source_id, _new_evidence(item, log_id, skill_id, now)))

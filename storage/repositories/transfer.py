@@ -7,7 +7,7 @@ sessions costs far more than the rows themselves. Writes are executemany-style b
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -284,11 +284,20 @@ class TransferRepository:
         )
         return dict(result.all())
 
-    async def add_logs(self, user_id: int, logs: Sequence[NewLog]) -> list[int]:
-        """Insert sessions in batched statements; returns their new ids in the given order."""
-        if not logs:
-            return []
+    async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
+        """Insert sessions in batched multi-row statements."""
         rows = [_values(log, user_id=user_id) for log in logs]
+        if rows:
+            await self._session.execute(insert(PracticeLog), rows)
+
+    async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
+        """Insert sessions and return their new ids in the given order."""
+        rows = [_values(log, user_id=user_id) for log in logs]
+        if not rows:
+            return []
+        # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched
+        # rows to parameters without a sentinel column), so only sessions that need their new
+        # id (to attach evidence) come this way.
         result = await self._session.execute(
             insert(PracticeLog).returning(PracticeLog.id, sort_by_parameter_order=True), rows
         )

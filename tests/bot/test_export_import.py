@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -478,24 +478,40 @@ async def test_waiting_for_a_file_explains_what_to_send(sarah: ChatUser) -> None
 async def test_import_edits_a_status_message_as_it_goes(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await import_file(
-        sarah, "generic_comma.csv", (DATA / "generic_comma.csv").read_bytes(), confirm=False
-    )
+    lines = ["Date,Skill,Minutes,Description"]
+    lines += [
+        f"{TODAY - timedelta(days=n // 4)},Go,30,Exercise {n} of the tour" for n in range(800)
+    ]
+    await import_file(sarah, "big.csv", "\n".join(lines).encode(), confirm=False)
     preview_id = sarah.last_message()["message_id"]
     start = api.mark()
-    await sarah.tap("📥 Import 5 sessions")
+    await sarah.tap("📥 Import 800 sessions")
     edits = [
         call.params["text"]
         for call in api.calls_since(start)
         if call.method == "editMessageText" and call.params["message_id"] == preview_id
     ]
     assert [text.split("… ")[1].split("%")[0] for text in edits[:3]] == ["0", "30", "60"]
-    assert edits[-1].startswith("✅ Imported <b>5 sessions</b>")
+    assert "Checking and saving 800 sessions…" in edits[2]
+    assert edits[-1].startswith("✅ Imported <b>800 sessions</b>")
     assert sarah.answers()[-1] == "Importing…"
     # A second tap on the same (now edited) message finds nothing to confirm.
     await sarah.tap_data("imp:go", message_id=preview_id)
     assert sarah.answers()[-1] == "This button has expired. Nothing was changed."
-    assert len(await sessions(uow_factory, SARAH)) == 5
+    assert len(await sessions(uow_factory, SARAH)) == 800
+
+
+async def test_a_small_import_goes_straight_to_the_summary(
+    sarah: ChatUser, api: FakeBotApi
+) -> None:
+    await import_file(
+        sarah, "generic_comma.csv", (DATA / "generic_comma.csv").read_bytes(), confirm=False
+    )
+    start = api.mark()
+    await sarah.tap("📥 Import 5 sessions")
+    edits = [c.params["text"] for c in api.calls_since(start) if c.method == "editMessageText"]
+    assert len(edits) == 2 and "… 0%" in edits[0]
+    assert edits[1].startswith("✅ Imported <b>5 sessions</b>")
 
 
 async def test_someone_else_cannot_confirm_an_import(
