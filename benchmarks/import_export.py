@@ -198,7 +198,8 @@ async def main() -> None:
     if "--no-record" not in sys.argv:
         header = (
             f"\n## #8 Export and import ({date.today().isoformat()}, "
-            f"{os.cpu_count()} cores, Python {platform.python_version()})\n\n"
+            f"{os.cpu_count()} cores, Python {platform.python_version()}, load average "
+            f"{os.getloadavg()[0]:.1f} at the start: other work shares the machine)\n\n"
             f"{ROWS:,} sessions ({len(csv_data) / 1e6:.1f} MB CSV), six skills; the export "
             f"and restore also carry {EVIDENCE:,} notes on sessions; "
             "`python benchmarks/import_export.py`.\n\n"
