@@ -29,7 +29,8 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, setup, skills
+from bot.handlers import common, importing, setup, skills
+from bot.handlers import export as export_handlers
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -38,11 +39,16 @@ COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("timezone", "Set your time zone"),
+    # Export and import (#8)
+    ("export", "Download your history as JSON or CSV"),
+    ("import", "Import sessions from a spreadsheet or an export"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Export and import (#8)
+FLOWS += [importing.ImportFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -99,6 +105,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # Export and import (#8)
+        "export": export_handlers.export_command,
+        "import": importing.import_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -107,12 +116,21 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # Export and import (#8): the /export format buttons (import buttons are a flow's).
+    app.add_handler(
+        CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
+    )
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
+    # caption "/import" previews an import; other files are told what is accepted.
+    app.add_handler(
+        MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
+    )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)
 

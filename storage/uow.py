@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -23,6 +24,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         return self
 
     async def __aexit__(
