@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -26,6 +27,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # Reminders and weekly summaries (#7, #10).
         self.reminders = ReminderRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         return self
 
     async def __aexit__(

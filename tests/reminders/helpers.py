@@ -48,9 +48,7 @@ async def another_app(
 def chats(api: FakeBotApi, method: str = "sendMessage", *, since: int = 0) -> list[int]:
     """Chat ids the bot successfully sent `method` to (after api.mark() `since`), in order."""
     return [
-        int(call.chat_id)
-        for call in api.calls_since(since)
-        if call.method == method and call.ok
+        int(call.chat_id) for call in api.calls_since(since) if call.method == method and call.ok
     ]
 
 

@@ -125,7 +125,9 @@ async def test_weekly_day_time_and_goals(sarah: ChatUser, uow_factory: UnitOfWor
     assert "Weekly goal: none (+ 1 skill goal)" in sarah.last_text()
 
 
-async def test_pause_for_a_week_then_resume(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
+async def test_pause_for_a_week_then_resume(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
     await sarah.send("/reminders")
     await sarah.tap("⏸ Pause (vacation)")
     await sarah.tap("1 week")

@@ -78,9 +78,7 @@ async def test_the_repeated_hour_of_the_fall_back_change_sends_once(
     app: BotApp, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
 ) -> None:
     # 01:30 happens twice in New York on Sunday 1 November 2026 (EDT, then EST).
-    await add_user(
-        uow_factory, 5, "America/New_York", streak_minute=90, weekly_enabled=False
-    )
+    await add_user(uow_factory, 5, "America/New_York", streak_minute=90, weekly_enabled=False)
     await add_sessions(uow_factory, 5, [date(2026, 10, 30), date(2026, 10, 31)])
     await _sweep_at(app, clock, datetime(2026, 11, 1, 5, 29, tzinfo=UTC))
     assert chats(api) == []
