@@ -280,4 +280,4 @@ def progress_bar(done: int, goal: int, width: int = 10) -> str:
     """A text progress bar such as "▓▓▓▓▓▓░░░░ 62%" (full at or over the goal)."""
     share = done / goal if goal > 0 else 0.0
     filled = min(width, int(share * width + 1e-9))
-    return f"{'▓' * filled}{'░' * (width - filled)} {round(share * 100)}%"
+    return f"{'▓' * filled}{'░' * (width - filled)} {int(share * 100 + 0.5)}%"

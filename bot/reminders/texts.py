@@ -169,7 +169,7 @@ def weekly_text(summary: WeeklySummary) -> str:
     else:
         lines.append(f"🔥 No streak right now (best {plural(s.streak.longest, 'day')})")
     for goal in s.goals[: MAX_LISTED_SKILLS + 1]:
-        label = "🎯 Weekly goal" if goal.name is None else f"   {esc(goal.name)}"
+        label = "🎯 Weekly goal" if goal.name is None else f"🎯 {esc(goal.name)}"
         lines.append(
             f"{label}: {progress_bar(goal.done, goal.goal)} — "
             f"{minutes(goal.done)} of {minutes(goal.goal)}"
