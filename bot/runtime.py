@@ -228,13 +228,9 @@ def handler(fn: TurnHandler) -> PtbCallback:
             return
         deps = context.deps
         async with deps.uow() as uow:
-            user, created = await uow.users.ensure(
+            user, _ = await uow.users.ensure(
                 tg_user.id, chat.id, tg_user.first_name, deps.settings.default_timezone
             )
-            # Reminders (#7): registering, and "writing again means they unblocked the bot",
-            # must persist even when the handler saves nothing itself (/help, unknown input).
-            if created or uow.session.is_modified(user):
-                await uow.commit()
             turn = Turn(update, context, uow, user)
             try:
                 await fn(turn)
