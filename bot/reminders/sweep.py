@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import Counter
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -61,28 +62,29 @@ class SweepReport:
 
 
 async def sweep(
-    deps: Deps, bot: Bot, *, sender: Sender | None = None, limit: int | None = None
+    deps: Deps,
+    bot: Bot,
+    *,
+    sender: Sender | None = None,
+    limit: int | None = None,
+    batch: int = CLAIM_BATCH,
 ) -> SweepReport:
     """Claim every due reminder and summary (at most `limit`) and deliver them."""
     report = SweepReport()
     sender = sender or Sender()
     out = delivery_bot(bot, deps.settings)
-    queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=CLAIM_BATCH)
+    queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=batch)
 
     async def produce() -> None:
         try:
             remaining = limit
             for kind in KINDS:
-                while remaining is None or remaining > 0:
-                    batch = CLAIM_BATCH if remaining is None else min(CLAIM_BATCH, remaining)
-                    claims, selected = await claim_batch(deps, kind, batch)
+                async for claims in claim_batches(deps, kind, limit=remaining, batch=batch):
                     report.claimed[kind.value] += len(claims)
                     if remaining is not None:
                         remaining -= len(claims)
                     for claim in claims:
                         await queue.put(claim)
-                    if selected < batch:
-                        break
         finally:
             for _ in range(WORKERS):
                 await queue.put(None)
@@ -95,17 +97,37 @@ async def sweep(
     return report
 
 
-async def claim_batch(deps: Deps, kind: ReminderKind, limit: int) -> tuple[list[Claim], int]:
-    """Claim up to `limit` due messages of one kind and commit; returns (claims, rows selected).
+async def claim_batches(
+    deps: Deps, kind: ReminderKind, *, limit: int | None = None, batch: int = CLAIM_BATCH
+) -> AsyncIterator[list[Claim]]:
+    """Claim every due message of one kind (at most `limit`), a committed batch at a time."""
+    after = -1
+    remaining = limit
+    while remaining is None or remaining > 0:
+        size = batch if remaining is None else min(batch, remaining)
+        claims, selected, after = await claim_batch(deps, kind, size, after_user=after)
+        if remaining is not None:
+            remaining -= len(claims)
+        if claims:
+            yield claims
+        if selected < size:
+            return
 
-    Fewer claims than rows selected means another instance got there first.
+
+async def claim_batch(
+    deps: Deps, kind: ReminderKind, limit: int, *, after_user: int = -1
+) -> tuple[list[Claim], int, int]:
+    """Claim up to `limit` due messages of one kind and commit.
+
+    Returns (claims, rows selected, last user id selected); fewer claims than rows selected
+    means another instance got there first.
     """
     now = deps.clock()
     async with deps.uow() as uow:
         zones = await uow.reminders.timezones()
         clocks = [local_clock(zone, now) for zone in zones]
         rival = kind.rival
-        claims, selected = await uow.reminders.claim_due(
+        result = await uow.reminders.claim_due(
             kind.value,
             clocks,
             now,
@@ -113,9 +135,10 @@ async def claim_batch(deps: Deps, kind: ReminderKind, limit: int) -> tuple[list[
             active_days=WEEKLY_ACTIVITY_DAYS,
             lease=LEASE,
             limit=limit,
+            after_user=after_user,
         )
         await uow.commit()
-    return claims, selected
+    return result
 
 
 async def deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:

@@ -217,11 +217,14 @@ class ReminderRepository:
         active_days: int,
         lease: timedelta,
         limit: int,
-    ) -> tuple[list[Claim], int]:
-        """Claim up to `limit` due messages of `kind`; returns (claims, due rows selected).
+        after_user: int = -1,
+    ) -> tuple[list[Claim], int, int]:
+        """Claim up to `limit` due messages of `kind` for users after `after_user`.
 
-        Each claim is returned to exactly one caller. Fewer claims than rows selected means
-        another instance claimed some of them first.
+        Returns (claims, due rows selected, last user id selected): the next batch starts after
+        that id, so a sweep reads each user once however many batches it takes. Each claim is
+        returned to exactly one caller; fewer claims than rows selected means another instance
+        claimed some of them first.
 
         `rival` is the kind that must not have been claimed for the same period (the other daily
         nudge); `active_days` is the weekly summary's "practised recently" window.
@@ -232,7 +235,7 @@ class ReminderRepository:
         claimed_at, as long as the message is still due in its period.
         """
         if not clocks:
-            return [], 0
+            return [], 0, after_user
         zones = _zones(self._dialect(), clocks, active_days)
         mine = SendLedger.__table__.alias("mine")
         query = (
@@ -252,6 +255,7 @@ class ReminderRepository:
                     mine.c.id.is_(None),
                     and_(mine.c.status == CLAIMED, mine.c.claimed_at < now - lease),
                 ),
+                User.id > after_user,
             )
             .order_by(User.id)
             .limit(limit)
@@ -292,7 +296,8 @@ class ReminderRepository:
                 .returning(SendLedger.id, SendLedger.user_id, SendLedger.period_key)
             )
             claims += [Claim(int(i), int(u), kind, str(k), now) for i, u, k in taken.all()]
-        return sorted(claims, key=lambda c: c.user_id), len(rows)
+        last = int(rows[-1][0]) if rows else after_user
+        return sorted(claims, key=lambda c: c.user_id), len(rows), last
 
     async def ledger_state(self, user_id: int, ledger_id: int) -> LedgerState | None:
         """The current status and claim time of one of the user's ledger rows."""

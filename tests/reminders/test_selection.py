@@ -18,9 +18,11 @@ from bot.domain.reminders import (
     local_clock,
 )
 from bot.domain.streaks import compute_streak
-from bot.reminders.sweep import KINDS, LEASE
+from bot.reminders.sweep import KINDS, LEASE, claim_batches
+from bot.runtime import BotApp
 from storage.models import PracticeLog, User
-from tests.conftest import UnitOfWorkFactory
+from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.reminders.helpers import add_sessions, add_user, deps_of
 
 ZONES = (
     "Pacific/Auckland",
@@ -120,7 +122,7 @@ async def test_sql_selection_matches_the_domain_rules(uow_factory: UnitOfWorkFac
             selected: set[tuple[int, str]] = set()
             for kind in KINDS:
                 rival = kind.rival
-                claims, _ = await uow.reminders.claim_due(
+                claims, _, _ = await uow.reminders.claim_due(
                     kind.value,
                     clocks,
                     now,
@@ -134,3 +136,19 @@ async def test_sql_selection_matches_the_domain_rules(uow_factory: UnitOfWorkFac
         assert selected == expected, now
         seen |= {kind for _, kind in expected}
     assert seen == {kind.value for kind in ReminderKind}  # every rule was exercised
+
+
+async def test_claims_walk_forward_in_batches_and_each_user_is_claimed_once(
+    app: BotApp, clock: FakeClock, uow_factory: UnitOfWorkFactory
+) -> None:
+    for user_id in range(1, 11):
+        await add_user(uow_factory, user_id, weekly_enabled=False, inactivity_enabled=False)
+        await add_sessions(uow_factory, user_id, [date(2026, 11, 23), date(2026, 11, 24)])
+    clock.set(datetime(2026, 11, 25, 20, 0, tzinfo=UTC))
+    batches = [
+        [c.user_id for c in claims]
+        async for claims in claim_batches(deps_of(app), ReminderKind.STREAK, batch=4)
+    ]
+    assert batches == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
+    again = [c async for c in claim_batches(deps_of(app), ReminderKind.STREAK, batch=4)]
+    assert again == []
