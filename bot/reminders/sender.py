@@ -7,10 +7,11 @@ the two never queue or retry the same request:
 - PTB's AIORateLimiter lets a burst of 30 through and then 30/s, and on a 429 it halts and
   retries *inside* the request. Under it, our own pacing would be invisible to it and its pause
   invisible to us: requests parked in its pause would all leave together when it ends.
-- The Sender hands out send slots evenly spaced at ``rate`` (29.5/s: at least 95% of 30/s, and
-  never 31 in any one-second window while scheduling jitter stays under ~50 ms), keeps each
-  chat to one message per ``per_chat_interval``, and on ``RetryAfter`` stops handing out slots
-  for the time Telegram asked, then resumes evenly spaced (no burst) and retries the message.
+- The Sender hands out send slots evenly spaced at ``rate`` (29.5/s, over 95% of 30/s), and
+  also never starts a 31st attempt within a second of the 30th before it (a late wake-up
+  can't squeeze a window); keeps each chat to one message per ``per_chat_interval``; and on
+  ``RetryAfter`` stops handing out slots for the time Telegram asked, then resumes evenly
+  spaced (no burst) and retries the message.
   Network errors and 5xx answers are retried with exponential backoff.
 
 Interactive replies keep PTB's limiter. The budgets are separate, so a full-speed sweep plus
@@ -22,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import TypeVar
@@ -37,6 +39,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 MAX_RATE = 29.5
+# Telegram's cap: never more than this many attempts in any one-second window, whatever the
+# scheduling jitter (the margin covers the few ms between our clock and the request leaving).
+MAX_PER_SECOND = 30
+WINDOW_SECONDS = 1.005
 PER_CHAT_INTERVAL = 1.0
 NETWORK_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
@@ -92,6 +98,7 @@ class Sender:
         self._next_slot = 0.0
         self._resume_at = 0.0
         self._chat_ready: dict[int, float] = {}
+        self._recent: deque[float] = deque(maxlen=MAX_PER_SECOND)
         self.pauses: list[float] = []
 
     async def send(
@@ -166,10 +173,19 @@ class Sender:
             self._chat_ready[chat_id] = slot + self._per_chat
             if slot > now:
                 await self._sleep(slot - now)
+            await self._window()
             if self._monotonic() >= self._resume_at:
+                self._recent.append(self._monotonic())
                 return previous
             # Flood control began while we waited for the slot: queue again after it.
             self._chat_ready[chat_id] = previous
+
+    async def _window(self) -> None:
+        """Wait while MAX_PER_SECOND attempts already started within the last WINDOW_SECONDS."""
+        if len(self._recent) == MAX_PER_SECOND:
+            wait = self._recent[0] + WINDOW_SECONDS - self._monotonic()
+            if wait > 0:
+                await self._sleep(wait)
 
     def _pause(self, seconds: float) -> None:
         resume = self._monotonic() + max(0.0, seconds)

@@ -491,6 +491,7 @@ def _zones(dialect: str, clocks: Sequence[ZoneClock], active_days: int) -> Any:
             .render_derived(name="zones", with_types=True)
         )
     each = func.json_each(payload).table_valued("value")
+    # MATERIALIZED: parse the JSON once, not once per user row of the join.
     return (
         select(
             *(
@@ -499,7 +500,8 @@ def _zones(dialect: str, clocks: Sequence[ZoneClock], active_days: int) -> Any:
             )
         )
         .select_from(each)
-        .subquery("zones")
+        .cte("zones")
+        .prefix_with("MATERIALIZED")
     )
 
 

@@ -10,7 +10,14 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.config import Settings
-from bot.reminders.sender import MAX_RATE, NoLongerWanted, Sender, delivery_bot, retry_seconds
+from bot.reminders.sender import (
+    MAX_RATE,
+    WINDOW_SECONDS,
+    NoLongerWanted,
+    Sender,
+    delivery_bot,
+    retry_seconds,
+)
 from bot.runtime import BotApp
 from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotApi, FakeRequest
@@ -153,3 +160,14 @@ async def test_the_sweep_sends_past_ptbs_rate_limiter(app: BotApp, settings: Set
     plain = delivery_bot(app.bot, settings)
     assert type(plain) is Bot and plain.request is app.bot.request
     assert delivery_bot(plain, settings) is plain
+
+
+async def test_never_a_31st_attempt_within_a_second_even_at_full_rate(
+    vt: VirtualTime, bot: tuple[Bot, FakeBotApi]
+) -> None:
+    sender, stamps = _sender(vt, rate=30), []
+    for chat in range(1, 62):
+        await _send(sender, bot[0], vt, chat, stamps)
+    # At exactly 30/s the 31st would start 1.000 s after the 1st; the window guard adds margin.
+    assert all(stamps[i + 30] - stamps[i] >= WINDOW_SECONDS - 1e-9 for i in range(31))
+    assert _max_in_any_second(stamps) == 30
