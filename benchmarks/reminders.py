@@ -12,7 +12,9 @@ Figures:
   every sweep costs most of the time);
 - send rate: `sweep(limit=300)` through the real Application and pipeline (re-check, render,
   send, settle) against the in-process fake Bot API, measured from the fake's arrival times:
-  messages per second over the run, and the most messages in any one-second window.
+  messages per second over the run, and the most messages in any one-second window, on the
+  Sender's clock (when each request started) and on the fake's (when it arrived). The two
+  differ only when the process is descheduled in between, which a loaded machine does.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncio
 import os
 import platform
 import random
+import sqlite3
 import sys
 import tempfile
 import time
@@ -31,21 +34,21 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from sqlalchemy import delete, insert, text
+from sqlalchemy import delete, text
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.domain.reminders import INACTIVITY_DAY_CHOICES
+from bot.reminders.sender import Sender
 from bot.reminders.sweep import KINDS, claim_batches, sweep
 from bot.runtime import Deps
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
-from storage.models import PracticeLog, SendLedger, Skill, User
+from storage.models import SendLedger
 from tests.fakebot import FakeBotApi, FakeRequest
 
 USERS = 100_000
 SENDS = 300
-CHUNK = 5_000
 TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 # Sunday evening in Europe, Monday morning in Asia, Sunday afternoon in the Americas.
 NOW = datetime(2026, 11, 29, 20, 30, tzinfo=UTC)
@@ -108,7 +111,16 @@ async def populate(url: str) -> float:
                 "weekly_minute": rng.choice((9 * 60, 18 * 60, 20 * 60)),
             }
         )
-        skills.append({"id": user_id, "user_id": user_id, "name": "Guitar", "name_key": "guitar"})
+        skills.append(
+            {
+                "id": user_id,
+                "user_id": user_id,
+                "name": "Guitar",
+                "name_key": "guitar",
+                "created_at": joined,
+                "updated_at": joined,
+            }
+        )
         pattern = user_id % 10
         if pattern <= 2:  # a streak that ends tonight
             days = [today - timedelta(days=1), today - timedelta(days=2), today - timedelta(days=3)]
@@ -131,16 +143,46 @@ async def populate(url: str) -> float:
                     "updated_at": joined,
                 }
             )
-    async with engine.begin() as conn:
-        for table, rows in ((User, users), (Skill, skills), (PracticeLog, logs)):
-            for i in range(0, len(rows), CHUNK):
-                await conn.execute(insert(table), rows[i : i + CHUNK])
-        if engine.dialect.name == "postgresql":
+    tables = (("users", users), ("skills", skills), ("practice_logs", logs))
+    if engine.dialect.name == "postgresql":
+        # COPY: the bulk load is set-up, not what is measured.
+        async with engine.begin() as conn:
+            raw = (await conn.get_raw_connection()).driver_connection
+            for table, rows in tables:
+                columns = list(rows[0])
+                records = [tuple(row[c] for c in columns) for row in rows]
+                await raw.copy_records_to_table(table, records=records, columns=columns)
             await conn.execute(text("SELECT setval('skills_id_seq', (SELECT max(id) FROM skills))"))
+    else:
+        await engine.dispose()
+        path = url.removeprefix("sqlite+aiosqlite:///")
+        await asyncio.to_thread(_sqlite_load, path, tables)
     async with engine.begin() as conn:
         await conn.execute(text("ANALYZE"))
     await engine.dispose()
     return time.perf_counter() - start
+
+
+def _sqlite_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def _sqlite_load(path: str, tables: tuple[tuple[str, list[dict[str, object]]], ...]) -> None:
+    """Plain sqlite3 executemany in one transaction (stored as SQLAlchemy would store them)."""
+    con = sqlite3.connect(path)
+    with con:
+        for table, rows in tables:
+            columns = list(rows[0])
+            marks = ", ".join("?" for _ in columns)
+            con.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",  # noqa: S608
+                ([_sqlite_value(row[c]) for c in columns] for row in rows),
+            )
+    con.close()
 
 
 def app_for(url: str, api: FakeBotApi) -> object:
@@ -179,6 +221,19 @@ def window_max(stamps: list[float]) -> int:
     return best
 
 
+class RecordingSender(Sender):
+    """The production Sender, also noting when each attempt started (dispatch side)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.starts: list[float] = []
+
+    async def _turn(self, chat_id: int) -> float:
+        previous = await super()._turn(chat_id)
+        self.starts.append(time.monotonic())
+        return previous
+
+
 async def measure(url: str) -> dict[str, float]:
     """All figures for one database."""
     figures: dict[str, float] = {"populate": await populate(url)}
@@ -193,12 +248,14 @@ async def measure(url: str) -> dict[str, float]:
             await uow.session.execute(delete(SendLedger))
             await uow.commit()
         start = time.perf_counter()
-        report = await sweep(deps, app.bot, limit=SENDS)  # type: ignore[attr-defined]
+        sender = RecordingSender()
+        report = await sweep(deps, app.bot, sender=sender, limit=SENDS)  # type: ignore[attr-defined]
         figures["sweep_seconds"] = time.perf_counter() - start
         figures["sent"] = report.count("sent")
         stamps = sorted(call.at_monotonic for call in api.sent("sendMessage") if call.ok)
         figures["rate"] = (len(stamps) - 1) / (stamps[-1] - stamps[0])
         figures["window_max"] = window_max(stamps)
+        figures["dispatch_window_max"] = window_max(sender.starts)
     finally:
         await app.shutdown()  # type: ignore[attr-defined]
         await on_shutdown(app)  # type: ignore[arg-type]
@@ -211,11 +268,12 @@ def report_lines(results: dict[str, dict[str, float]]) -> list[str]:
     rows = [
         ("bulk insert 100,000 users, skills and sessions", "populate", "{:.1f} s"),
         ("due messages claimed in the sweep", "claimed", "{:,.0f}"),
-        ("selection + claim of all of them (batches of 100)", "claim_all", "{:.2f} s"),
+        ("selection + claim of all of them", "claim_all", "{:.2f} s"),
         ("sweep selection when nothing is due (3 kinds)", "idle_sweep", "{:.3f} s"),
         (f"send {SENDS} reminders through the pipeline", "sweep_seconds", "{:.1f} s"),
         ("achieved send rate (cap 30/s)", "rate", "{:.2f} msg/s"),
-        ("most messages in any 1 s window", "window_max", "{:.0f}"),
+        ("most started in any 1 s window (Sender's clock)", "dispatch_window_max", "{:.0f}"),
+        ("most arrived in any 1 s window (fake API's clock)", "window_max", "{:.0f}"),
     ]
     lines = ["| | " + " | ".join(names) + " |", "|---|" + "---:|" * len(names)]
     for label, key, fmt in rows:

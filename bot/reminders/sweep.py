@@ -37,7 +37,13 @@ from storage.repositories.reminders import BLOCKED, FAILED, SENT, SKIPPED, Claim
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=10)
-CLAIM_BATCH = 100
+CLAIM_BATCH = 500
+# Users examined per statement. PostgreSQL evaluates a whole slice before the LIMIT (SQLite
+# stops early), so a slice full of due users costs one slice-scan per batch; but a sweep with
+# nothing due (every minute, most of the time) costs one statement per slice. At 100,000 users
+# 20,000 keeps the idle sweep under a second on both; claiming 50,000 due at once then takes
+# ~17 s on PostgreSQL, against ~30 minutes to send them at Telegram's 30/s.
+SCAN_SPAN = 20_000
 WORKERS = 24
 # Inactivity before streak: when both fall due in one sweep, the nudge that names the streak
 # goes first and the other is then not claimed (one nudge per local day).
@@ -100,31 +106,52 @@ async def sweep(
 async def claim_batches(
     deps: Deps, kind: ReminderKind, *, limit: int | None = None, batch: int = CLAIM_BATCH
 ) -> AsyncIterator[list[Claim]]:
-    """Claim every due message of one kind (at most `limit`), a committed batch at a time."""
+    """Claim every due message of one kind (at most `limit`), a committed batch at a time.
+
+    Users are read once, in id order, SCAN_SPAN at a time: each statement examines a bounded
+    slice, and the next starts where the last claim (or the slice) ended.
+    """
+    async with deps.uow() as uow:
+        zones = await uow.reminders.timezones()
     after = -1
     remaining = limit
     while remaining is None or remaining > 0:
         size = batch if remaining is None else min(batch, remaining)
-        claims, selected, after = await claim_batch(deps, kind, size, after_user=after)
+        claims, selected, last, upto = await claim_batch(
+            deps, kind, size, after_user=after, span=SCAN_SPAN, zones=zones
+        )
         if remaining is not None:
             remaining -= len(claims)
         if claims:
             yield claims
-        if selected < size:
+        if selected == size:
+            after = last  # the slice may hold more: continue after the last one claimed
+        elif upto is None:
             return
+        else:
+            after = upto
 
 
 async def claim_batch(
-    deps: Deps, kind: ReminderKind, limit: int, *, after_user: int = -1
-) -> tuple[list[Claim], int, int]:
-    """Claim up to `limit` due messages of one kind and commit.
+    deps: Deps,
+    kind: ReminderKind,
+    limit: int,
+    *,
+    after_user: int = -1,
+    span: int | None = None,
+    zones: list[str] | None = None,
+) -> tuple[list[Claim], int, int, int | None]:
+    """Claim up to `limit` due messages of one kind among the `span` users after `after_user`.
 
-    Returns (claims, rows selected, last user id selected); fewer claims than rows selected
-    means another instance got there first.
+    Commits, and returns (claims, rows selected, last user id selected, last user id of the
+    span or None when it reached the end); fewer claims than rows selected means another
+    instance got there first.
     """
     now = deps.clock()
     async with deps.uow() as uow:
-        zones = await uow.reminders.timezones()
+        upto = None if span is None else await uow.reminders.user_id_after(after_user, span)
+        if zones is None:
+            zones = await uow.reminders.timezones()
         clocks = [local_clock(zone, now) for zone in zones]
         rival = kind.rival
         result = await uow.reminders.claim_due(
@@ -136,9 +163,10 @@ async def claim_batch(
             lease=LEASE,
             limit=limit,
             after_user=after_user,
+            upto_user=upto,
         )
         await uow.commit()
-    return result
+    return (*result, upto)
 
 
 async def deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:

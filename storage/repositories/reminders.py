@@ -218,13 +218,14 @@ class ReminderRepository:
         lease: timedelta,
         limit: int,
         after_user: int = -1,
+        upto_user: int | None = None,
     ) -> tuple[list[Claim], int, int]:
-        """Claim up to `limit` due messages of `kind` for users after `after_user`.
+        """Claim up to `limit` due messages of `kind` for users with after_user < id <= upto_user.
 
-        Returns (claims, due rows selected, last user id selected): the next batch starts after
-        that id, so a sweep reads each user once however many batches it takes. Each claim is
-        returned to exactly one caller; fewer claims than rows selected means another instance
-        claimed some of them first.
+        Returns (claims, due rows selected, last user id selected). Each claim is returned to
+        exactly one caller; fewer claims than rows selected means another instance claimed some
+        of them first. Bounding the id range bounds the work of one statement: PostgreSQL
+        evaluates every user in range before the LIMIT.
 
         `rival` is the kind that must not have been claimed for the same period (the other daily
         nudge); `active_days` is the weekly summary's "practised recently" window.
@@ -237,25 +238,28 @@ class ReminderRepository:
         if not clocks:
             return [], 0, after_user
         zones = _zones(self._dialect(), clocks, active_days)
-        mine = SendLedger.__table__.alias("mine")
+        same_period = and_(
+            SendLedger.user_id == User.id,
+            SendLedger.kind == kind,
+            SendLedger.period_key == zones.c.pkey,
+        )
+        # Done for this period: sent or settled, or claimed by a process still within its lease.
+        done = exists().where(
+            same_period,
+            or_(SendLedger.status != CLAIMED, SendLedger.claimed_at >= now - lease),
+        )
+        stale_claim = select(SendLedger.id).where(same_period).scalar_subquery()
+        cheap, costly = _due_conditions(kind, rival, zones)
         query = (
-            select(User.id, zones.c.pkey, mine.c.id)
+            select(User.id, zones.c.pkey, stale_claim)
             .join(zones, zones.c.tz == User.timezone)
-            .outerjoin(
-                mine,
-                and_(
-                    mine.c.user_id == User.id,
-                    mine.c.kind == kind,
-                    mine.c.period_key == zones.c.pkey,
-                ),
-            )
             .where(
-                *_due_conditions(kind, rival, zones),
-                or_(
-                    mine.c.id.is_(None),
-                    and_(mine.c.status == CLAIMED, mine.c.claimed_at < now - lease),
-                ),
                 User.id > after_user,
+                *([] if upto_user is None else [User.id <= upto_user]),
+                *cheap,
+                # One index probe that drops everyone already handled, before the costly ones.
+                ~done,
+                *costly,
             )
             .order_by(User.id)
             .limit(limit)
@@ -298,6 +302,17 @@ class ReminderRepository:
             claims += [Claim(int(i), int(u), kind, str(k), now) for i, u, k in taken.all()]
         last = int(rows[-1][0]) if rows else after_user
         return sorted(claims, key=lambda c: c.user_id), len(rows), last
+
+    async def user_id_after(self, after_user: int, count: int) -> int | None:
+        """The id `count` users after `after_user` in id order (None: fewer are left)."""
+        value: int | None = await self._session.scalar(
+            select(User.id)
+            .where(User.id > after_user)
+            .order_by(User.id)
+            .offset(count - 1)
+            .limit(1)
+        )
+        return value
 
     async def ledger_state(self, user_id: int, ledger_id: int) -> LedgerState | None:
         """The current status and claim time of one of the user's ledger rows."""
@@ -518,9 +533,13 @@ def _rival_row(user_id: Any, rival: str, key: Any) -> Any:
     )
 
 
-def _due_conditions(kind: str, rival: str | None, zones: Any) -> list[ColumnElement[bool]]:
-    """bot.domain.reminders' rules for `kind` as SQL over users joined to the zones table."""
-    # Cheap column tests first: SQLite evaluates WHERE terms in order.
+def _due_conditions(
+    kind: str, rival: str | None, zones: Any
+) -> tuple[list[ColumnElement[bool]], list[ColumnElement[bool]]]:
+    """bot.domain.reminders' rules for `kind` as SQL over users joined to the zones table.
+
+    Returned as (column tests, subquery tests): SQLite evaluates WHERE terms in order.
+    """
     common = [
         User.is_reachable.is_(True),
         or_(User.paused_until.is_(None), User.paused_until < zones.c.today),
@@ -531,9 +550,10 @@ def _due_conditions(kind: str, rival: str | None, zones: Any) -> list[ColumnElem
             User.streak_enabled.is_(True),
             User.streak_minute <= zones.c.minute,
             *common,
+        ], [
+            ~_practised_on(zones.c.today),
             _practised_on(zones.c.yesterday),
             _practised_on(zones.c.day_before),
-            ~_practised_on(zones.c.today),
             *not_rival,
         ]
     if kind == INACTIVITY:
@@ -554,6 +574,7 @@ def _due_conditions(kind: str, rival: str | None, zones: Any) -> list[ColumnElem
             User.inactivity_enabled.is_(True),
             User.inactivity_minute <= zones.c.minute,
             *common,
+        ], [
             elapsed.in_([every, every * 2, every * 3]),
             *not_rival,
         ]
@@ -564,6 +585,7 @@ def _due_conditions(kind: str, rival: str | None, zones: Any) -> list[ColumnElem
         User.weekly_weekday == zones.c.weekday,
         User.weekly_minute <= zones.c.minute,
         *common,
+    ], [
         exists().where(
             PracticeLog.user_id == User.id,
             PracticeLog.practiced_on >= zones.c.since,

@@ -123,7 +123,7 @@ async def test_crash_after_claim_is_sent_after_the_lease_at_least_once(
 ) -> None:
     await _streak_users(uow_factory, 1)
     clock.set(EVENING)
-    claims, _, _ = await claim_batch(deps_of(app), ReminderKind.STREAK, 10)
+    claims, _, _, _ = await claim_batch(deps_of(app), ReminderKind.STREAK, 10)
     assert [c.user_id for c in claims] == [1]
     # ...and the process dies here, before sending. A new one starts on the same database.
     async with another_app(settings, api, clock) as restarted:
@@ -167,7 +167,7 @@ async def test_a_claim_taken_over_is_not_sent_by_its_first_owner(
     await _streak_users(uow_factory, 1)
     clock.set(EVENING)
     deps = deps_of(app)
-    stuck, _, _ = await claim_batch(deps, ReminderKind.STREAK, 10)
+    stuck, _, _, _ = await claim_batch(deps, ReminderKind.STREAK, 10)
     clock.advance(seconds=LEASE.total_seconds() + 1)
     async with another_app(settings, api, clock) as other:
         await sweep(deps_of(other), other.bot)  # takes the claim over and sends

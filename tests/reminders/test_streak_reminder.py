@@ -51,7 +51,7 @@ async def test_a_session_logged_between_selection_and_send_cancels_it(
     await add_sessions(uow_factory, 1, [date(2026, 11, 23), date(2026, 11, 24)])
     clock.set(EVENING)
     deps = deps_of(app)
-    claims, _, _ = await claim_batch(deps, ReminderKind.STREAK, 10)
+    claims, _, _, _ = await claim_batch(deps, ReminderKind.STREAK, 10)
     assert [c.user_id for c in claims] == [1]
     await add_sessions(uow_factory, 1, [date(2026, 11, 25)])  # logged just now
     outcome = await deliver(deps, delivery_bot(app.bot, deps.settings), Sender(), claims[0])
