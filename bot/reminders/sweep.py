@@ -104,7 +104,12 @@ async def sweep(
 
 
 async def claim_batches(
-    deps: Deps, kind: ReminderKind, *, limit: int | None = None, batch: int = CLAIM_BATCH
+    deps: Deps,
+    kind: ReminderKind,
+    *,
+    limit: int | None = None,
+    batch: int = CLAIM_BATCH,
+    span: int = SCAN_SPAN,
 ) -> AsyncIterator[list[Claim]]:
     """Claim every due message of one kind (at most `limit`), a committed batch at a time.
 
@@ -118,7 +123,7 @@ async def claim_batches(
     while remaining is None or remaining > 0:
         size = batch if remaining is None else min(batch, remaining)
         claims, selected, last, upto = await claim_batch(
-            deps, kind, size, after_user=after, span=SCAN_SPAN, zones=zones
+            deps, kind, size, after_user=after, span=span, zones=zones
         )
         if remaining is not None:
             remaining -= len(claims)

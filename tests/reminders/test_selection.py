@@ -20,7 +20,7 @@ from bot.domain.reminders import (
 from bot.domain.streaks import compute_streak
 from bot.reminders.sweep import KINDS, LEASE, claim_batches
 from bot.runtime import BotApp
-from storage.models import PracticeLog, User
+from storage.models import PracticeLog, SendLedger, User
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.reminders.helpers import add_sessions, add_user, deps_of
 
@@ -152,3 +152,12 @@ async def test_claims_walk_forward_in_batches_and_each_user_is_claimed_once(
     assert batches == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     again = [c async for c in claim_batches(deps_of(app), ReminderKind.STREAK, batch=4)]
     assert again == []
+    # Slices of 3 users: one statement each, still each user exactly once.
+    async with uow_factory() as uow:
+        await uow.session.execute(delete(SendLedger))
+        await uow.commit()
+    sliced = [
+        [c.user_id for c in claims]
+        async for claims in claim_batches(deps_of(app), ReminderKind.STREAK, batch=5, span=3)
+    ]
+    assert sliced == [[1, 2, 3], [4, 5, 6], [7, 8, 9], [10]]
