@@ -29,12 +29,16 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, setup, skills
+from bot.handlers import common, quick, setup, skills  # quick: issue #3
+from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
 COMMANDS: list[tuple[str, str]] = [
+    # Issue #3: logging.
+    ("log", "Log a practice session"),
+    ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("timezone", "Set your time zone"),
@@ -43,6 +47,8 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Issue #3: logging.
+FLOWS += [log_handlers.LogFlow(), quick.QuickNoteFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -99,6 +105,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # Issue #3: logging.
+        "log": log_handlers.log_command,
+        "quick": quick.quick_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -107,6 +116,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # Issue #3: Quick Log buttons (also on reminders) and the card's "Log another".
+    app.add_handler(CallbackQueryHandler(quick.quick_button, pattern=r"^ql:"))
+    app.add_handler(CallbackQueryHandler(log_handlers.log_another_button, pattern=r"^lgn$"))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))

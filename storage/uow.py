@@ -8,6 +8,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.skills import SkillRepository
 from storage.repositories.users import UserRepository
 
@@ -23,6 +24,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # Issue #3: practice sessions.
+        self.practice_logs = PracticeLogRepository(self.session)
         return self
 
     async def __aexit__(
