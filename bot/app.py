@@ -29,8 +29,10 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, quick, setup, skills  # quick: issue #3
+from bot.handlers import common, importing, setup, skills
+from bot.handlers import export as export_handlers
 from bot.handlers import log as log_handlers  # issue #3: logging
+from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -42,13 +44,18 @@ COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("timezone", "Set your time zone"),
+    # Export and import (#8)
+    ("export", "Download your history as JSON or CSV"),
+    ("import", "Import sessions from a spreadsheet or an export"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Export and import (#8)
+FLOWS += [importing.ImportFlow()]
 # Issue #3: logging.
-FLOWS += [log_handlers.LogFlow(), quick.QuickNoteFlow()]
+FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -105,9 +112,12 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # Export and import (#8)
+        "export": export_handlers.export_command,
+        "import": importing.import_command,
         # Issue #3: logging.
         "log": log_handlers.log_command,
-        "quick": quick.quick_command,
+        "quick": quick_handlers.quick_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -116,8 +126,12 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # Export and import (#8): the /export format buttons (import buttons are a flow's).
+    app.add_handler(
+        CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
+    )
     # Issue #3: Quick Log buttons (also on reminders) and the card's "Log another".
-    app.add_handler(CallbackQueryHandler(quick.quick_button, pattern=r"^ql:"))
+    app.add_handler(CallbackQueryHandler(quick_handlers.quick_button, pattern=r"^ql:"))
     app.add_handler(CallbackQueryHandler(log_handlers.log_another_button, pattern=r"^lgn$"))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
@@ -125,6 +139,11 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
+    # caption "/import" previews an import; other files are told what is accepted.
+    app.add_handler(
+        MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
+    )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -24,6 +25,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         # Issue #3: practice sessions.
         self.practice_logs = PracticeLogRepository(self.session)
         return self

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import build_application
+from bot.app import build_application, on_shutdown
 from bot.conversation import expire_idle_conversations
 from bot.runtime import BotApp
 from bot.services.practice import SessionDraft, save_practice_log
@@ -334,8 +334,20 @@ async def test_one_message_logging_is_saved_once_when_redelivered(
     [
         ("/log react built a todo component", "How long", None, "30 min", (30, TODAY)),
         ("/log 45m built a todo component", "Which skill", None, "React", (45, TODAY)),
-        ("/log react 3000m built a component", "How long", "at most 24 hours", "60 min", (60, TODAY)),
-        ("/log react 45m 31.02 built a component", "When did", "no such date", "Yesterday", (45, YESTERDAY)),
+        (
+            "/log react 3000m built a component",
+            "How long",
+            "at most 24 hours",
+            "60 min",
+            (60, TODAY),
+        ),
+        (
+            "/log react 45m 31.02 built a component",
+            "When did",
+            "no such date",
+            "Yesterday",
+            (45, YESTERDAY),
+        ),
     ],
 )
 async def test_one_message_logging_opens_at_the_missing_step(
@@ -481,6 +493,7 @@ async def test_a_restarted_bot_continues_the_conversation(
     await sarah.tap("React")
     await sarah.tap("60 min")
     await app.shutdown()  # the first instance goes away mid-conversation
+    await on_shutdown(app)
 
     second = build_application(
         app.bot_data["deps"].settings,
@@ -500,6 +513,7 @@ async def test_a_restarted_bot_continues_the_conversation(
         assert "✅ Saved: React — 1 h, yesterday" in again.last_text()
     finally:
         await second.shutdown()
+        await on_shutdown(second)
         await app.initialize()  # the fixture shuts it down again
     [row] = await logs(uow_factory)
     assert (row.duration_minutes, row.practiced_on, row.difficulty, row.confidence) == (
@@ -557,4 +571,3 @@ async def test_stale_and_out_of_order_presses_change_nothing(
     assert sarah.answers()[-1] == "This button has expired. Nothing was changed."
     assert "How long" in sarah.last_text()
     assert await count_logs(uow_factory) == 0
-
