@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from storage.models import PracticeLog, Skill, User
-from storage.repositories.practice_logs import LogChanges
+from storage.repositories.practice_logs import AroundSkillName, LogChanges
+from storage.types import utcnow
 from tests.conftest import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
@@ -166,3 +167,62 @@ async def test_database_refuses_a_log_on_another_users_skill(
     async with uow_factory() as uow:
         skill = await uow.session.get(Skill, chess)
         assert skill is not None and skill.user_id == MALLORY
+
+
+async def _checked(uow_factory: UnitOfWorkFactory, user_id: int = SARAH, **fields: object):  # type: ignore[no-untyped-def]
+    values: dict[str, object] = {
+        "practiced_on": DAY,
+        "duration_minutes": 30,
+        "description": "Built a todo list component",
+        "max_day_minutes": 1440,
+        "dates_since": date(2026, 1, 1),
+    }
+    values.update(fields)
+    async with uow_factory() as uow:
+        added = await uow.practice_logs.add_checked(user_id, **values)  # type: ignore[arg-type]
+        await uow.commit()
+        return added
+
+
+async def test_add_checked_inserts_only_when_every_rule_holds(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, chess = await _seed(uow_factory)
+    added = await _checked(
+        uow_factory, skill_id=react, description=AroundSkillName("Quick: ", " (30 min)")
+    )
+    assert added is not None
+    assert added.skill_name == "React" and added.other_dates == []
+    assert added.log.description == "Quick: React (30 min)"
+    assert added.log.created_at.tzinfo is not None
+    # Refused: another user's skill, an unknown skill, over the day cap, a used token.
+    assert await _checked(uow_factory, skill_id=chess) is None
+    assert await _checked(uow_factory, skill_id=9999) is None
+    assert await _checked(uow_factory, skill_id=react, duration_minutes=1411) is None
+    assert await _checked(uow_factory, skill_id=react, client_token="t") is not None
+    assert await _checked(uow_factory, skill_id=react, client_token="t") is None
+    async with uow_factory() as uow:
+        skill = await uow.skills.get(SARAH, react)
+        assert skill is not None
+        await uow.skills.set_archived(skill, utcnow())
+        await uow.commit()
+    assert await _checked(uow_factory, skill_id=react) is None  # archived
+    assert await _count(uow_factory) == 2
+
+
+async def test_add_checked_returns_the_other_sessions_dates_in_the_window(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, chess = await _seed(uow_factory)
+    for day in (date(2026, 11, 18), DAY, date(2025, 12, 31)):
+        assert await _checked(uow_factory, skill_id=react, practiced_on=day, duration_minutes=5)
+    assert await _checked(uow_factory, MALLORY, skill_id=chess, practiced_on=date(2026, 11, 19))
+    added = await _checked(uow_factory, skill_id=react, duration_minutes=5)
+    assert added is not None
+    # Same on SQLite and PostgreSQL: other rows only (DAY has another session), newest first,
+    # not before dates_since, never another user's.
+    assert added.other_dates == [DAY, date(2026, 11, 18)]
+    async with uow_factory() as uow:  # the returned row is attached: it can be edited
+        updated = await uow.practice_logs.update(SARAH, added.log.id, {"difficulty": 3})
+        assert updated is not None and updated.difficulty == 3
+        await uow.commit()
