@@ -170,55 +170,56 @@ async def _to_step(sarah: ChatUser, step: str) -> None:
     await sarah.tap("Skip")
 
 
-@pytest.mark.parametrize(
-    ("typed", "minutes"),
-    [
-        ("45", 45),
-        ("45m", 45),
-        ("45 min", 45),
-        ("1h", 60),
-        ("1h30", 90),
-        ("1h 30m", 90),
-        ("1.5h", 90),
-        ("1:15", 75),
-        ("90 minutes", 90),
-    ],
-)
-async def test_typed_durations(
-    sarah: ChatUser, uow_factory: UnitOfWorkFactory, typed: str, minutes: int
-) -> None:
+DURATIONS = [
+    ("45", "45 min"),
+    ("45m", "45 min"),
+    ("45 min", "45 min"),
+    ("1h", "1 h"),
+    ("1h30", "1 h 30 min"),
+    ("1h 30m", "1 h 30 min"),
+    ("1.5h", "1 h 30 min"),
+    ("1:15", "1 h 15 min"),
+    ("90 minutes", "1 h 30 min"),
+]
+DATES = [
+    ("today", "today", TODAY),
+    ("yesterday", "yesterday", YESTERDAY),
+    ("2026-11-20", "Fri 20 Nov", date(2026, 11, 20)),
+    ("20.11", "Fri 20 Nov", date(2026, 11, 20)),
+    ("3 days ago", "Sun 22 Nov", date(2026, 11, 22)),
+    ("mon", "Mon 23 Nov", date(2026, 11, 23)),  # 25 Nov 2026 is a Wednesday
+    ("monday", "Mon 23 Nov", date(2026, 11, 23)),
+    ("wed", "today", TODAY),
+]
+
+
+async def test_every_typed_duration_form(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
     await seed_skills(uow_factory, "React")
     await _to_step(sarah, "duration")
-    await sarah.send(typed)
-    assert "When did you practise" in sarah.last_text()
+    for typed, shown in DURATIONS:
+        await sarah.send(typed)
+        assert f"React · {shown}\n" in sarah.last_text(), typed
+        assert "When did you practise" in sarah.last_text(), typed
+        await sarah.tap("« Back")
+    await sarah.send("1:15")
     await sarah.tap("Today")
     await sarah.send(DESCRIPTION)
     await sarah.tap("Skip")
     await sarah.tap("Skip")
     [row] = await logs(uow_factory)
-    assert row.duration_minutes == minutes
+    assert row.duration_minutes == 75
 
 
-@pytest.mark.parametrize(
-    ("typed", "expected"),
-    [
-        ("today", TODAY),
-        ("yesterday", YESTERDAY),
-        ("2026-11-20", date(2026, 11, 20)),
-        ("20.11", date(2026, 11, 20)),
-        ("3 days ago", date(2026, 11, 22)),
-        ("mon", date(2026, 11, 23)),  # 25 Nov 2026 is a Wednesday
-        ("monday", date(2026, 11, 23)),
-        ("wed", TODAY),
-    ],
-)
-async def test_typed_dates(
-    sarah: ChatUser, uow_factory: UnitOfWorkFactory, typed: str, expected: date
-) -> None:
+async def test_every_typed_date_form(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
     await seed_skills(uow_factory, "React")
     await _to_step(sarah, "date")
+    for typed, shown, _ in DATES:
+        await sarah.send(typed)
+        assert f"React · 30 min · {shown}\n" in sarah.last_text(), typed
+        assert "What did you practise" in sarah.last_text(), typed
+        await sarah.tap("« Back")
+    typed, _, expected = DATES[4]
     await sarah.send(typed)
-    assert "What did you practise" in sarah.last_text()
     await sarah.send(DESCRIPTION)
     await sarah.tap("Skip")
     await sarah.tap("Skip")
@@ -246,35 +247,37 @@ async def test_dates_are_in_the_users_time_zone(
 LONG = "x" * 501
 
 
-@pytest.mark.parametrize(
-    ("step", "typed", "message"),
-    [
-        ("skill", "Piano", "You have no skill called “Piano”"),
-        ("duration", "0", "at least 1 minute"),
-        ("duration", "1441", "at most 24 hours"),
-        ("duration", "25h", "at most 24 hours"),
-        ("duration", "-5", "can't be negative"),
-        ("duration", "soon", "couldn't read “soon” as a duration"),
-        ("date", "2026-12-01", "in the future"),
-        ("date", "31.02", "no such date"),
-        ("date", "someday", "couldn't read “someday” as a date"),
-        ("description", "too short", "That's 9 characters — please write at least 10"),
-        ("description", LONG, "That's 501 characters — please keep it to 500"),
-        ("difficulty", "6", "Difficulty is rated from 1 to 5, so 6 doesn't fit"),
-        ("difficulty", "hard", "Tap a number from 1 to 5, or Skip"),
-        ("confidence", "0", "Confidence is rated from 1 to 5, so 0 doesn't fit"),
-    ],
-)
+# Every rule a typed answer can break: (step, what the user types, what they are told).
+RULES = [
+    ("skill", "Piano", "You have no skill called “Piano”"),
+    ("duration", "0", "at least 1 minute"),
+    ("duration", "1441", "at most 24 hours"),
+    ("duration", "25h", "at most 24 hours"),
+    ("duration", "-5", "can't be negative"),
+    ("duration", "soon", "couldn't read “soon” as a duration"),
+    ("date", "2026-12-01", "in the future"),
+    ("date", "31.02", "no such date"),
+    ("date", "someday", "couldn't read “someday” as a date"),
+    ("description", "too short", "That's 9 characters — please write at least 10"),
+    ("description", LONG, "That's 501 characters — please keep it to 500"),
+    ("difficulty", "6", "Difficulty is rated from 1 to 5, so 6 doesn't fit"),
+    ("difficulty", "hard", "Tap a number from 1 to 5, or Skip"),
+    ("confidence", "0", "Confidence is rated from 1 to 5, so 0 doesn't fit"),
+]
+
+
+@pytest.mark.parametrize("step", sorted({step for step, _, _ in RULES}))
 async def test_every_rule_refuses_and_asks_the_same_step_again(
-    sarah: ChatUser, uow_factory: UnitOfWorkFactory, step: str, typed: str, message: str
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory, step: str
 ) -> None:
     await seed_skills(uow_factory, "React")
     await _to_step(sarah, step)
-    before = sarah.last_text().split("\n\n")[-1]
-    await sarah.send(typed)
-    assert message in sarah.last_text()
-    assert sarah.last_text().endswith(before)  # the same question again, with its buttons
-    assert ["« Back", "✖ Cancel"] in sarah.buttons() or step == "skill"
+    question = sarah.last_text().split("\n\n")[-1]
+    for _, typed, message in (rule for rule in RULES if rule[0] == step):
+        await sarah.send(typed)
+        assert message in sarah.last_text(), typed
+        assert sarah.last_text().endswith(question), typed  # the same step, with its buttons
+        assert step == "skill" or ["« Back", "✖ Cancel"] in sarah.buttons()
     assert await count_logs(uow_factory) == 0
 
 
