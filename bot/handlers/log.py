@@ -84,10 +84,10 @@ class LogFlow:
         """A typed answer to the current step."""
         data = dict(conv.data)
         state = conv.state
-        if not turn.text:
+        text = turn.text.strip()
+        if not text:
             await turn.reply("I need text here — type your answer or use the buttons above.")
             return
-        text = turn.text.strip()
         try:
             if state == "skill":
                 await self._typed_skill(turn, data, text)
@@ -158,6 +158,7 @@ class LogFlow:
         exact = [s for s in summaries if skill_name_key(s.name) == key]
         matches = exact or [s for s in summaries if skill_name_key(s.name).startswith(key)]
         if len(matches) != 1:
+            data["candidates"] = [s.id for s in matches]
             problem = (
                 f"“{esc(text[:40])}” matches {len(matches)} skills — tap the one you mean."
                 if matches
@@ -214,7 +215,7 @@ async def log_command(turn: Turn) -> None:
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
-            await _drop_keyboard(turn, old.message_id)
+            await drop_step_keyboard(turn, old.message_id)
         await turn.finish()
     rest = _command_argument(turn.text)
     if not rest:
@@ -332,7 +333,7 @@ async def _open(turn: Turn, data: dict[str, Any], step: str, *, problem: str | N
     """Begin the conversation at `step` in a new message, replacing any open conversation."""
     old = await turn.load_conversation()
     if old is not None and old.message_id is not None:
-        await _drop_keyboard(turn, old.message_id)
+        await drop_step_keyboard(turn, old.message_id)
     await turn.begin(LogFlow.name, step, data)
     await _ask(turn, data, step, problem=problem, edit=False)
 
@@ -357,7 +358,7 @@ async def _ask(
         message_id = await turn.show(text, keyboard)
     else:
         if conv.message_id is not None:
-            await _drop_keyboard(turn, conv.message_id)
+            await drop_step_keyboard(turn, conv.message_id)
         message_id = (await turn.reply(text, keyboard)).message_id
     conv.data = {}  # advance() merges; these steps replace what the conversation remembers
     await turn.advance(step, message_id=message_id, **data)
@@ -486,13 +487,17 @@ async def _reopen(turn: Turn, data: dict[str, Any], step: str, problem: str | No
         await _ask(turn, data, step, problem=problem)
 
 
-async def _drop_keyboard(turn: Turn, message_id: int) -> None:
+async def drop_step_keyboard(turn: Turn, message_id: int) -> None:
+    """Remove the keyboard of an earlier bot message (best effort), outside any transaction."""
+    await turn.release()
     with contextlib.suppress(BadRequest):  # already gone, or no keyboard left to remove
         await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
 
 
 async def _delete_message(turn: Turn, message_id: int) -> None:
+    """Delete a finished step message, or at least its keyboard."""
+    await turn.release()
     try:
         await turn.context.bot.delete_message(turn.chat_id, message_id)
     except BadRequest:
-        await _drop_keyboard(turn, message_id)
+        await drop_step_keyboard(turn, message_id)

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest
 
 from bot.callbacks import BadCallback, Callback
 from bot.cards import session_card, session_card_keyboard
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
+from bot.handlers.log import drop_step_keyboard
 from bot.keyboards import button, cancel_button, markup
 from bot.quicklog import (
     ACTION_CLOSE,
@@ -144,14 +142,9 @@ async def _ask_note(turn: Turn, log_id: int) -> None:
     )
     old = await turn.load_conversation()
     if old is not None and old.message_id is not None:
-        await _drop_keyboard(turn, old.message_id)
+        await drop_step_keyboard(turn, old.message_id)
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
     await turn.uow.commit()
-
-
-async def _drop_keyboard(turn: Turn, message_id: int) -> None:
-    with contextlib.suppress(BadRequest):  # already gone, or no keyboard left to remove
-        await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
 
 
 class QuickNoteFlow:
@@ -188,7 +181,7 @@ class QuickNoteFlow:
         await turn.finish()
         await turn.uow.commit()
         if step_message is not None:
-            await _drop_keyboard(turn, step_message)
+            await drop_step_keyboard(turn, step_message)
         name = skill.name if skill else "?"
         await turn.reply(
             session_card(log, name, turn.today, heading="📝 Note saved"),

@@ -574,3 +574,16 @@ async def test_stale_and_out_of_order_presses_change_nothing(
     assert sarah.answers()[-1] == "This button has expired. Nothing was changed."
     assert "How long" in sarah.last_text()
     assert await count_logs(uow_factory) == 0
+
+
+async def test_many_skills_are_paged_at_the_skill_step(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, *(f"Skill {n:02d}" for n in range(10)))
+    await sarah.send("/log")
+    assert flat(sarah.buttons())[-3:] == ["▶", "➕ New skill", "✖ Cancel"]
+    await sarah.tap("▶")
+    page = flat(sarah.buttons())
+    assert page == ["Skill 01", "Skill 00", "◀", "➕ New skill", "✖ Cancel"]
+    await sarah.tap("Skill 00")
+    assert "Skill 00" in sarah.last_text() and "How long" in sarah.last_text()
