@@ -1,8 +1,8 @@
 """Saving and editing practice sessions: the one place every rule is checked before a write.
 
-/log, Quick Log, and later import and reminder buttons all save through save_practice_log, so
+/log, Quick Log and (later) reminder buttons all save one session through save_practice_log, so
 the per-user lock, the 24-hour day cap, ownership, archived skills and idempotency are decided
-in one place.
+in one place. (Bulk import, #8, writes thousands of rows in batches: bot/services/bulk_import.py.)
 """
 
 from __future__ import annotations
