@@ -30,6 +30,8 @@ from bot.conversation import (
     route_message,
 )
 from bot.handlers import common, setup, skills
+from bot.handlers import evidence as evidence_handlers  # evidence (#5)
+from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -37,12 +39,16 @@ from storage.db import create_engine, create_session_factory
 COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # evidence (#5)
+    ("evidence", "Links, notes and screenshots per skill"),
+    ("note", "Save a note as evidence"),
     ("timezone", "Set your time zone"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -99,6 +105,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # evidence (#5)
+        "evidence": evidence_handlers.evidence_command,
+        "note": evidence_handlers.note_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -107,12 +116,22 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # evidence (#5): screen buttons; its conversation steps ("ev:m", "ev:t") go to the router.
+    app.add_handler(
+        CallbackQueryHandler(
+            evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
+        )
+    )
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # evidence (#5): links (typed, pasted, forwarded, text links), photos and image files.
+    app.add_handler(
+        MessageHandler(PRIVATE & EVIDENCE_MESSAGES, evidence_handlers.evidence_message), group=1
+    )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)
 
