@@ -104,15 +104,14 @@ async def _target_screen(
     turn: Turn, items: list[Pending], problems: list[str]
 ) -> tuple[str, InlineKeyboardMarkup] | None:
     sessions = await turn.uow.evidence.recent_sessions(turn.user_id, RECENT_SESSIONS)
-    skills = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
+    skills = await turn.uow.evidence.active_skills(turn.user_id)
     if not sessions and not skills:
         return None
+    # Skills just practised first, then the newest others.
+    rank = {skill_id: i for i, skill_id in enumerate(dict.fromkeys(s.skill_id for s in sessions))}
+    skills.sort(key=lambda skill: rank.get(skill[0], len(rank)))
     return view.target_screen(
-        [item.kind for item in items],
-        problems,
-        sessions,
-        [(s.id, s.name) for s in skills[:TARGET_SKILLS]],
-        turn.today,
+        [item.kind for item in items], problems, sessions, skills[:TARGET_SKILLS], turn.today
     )
 
 

@@ -150,6 +150,16 @@ class EvidenceRepository:
         """The user's most recent sessions, newest practice date first."""
         return await self._fetch_sessions(user_id, limit=limit)
 
+    async def active_skills(self, user_id: int) -> list[tuple[int, str]]:
+        """The user's unarchived skills as (id, name), newest first (a user has at most a few
+        hundred, so this does not grow with their history)."""
+        rows = await self._session.execute(
+            select(Skill.id, Skill.name)
+            .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
+            .order_by(Skill.created_at.desc(), Skill.id.desc())
+        )
+        return [(skill_id, name) for skill_id, name in rows.all()]
+
     # --- writes ---
 
     async def add(

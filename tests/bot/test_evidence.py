@@ -280,6 +280,61 @@ async def test_add_evidence_on_a_session_attaches_a_link_directly(
     assert [(r.kind, r.note) for r in rows][1] == ("note", "Hooks are just functions")
 
 
+async def test_note_command_joins_an_open_evidence_step(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await _skill(sarah, uow_factory, "React")
+    log_id = await _session(uow_factory, react)
+    await sarah.send("https://react.dev/learn")
+    await sarah.send("/note Start here next time")
+    assert "1 link and 1 note" in sarah.last_text()
+    await sarah.tap("React · today · 45 min")
+    assert [(r.kind, r.practice_log_id) for r in await _evidence(uow_factory)] == [
+        ("link", log_id),
+        ("note", log_id),
+    ]
+    # With a session already chosen ("Add evidence"), /note saves there at once.
+    await sarah.tap_data(f"ev:add:{log_id}")
+    await sarah.send("/note Second thought")
+    assert "Saved 1 note to React · today · 45 min" in sarah.last_text()
+    assert len(await _evidence(uow_factory)) == 3
+
+
+async def test_add_evidence_kind_buttons_say_what_is_missing(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await _skill(sarah, uow_factory, "React")
+    log_id = await _session(uow_factory, react)
+    await sarah.tap_data(f"ev:add:{log_id}")
+    await sarah.tap("🔗 Link")
+    assert "Send the link" in sarah.last_text()
+    await sarah.send("no link in here")
+    assert "I couldn't find a link in that" in sarah.last_text()
+    await sarah.tap("🖼 Screenshot")
+    await sarah.send("just words")
+    assert "I'm waiting for a screenshot" in sarah.last_text()
+    await sarah.send_sticker()
+    assert "I can't use that here" in sarah.last_text()
+    assert await _evidence(uow_factory) == []
+    await sarah.send_photo(sizes=2, photo_id="album")
+    assert "Saved 1 screenshot to React · today · 45 min" in sarah.last_text()
+    [row] = await _evidence(uow_factory)
+    assert (row.width, row.height) == (320, 240)
+
+
+async def test_pictures_of_an_album_collect_into_one_choice(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await _skill(sarah, uow_factory, "React")
+    await sarah.send_photo(photo_id="one")
+    await sarah.send_photo(photo_id="two")
+    await sarah.send_photo(photo_id="one")  # the same picture again is not a second piece
+    assert "2 screenshots" in sarah.last_text()
+    await sarah.tap("📚 React (skill)")
+    rows = await _evidence(uow_factory)
+    assert [r.file_unique_id for r in rows] == ["uphoto-one-s2", "uphoto-two-s2"]
+
+
 # --- screenshots ---
 
 
