@@ -49,6 +49,12 @@ def _argument(text: str) -> str:
     return parts[1] if len(parts) == 2 else ""
 
 
+def _refusal(problems: list[str]) -> str:
+    """Why nothing in a message could be kept (escaped)."""
+    reasons = problems or ["I couldn't find a link, a note or a picture in that."]
+    return "".join(f"{esc(p)}\n" for p in reasons) + "Nothing was saved."
+
+
 def _pending(conv: Conversation | None) -> list[Pending]:
     if conv is None:
         return []
@@ -124,14 +130,16 @@ async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> 
             await turn.finish()
             await turn.uow.commit()
         await turn.reply(
-            "To keep evidence I attach it to a skill or a session, and you have no skills yet. "
-            "Add one with <code>/addskill React</code>, then send it again. Nothing was saved."
+            "".join(f"{esc(p)}\n" for p in problems)
+            + "To keep evidence I attach it to a session or a skill, and you have no active "
+            "skills yet. Add one with <code>/addskill React</code>, then send it again. "
+            "Nothing was saved."
         )
         return
     if conv is not None:
         await _drop_keyboard(turn, conv.message_id)
     message = await turn.reply(*screen)
-    data = {"pending": [item.to_json() for item in items], "mode": Mode.BATCH.value}
+    data = {"pending": [item.to_json() for item in items]}
     if conv is not None:
         await turn.advance("pick", message_id=message.message_id, **data)
     else:
@@ -168,10 +176,9 @@ async def evidence_message(turn: Turn) -> None:
         return
     found = collect(message, Mode.BATCH)
     if not found.items:
-        await turn.reply("\n".join(esc(p) for p in found.problems) + "\nNothing was saved.")
+        await turn.reply(_refusal(found.problems))
         return
-    items = _merge([], found)
-    await _ask_target(turn, items, found.problems)
+    await _ask_target(turn, _merge([], found), found.problems)
 
 
 @handler
@@ -181,6 +188,13 @@ async def note_command(turn: Turn) -> None:
     conv = await turn.load_conversation()
     ours = conv if conv is not None and conv.name == FLOW_NAME else None
     if not text.strip():
+        if ours is not None and ours.state == "pick":
+            # Starting over would drop the waiting batch; a note can join it in one message.
+            await turn.reply(
+                "Send the note with the command, e.g. <code>/note what you learned</code>, "
+                "and it joins the evidence waiting above."
+            )
+            return
         if ours is not None and ours.state == "collect" and ours.data.get("target"):
             target = await _resolve(turn, ours.data["target"])
             if target is not None:
@@ -397,7 +411,7 @@ class EvidenceFlow:
         mode = Mode(conv.data.get("mode", Mode.ANY.value))
         found = collect(message, mode)
         if not found.items:
-            await turn.reply("\n".join(esc(p) for p in found.problems) + "\nNothing was saved.")
+            await turn.reply(_refusal(found.problems))
             return
         stored_target = conv.data.get("target")
         if not stored_target:

@@ -112,6 +112,8 @@ async def test_plain_link_asks_where_most_recent_session_first(
 
     await sarah.tap("React · today · 45 min")
     assert "Saved 1 link to React · today · 45 min" in sarah.last_text()
+    await sarah.tap("📂 See evidence")
+    assert "1. 🔗 react.dev/learn/hooks" in sarah.last_text()
     [row] = await _evidence(uow_factory)
     assert (row.kind, row.url) == ("link", "https://react.dev/learn/hooks")
     assert (row.practice_log_id, row.skill_id, row.user_id) == (newest, react, SARAH)
@@ -209,7 +211,7 @@ async def test_link_without_any_skill_explains_and_saves_nothing(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     await sarah.send("https://react.dev/learn")
-    assert "you have no skills yet" in sarah.last_text()
+    assert "you have no active skills yet" in sarah.last_text()
     assert await _evidence(uow_factory) == []
     assert not await _conversation_open(uow_factory)
 
@@ -286,6 +288,8 @@ async def test_note_command_joins_an_open_evidence_step(
     react = await _skill(sarah, uow_factory, "React")
     log_id = await _session(uow_factory, react)
     await sarah.send("https://react.dev/learn")
+    await sarah.send("/note")
+    assert "Send the note with the command" in sarah.last_text()
     await sarah.send("/note Start here next time")
     assert "1 link and 1 note" in sarah.last_text()
     await sarah.tap("React · today · 45 min")
@@ -632,6 +636,10 @@ async def test_screenshot_is_resent_by_file_id(
     document = api.last("sendDocument", SARAH)
     assert document.params["document"] == "doc-file-2"
     assert api.sent("getFile") == []
+    # A file Telegram no longer serves gets a polite answer, not an error.
+    api.fail_next("sendPhoto", status=400, description="Bad Request: wrong file identifier")
+    await sarah.tap("🖼 2")
+    assert "Telegram no longer has that picture" in sarah.answers()[-1]
 
 
 async def test_delete_asks_first_and_keep_changes_nothing(
