@@ -111,6 +111,16 @@ def _entry(
     )
 
 
+def _of_session(user_id: int, log_id: int) -> list[ColumnElement[bool]]:
+    """Rows of one session of the user, found through ix_evidence_practice_log_id.
+
+    `user_id + 0` still limits the rows to the owner, but as an expression it cannot use an
+    index: SQLite's planner has no statistics and would otherwise pick the (user_id, ...) index
+    and read every piece of evidence the user has (SQLite documents this way to steer it).
+    """
+    return [Evidence.practice_log_id == log_id, (Evidence.user_id + 0) == user_id]
+
+
 class EvidenceRepository:
     """Reads and writes a user's evidence; every query is scoped by the owner's id."""
 
@@ -226,13 +236,17 @@ class EvidenceRepository:
         if not wanted:
             return set()
         target = (
-            Evidence.practice_log_id == practice_log_id
+            _of_session(user_id, practice_log_id)
             if practice_log_id is not None
-            else Evidence.practice_log_id.is_(None)
+            else [
+                Evidence.user_id == user_id,
+                Evidence.skill_id == skill_id,
+                Evidence.practice_log_id.is_(None),
+            ]
         )
         rows = await self._session.execute(
             select(Evidence.kind, Evidence.url, Evidence.note, Evidence.file_unique_id).where(
-                Evidence.user_id == user_id, Evidence.skill_id == skill_id, target, or_(*wanted)
+                *target, or_(*wanted)
             )
         )
         found: set[tuple[str, str]] = set()
@@ -254,7 +268,7 @@ class EvidenceRepository:
     async def _fetch_entries(
         self,
         user_id: int,
-        *where: ColumnElement[bool],
+        *where: ColumnElement[bool],  # must scope Evidence rows to user_id
         order_by: Sequence[ColumnElement[Any] | InstrumentedAttribute[Any]] = (),
         offset: int = 0,
         limit: int = 1,
@@ -266,7 +280,7 @@ class EvidenceRepository:
                 PracticeLog,
                 and_(PracticeLog.id == Evidence.practice_log_id, PracticeLog.user_id == user_id),
             )
-            .where(Evidence.user_id == user_id, *where)
+            .where(*where)
             .order_by(*order_by)
             .offset(offset)
             .limit(limit)
@@ -278,7 +292,9 @@ class EvidenceRepository:
 
     async def get(self, user_id: int, evidence_id: int) -> EvidenceEntry | None:
         """One piece of the user's evidence, or None (also when it is someone else's)."""
-        found = await self._fetch_entries(user_id, Evidence.id == evidence_id)
+        found = await self._fetch_entries(
+            user_id, Evidence.id == evidence_id, Evidence.user_id == user_id
+        )
         return found[0] if found else None
 
     async def count_for_skill(self, user_id: int, skill_id: int) -> int:
@@ -296,6 +312,7 @@ class EvidenceRepository:
         """A slice of the skill's evidence: skill-level first, then by session chronologically."""
         return await self._fetch_entries(
             user_id,
+            Evidence.user_id == user_id,
             Evidence.skill_id == skill_id,
             order_by=(
                 Evidence.practice_log_id.is_not(None),
@@ -311,9 +328,7 @@ class EvidenceRepository:
     async def count_for_session(self, user_id: int, log_id: int) -> int:
         """How many pieces of evidence the session has."""
         count = await self._session.scalar(
-            select(func.count())
-            .select_from(Evidence)
-            .where(Evidence.user_id == user_id, Evidence.practice_log_id == log_id)
+            select(func.count()).select_from(Evidence).where(*_of_session(user_id, log_id))
         )
         return int(count or 0)
 
@@ -323,7 +338,7 @@ class EvidenceRepository:
         """A slice of one session's evidence in the order it was added."""
         return await self._fetch_entries(
             user_id,
-            Evidence.practice_log_id == log_id,
+            *_of_session(user_id, log_id),
             order_by=(Evidence.created_at, Evidence.id),
             offset=offset,
             limit=limit,
