@@ -62,7 +62,6 @@ class Collected:
 
     items: list[Pending] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    kept_text: bool = False  # the text was used (as links or a note)
 
     def add(self, item: Pending) -> None:
         """Keep a piece unless an equal one is already in this message."""
@@ -122,7 +121,6 @@ def _note(text: str, found: Collected) -> None:
         found.add(Pending(EvidenceKind.NOTE, note=validate_note(text)))
     except DomainError as exc:
         found.problems.append(str(exc))
-    found.kept_text = True
 
 
 def _links(message: Message, found: Collected) -> bool:
@@ -134,8 +132,6 @@ def _links(message: Message, found: Collected) -> bool:
             found.add(Pending(EvidenceKind.LINK, url=validate_link(raw)))
         except DomainError as exc:
             found.problems.append(f"Skipped {shorten(raw, 60)}: {exc}")
-    if raw_links:
-        found.kept_text = True
     return bool(raw_links)
 
 
