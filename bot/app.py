@@ -29,8 +29,9 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, setup, skills
+from bot.handlers import common, importing, setup, skills
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
+from bot.handlers import export as export_handlers
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
@@ -43,11 +44,16 @@ COMMANDS: list[tuple[str, str]] = [
     ("evidence", "Links, notes and screenshots per skill"),
     ("note", "Save a note as evidence"),
     ("timezone", "Set your time zone"),
+    # Export and import (#8)
+    ("export", "Download your history as JSON or CSV"),
+    ("import", "Import sessions from a spreadsheet or an export"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Export and import (#8)
+FLOWS += [importing.ImportFlow()]
 FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -108,6 +114,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         # evidence (#5)
         "evidence": evidence_handlers.evidence_command,
         "note": evidence_handlers.note_command,
+        # Export and import (#8)
+        "export": export_handlers.export_command,
+        "import": importing.import_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -122,6 +131,10 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
             evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
         )
     )
+    # Export and import (#8): the /export format buttons (import buttons are a flow's).
+    app.add_handler(
+        CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
+    )
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
@@ -131,6 +144,11 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # evidence (#5): links (typed, pasted, forwarded, text links), photos and image files.
     app.add_handler(
         MessageHandler(PRIVATE & EVIDENCE_MESSAGES, evidence_handlers.evidence_message), group=1
+    )
+    # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
+    # caption "/import" previews an import; other files are told what is accepted.
+    app.add_handler(
+        MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
     )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)

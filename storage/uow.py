@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -26,6 +27,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # evidence (#5)
         self.evidence = EvidenceRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         return self
 
     async def __aexit__(

@@ -84,6 +84,7 @@ async def _drop_keyboard(turn: Turn, message_id: int | None) -> None:
     """Remove the keyboard of an earlier step message (best effort)."""
     if message_id is None:
         return
+    await turn.release()
     try:
         await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
     except Exception:
@@ -372,6 +373,7 @@ async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
         raise BadCallback("not a screenshot")
     caption = f"🖼 {esc(entry.file_name or 'screenshot')} — {esc(where)}"
     bot = turn.context.bot
+    await turn.release()
     try:
         if view.is_sent_as_photo(entry):
             await bot.send_photo(turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
