@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import copy
 import re
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext
+from telegram.ext import Application, CallbackContext, Job
+from telegram.warnings import PTBUserWarning
 
 from tests.fakebot import BOT_USER, JSON, ApiCall, FakeBotApi, keyboard_texts, utf16_len
 
@@ -48,19 +50,21 @@ def command_entities(text: str) -> list[JSON]:
 
 
 class _ErrorSink:
-    """An error handler that keeps (update, error) pairs so a ChatUser can re-raise them."""
+    """An error handler that keeps what failed (update or job) so helpers can re-raise it."""
 
     def __init__(self) -> None:
         self.errors: list[tuple[object, BaseException]] = []
 
     async def __call__(self, update: object, context: CallbackContext[Any, Any, Any, Any]) -> None:
         if context.error is not None:
-            self.errors.append((update, context.error))
+            # Job errors arrive with update=None; the job itself identifies them.
+            source = update if update is not None else context.job
+            self.errors.append((source, context.error))
 
-    def take(self, update: object) -> list[BaseException]:
-        """Remove and return the errors raised while handling one update object."""
-        mine = [error for seen, error in self.errors if seen is update]
-        self.errors = [(seen, error) for seen, error in self.errors if seen is not update]
+    def take(self, source: object) -> list[BaseException]:
+        """Remove and return the errors raised while handling one update object or job."""
+        mine = [error for seen, error in self.errors if seen is source]
+        self.errors = [(seen, error) for seen, error in self.errors if seen is not source]
         return mine
 
     @classmethod
@@ -370,10 +374,10 @@ class ChatUser:
         markup = self.api.reply_keyboards.get(self.user_id)
         return keyboard_texts(markup) if markup else None
 
-    def answers(self) -> list[str | None]:
-        """Texts of the bot's answerCallbackQuery calls for this user's presses (None: no text)."""
+    def answers(self) -> list[str]:
+        """Texts of the bot's answerCallbackQuery calls for this user's presses ("" if none)."""
         return [
-            self.api.callback_answers[query_id].get("text")
+            str(self.api.callback_answers[query_id].get("text") or "")
             for query_id in self._query_ids
             if query_id in self.api.callback_answers
         ]
@@ -429,6 +433,22 @@ class ChatUser:
         if errors and self.raise_errors:
             raise errors[0]
         return self.api.calls_since(start)
+
+
+async def run_job(
+    app: AnyApplication, api: FakeBotApi, job: Job[Any], *, raise_errors: bool = True
+) -> list[ApiCall]:
+    """Run a scheduled job now (no scheduler needed); returns its API calls, raises its error."""
+    sink = _ErrorSink.install(app)
+    start = api.mark()
+    with warnings.catch_warnings():
+        # Job.run awaits its own error-handling task, so PTB's "not awaited" warning is moot.
+        warnings.filterwarnings("ignore", "Tasks created via", PTBUserWarning)
+        await job.run(app)
+    errors = sink.take(job)
+    if errors and raise_errors:
+        raise errors[0]
+    return api.calls_since(start)
 
 
 def _text_of(message: Mapping[str, Any]) -> str:

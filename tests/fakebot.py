@@ -1574,13 +1574,17 @@ class _Handler(BaseHTTPRequestHandler):
             for key, value in parse_qsl(split.query, keep_blank_values=True)
         }
         content_type = self.headers.get("Content-Type", "")
-        if body and content_type.startswith("application/json"):
-            params.update(json.loads(body))
-        elif body and content_type.startswith("multipart/form-data"):
-            params.update(parse_multipart(body, content_type, fake.api))
-        elif body:
-            for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
-                params[key] = decode_form_value(key, value)
+        try:
+            if body and content_type.startswith("application/json"):
+                params.update(json.loads(body))
+            elif body and content_type.startswith("multipart/form-data"):
+                params.update(parse_multipart(body, content_type, fake.api))
+            elif body:
+                for key, value in parse_qsl(body.decode("utf-8"), keep_blank_values=True):
+                    params[key] = decode_form_value(key, value)
+        except (ValueError, TypeError) as exc:
+            self._send_json(400, _bad_request(f"can't parse request body: {exc}").envelope())
+            return
         status, envelope = fake.api.handle(method_match["method"], params, token=token)
         self._send_json(status, envelope)
 

@@ -33,7 +33,7 @@ from telegram.ext import (
     filters,
 )
 
-from tests.chat import ChatUser
+from tests.chat import ChatUser, run_job
 from tests.fakebot import (
     BOT_ID,
     BOT_USERNAME,
@@ -239,7 +239,7 @@ async def test_tap_edits_the_message_and_answers_the_query(
     await sarah.tap("Done")
     assert sarah.last_text() == "Finished"
     assert sarah.buttons() == []  # an edit without reply_markup removes the keyboard
-    assert sarah.answers() == ["Once more", None]
+    assert sarah.answers() == ["Once more", ""]
     assert sarah.unanswered() == []
     assert api.last("editMessageText").result["edit_date"] > 0
 
@@ -569,11 +569,17 @@ async def test_http_server_answers_get_me_and_get_updates(server: FakeBotApiServ
         me = (await client.get(f"/bot{TOKEN}/getMe")).json()
         updates = (await client.post(f"/bot{TOKEN}/getUpdates", data={"timeout": "0"})).json()
         missing = await client.post(f"/bot{TOKEN}/sendMessage", json={"chat_id": 1, "text": ""})
+        garbled = await client.post(
+            f"/bot{TOKEN}/sendMessage",
+            content=b"{not json",
+            headers={"Content-Type": "application/json"},
+        )
 
     assert me["result"]["username"] == BOT_USERNAME
     assert updates["result"][0]["message"]["text"] == "hello"
     assert missing.status_code == 400
     assert missing.json()["description"] == "Bad Request: message text is empty"
+    assert garbled.status_code == 400
     assert server.tokens_seen == [TOKEN]
 
 
@@ -642,3 +648,26 @@ async def test_real_application_polls_the_http_server(server: FakeBotApiServer) 
 
     assert reply.result["text"] == "Hello Ann!"
     assert server.api.sent("deleteWebhook")  # PTB's polling bootstrap
+
+
+async def _remind(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send a reminder to the job's chat, failing on purpose for chat 0."""
+    assert context.job is not None
+    assert context.job.chat_id is not None
+    if context.job.chat_id == 0:
+        raise RuntimeError("reminder failed")
+    await context.bot.send_message(context.job.chat_id, "Time to practice")
+
+
+async def test_run_job_runs_now_and_surfaces_job_errors(
+    app: AnyApplication, api: FakeBotApi
+) -> None:
+    assert app.job_queue is not None
+    job = app.job_queue.run_once(_remind, when=3600, chat_id=1001)
+
+    calls = await run_job(app, api, job)
+
+    assert [(call.method, call.text) for call in calls] == [("sendMessage", "Time to practice")]
+    failing = app.job_queue.run_once(_remind, when=3600, chat_id=0)
+    with pytest.raises(RuntimeError, match="reminder failed"):
+        await run_job(app, api, failing)

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot.runtime import BotContext, Turn, handler
 from bot.texts import HELP, NOTHING_SAVED, STALE_BUTTON, esc
@@ -67,7 +68,7 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, Forbidden):
         log.info("user blocked the bot: %s", error)
-        return
+        raise ApplicationHandlerStop
     log.error("update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -79,3 +80,5 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(update.effective_chat.id, NOTHING_SAVED)
     except Exception:
         log.warning("could not tell the user about the failure", exc_info=True)
+    # A failed update is finished: no later handler group (e.g. the catch-all) may answer too.
+    raise ApplicationHandlerStop

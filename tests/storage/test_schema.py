@@ -119,7 +119,8 @@ async def test_check_constraints_refuse_out_of_range_sessions(
         uow.session.add(
             PracticeLog(user_id=1, skill_id=skill_id, practiced_on=date(2026, 11, 21), **fields)
         )
-        with pytest.raises(IntegrityError):
+        # PostgreSQL refuses an over-long VARCHAR before the CHECK runs (a DataError).
+        with pytest.raises(DBAPIError):
             await uow.session.flush()
 
 

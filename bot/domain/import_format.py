@@ -1,0 +1,1100 @@
+"""Reading practice history from files people send: our exports, spreadsheets and Toggl CSVs.
+
+Accepted (the format is told by the content; the file name only sharpens the error message):
+- our JSON export, version 1: sessions, skills, evidence and user settings;
+- our CSV export (the leading-quote formula neutralisation is undone);
+- any CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM, else cp1252)
+  or XLSX (first sheet) whose header row names the columns in common words;
+- Toggl Track's detailed CSV export (Project -> skill, Start date -> date, Duration hh:mm:ss).
+
+Decisions:
+- Every session passes the same rules as /log (shared validators); a row that breaks one becomes
+  a :class:`RowError` with every reason found, and the rest of the file still imports.
+- A spreadsheet row with no description gets a generated one ("Imported practice: 45 min of
+  React"), so Toggl entries without a description still import. A description that is present
+  but too short is an error, as in /log. Our JSON export never gets generated text.
+- Numeric dates are day first (20/11/2026, 20.11.2026) like the rest of the bot. A file is read
+  month first (11/20/2026) only when some date in it can only be month first (second number over
+  12) and none can only be day first; a date whose first number is over 12 is always day first.
+- Row numbers are the ones a spreadsheet shows (header = row 1, blank rows counted). In the JSON
+  export, a session's row number is its position in "practice_logs", from 1; a problem with an
+  evidence item is numbered by its position in "evidence" and its reason says "Evidence item N".
+- Caps: 10 MB per file, 20,000 data rows (and 5 lines per allowed row, so a file of blank lines
+  is refused quickly); XLSX: 50 MB unpacked, 1,000 zip entries, compression ratio 100 per big part.
+- Seconds (Toggl's hh:mm:ss, Excel time cells) round to the nearest minute, halves up.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import PurePosixPath
+from typing import Final, Literal, TypeVar
+
+import openpyxl
+from defusedxml import DefusedXmlException
+from openpyxl.utils.datetime import from_excel
+
+from bot.domain.dates import validate_practice_date
+from bot.domain.durations import format_duration, parse_duration, validate_duration
+from bot.domain.errors import DomainError
+from bot.domain.evidence import (
+    EvidenceKind,
+    ScreenshotMeta,
+    validate_evidence,
+    validate_screenshot,
+)
+from bot.domain.export_format import (
+    CSV_COLUMNS,
+    EXPORT_FORMAT,
+    EXPORT_VERSION,
+    ExportFile,
+    ExportUser,
+    SettingValue,
+    unneutralise_cell,
+)
+from bot.domain.practice import (
+    MAX_DESCRIPTION_LENGTH,
+    MIN_DESCRIPTION_LENGTH,
+    validate_description,
+    validate_rating,
+)
+from bot.domain.skills import normalize_skill_name, skill_name_key
+
+# Telegram lets bots download up to 20 MB; 10 MB is ample for 20,000 rows and bounds the work.
+MAX_IMPORT_BYTES: Final = 10 * 1024 * 1024
+MAX_IMPORT_ROWS: Final = 20_000
+# An XLSX is a zip of XML: these caps are checked on the zip directory before openpyxl opens it.
+MAX_XLSX_UNCOMPRESSED_BYTES: Final = 50 * 1024 * 1024
+MAX_XLSX_ENTRIES: Final = 1000
+MAX_XLSX_COMPRESSION_RATIO: Final = 100
+# Small parts compress extremely well without being dangerous; only big ones are ratio-checked.
+_RATIO_CHECK_MIN_BYTES: Final = 1024 * 1024
+# A header may sit below a title or a blank line or two, but not further down than this.
+HEADER_SEARCH_ROWS: Final = 10
+
+ImportKind = Literal[
+    "practice-tracker-json",
+    "practice-tracker-csv",
+    "spreadsheet-csv",
+    "spreadsheet-xlsx",
+    "toggl-csv",
+]
+
+ACCEPTED_FORMATS: Final = (
+    "I can import: a practice-tracker export (.json or .csv); a spreadsheet saved as CSV or "
+    "XLSX whose first row names the columns (date, skill, minutes or hours, and optionally "
+    "description, difficulty, confidence); or a Toggl Track detailed CSV export."
+)
+_UNREADABLE: Final = "I couldn't read this file. " + ACCEPTED_FORMATS
+_CORRUPT_XLSX: Final = (
+    "This Excel file is damaged or not really an .xlsx, so I couldn't open it. "
+    "Open it in Excel and save it again as .xlsx or CSV. " + ACCEPTED_FORMATS
+)
+_DATE_HINT: Final = "write it like 2026-11-20 or 20.11.2026"
+_MB: Final = 1024 * 1024
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportEvidence:
+    """A piece of evidence from our JSON export, with the ids it had in the exporting account."""
+
+    source_id: int | None
+    practice_log_source_id: int | None
+    skill_name: str | None
+    kind: EvidenceKind
+    url: str | None
+    note: str | None
+    file: ExportFile | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSkill:
+    """A skill listed in our JSON export (it may have no sessions, or be archived)."""
+
+    source_id: int
+    name: str
+    archived: bool
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRow:
+    """One valid session read from a file, ready for duplicate checks and saving."""
+
+    row_number: int
+    practiced_on: date
+    skill_name: str
+    duration_minutes: int
+    description: str
+    difficulty: int | None
+    confidence: int | None
+    description_generated: bool = False
+    source_id: int | None = None
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    evidence: tuple[ImportEvidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """Why one row of a file cannot be imported."""
+
+    row_number: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFile:
+    """Everything read from one file: valid sessions, per-row problems and, for JSON, the rest."""
+
+    kind: ImportKind
+    rows: list[ImportRow]
+    errors: list[RowError]
+    rows_read: int
+    # Evidence attached to a skill rather than a session (JSON only); session evidence is on rows.
+    evidence: list[ImportEvidence] = field(default_factory=list)
+    skills: list[ImportSkill] = field(default_factory=list)
+    user: ExportUser | None = None
+
+
+DedupeKey = tuple[str, date, int, str]
+
+
+def session_dedupe_key(
+    skill_name: str, practiced_on: date, duration_minutes: int, description: str
+) -> DedupeKey:
+    """Identity of a session for duplicate detection; build existing sessions' keys with this."""
+    return (
+        skill_name_key(" ".join(skill_name.split())),
+        practiced_on,
+        duration_minutes,
+        description.strip(),
+    )
+
+
+def dedupe_key(row: ImportRow) -> DedupeKey:
+    """Identity of an imported row: same skill (any case), date, minutes and description."""
+    return session_dedupe_key(
+        row.skill_name, row.practiced_on, row.duration_minutes, row.description
+    )
+
+
+def read_import(
+    filename: str, data: bytes, today: date, *, max_rows: int = MAX_IMPORT_ROWS
+) -> ImportFile:
+    """Read a file the user sent: DomainError if it is unusable as a whole, RowError per bad row."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise DomainError(
+            # Rounded up, so a file just over the limit never reads as "10.0 MB".
+            f"This file is {math.ceil(len(data) * 10 / _MB) / 10:.1f} MB; "
+            f"the limit is {MAX_IMPORT_BYTES // _MB} MB. "
+            "Split it into smaller files and send them one at a time."
+        )
+    if not data.strip():
+        raise DomainError("This file is empty. " + ACCEPTED_FORMATS)
+    suffix = PurePosixPath(filename.lower()).suffix
+    if data.startswith(b"PK\x03\x04"):
+        return _read_xlsx(data, today, max_rows)
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DomainError(
+            "This is an old-style Excel file (.xls), which I can't read. In Excel choose "
+            "Save As and pick Excel Workbook (.xlsx) or CSV, then send that file."
+        )
+    if suffix in {".xlsx", ".xlsm"}:
+        raise DomainError(_CORRUPT_XLSX)
+    text = _decode(data)
+    if suffix == ".json" or text.lstrip().startswith(("{", "[")):
+        return _read_json(text, today, max_rows)
+    return _read_csv(text, today, max_rows)
+
+
+def _decode(data: bytes) -> str:
+    """Decode text: UTF-16 with a BOM (Excel "Unicode text"), UTF-8 (BOM optional), else cp1252."""
+    text: str | None = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError:
+            text = None
+    else:
+        for encoding in ("utf-8-sig", "cp1252"):
+            try:
+                text = data.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    # NUL never occurs in a real CSV or JSON; it marks a binary file that cp1252 happened to decode.
+    if text is None or "\x00" in text:
+        raise DomainError(_UNREADABLE)
+    return text
+
+
+# --- cells -> values -------------------------------------------------------------------------
+
+
+class _CellError(Exception):
+    """One reason a row is invalid (collected, then reported together)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _RawRow:
+    """A row's cells for each field, before validation."""
+
+    number: int
+    date: object
+    skill: object
+    duration: object
+    description: object = None
+    difficulty: object = None
+    confidence: object = None
+    created_at: object = None
+    updated_at: object = None
+    source_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Rules:
+    """How to read the cells of one file."""
+
+    today: date
+    month_first: bool = False
+    hours: bool = False
+    generate_description: bool = True
+    strict_timestamps: bool = False
+    excel_epoch: datetime | None = None
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    """Echo a cell in a message without letting a huge cell flood it."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+_YMD_RE: Final = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ].*)?")
+_NUMERIC_DATE_RE: Final = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:[T ,].*)?")
+_NAMED_DATE_FORMATS: Final = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
+
+
+def _date_or_error(year: int, month: int, day: int, text: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _CellError(f"There's no such date as “{_shorten(text)}”.") from None
+
+
+def _parse_date_text(text: str, month_first: bool) -> date:
+    """Read a written date: ISO, day-first numeric, month-first when unambiguous, or month names."""
+    cleaned = text.strip()
+    if match := _YMD_RE.fullmatch(cleaned):
+        return _date_or_error(int(match[1]), int(match[3]), int(match[4]), cleaned)
+    if match := _NUMERIC_DATE_RE.fullmatch(cleaned):
+        first, second, year_text = int(match[1]), int(match[3]), match[4]
+        year = 2000 + int(year_text) if len(year_text) == 2 else int(year_text)
+        swap = first <= 12 < second or (month_first and first <= 12 and second <= 12)
+        day, month = (second, first) if swap else (first, second)
+        return _date_or_error(year, month, day, cleaned)
+    named = " ".join(cleaned.replace(",", " ").split())
+    for pattern in _NAMED_DATE_FORMATS:
+        try:
+            return datetime.strptime(named, pattern).date()
+        except ValueError:
+            continue
+    raise _CellError(f"Unreadable date “{_shorten(cleaned)}” ({_DATE_HINT}).")
+
+
+def _infer_month_first(values: Iterable[object]) -> bool:
+    """Tell whether a file writes numeric dates month first (only if some date proves it)."""
+    month_first = day_first = False
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        match = _NUMERIC_DATE_RE.fullmatch(value.strip())
+        if match is None:
+            continue
+        first, second = int(match[1]), int(match[3])
+        month_first |= first <= 12 < second
+        day_first |= second <= 12 < first
+    return month_first and not day_first
+
+
+def _read_date(value: object, rules: _Rules) -> date:
+    if _is_blank(value):
+        raise _CellError("Missing date.")
+    if isinstance(value, datetime):
+        practiced_on = value.date()
+    elif isinstance(value, date):
+        practiced_on = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        practiced_on = _excel_serial_date(value, rules)
+    else:
+        practiced_on = _parse_date_text(str(value), rules.month_first)
+    try:
+        return validate_practice_date(practiced_on, rules.today)
+    except DomainError:
+        raise _CellError(f"The date {practiced_on.isoformat()} is in the future.") from None
+
+
+def _excel_serial_date(value: float, rules: _Rules) -> date:
+    # Serial 1 is 1900-01-01 and 2958465 is 9999-12-31, Excel's own range.
+    if rules.excel_epoch is None or not 1 <= value <= 2958465:
+        raise _CellError(f"Unreadable date “{value}” ({_DATE_HINT}).")
+    converted = from_excel(value, rules.excel_epoch)
+    if not isinstance(converted, datetime):
+        raise _CellError(f"Unreadable date “{value}” ({_DATE_HINT}).")
+    return converted.date()
+
+
+def _read_skill(value: object) -> str:
+    if _is_blank(value):
+        raise _CellError("Missing skill.")
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    try:
+        return normalize_skill_name(text)
+    except DomainError as exc:
+        raise _CellError(str(exc)) from None
+
+
+_CLOCK_RE: Final = re.compile(r"(\d{1,5}):([0-5]\d):([0-5]\d)")
+_PLAIN_NUMBER_RE: Final = re.compile(r"\d{1,6}(?:[.,]\d{1,9})?")
+
+
+def _round_minutes(minutes: Decimal) -> int:
+    return int(minutes.to_integral_value(rounding=ROUND_HALF_UP))
+
+
+def _checked_minutes(minutes: int) -> int:
+    try:
+        return validate_duration(minutes)
+    except DomainError as exc:
+        raise _CellError(str(exc)) from None
+
+
+def _read_duration(value: object, rules: _Rules) -> int:
+    """Read minutes from a cell; ``rules.hours`` means bare numbers are hours (1.5 = 90 min)."""
+    if _is_blank(value):
+        raise _CellError("Missing duration.")
+    if isinstance(value, bool | date):
+        raise _CellError(f"Unreadable duration “{_shorten(str(value))}”.")
+    if isinstance(value, time):
+        seconds = value.hour * 3600 + value.minute * 60 + value.second
+        return _checked_minutes(_round_minutes(Decimal(seconds) / 60))
+    if isinstance(value, timedelta):
+        return _checked_minutes(_round_minutes(Decimal(value.total_seconds()) / 60))
+    if isinstance(value, int | float):
+        number = Decimal(str(value))
+        if number < 0:
+            raise _CellError("A duration can't be negative.")
+        return _checked_minutes(_round_minutes(number * 60 if rules.hours else number))
+    text = str(value).strip()
+    if match := _CLOCK_RE.fullmatch(text):
+        seconds = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])
+        return _checked_minutes(_round_minutes(Decimal(seconds) / 60))
+    if rules.hours and _PLAIN_NUMBER_RE.fullmatch(text):
+        return _checked_minutes(_round_minutes(Decimal(text.replace(",", ".")) * 60))
+    try:
+        return parse_duration(text)
+    except DomainError as exc:
+        raise _CellError(str(exc)) from None
+
+
+_WHOLE_NUMBER_RE: Final = re.compile(r"\d{1,3}(?:[.,]0+)?")
+
+
+def _read_rating(value: object, what: str) -> int | None:
+    if _is_blank(value):
+        return None
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    elif isinstance(value, str) and _WHOLE_NUMBER_RE.fullmatch(value.strip()):
+        number = int(re.split(r"[.,]", value.strip())[0])
+    if number is None:
+        raise _CellError(
+            f"{what.capitalize()} “{_shorten(str(value))}” isn't a whole number from 1 to 5."
+        )
+    try:
+        return validate_rating(number, what)
+    except DomainError as exc:
+        raise _CellError(str(exc)) from None
+
+
+def _read_description(value: object) -> str:
+    text = str(value)
+    try:
+        return validate_description(text)
+    except DomainError:
+        length = len(" ".join(text.split()))
+        if length < MIN_DESCRIPTION_LENGTH:
+            raise _CellError(
+                f"Description too short: {length} characters (at least {MIN_DESCRIPTION_LENGTH})."
+            ) from None
+        raise _CellError(
+            f"Description too long: {length:,} characters (at most {MAX_DESCRIPTION_LENGTH})."
+        ) from None
+
+
+def _generated_description(skill_name: str, minutes: int) -> str:
+    """Stand in for a missing description, e.g. "Imported practice: 45 min of React"."""
+    return validate_description(f"Imported practice: {format_duration(minutes)} of {skill_name}")
+
+
+def _read_timestamp(value: object, what: str) -> datetime | None:
+    if _is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        parsed = value
+    else:
+        try:
+            parsed = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise _CellError(f"Unreadable {what} “{_shorten(str(value))}”.") from None
+    # Exports write UTC; a naive timestamp is taken to be UTC as well.
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _lenient_timestamp(value: object) -> datetime | None:
+    try:
+        return _read_timestamp(value, "created_at")
+    except _CellError:
+        return None
+
+
+def _build_row(raw: _RawRow, rules: _Rules) -> ImportRow | RowError:
+    """Validate one row's cells with the /log rules, collecting every problem found."""
+    reasons: list[str] = []
+
+    def attempt(read: Callable[[], _T]) -> _T | None:
+        try:
+            return read()
+        except _CellError as exc:
+            reasons.append(str(exc))
+            return None
+
+    practiced_on = attempt(lambda: _read_date(raw.date, rules))
+    skill = attempt(lambda: _read_skill(raw.skill))
+    minutes = attempt(lambda: _read_duration(raw.duration, rules))
+    generated = _is_blank(raw.description) and rules.generate_description
+    description: str | None = None
+    if _is_blank(raw.description) and not rules.generate_description:
+        reasons.append("Missing description.")
+    elif not generated:
+        description = attempt(lambda: _read_description(raw.description))
+    difficulty = attempt(lambda: _read_rating(raw.difficulty, "difficulty"))
+    confidence = attempt(lambda: _read_rating(raw.confidence, "confidence"))
+    if rules.strict_timestamps:
+        created_at = attempt(lambda: _read_timestamp(raw.created_at, "created_at"))
+        updated_at = attempt(lambda: _read_timestamp(raw.updated_at, "updated_at"))
+    else:
+        # Only bookkeeping: a spreadsheet app may have reformatted it, so drop rather than refuse.
+        created_at = _lenient_timestamp(raw.created_at)
+        updated_at = None
+    if reasons or practiced_on is None or skill is None or minutes is None:
+        return RowError(raw.number, " ".join(reasons))
+    if description is None:
+        description = _generated_description(skill, minutes)
+    return ImportRow(
+        row_number=raw.number,
+        practiced_on=practiced_on,
+        skill_name=skill,
+        duration_minutes=minutes,
+        description=description,
+        difficulty=difficulty,
+        confidence=confidence,
+        description_generated=generated,
+        source_id=raw.source_id,
+        created_at=created_at,
+        updated_at=updated_at,
+    )
+
+
+def _too_many_rows(count: int, limit: int) -> DomainError:
+    return DomainError(
+        f"This file has {count:,} rows; the limit is {limit:,}. "
+        "Split it into smaller files and import them one at a time."
+    )
+
+
+# --- header row ------------------------------------------------------------------------------
+
+_FIELD_NAMES: Final[dict[str, frozenset[str]]] = {
+    "date": frozenset(
+        {
+            "date",
+            "day",
+            "when",
+            "practiced on",
+            "practised on",
+            "practice date",
+            "date practiced",
+            "date practised",
+            "session date",
+            "start date",
+        }
+    ),
+    "skill": frozenset(
+        {"skill", "skill name", "project", "project name", "topic", "subject", "activity"}
+    ),
+    "minutes": frozenset(
+        {
+            "minutes",
+            "mins",
+            "min",
+            "duration",
+            "duration minutes",
+            "time",
+            "time spent",
+            "minutes practiced",
+            "minutes practised",
+            "length",
+        }
+    ),
+    "hours": frozenset(
+        {
+            "hours",
+            "hrs",
+            "hour",
+            "duration hours",
+            "time spent hours",
+            "hours practiced",
+            "hours practised",
+        }
+    ),
+    "description": frozenset(
+        {
+            "description",
+            "notes",
+            "note",
+            "what",
+            "details",
+            "summary",
+            "comment",
+            "comments",
+            "what i did",
+            "what was practiced",
+            "what was practised",
+            "what i practiced",
+            "what i practised",
+        }
+    ),
+    "difficulty": frozenset({"difficulty", "difficulty rating"}),
+    "confidence": frozenset({"confidence", "confidence rating"}),
+    "created_at": frozenset({"created at"}),
+}
+_FIELD_BY_NAME: Final = {name: key for key, names in _FIELD_NAMES.items() for name in names}
+_HOURS_UNITS: Final = frozenset({"h", "hr", "hrs", "hour", "hours", "decimal", "in hours"})
+_MINUTES_UNITS: Final = frozenset({"m", "min", "mins", "minute", "minutes", "in minutes"})
+_REQUIRED: Final = ("date", "skill", "duration")
+_REQUIRED_HELP: Final = {
+    "date": "date (date, day, when)",
+    "skill": "skill (skill, project, topic, subject, activity)",
+    "duration": "duration (minutes, duration, hours, time spent)",
+}
+_TOGGL_COLUMNS: Final = frozenset({"project", "description", "start date", "duration"})
+_TOGGL_MARKERS: Final = frozenset({"user", "email", "start time", "end date", "end time"})
+_HEADER_EXAMPLE: Final = "for example: Date, Skill, Minutes, Description"
+
+
+def _header_name(cell: object) -> tuple[str, str]:
+    """Normalise a header cell: "Time_Spent (Hours):" -> ("time spent", "hours")."""
+    text = "" if cell is None else str(cell).casefold().replace("_", " ").replace("-", " ")
+    unit = " ".join(" ".join(re.findall(r"\(([^)]*)\)", text)).split())
+    base = re.sub(r"[^\w\s]", " ", re.sub(r"\([^)]*\)", " ", text))
+    return " ".join(base.split()), unit
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    """Where each field sits in a header row."""
+
+    columns: dict[str, int]
+    hours: bool
+    names: tuple[str, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(key in self.columns for key in _REQUIRED)
+
+
+def _map_header(cells: Sequence[object]) -> _Header:
+    """Find the known columns in a row; the first column naming a field wins."""
+    columns: dict[str, int] = {}
+    hours = False
+    names: list[str] = []
+    for index, cell in enumerate(cells):
+        base, unit = _header_name(cell)
+        names.append(base)
+        key = _FIELD_BY_NAME.get(base)
+        if key in {"minutes", "hours"}:
+            if "duration" in columns:
+                continue
+            columns["duration"] = index
+            hours = unit in _HOURS_UNITS or (key == "hours" and unit not in _MINUTES_UNITS)
+        elif key is not None and key not in columns:
+            columns[key] = index
+    return _Header(columns, hours, tuple(names))
+
+
+def _find_header(kept: Sequence[tuple[int, Sequence[object]]]) -> tuple[_Header, int]:
+    """Find the header among the first non-blank rows; return it and its position in ``kept``."""
+    best: _Header | None = None
+    for position, (_number, cells) in enumerate(kept[:HEADER_SEARCH_ROWS]):
+        header = _map_header(cells)
+        if header.complete:
+            return header, position
+        if best is None or len(header.columns) > len(best.columns):
+            best = header
+    if best is None or not best.columns:
+        raise DomainError(
+            "I couldn't find a header row naming the columns. Put the column names in the "
+            f"first row, {_HEADER_EXAMPLE}. " + ACCEPTED_FORMATS
+        )
+    missing = " and ".join(_REQUIRED_HELP[key] for key in _REQUIRED if key not in best.columns)
+    raise DomainError(
+        f"The header row has no column for {missing}. Name the columns in the first row, "
+        f"{_HEADER_EXAMPLE}."
+    )
+
+
+# --- tables (CSV and XLSX) -------------------------------------------------------------------
+
+
+def _collect_rows(
+    rows: Iterable[Sequence[object]], max_rows: int
+) -> tuple[list[tuple[int, Sequence[object]]], int]:
+    """Keep the non-blank rows that can matter, numbered as a spreadsheet shows them; count all."""
+    kept: list[tuple[int, Sequence[object]]] = []
+    count = 0
+    keep_limit = max_rows + HEADER_SEARCH_ROWS
+    # Counting stops somewhere: millions of blank lines would otherwise cost seconds to skip.
+    line_limit = 5 * max_rows + 1000
+    for number, cells in enumerate(rows, start=1):
+        if number > line_limit:
+            raise DomainError(
+                f"This file has more than {line_limit:,} lines; the limit is {max_rows:,} rows. "
+                "Split it into smaller files and import them one at a time."
+            )
+        if all(_is_blank(cell) for cell in cells):
+            continue
+        count += 1
+        # Past the limit only the count matters (for the message), so stop storing rows.
+        if count <= keep_limit:
+            kept.append((number, cells))
+    return kept, count
+
+
+def _table_kind(header: _Header, source: Literal["csv", "xlsx"]) -> ImportKind:
+    if source == "xlsx":
+        return "spreadsheet-xlsx"
+    if header.names == tuple(_header_name(column)[0] for column in CSV_COLUMNS):
+        return "practice-tracker-csv"
+    names = set(header.names)
+    if names >= _TOGGL_COLUMNS and names & _TOGGL_MARKERS:
+        return "toggl-csv"
+    return "spreadsheet-csv"
+
+
+def _read_table(
+    kept: Sequence[tuple[int, Sequence[object]]],
+    total: int,
+    *,
+    source: Literal["csv", "xlsx"],
+    today: date,
+    max_rows: int,
+    excel_epoch: datetime | None = None,
+) -> ImportFile:
+    """Turn the rows of a CSV or XLSX sheet into sessions and row errors."""
+    header, position = _find_header(kept)
+    data_count = total - position - 1
+    if data_count > max_rows:
+        raise _too_many_rows(data_count, max_rows)
+    kind = _table_kind(header, source)
+    ours = kind == "practice-tracker-csv"
+
+    def cell(cells: Sequence[object], key: str) -> object:
+        index = header.columns.get(key)
+        if index is None or index >= len(cells):
+            return None
+        value = cells[index]
+        return unneutralise_cell(value) if ours and isinstance(value, str) else value
+
+    raws = [
+        _RawRow(
+            number=number,
+            date=cell(cells, "date"),
+            skill=cell(cells, "skill"),
+            duration=cell(cells, "duration"),
+            description=cell(cells, "description"),
+            difficulty=cell(cells, "difficulty"),
+            confidence=cell(cells, "confidence"),
+            created_at=cell(cells, "created_at") if ours else None,
+        )
+        for number, cells in kept[position + 1 :]
+    ]
+    rules = _Rules(
+        today=today,
+        month_first=_infer_month_first(raw.date for raw in raws),
+        # Toggl writes hh:mm:ss, or decimal hours when the user picked that duration format.
+        hours=header.hours or kind == "toggl-csv",
+        excel_epoch=excel_epoch,
+    )
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    for raw in raws:
+        built = _build_row(raw, rules)
+        if isinstance(built, ImportRow):
+            rows.append(built)
+        else:
+            errors.append(built)
+    return ImportFile(kind=kind, rows=rows, errors=errors, rows_read=len(raws))
+
+
+def _sniff_delimiter(text: str) -> str:
+    """Pick the delimiter (comma, semicolon, tab) that splits the first lines into most cells."""
+    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS]
+    best, best_cells = ",", 1
+    for delimiter in (",", ";", "\t"):
+        cells = max(
+            (len(next(csv.reader([line], delimiter=delimiter))) for line in lines), default=1
+        )
+        if cells > best_cells:
+            best, best_cells = delimiter, cells
+    return best
+
+
+def _read_csv(text: str, today: date, max_rows: int) -> ImportFile:
+    first_line, _, rest = text.partition("\n")
+    hint = first_line.strip().casefold()
+    # Excel writes and honours a "sep=;" first line, and does not show it as a row.
+    if hint.startswith("sep=") and len(hint) == 5:
+        delimiter, text = hint[4], rest
+    else:
+        delimiter = _sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        kept, total = _collect_rows(reader, max_rows)
+    except csv.Error:
+        raise DomainError(
+            "This CSV file is damaged (an unclosed quote or a cell far too long), so I couldn't "
+            "read it. Save it again from your spreadsheet app and send it."
+        ) from None
+    return _read_table(kept, total, source="csv", today=today, max_rows=max_rows)
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip that is damaged, not a workbook, or would unpack to far too much (zip bomb)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError):
+        raise DomainError(_CORRUPT_XLSX) from None
+    if len(entries) > MAX_XLSX_ENTRIES:
+        raise DomainError(
+            f"This file holds {len(entries):,} parts inside; a spreadsheet has far fewer, "
+            "so I won't open it. Save it as CSV and send that instead."
+        )
+    # Python's zipfile stops inflating at an entry's declared size, so checking the declared
+    # sizes bounds the real work openpyxl can be made to do.
+    total = sum(entry.file_size for entry in entries)
+    if total > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise DomainError(
+            f"This spreadsheet unpacks to {total / _MB:,.0f} MB; the limit is "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES // _MB} MB. Save fewer rows, or save it as CSV."
+        )
+    for entry in entries:
+        if (
+            entry.file_size > _RATIO_CHECK_MIN_BYTES
+            and entry.file_size > MAX_XLSX_COMPRESSION_RATIO * max(entry.compress_size, 1)
+        ):
+            raise DomainError(
+                "This file is packed far more tightly than a real spreadsheet (it looks like a "
+                "zip bomb), so I won't open it. Save it as CSV and send that instead."
+            )
+    names = {entry.filename for entry in entries}
+    if "content.xml" in names and "mimetype" in names:
+        raise DomainError(
+            "This looks like an OpenDocument spreadsheet (.ods), which I can't read. "
+            "Save it as .xlsx or CSV and send that."
+        )
+    if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
+        raise DomainError(_UNREADABLE)
+
+
+def _read_xlsx(data: bytes, today: date, max_rows: int) -> ImportFile:
+    _check_zip(data)
+    if not openpyxl.DEFUSEDXML:
+        # Without defusedxml openpyxl parses with the stdlib, open to entity-expansion bombs.
+        raise RuntimeError("defusedxml must be installed to read XLSX files safely")
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds of error for a damaged file
+        raise _xlsx_error(exc) from None
+    try:
+        if not workbook.worksheets:
+            raise DomainError("This workbook has no worksheet to import.")
+        epoch = workbook.epoch
+        kept, total = _collect_rows(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
+    except DomainError:
+        raise
+    except Exception as exc:  # a damaged sheet fails only when its rows are read
+        raise _xlsx_error(exc) from None
+    finally:
+        workbook.close()
+    return _read_table(
+        kept, total, source="xlsx", today=today, max_rows=max_rows, excel_epoch=epoch
+    )
+
+
+def _xlsx_error(exc: BaseException) -> DomainError:
+    """Say why openpyxl failed: XML with entity declarations (refused), or a damaged file."""
+    # openpyxl wraps parser errors in its own ValueError, so look down the chain of causes.
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return DomainError(_UNSAFE_XML)
+        cause = cause.__cause__ or cause.__context__
+    return DomainError(_CORRUPT_XLSX)
+
+
+_UNSAFE_XML: Final = (
+    "This spreadsheet contains XML features (entity definitions) that real spreadsheets don't "
+    "use, so I won't open it. Save it again from Excel, or as CSV."
+)
+
+
+# --- our JSON export -------------------------------------------------------------------------
+
+
+def _damaged(what: str) -> DomainError:
+    return DomainError(
+        f"This practice-tracker export is damaged: {what}. Export it again and send the new file."
+    )
+
+
+def _json_list(document: dict[str, object], key: str) -> list[object]:
+    value = document.get(key)
+    if not isinstance(value, list):
+        raise _damaged(f"“{key}” is missing or is not a list")
+    return value
+
+
+def _json_int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _json_user(value: object) -> ExportUser | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not isinstance(value.get("timezone"), str):
+        raise _damaged("“user” has no timezone")
+    settings = value.get("settings") or {}
+    if not isinstance(settings, dict) or not all(
+        isinstance(key, str) and (item is None or isinstance(item, str | int | float | bool))
+        for key, item in settings.items()
+    ):
+        raise _damaged("“user.settings” is not a list of simple values")
+    clean: dict[str, SettingValue] = dict(settings)
+    return ExportUser(timezone=value["timezone"], settings=clean)
+
+
+def _json_skill(number: int, item: object) -> ImportSkill:
+    if not isinstance(item, dict) or _json_int(item.get("id")) is None:
+        raise _damaged(f"skill {number} has no id")
+    try:
+        name = normalize_skill_name(str(item.get("name") or ""))
+        created_at = _read_timestamp(item.get("created_at"), "created_at")
+    except DomainError as exc:
+        raise _damaged(f"skill {number}: {exc}") from None
+    except _CellError as exc:
+        raise _damaged(f"skill {number}: {exc}") from None
+    return ImportSkill(
+        source_id=item["id"],
+        name=name,
+        archived=item.get("archived") is True,
+        created_at=created_at,
+    )
+
+
+def _json_raw_row(number: int, item: object, skill_names: dict[int, str]) -> _RawRow | RowError:
+    if not isinstance(item, dict):
+        return RowError(number, "This entry is not a practice session record.")
+    skill = item.get("skill")
+    if _is_blank(skill):
+        skill_id = _json_int(item.get("skill_id"))
+        skill = skill_names.get(skill_id) if skill_id is not None else None
+    return _RawRow(
+        number=number,
+        date=item.get("date"),
+        skill=skill,
+        duration=item.get("duration_minutes"),
+        description=item.get("description"),
+        difficulty=item.get("difficulty"),
+        confidence=item.get("confidence"),
+        created_at=item.get("created_at"),
+        updated_at=item.get("updated_at"),
+        source_id=_json_int(item.get("id")),
+    )
+
+
+def _json_screenshot(value: object) -> ScreenshotMeta | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise _CellError("Its file details are not a record.")
+    uploaded_at = _read_timestamp(value.get("uploaded_at"), "uploaded_at")
+    if uploaded_at is None:
+        raise _CellError("The screenshot has no upload time.")
+    return validate_screenshot(
+        file_name=value.get("file_name"),
+        file_id=str(value.get("file_id") or ""),
+        file_unique_id=str(value.get("file_unique_id") or ""),
+        uploaded_at=uploaded_at,
+        file_size=value.get("file_size"),
+        mime_type=value.get("mime_type"),
+        width=value.get("width"),
+        height=value.get("height"),
+        storage=value.get("storage") or "telegram",
+    )
+
+
+def _export_file(meta: ScreenshotMeta) -> ExportFile:
+    return ExportFile(
+        file_name=meta.file_name,
+        file_size=meta.file_size,
+        mime_type=meta.mime_type,
+        width=meta.width,
+        height=meta.height,
+        storage=meta.storage,
+        file_id=meta.file_id,
+        file_unique_id=meta.file_unique_id,
+        uploaded_at=meta.uploaded_at,
+    )
+
+
+def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
+    """Validate one evidence record with the same rules as evidence added in chat."""
+    if not isinstance(item, dict):
+        raise _CellError("This entry is not an evidence record.")
+    log_id = _json_int(item.get("practice_log_id"))
+    skill_id = _json_int(item.get("skill_id"))
+    try:
+        checked = validate_evidence(
+            str(item.get("type") or ""),
+            practice_log_id=log_id,
+            skill_id=skill_id,
+            url=item.get("url"),
+            note=item.get("note"),
+            screenshot=_json_screenshot(item.get("file")),
+        )
+    except DomainError as exc:
+        raise _CellError(str(exc)) from None
+    return ImportEvidence(
+        source_id=_json_int(item.get("id")),
+        practice_log_source_id=log_id,
+        skill_name=skill_names.get(skill_id) if skill_id is not None else None,
+        kind=checked.kind,
+        url=checked.url,
+        note=checked.note,
+        file=None if checked.screenshot is None else _export_file(checked.screenshot),
+        created_at=_read_timestamp(item.get("created_at"), "created_at"),
+    )
+
+
+def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
+    """Read our JSON export: skills, sessions with their evidence, skill evidence, settings."""
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        raise DomainError(
+            "This file isn't valid JSON, so it can't be a practice-tracker export. "
+            + ACCEPTED_FORMATS
+        ) from None
+    if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
+        raise DomainError("This JSON file isn't a practice-tracker export. " + ACCEPTED_FORMATS)
+    version = document.get("version")
+    if _json_int(version) != EXPORT_VERSION:
+        raise DomainError(
+            f"This export is format version {_shorten(json.dumps(version))}; I can read version "
+            f"{EXPORT_VERSION}. Export your data again with this bot and send the new file."
+        )
+    logs = _json_list(document, "practice_logs")
+    if len(logs) > max_rows:
+        raise _too_many_rows(len(logs), max_rows)
+    skills = [_json_skill(n, item) for n, item in enumerate(_json_list(document, "skills"), 1)]
+    evidence_items = _json_list(document, "evidence")
+    user = _json_user(document.get("user"))
+    skill_names = {skill.source_id: skill.name for skill in skills}
+
+    rules = _Rules(today=today, generate_description=False, strict_timestamps=True)
+    rows: list[ImportRow] = []
+    errors: list[RowError] = []
+    log_ids: set[int] = set()
+    for number, item in enumerate(logs, 1):
+        raw = _json_raw_row(number, item, skill_names)
+        built = raw if isinstance(raw, RowError) else _build_row(raw, rules)
+        if isinstance(raw, _RawRow) and raw.source_id is not None:
+            log_ids.add(raw.source_id)
+        if isinstance(built, ImportRow):
+            rows.append(built)
+        else:
+            errors.append(built)
+
+    valid_ids = {row.source_id for row in rows if row.source_id is not None}
+    by_log: dict[int, list[ImportEvidence]] = {}
+    skill_evidence: list[ImportEvidence] = []
+    for number, item in enumerate(evidence_items, 1):
+        try:
+            evidence = _json_evidence(item, skill_names)
+        except _CellError as exc:
+            errors.append(RowError(number, f"Evidence item {number}: {exc}"))
+            continue
+        log_id = evidence.practice_log_source_id
+        if log_id is None:
+            if evidence.skill_name is None:
+                errors.append(
+                    RowError(number, f"Evidence item {number} belongs to no skill in the file.")
+                )
+            else:
+                skill_evidence.append(evidence)
+        elif log_id in valid_ids:
+            by_log.setdefault(log_id, []).append(evidence)
+        elif log_id not in log_ids:
+            errors.append(
+                RowError(
+                    number,
+                    f"Evidence item {number} belongs to session {log_id}, which isn't in the file.",
+                )
+            )
+        # Evidence of an invalid session is left out with it; that session's error says why.
+    rows = [
+        replace(row, evidence=tuple(by_log.get(row.source_id, ())))
+        if row.source_id is not None and row.source_id in by_log
+        else row
+        for row in rows
+    ]
+    return ImportFile(
+        kind="practice-tracker-json",
+        rows=rows,
+        errors=errors,
+        rows_read=len(logs),
+        evidence=skill_evidence,
+        skills=skills,
+        user=user,
+    )
