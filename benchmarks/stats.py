@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, text
 
 from bot.app import build_application
 from bot.config import Settings
@@ -81,6 +81,12 @@ async def seed(url: str) -> None:
             for start in range(0, len(rows), 5000):
                 await uow.session.execute(insert(PracticeLog), rows[start : start + 5000])
         await uow.commit()
+    if engine.dialect.name == "postgresql":
+        # Autovacuum would do this soon after in a live database; without it the planner
+        # still believes the table is empty.
+        async with engine.connect() as connection:
+            await connection.execute(text("ANALYZE practice_logs"))
+            await connection.commit()
     await engine.dispose()
 
 

@@ -226,8 +226,6 @@ PERIOD_TITLES = {
 }
 
 
-
-
 def _totals_line(t: PeriodTotals) -> str:
     return (
         f"{minutes(t.minutes)} · {plural(t.sessions, 'session')} · "

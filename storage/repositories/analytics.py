@@ -239,12 +239,9 @@ class AnalyticsRepository:
             .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
             .distinct()
         )
-        # Scoped through the user's skills so the (skill_id, practiced_on) index alone answers
-        # it; the (skill_id, user_id) foreign key makes that exactly the user's own logs.
-        owned = select(Skill.id).where(Skill.user_id == user_id)
         per_skill = (
             select(PracticeLog.skill_id, PracticeLog.practiced_on)
-            .where(PracticeLog.skill_id.in_(owned), PracticeLog.practiced_on <= today)
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
             .distinct()
         )
         days = union_all(overall, per_skill).subquery("days")

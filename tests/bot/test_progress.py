@@ -142,3 +142,20 @@ async def test_someone_elses_skill_cannot_be_opened(
     assert "expired" in str(mallory.answers()[-1])
     await mallory.send("/progress Diary")
     assert "You have no skill called “Diary”" in mallory.last_text()
+
+
+async def test_many_skills_are_paged_in_the_picker(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    names = [f"Skill {n:02d}" for n in range(12)]
+    await add_skills(sarah, uow_factory, *names)
+    await sarah.send("/progress")
+    assert "(page 1/2)" in sarah.last_text()
+    assert sarah.buttons()[-2:] == [["▶"], ["✖ Close"]]
+    await sarah.tap("▶")
+    assert "(page 2/2)" in sarah.last_text()
+    assert sarah.buttons() == [["Skill 10", "Skill 11"], ["◀"], ["✖ Close"]]
+    await sarah.tap("Skill 11")
+    assert sarah.last_text().startswith("📈 Skill 11: no sessions yet")
+    await sarah.tap("« Back to skills")
+    assert "(page 2/2)" in sarah.last_text()

@@ -157,3 +157,24 @@ async def test_forged_stats_buttons_are_refused(
     # Mallory's own numbers only: she has nothing logged.
     await mallory.send("/stats all")
     assert "You haven't logged any practice yet" in mallory.last_text()
+
+
+async def test_skill_names_are_shown_literally_everywhere(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "C++ & <Rust>", "$5 <b>tricks</b>")
+    await seed(
+        uow_factory,
+        1001,
+        [(ids["C++ & <Rust>"], WED, 30), (ids["$5 <b>tricks</b>"], MON, 20)],
+    )
+    await sarah.send("/stats")
+    stats = sarah.last_message()
+    assert "• C++ & <Rust> — 30 min · 1 session" in sarah.last_text()
+    await sarah.send("/streak")
+    assert "• $5 <b>tricks</b> — no current streak" in sarah.last_text()
+    await sarah.send("/progress C++")
+    assert sarah.texts()[-2].startswith("📈 C++ & <Rust>: ")
+    await sarah.tap("📊 Weekly chart", message=stats["message_id"])
+    # The fake API parses HTML like Telegram: one unescaped "<" and a send would have failed.
+    assert all(c.ok for c in api.calls), [c.error for c in api.calls if not c.ok]
