@@ -29,7 +29,8 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, progress, setup, skills, stats, streak
+from bot.handlers import common, importing, progress, setup, skills, stats, streak
+from bot.handlers import export as export_handlers
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -42,11 +43,16 @@ COMMANDS: list[tuple[str, str]] = [
     ("stats", "Totals, weekly and monthly summaries, charts"),
     ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
+    # Export and import (#8)
+    ("export", "Download your history as JSON or CSV"),
+    ("import", "Import sessions from a spreadsheet or an export"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Export and import (#8)
+FLOWS += [importing.ImportFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -107,6 +113,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "progress": progress.progress_command,
         "stats": stats.stats_command,
         "streak": streak.streak_command,
+        # Export and import (#8)
+        "export": export_handlers.export_command,
+        "import": importing.import_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -118,12 +127,21 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Progress, stats and streaks (issue 6)
     app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
     app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
+    # Export and import (#8): the /export format buttons (import buttons are a flow's).
+    app.add_handler(
+        CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
+    )
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
+    # caption "/import" previews an import; other files are told what is accepted.
+    app.add_handler(
+        MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
+    )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)
 

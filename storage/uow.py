@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -27,6 +28,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # Progress, stats and streaks (issue 6)
         self.analytics = AnalyticsRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         return self
 
     async def __aexit__(

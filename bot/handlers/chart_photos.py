@@ -22,11 +22,9 @@ def _render(draw: Callable[[], bytes]) -> bytes:
 
 
 async def send_chart(turn: Turn, draw: Callable[[], bytes], caption: str, filename: str) -> Message:
-    """Show 'sending photo…', render off the event loop, and send the PNG with a caption.
-
-    The caller ends its database transaction first: on SQLite every transaction holds the
-    write lock, and a render takes a few hundred milliseconds.
-    """
+    """Show 'sending photo…', render off the event loop, and send the PNG with a caption."""
+    # A render takes a few hundred milliseconds: never hold the SQLite write lock through it.
+    await turn.release()
     bot = turn.context.bot
     await bot.send_chat_action(turn.chat_id, ChatAction.UPLOAD_PHOTO)
     png = await asyncio.to_thread(_render, draw)

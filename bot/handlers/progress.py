@@ -75,8 +75,6 @@ def _unknown_skill(skills: list[SkillRef], typed: str) -> str:
 
 async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> None:
     report = await skill_progress(turn.uow, turn.user_id, skill, turn.today)
-    # End the transaction before talking to Telegram and rendering (see send_chart).
-    await turn.uow.commit()
     rows: list[list[Button]] = []
     if back_page is not None:
         rows.append([button(BUTTON_BACK + " to skills", PREFIX, "l", back_page)])

@@ -58,25 +58,21 @@ def stats_keyboard(current: StatsPeriod) -> InlineKeyboardMarkup:
 
 async def _show(turn: Turn, period: StatsPeriod) -> None:
     if not await turn.uow.analytics.has_practice(turn.user_id):
-        await turn.uow.commit()
         await turn.show(NO_PRACTICE)
         return
     report = await stats_report(turn.uow, turn.user_id, turn.today, period)
-    await turn.uow.commit()
     await turn.show(stats_text(report), stats_keyboard(period))
 
 
 async def _chart(turn: Turn, kind: str) -> None:
     if kind == "w":
         weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today)
-        await turn.uow.commit()
         await turn.answer()
         await send_chart(
             turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
         )
     elif kind == "h":
         daily = await heatmap_series(turn.uow, turn.user_id, turn.today)
-        await turn.uow.commit()
         await turn.answer()
         await send_chart(
             turn, partial(charts.calendar_heatmap, daily), HEATMAP_CAPTION, "calendar.png"

@@ -11,9 +11,7 @@ from bot.services.insights import streak_report
 async def streak_command(turn: Turn) -> None:
     """/streak: streaks in the user's own calendar days."""
     if not await turn.uow.analytics.has_practice(turn.user_id):
-        await turn.uow.commit()
         await turn.reply(NO_PRACTICE)
         return
     report = await streak_report(turn.uow, turn.user_id, turn.today)
-    await turn.uow.commit()
     await turn.reply(streak_text(report, turn.today, turn.now, turn.timezone))
