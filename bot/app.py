@@ -29,7 +29,7 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, setup, skills
+from bot.handlers import common, importing, progress, setup, skills, stats, streak
 from bot.handlers import export as export_handlers
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
@@ -38,6 +38,10 @@ from storage.db import create_engine, create_session_factory
 COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # Progress, stats and streaks (issue 6)
+    ("progress", "Progress, stage and trend per skill"),
+    ("stats", "Totals, weekly and monthly summaries, charts"),
+    ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
@@ -105,6 +109,10 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # Progress, stats and streaks (issue 6)
+        "progress": progress.progress_command,
+        "stats": stats.stats_command,
+        "streak": streak.streak_command,
         # Export and import (#8)
         "export": export_handlers.export_command,
         "import": importing.import_command,
@@ -116,6 +124,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # Progress, stats and streaks (issue 6)
+    app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
     # Export and import (#8): the /export format buttons (import buttons are a flow's).
     app.add_handler(
         CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")

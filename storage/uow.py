@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+# Progress, stats and streaks (issue 6)
+from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
@@ -24,6 +26,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # Progress, stats and streaks (issue 6)
+        self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
         return self
