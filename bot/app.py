@@ -29,7 +29,7 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, setup, skills
+from bot.handlers import common, importing, progress, setup, skills, stats, streak
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
@@ -43,6 +43,10 @@ COMMANDS: list[tuple[str, str]] = [
     # evidence (#5)
     ("evidence", "Links, notes and screenshots per skill"),
     ("note", "Save a note as evidence"),
+    # Progress, stats and streaks (issue 6)
+    ("progress", "Progress, stage and trend per skill"),
+    ("stats", "Totals, weekly and monthly summaries, charts"),
+    ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
@@ -114,6 +118,10 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         # evidence (#5)
         "evidence": evidence_handlers.evidence_command,
         "note": evidence_handlers.note_command,
+        # Progress, stats and streaks (issue 6)
+        "progress": progress.progress_command,
+        "stats": stats.stats_command,
+        "streak": streak.streak_command,
         # Export and import (#8)
         "export": export_handlers.export_command,
         "import": importing.import_command,
@@ -131,6 +139,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
             evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
         )
     )
+    # Progress, stats and streaks (issue 6)
+    app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
     # Export and import (#8): the /export format buttons (import buttons are a flow's).
     app.add_handler(
         CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")

@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+# Progress, stats and streaks (issue 6)
+from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.skills import SkillRepository
@@ -27,6 +29,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # evidence (#5)
         self.evidence = EvidenceRepository(self.session)
+        # Progress, stats and streaks (issue 6)
+        self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
         return self
