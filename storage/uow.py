@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 # Progress, stats and streaks (issue 6)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
@@ -26,6 +27,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # evidence (#5)
+        self.evidence = EvidenceRepository(self.session)
         # Progress, stats and streaks (issue 6)
         self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
