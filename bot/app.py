@@ -29,10 +29,12 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, setup, skills
+from bot.handlers import common, importing, progress, setup, skills, stats, streak
+from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
+from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -43,6 +45,13 @@ COMMANDS: list[tuple[str, str]] = [
     ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # evidence (#5)
+    ("evidence", "Links, notes and screenshots per skill"),
+    ("note", "Save a note as evidence"),
+    # Progress, stats and streaks (issue 6)
+    ("progress", "Progress, stage and trend per skill"),
+    ("stats", "Totals, weekly and monthly summaries, charts"),
+    ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
@@ -54,6 +63,7 @@ COMMANDS: list[tuple[str, str]] = [
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
+FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 # Issue #3: logging.
 FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
 
@@ -112,6 +122,13 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        # evidence (#5)
+        "evidence": evidence_handlers.evidence_command,
+        "note": evidence_handlers.note_command,
+        # Progress, stats and streaks (issue 6)
+        "progress": progress.progress_command,
+        "stats": stats.stats_command,
+        "streak": streak.streak_command,
         # Export and import (#8)
         "export": export_handlers.export_command,
         "import": importing.import_command,
@@ -126,6 +143,15 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # evidence (#5): screen buttons; its conversation steps ("ev:m", "ev:t") go to the router.
+    app.add_handler(
+        CallbackQueryHandler(
+            evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
+        )
+    )
+    # Progress, stats and streaks (issue 6)
+    app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
     # Export and import (#8): the /export format buttons (import buttons are a flow's).
     app.add_handler(
         CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
@@ -139,6 +165,10 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # evidence (#5): links (typed, pasted, forwarded, text links), photos and image files.
+    app.add_handler(
+        MessageHandler(PRIVATE & EVIDENCE_MESSAGES, evidence_handlers.evidence_message), group=1
+    )
     # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
     # caption "/import" previews an import; other files are told what is accepted.
     app.add_handler(

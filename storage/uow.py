@@ -7,7 +7,10 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+# Progress, stats and streaks (issue 6)
+from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
@@ -25,6 +28,10 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # evidence (#5)
+        self.evidence = EvidenceRepository(self.session)
+        # Progress, stats and streaks (issue 6)
+        self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
         # Issue #3: practice sessions.
