@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
+from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
@@ -33,6 +34,8 @@ class UnitOfWork:
         self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
+        # Issue #3: practice sessions.
+        self.practice_logs = PracticeLogRepository(self.session)
         return self
 
     async def __aexit__(
