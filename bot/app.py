@@ -29,16 +29,30 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, reminders, setup, skills
+from bot.handlers import common, importing, progress, reminders, setup, skills, stats, streak
+from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
+from bot.handlers import log as log_handlers  # issue #3: logging
+from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
+from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
 COMMANDS: list[tuple[str, str]] = [
+    # Issue #3: logging.
+    ("log", "Log a practice session"),
+    ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # evidence (#5)
+    ("evidence", "Links, notes and screenshots per skill"),
+    ("note", "Save a note as evidence"),
+    # Progress, stats and streaks (issue 6)
+    ("progress", "Progress, stage and trend per skill"),
+    ("stats", "Totals, weekly and monthly summaries, charts"),
+    ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
     ("reminders", "Reminders, weekly summary and goal"),
     # Export and import (#8)
@@ -53,6 +67,9 @@ FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFl
 FLOWS.append(reminders.ReminderInputFlow())
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
+FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
+# Issue #3: logging.
+FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -110,9 +127,19 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
         "reminders": reminders.reminders_command,
+        # evidence (#5)
+        "evidence": evidence_handlers.evidence_command,
+        "note": evidence_handlers.note_command,
+        # Progress, stats and streaks (issue 6)
+        "progress": progress.progress_command,
+        "stats": stats.stats_command,
+        "streak": streak.streak_command,
         # Export and import (#8)
         "export": export_handlers.export_command,
         "import": importing.import_command,
+        # Issue #3: logging.
+        "log": log_handlers.log_command,
+        "quick": quick_handlers.quick_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -122,16 +149,32 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
     app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rm:"))
+    # evidence (#5): screen buttons; its conversation steps ("ev:m", "ev:t") go to the router.
+    app.add_handler(
+        CallbackQueryHandler(
+            evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
+        )
+    )
+    # Progress, stats and streaks (issue 6)
+    app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
     # Export and import (#8): the /export format buttons (import buttons are a flow's).
     app.add_handler(
         CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
     )
+    # Issue #3: Quick Log buttons (also on reminders) and the card's "Log another".
+    app.add_handler(CallbackQueryHandler(quick_handlers.quick_button, pattern=r"^ql:"))
+    app.add_handler(CallbackQueryHandler(log_handlers.log_another_button, pattern=r"^lgn$"))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # evidence (#5): links (typed, pasted, forwarded, text links), photos and image files.
+    app.add_handler(
+        MessageHandler(PRIVATE & EVIDENCE_MESSAGES, evidence_handlers.evidence_message), group=1
+    )
     # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
     # caption "/import" previews an import; other files are told what is accepted.
     app.add_handler(

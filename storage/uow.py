@@ -7,7 +7,11 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+# Progress, stats and streaks (issue 6)
+from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
+from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
@@ -27,8 +31,14 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # Reminders and weekly summaries (#7, #10).
         self.reminders = ReminderRepository(self.session)
+        # evidence (#5)
+        self.evidence = EvidenceRepository(self.session)
+        # Progress, stats and streaks (issue 6)
+        self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
+        # Issue #3: practice sessions.
+        self.practice_logs = PracticeLogRepository(self.session)
         return self
 
     async def __aexit__(

@@ -274,9 +274,10 @@ async def write_plan(
     # evidence in the same order as the file it came from.
     evidence: list[tuple[int | None, NewEvidence]] = []
     for row, log_id in zip(with_evidence, log_ids, strict=True):
+        # Session evidence always carries its session's skill (what /evidence lists by).
+        session_skill_id = skill_ids[skill_name_key(row.skill_name)]
         for item in row.evidence:
-            skill_id = skill_ids.get(skill_name_key(item.skill_name)) if item.skill_name else None
-            evidence.append((item.source_id, _new_evidence(item, log_id, skill_id, now)))
+            evidence.append((item.source_id, _new_evidence(item, log_id, session_skill_id, now)))
     for item in plan.skill_evidence:
         skill_id = skill_ids.get(skill_name_key(item.skill_name or ""))
         if skill_id is not None:
