@@ -12,7 +12,6 @@ from telegram import InlineKeyboardMarkup
 
 from bot.charts import weekly_minutes_chart
 from bot.domain.analytics import DailySkillTotal, weekly_series
-from bot.domain.progress import ActivityBaseline, DayTotal, activity_as_of, compute_progress
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -27,17 +26,18 @@ from bot.domain.reminders import (
 )
 from bot.domain.streaks import Streak, compute_streak
 from bot.keyboards import Button, button, markup
+from bot.quicklog import new_nonce, quick_log_rows
 from bot.reminders import texts
+from bot.services.insights import skill_progress
+from bot.services.practice import QuickSkill as LogSkill
 from storage.models import User
+from storage.repositories.analytics import SkillRef
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
 
 # A streak longer than this still shows as this long; it keeps the query bounded.
 STREAK_WINDOW_DAYS = 400
 QUICK_SKILLS_WINDOW_DAYS = 28
-MAX_QUICK_SKILLS = 5
-# Progress as of a day needs the 8 weeks before it; the summary compares today with 7 days ago.
-PROGRESS_WINDOW_DAYS = 8 * 7 + 7
 SETTINGS_PREFIX = "rm"
 
 
@@ -87,7 +87,7 @@ def prefs_of(user: User) -> ReminderPrefs:
 
 async def user_streak(uow: UnitOfWork, user_id: int, today: date) -> tuple[Streak, list[date]]:
     """The user's streak today from the distinct dates of the last STREAK_WINDOW_DAYS."""
-    dates = await uow.reminders.practice_dates(
+    dates = await uow.analytics.practice_dates(
         user_id, today - timedelta(days=STREAK_WINDOW_DAYS), today
     )
     return compute_streak(dates, today), dates
@@ -135,7 +135,9 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
     skills = await uow.reminders.quick_skills(
         user.id, clock.today - timedelta(days=QUICK_SKILLS_WINDOW_DAYS)
     )
-    rows: list[list[Button]] = []
+    # One tap logs a session for *today* (at press time): bot/handlers/quick.py saves it.
+    log_skills = [LogSkill(skill.id, skill.name) for skill in skills]
+    rows: list[list[Button]] = quick_log_rows(log_skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:
         text = texts.streak_text(facts.streak)
         rows.append([button("🔕 No more streak reminders", SETTINGS_PREFIX, "off", "s")])
@@ -158,12 +160,13 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
 async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     user, today = verdict.user, verdict.clock.today
     (start, end), (prev_start, prev_end) = weekly_window(today)
-    window_start = today - timedelta(days=PROGRESS_WINDOW_DAYS - 1)
-    chart_start = today - timedelta(weeks=texts.WEEKLY_CHART_WEEKS) + timedelta(days=1)
-    first = min(window_start, chart_start)
-    rows = await uow.reminders.daily_totals(user.id, first, today)
-    daily = [DailySkillTotal(r.day, r.skill_id, r.skill_name, r.minutes, r.sessions) for r in rows]
-    names = {r.skill_id: r.skill_name for r in daily}
+    first = today - timedelta(weeks=texts.WEEKLY_CHART_WEEKS) + timedelta(days=1)
+    refs = await uow.analytics.skills(user.id)
+    names = {ref.skill_id: ref.name for ref in refs}
+    daily = [
+        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
+        for r in await uow.analytics.daily_totals(user.id, first, today)
+    ]
 
     this_week: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in daily:
@@ -188,7 +191,10 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
         done = this_week[goal.skill_id][0] if goal.skill_id in this_week else 0
         goals.append(texts.GoalLine(goal.name, done, goal.goal_minutes))
 
-    progress = await _progress_changes(uow, user.id, daily, window_start, today, start)
+    practised = {r.skill_id for r in daily if r.day >= start}
+    progress = await _progress_changes(
+        uow, user.id, [r for r in refs if r.skill_id in practised], today
+    )
 
     zone = ZoneInfo(user.timezone)
     evidence = await uow.reminders.evidence_counts(
@@ -218,37 +224,20 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
 
 
 async def _progress_changes(
-    uow: UnitOfWork,
-    user_id: int,
-    daily: list[DailySkillTotal],
-    window_start: date,
-    today: date,
-    week_start: date,
+    uow: UnitOfWork, user_id: int, skills: list[SkillRef], today: date
 ) -> list[texts.ProgressChange]:
-    """Progress a week ago against today, for skills practised this week."""
-    practised = {r.skill_id for r in daily if r.day >= week_start}
-    if not practised:
-        return []
-    baselines = {
-        b.skill_id: ActivityBaseline(b.sessions, b.minutes, b.first_practiced, b.last_practiced)
-        for b in await uow.reminders.baselines(user_id, window_start)
-    }
-    per_skill: dict[int, list[DayTotal]] = defaultdict(list)
-    names: dict[int, str] = {}
-    for r in daily:
-        if r.day >= window_start:
-            per_skill[r.skill_id].append(DayTotal(r.day, r.minutes, r.sessions))
-        names[r.skill_id] = r.skill_name
+    """Progress a week ago against today, for the skills practised this week."""
     changes = []
-    for skill_id in practised:
-        baseline = baselines.get(skill_id, ActivityBaseline())
-        rows = per_skill[skill_id]
-        week_ago = today - timedelta(days=7)
-        before = compute_progress(activity_as_of(week_ago, baseline, rows), week_ago)
-        after = compute_progress(activity_as_of(today, baseline, rows), today)
+    for ref in skills:
+        report = await skill_progress(uow, user_id, ref, today)
+        # history_days samples weekly, ending today: the one before last is a week ago.
+        week_ago = report.history[-2].percent if len(report.history) > 1 else 0.0
         changes.append(
             texts.ProgressChange(
-                names[skill_id], before.percent, after.percent, after.stage.value.capitalize()
+                ref.name,
+                week_ago,
+                report.progress.percent,
+                report.progress.stage.value.capitalize(),
             )
         )
     return sorted(changes, key=lambda c: (-c.after, c.name.casefold()))

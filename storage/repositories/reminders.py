@@ -41,6 +41,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
+from storage.repositories.analytics import day_number
 
 # Kinds whose rules the selection knows (bot.domain.reminders.ReminderKind has the same values).
 STREAK = "streak"
@@ -63,24 +64,6 @@ _ZONE_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 # Neither a date any user can have practised on nor NULL: NULL would poison GREATEST on SQLite.
 _NO_DATE = date(1, 1, 1)
-
-
-class day_number(FunctionElement[int]):
-    """A date as a whole number of days, so the difference of two is the days between them."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "day_number"
-
-
-@compiles(day_number, "sqlite")
-def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(day_number, "postgresql")
-def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
 
 
 class utc_date(FunctionElement[date]):
@@ -151,28 +134,6 @@ class LedgerState:
 
     status: str
     claimed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DailyRow:
-    """Minutes and sessions of one skill (with its name) on one local date."""
-
-    day: date
-    skill_id: int
-    skill_name: str
-    minutes: int
-    sessions: int
-
-
-@dataclass(frozen=True, slots=True)
-class BaselineRow:
-    """A skill's sessions, minutes, first and last date before some day."""
-
-    skill_id: int
-    sessions: int
-    minutes: int
-    first_practiced: date
-    last_practiced: date
 
 
 @dataclass(frozen=True, slots=True)
@@ -306,11 +267,7 @@ class ReminderRepository:
     async def user_id_after(self, after_user: int, count: int) -> int | None:
         """The id `count` users after `after_user` in id order (None: fewer are left)."""
         value: int | None = await self._session.scalar(
-            select(User.id)
-            .where(User.id > after_user)
-            .order_by(User.id)
-            .offset(count - 1)
-            .limit(1)
+            select(User.id).where(User.id > after_user).order_by(User.id).offset(count - 1).limit(1)
         )
         return value
 
@@ -349,11 +306,11 @@ class ReminderRepository:
         found = await self._session.scalar(select(_rival_row(user_id, rival, key)))
         return bool(found)
 
-    async def claim_once(self, user_id: int, kind: str, key: str, now: datetime) -> bool:
+    async def claim_once(self, user_id: int, kind: str, key: str) -> bool:
         """Claim a one-off event (e.g. a milestone); True only for the first caller ever."""
         result = await self._session.execute(
             self._insert()
-            .values(user_id=user_id, kind=kind, period_key=key, status=SENT, claimed_at=now)
+            .values(user_id=user_id, kind=kind, period_key=key, status=SENT)
             .on_conflict_do_nothing(index_elements=["user_id", "kind", "period_key"])
             .returning(SendLedger.id)
         )
@@ -367,59 +324,6 @@ class ReminderRepository:
             select(func.max(PracticeLog.practiced_on)).where(PracticeLog.user_id == user_id)
         )
         return value
-
-    async def practice_dates(self, user_id: int, start: date, end: date) -> list[date]:
-        """Distinct practice dates from start to end inclusive, oldest first."""
-        rows = await self._session.scalars(
-            select(PracticeLog.practiced_on)
-            .distinct()
-            .where(
-                PracticeLog.user_id == user_id,
-                PracticeLog.practiced_on >= start,
-                PracticeLog.practiced_on <= end,
-            )
-            .order_by(PracticeLog.practiced_on)
-        )
-        return list(rows.all())
-
-    async def daily_totals(self, user_id: int, start: date, end: date) -> list[DailyRow]:
-        """Minutes and sessions per (date, skill), with the skill's name, in a date window."""
-        rows = await self._session.execute(
-            select(
-                PracticeLog.practiced_on,
-                PracticeLog.skill_id,
-                Skill.name,
-                func.sum(PracticeLog.duration_minutes),
-                func.count(),
-            )
-            .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
-            .where(
-                PracticeLog.user_id == user_id,
-                PracticeLog.practiced_on >= start,
-                PracticeLog.practiced_on <= end,
-            )
-            .group_by(PracticeLog.practiced_on, PracticeLog.skill_id, Skill.name)
-            .order_by(PracticeLog.practiced_on, PracticeLog.skill_id)
-        )
-        return [DailyRow(day, int(sid), str(name), int(m), int(n)) for day, sid, name, m, n in rows]
-
-    async def baselines(self, user_id: int, before: date) -> list[BaselineRow]:
-        """Per skill: sessions, minutes, first and last date of everything before a date."""
-        rows = await self._session.execute(
-            select(
-                PracticeLog.skill_id,
-                func.count(),
-                func.sum(PracticeLog.duration_minutes),
-                func.min(PracticeLog.practiced_on),
-                func.max(PracticeLog.practiced_on),
-            )
-            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on < before)
-            .group_by(PracticeLog.skill_id)
-        )
-        return [
-            BaselineRow(int(sid), int(n), int(m or 0), first, last)
-            for sid, n, m, first, last in rows.all()
-        ]
 
     async def evidence_counts(self, user_id: int, start: datetime, end: datetime) -> dict[str, int]:
         """Evidence items added in [start, end), by kind."""
