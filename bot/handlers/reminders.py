@@ -30,8 +30,8 @@ from bot.domain.reminders import (
     parse_time_of_day,
 )
 from bot.keyboards import Button, back_cancel_row, button, grid, markup
-from bot.reminders.messages import SETTINGS_PREFIX, prefs_of
-from bot.reminders.texts import STREAK_OFF_DONE, onoff, settings_text
+from bot.reminders.messages import prefs_of
+from bot.reminders.texts import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, settings_text
 from bot.runtime import Turn, handler
 from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill

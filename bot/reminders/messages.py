@@ -28,6 +28,7 @@ from bot.domain.streaks import Streak, compute_streak
 from bot.keyboards import Button, button, markup
 from bot.quicklog import new_nonce, quick_log_rows
 from bot.reminders import texts
+from bot.reminders.texts import SETTINGS_PREFIX
 from bot.services.insights import skill_progress
 from bot.services.practice import QuickSkill as LogSkill
 from storage.models import User
@@ -38,7 +39,6 @@ from storage.uow import UnitOfWork
 # A streak longer than this still shows as this long; it keeps the query bounded.
 STREAK_WINDOW_DAYS = 400
 QUICK_SKILLS_WINDOW_DAYS = 28
-SETTINGS_PREFIX = "rm"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,11 @@ from bot.domain.reminders import (
     progress_bar,
 )
 from bot.domain.streaks import Streak
+from bot.keyboards import button, markup
 from bot.texts import esc, minutes, plural
 
+# Callback prefix of /reminders and of the buttons under reminders (bot/handlers/reminders.py).
+SETTINGS_PREFIX = "rm"
 MAX_LISTED_SKILLS = 10
 EVIDENCE_WORDS = {"link": "link", "note": "note", "screenshot": "screenshot"}
 WEEKLY_CHART_WEEKS = 8
@@ -24,9 +27,10 @@ WEEKLY_CHART_CAPTION = f"Minutes per week, last {WEEKLY_CHART_WEEKS} weeks"
 
 REMINDERS_OFFER = (
     "⏰ By default I nudge you after 2 days without practice (at 18:00), remind you at 20:00 "
-    "when a streak is about to end, and send a weekly summary on Sundays. /reminders changes "
-    "or pauses all of it."
+    "when a streak is about to end, and send a weekly summary on Sundays at 18:00, all in your "
+    "time zone. /reminders changes or pauses any of it."
 )
+REMINDERS_BUTTON = markup([[button("⏰ Reminder settings", SETTINGS_PREFIX, "open")]])
 
 
 def days_phrase(days: int) -> str:

@@ -166,3 +166,13 @@ async def test_forged_settings_buttons_change_nothing(
         assert skill is not None and skill.weekly_goal_minutes is None
     user = await user_row(uow_factory, 1001)
     assert (user.inactivity_days, user.inactivity_minute, user.weekly_weekday) == (2, 1080, 6)
+
+
+async def test_set_up_offers_the_reminder_defaults(sarah: ChatUser) -> None:
+    await sarah.send("/start")
+    await sarah.tap("Berlin")
+    await sarah.send("Guitar")
+    assert "weekly summary on Sundays at 18:00" in sarah.last_text()
+    await sarah.tap("⏰ Reminder settings")
+    assert "⏰ Reminders" in sarah.last_text()
+    assert "Europe/Berlin" in sarah.last_text()
