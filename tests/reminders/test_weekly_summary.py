@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.reminders.sender import Sender
 from bot.reminders.sweep import sweep
 from bot.runtime import BotApp
 from storage.models import Evidence
@@ -92,8 +93,9 @@ async def test_no_summary_after_two_weeks_without_practice_or_when_off(
     await add_user(uow_factory, 3, weekly_weekday=5, **NO_NUDGES)  # Saturdays
     await add_sessions(uow_factory, 3, [date(2026, 11, 16)])
     clock.set(datetime(2026, 11, 28, 18, 0, tzinfo=UTC))
-    await sweep(deps_of(app), app.bot)
+    fast = Sender(per_chat_interval=0)  # the one-second gap per chat is tested above
+    await sweep(deps_of(app), app.bot, sender=fast)
     clock.set(SUNDAY_EVENING)
-    await sweep(deps_of(app), app.bot)
+    await sweep(deps_of(app), app.bot, sender=fast)
     assert chats(api) == [3]  # Saturday the 28th: practised on the 16th, within 14 days
     assert "0 min in 0 sessions — last week 30 min in 1 session" in texts_to(api, 3)[0]
