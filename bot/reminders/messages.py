@@ -139,7 +139,7 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
     log_skills = [LogSkill(skill.id, skill.name) for skill in skills]
     rows: list[list[Button]] = quick_log_rows(log_skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:
-        text = texts.streak_text(facts.streak)
+        text = texts.streak_text(facts.streak, has_skills=bool(skills))
         rows.append([button("🔕 No more streak reminders", SETTINGS_PREFIX, "off", "s")])
     else:
         base = inactivity_base(facts.last_practiced, verdict.prefs.paused_until, facts.joined)

@@ -75,12 +75,14 @@ def inactivity_text(
     return "\n".join(lines)
 
 
-def streak_text(streak: Streak) -> str:
+def streak_text(streak: Streak, *, has_skills: bool = True) -> str:
     """'Your 12-day streak ends at midnight' with a call to one tap."""
-    return (
-        f"🔥 Your {streak.current}-day streak ends at midnight!\n"
+    call = (
         "One quick session keeps it alive — tap to log it for today:"
+        if has_skills
+        else "One session keeps it alive: log it with /log."
     )
+    return f"🔥 Your {streak.current}-day streak ends at midnight!\n{call}"
 
 
 STREAK_OFF_DONE = "🔕 Streak reminders are off. Turn them back on any time in /reminders."
