@@ -185,7 +185,7 @@ def weekly_window(today: date) -> tuple[tuple[date, date], tuple[date, date]]:
 # ----- settings input -----
 
 _TIME_RE: Final = re.compile(
-    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2}))?\s*(?P<ampm>[ap]\.?\s*m\.?)?$"
+    r"^(?P<h>\d{1,2})(?:\s*[:.h]\s*(?P<m>\d{2})|\s*h)?\s*(?P<ampm>[ap]\.?\s*m\.?)?$"
 )
 _TIME_EXAMPLES: Final = "Send a time like 18:30, 7:05 or 9pm."
 
@@ -258,7 +258,7 @@ def parse_pause_until(text: str, today: date) -> date:
             year = match["y"]
             full_year = today.year if year is None else int(year) + (2000 if len(year) == 2 else 0)
             day = date(full_year, int(match["m"]), int(match["d"]))
-            if year is None and day <= today:
+            if year is None and day < today:
                 day = day.replace(year=today.year + 1)
     except (ValueError, OverflowError):
         raise DomainError(f"There's no such date as “{cleaned[:20]}”. {_PAUSE_EXAMPLES}") from None
