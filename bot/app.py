@@ -82,7 +82,9 @@ def build_application(
         builder = builder.updater(None)
     if rate_limit:
         # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
+        )
     app: BotApp = builder.build()
     app.bot_data["deps"] = deps
     register_handlers(app, deps)

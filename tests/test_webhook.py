@@ -1,0 +1,134 @@
+"""Webhook mode as a real process: Telegram's secret token is checked, the token never logged."""
+
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.logs import hash_user_id
+from tests.botprocess import (
+    BotProcess,
+    bot_env,
+    command_update,
+    free_port,
+    post_update,
+    wait_for_port,
+)
+from tests.conftest import TEST_TOKEN
+from tests.fakebot import BOT_USERNAME, FakeBotApiServer
+
+pytestmark = pytest.mark.slow
+
+SECRET = "wh-secret_0123456789abcdefXYZ"
+PUBLIC_URL = "https://bot.example.com/tg/hook"
+SARAH, MALLORY, EVE = 918273645, 918273646, 918273647
+
+
+def _webhook_env(
+    server: FakeBotApiServer, tmp_path: Path, port: int, **extra: str
+) -> dict[str, str]:
+    return bot_env(
+        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
+        TELEGRAM_API_URL=server.base_url,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'webhook.db'}",
+        WEBHOOK_URL=PUBLIC_URL,
+        WEBHOOK_SECRET=SECRET,
+        WEBHOOK_LISTEN="127.0.0.1",
+        WEBHOOK_PORT=str(port),
+        **extra,
+    )
+
+
+def test_webhook_serves_updates_with_the_secret_and_refuses_the_rest(tmp_path: Path) -> None:
+    port = free_port()
+    local = f"http://127.0.0.1:{port}/tg/hook"
+    with FakeBotApiServer() as server:
+        bot = BotProcess(_webhook_env(server, tmp_path, port, LOG_LEVEL="DEBUG"), tmp_path)
+        try:
+            registered = server.wait_for("setWebhook", timeout=60)
+            assert registered.params["url"] == PUBLIC_URL
+            assert registered.params["secret_token"] == SECRET
+            wait_for_port(port)
+
+            assert post_update(local, command_update(1, MALLORY, "/start"), "wrong-secret") == 403
+            assert post_update(local, command_update(2, EVE, "/start"), None) == 403
+            wrong_path = f"http://127.0.0.1:{port}/other"
+            assert post_update(wrong_path, command_update(3, EVE, "/start"), SECRET) == 404
+
+            assert post_update(local, command_update(4, SARAH, "/start"), SECRET) == 200
+            reply = server.wait_for("sendMessage", lambda c: c.chat_id == SARAH, timeout=30)
+            assert "Practice Tracker" in str(reply.params["text"])
+            # The path may end with a slash, as PTB's server allows.
+            assert post_update(local + "/", command_update(5, SARAH, "/help"), SECRET) == 200
+            server.wait_for("sendMessage", lambda c: "/log" in str(c.params.get("text")))
+        finally:
+            output = bot.stop()
+        refused = [c for c in server.api.calls if c.chat_id in (MALLORY, EVE)]
+        assert refused == [], "an update without the right secret was processed"
+
+    assert set(server.tokens_seen) == {TEST_TOKEN}
+    assert f"starting: mode=webhook database=sqlite bot=@{BOT_USERNAME}" in output
+    # DEBUG logs every Bot API call with its parameters: secrets must still be masked.
+    assert "Calling Bot API endpoint `setWebhook`" in output
+    for secret in (TEST_TOKEN, TEST_TOKEN.split(":")[1], SECRET):
+        assert secret not in output
+    assert "<redacted>" in output
+    _assert_our_lines_hash_user_ids(output)
+
+
+def _assert_our_lines_hash_user_ids(output: str) -> None:
+    """Lines of the bot's own loggers carry a hashed user id, never the raw one."""
+    lines = output.splitlines()
+    ours = [line for line in lines if re.search(r" (DEBUG|INFO|WARNING|ERROR) bot[.:]", line)]
+    assert ours, output[-2000:]
+    assert all(str(SARAH) not in line for line in ours)
+    sarah = hash_user_id(SARAH, "log:" + TEST_TOKEN)
+    assert any(f"u={sarah}:" in line and "start_command" in line for line in ours)
+    # Every event is one line: a line without the standard prefix would be a continuation.
+    assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ", line) for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET is not set"),
+        ({"WEBHOOK_SECRET": "has spaces and ünïcode"}, "may only contain letters, digits"),
+        ({"WEBHOOK_URL": "http://bot.example.com/tg"}, "must be the public https://"),
+        ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
+    ],
+)
+def test_bad_webhook_settings_exit_2_with_a_clear_message(
+    tmp_path: Path, env: dict[str, str], message: str
+) -> None:
+    with FakeBotApiServer() as server:
+        settings = {**_webhook_env(server, tmp_path, free_port()), **env}
+        proc = subprocess.run(
+            [sys.executable, "-m", "bot"],
+            cwd=tmp_path,
+            env=settings,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2, proc.stderr
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert server.api.calls == [], "the bot talked to Telegram despite a bad configuration"
+
+
+def test_webhook_port_in_use_exits_2(tmp_path: Path) -> None:
+    with socket.socket() as taken, FakeBotApiServer() as server:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        bot = BotProcess(_webhook_env(server, tmp_path, port), tmp_path)
+        code = bot.wait(timeout=60)
+    output = bot.output()
+    assert code == 2, output
+    assert f"127.0.0.1:{port} is already in use" in output
+    assert "Traceback" not in output
