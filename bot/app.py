@@ -29,7 +29,7 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, setup, skills
+from bot.handlers import common, privacy, setup, skills
 from bot.runtime import BotApp, BotContext, Deps
 from storage.db import create_engine, create_session_factory
 
@@ -38,11 +38,13 @@ COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("timezone", "Set your time zone"),
+    ("deletemydata", "Erase all your data"),  # privacy (#9)
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -101,6 +103,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        "deletemydata": privacy.deletemydata_command,  # privacy (#9)
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():

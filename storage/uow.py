@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.account import AccountRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.users import UserRepository
@@ -23,6 +24,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # privacy (#9): counts for /deletemydata
+        self.account = AccountRepository(self.session)
         return self
 
     async def __aexit__(
