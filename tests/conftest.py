@@ -87,6 +87,9 @@ async def app(settings: Settings, api: FakeBotApi, clock: FakeClock) -> AsyncIte
     await application.initialize()
     yield application
     await application.shutdown()
+    # post_shutdown only runs under run_polling/run_webhook; without this the engine's
+    # aiosqlite threads outlive the event loop ("Event loop is closed" warnings).
+    await application.bot_data["deps"].engine.dispose()
 
 
 @pytest.fixture

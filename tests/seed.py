@@ -51,6 +51,7 @@ async def seed_account(
     first_name: str | None = None,
     timezone: str = "Europe/Berlin",
     now: datetime = START,
+    conversation: bool = True,
 ) -> SeededAccount:
     """A user with two skills (one archived), sessions, evidence and an open conversation."""
     secrets = (
@@ -95,8 +96,9 @@ async def seed_account(
         )
         skill_note = Evidence(user_id=user_id, skill_id=skill.id, kind="note", note=note)
         uow.session.add_all([link, shot, skill_note])
-        uow.session.add_all(
-            [
+        if conversation:
+            # Half-way through renaming the skill.
+            uow.session.add(
                 Conversation(
                     user_id=user_id,
                     chat_id=user_id,
@@ -104,7 +106,10 @@ async def seed_account(
                     state="rename",
                     data={"skill_id": skill.id},
                     expires_at=now + timedelta(days=1),
-                ),
+                )
+            )
+        uow.session.add_all(
+            [
                 SendLedger(user_id=user_id, kind="weekly", period_key="2026-W47", status="sent"),
                 UndoSnapshot(
                     user_id=user_id,
