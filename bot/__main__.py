@@ -125,10 +125,11 @@ def _announce_start(app: BotApp, settings: Settings) -> None:
             else ""
         )
         log.info(
-            "starting: mode=%s database=%s bot=@%s api=%s%s",
+            "starting: mode=%s database=%s bot=@%s concurrency=%d api=%s%s",
             settings.mode,
             settings.database_kind,
             application.bot.username,
+            application.update_processor.max_concurrent_updates,
             settings.telegram_api_url,
             where,
         )

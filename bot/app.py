@@ -31,6 +31,7 @@ from bot.conversation import (
 )
 from bot.handlers import common, privacy, setup, skills
 from bot.runtime import BotApp, BotContext, Deps
+from bot.updates import PerUserUpdateProcessor, default_concurrency
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
@@ -87,6 +88,10 @@ def build_application(
         builder = builder.rate_limiter(
             AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
         )
+    # Scale-out (#9): different users' updates at once, each user's in order.
+    concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
+    if concurrency > 1:
+        builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
     app: BotApp = builder.build()
     app.bot_data["deps"] = deps
     register_handlers(app, deps)

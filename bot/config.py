@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     # Salt for the hashed user ids in logs; empty: derived from the token, so every instance
     # of one bot hashes a user the same way without extra configuration.
     log_salt: SecretStr = Field(default=SecretStr(""))
+    # Updates handled at once (different users; one user's stay in order). Unset: 1 on SQLite,
+    # 8 on PostgreSQL.
+    concurrent_updates: int | None = Field(default=None, ge=1, le=256)
 
     @field_validator("webhook_url", mode="before")
     @classmethod

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import subprocess
 import sys
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from tests.botprocess import bot_env
 
 pytestmark = pytest.mark.slow
@@ -50,8 +52,18 @@ def test_check_reports_pending_then_migrate_brings_the_schema_up(tmp_path: Path)
     assert "up to date" in again.stdout
 
 
-def test_unknown_arguments_print_usage_and_exit_2(tmp_path: Path) -> None:
-    proc = _bot(tmp_path, tmp_path / "x.db", "migrate", "--force")
-    assert proc.returncode == 2
-    assert "Usage: python -m bot [migrate [--check]]" in proc.stderr
+def test_unknown_arguments_print_usage_and_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # In-process: the usage check comes before any database work.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'x.db'}")
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert main(["migrate", "--force"]) == 2
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    assert "Usage: python -m bot [migrate [--check]]" in capsys.readouterr().err
     assert not (tmp_path / "x.db").exists()

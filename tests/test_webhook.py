@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import socket
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from bot.logs import hash_user_id
 from tests.botprocess import (
     BotProcess,
@@ -29,19 +31,22 @@ PUBLIC_URL = "https://bot.example.com/tg/hook"
 SARAH, MALLORY, EVE = 918273645, 918273646, 918273647
 
 
+def _webhook_env_vars(api_url: str, tmp_path: Path, port: int) -> dict[str, str]:
+    return {
+        "TELEGRAM_BOT_TOKEN": TEST_TOKEN,
+        "TELEGRAM_API_URL": api_url,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'webhook.db'}",
+        "WEBHOOK_URL": PUBLIC_URL,
+        "WEBHOOK_SECRET": SECRET,
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+
+
 def _webhook_env(
     server: FakeBotApiServer, tmp_path: Path, port: int, **extra: str
 ) -> dict[str, str]:
-    return bot_env(
-        TELEGRAM_BOT_TOKEN=TEST_TOKEN,
-        TELEGRAM_API_URL=server.base_url,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'webhook.db'}",
-        WEBHOOK_URL=PUBLIC_URL,
-        WEBHOOK_SECRET=SECRET,
-        WEBHOOK_LISTEN="127.0.0.1",
-        WEBHOOK_PORT=str(port),
-        **extra,
-    )
+    return bot_env(**_webhook_env_vars(server.base_url, tmp_path, port), **extra)
 
 
 def test_webhook_serves_updates_with_the_secret_and_refuses_the_rest(tmp_path: Path) -> None:
@@ -93,32 +98,50 @@ def _assert_our_lines_hash_user_ids(output: str) -> None:
     assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ", line) for line in lines)
 
 
+@pytest.fixture
+def restore_logging() -> Iterator[None]:
+    """main() configures the root logger; put pytest's set-up back afterwards."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
         ({"WEBHOOK_SECRET": ""}, "WEBHOOK_SECRET is not set"),
         ({"WEBHOOK_SECRET": "has spaces and ünïcode"}, "may only contain letters, digits"),
         ({"WEBHOOK_URL": "http://bot.example.com/tg"}, "must be the public https://"),
+        ({"WEBHOOK_URL": "https://bot.example.com/tg?x=1"}, "must be the public https://"),
         ({"WEBHOOK_PORT": "70000"}, "WEBHOOK_PORT"),
     ],
 )
+@pytest.mark.usefixtures("restore_logging")
 def test_bad_webhook_settings_exit_2_with_a_clear_message(
-    tmp_path: Path, env: dict[str, str], message: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    message: str,
 ) -> None:
-    with FakeBotApiServer() as server:
-        settings = {**_webhook_env(server, tmp_path, free_port()), **env}
-        proc = subprocess.run(
-            [sys.executable, "-m", "bot"],
-            cwd=tmp_path,
-            env=settings,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-    assert proc.returncode == 2, proc.stderr
-    assert message in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert server.api.calls == [], "the bot talked to Telegram despite a bad configuration"
+    # In-process (the exit happens before any network or database work), from a directory
+    # without a .env file.
+    monkeypatch.chdir(tmp_path)
+    settings = {
+        **_webhook_env_vars("http://127.0.0.1:9", tmp_path, free_port()),
+        **env,
+    }
+    for name in [k for k in os.environ if k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))]:
+        monkeypatch.delenv(name)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    assert main([]) == 2
+    stderr = capsys.readouterr().err
+    assert message in stderr
+    assert SECRET not in stderr
+    assert not (tmp_path / "webhook.db").exists(), "the database was touched"
 
 
 def test_webhook_port_in_use_exits_2(tmp_path: Path) -> None:
