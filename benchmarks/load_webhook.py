@@ -5,9 +5,9 @@ FakeBotApiServer, which timestamps every reply. Each simulated user plays a scri
 person would: send, wait for the reply, go on); all users run at once. Measured per backend:
 updates/s, p50/p95 handling latency (POST sent -> the bot's reply reaching the fake API),
 errors (non-200, a wrong or failed reply, ERROR lines in the bot's log) and lost updates
-(posted, never answered). Bounded: --users x script length updates, --budget seconds per run.
+(posted, never answered). Bounded: users x script length updates, --budget seconds per level.
 
-    /work/main/.venv/bin/python benchmarks/load_webhook.py [--users 120] [--backends sqlite]
+    /work/main/.venv/bin/python benchmarks/load_webhook.py [--users 10,100] [--backends sqlite]
 
 Appends the figures to benchmarks/RESULTS.md (unless --no-record).
 """
@@ -301,13 +301,15 @@ async def _forget_users(url: str, first_id: int, users: int) -> None:
         await engine.dispose()
 
 
-def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> Result:
-    """Start the bot on `backend`, drive it, stop it, and return the figures."""
+def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> list[Result]:
+    """Start the bot on `backend`, drive it at each load level in turn, stop it."""
     url = f"sqlite+aiosqlite:///{workdir / 'load.db'}" if backend == "sqlite" else PG_URL
     # A fresh id range per run, so a shared PostgreSQL database holds nobody from earlier runs.
     first_id = 7_000_000_000 + (int(time.time() * 1000) % 1_000_000) * 1000
+    levels = [int(n) for n in str(args.users).split(",")]
     api = TimedBotApi(args.api_latency_ms)
     port = free_port()
+    results: list[Result] = []
     with FakeBotApiServer(api) as server:
         env = bot_env(
             TELEGRAM_BOT_TOKEN=TOKEN,
@@ -317,7 +319,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> Result
             WEBHOOK_SECRET=SECRET,
             WEBHOOK_LISTEN="127.0.0.1",
             WEBHOOK_PORT=str(port),
-            LOG_LEVEL=os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+            LOG_LEVEL="WARNING",
             RATE_LIMIT_PER_SECOND=str(args.rate_limit),
         )
         if args.concurrency:
@@ -326,26 +328,34 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> Result
         try:
             server.wait_for("setWebhook", timeout=60)
             wait_for_port(port)
-            driver = Driver(
-                api, f"http://127.0.0.1:{port}/telegram/hook", first_id, args.reply_timeout
-            )
-            cpu_before = _cpu_seconds(bot.proc.pid)
-            seconds = asyncio.run(driver.run(args.users, args.budget))
-            cpu = _cpu_seconds(bot.proc.pid) - cpu_before
+            for level, users in enumerate(levels):
+                first = first_id + level * 100_000
+                driver = Driver(
+                    api, f"http://127.0.0.1:{port}/telegram/hook", first, args.reply_timeout
+                )
+                log_before = len(bot.output())
+                cpu_before = _cpu_seconds(bot.proc.pid)
+                seconds = asyncio.run(driver.run(users, args.budget))
+                cpu = _cpu_seconds(bot.proc.pid) - cpu_before
+                results.append(
+                    _result(backend, users, driver.tally, seconds, cpu, bot.output()[log_before:])
+                )
         finally:
             output = bot.stop()
-            if os.environ.get("BENCH_KEEP_LOG"):
-                Path(os.environ["BENCH_KEEP_LOG"]).write_text(output)
+            if args.keep_log:
+                Path(args.keep_log).write_text(output)
     if backend != "sqlite":
-        asyncio.run(_forget_users(url, first_id, args.users))
-    tally = driver.tally
-    log_errors = [line for line in output.splitlines() if " ERROR " in line]
-    samples = tuple(tally.samples + [line[:160] for line in log_errors[:3]])
+        asyncio.run(_forget_users(url, first_id, len(levels) * 100_000))
+    return results
+
+
+def _result(backend: str, users: int, tally: Tally, seconds: float, cpu: float, log: str) -> Result:
+    log_errors = [line for line in log.splitlines() if " ERROR " in line]
     answered = len(tally.latencies)
     ms = [x * 1000 for x in tally.latencies]
     return Result(
         backend=backend,
-        users=args.users,
+        users=users,
         updates=tally.posted,
         seconds=seconds,
         per_second=answered / seconds if seconds else 0.0,
@@ -356,7 +366,7 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> Result
         errors=tally.http_errors + tally.wrong_replies + len(log_errors),
         lost=tally.lost,
         not_sent=tally.not_sent,
-        samples=samples,
+        samples=tuple(tally.samples + [line[:160] for line in log_errors[:3]]),
     )
 
 
@@ -378,7 +388,9 @@ def _table(results: list[Result]) -> str:
 def main() -> int:
     """Run the load test on each backend, print the figures, and record them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, default=120)
+    parser.add_argument(
+        "--users", default="10,100", help="load levels: users at once, run one after another"
+    )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--budget", type=float, default=45.0, help="seconds per run, at most")
     parser.add_argument("--reply-timeout", type=float, default=20.0)
@@ -396,13 +408,16 @@ def main() -> int:
     )
     parser.add_argument("--note", default="", help="a label for RESULTS.md")
     parser.add_argument("--no-record", action="store_true")
+    parser.add_argument("--keep-log", default="", help="write the bot's log to this file")
     args = parser.parse_args()
 
+    # These machines are shared: say how busy this one was, to read the figures by.
+    load_before = os.getloadavg()[0]
     results = []
     for backend in args.backends.split(","):
         with tempfile.TemporaryDirectory() as tmp:
-            result = run_backend(backend.strip(), args, Path(tmp))
-        results.append(result)
+            results.extend(run_backend(backend.strip(), args, Path(tmp)))
+    for result in results:
         print(
             f"{result.backend:10s} {result.updates:5d} updates in {result.seconds:5.1f} s: "
             f"{result.per_second:6.0f} updates/s, p50 {result.p50_ms:5.0f} ms, "
@@ -419,12 +434,14 @@ def main() -> int:
     if not args.no_record:
         settings = (
             f"{len(script(0))} updates per user, users all at once; simulated Bot API latency "
-            f"{args.api_latency_ms:.0f} ms; RATE_LIMIT_PER_SECOND={args.rate_limit:g}"
+            f"{args.api_latency_ms:.0f} ms; RATE_LIMIT_PER_SECOND={args.rate_limit:g}; "
+            f"CONCURRENT_UPDATES={args.concurrency or 'default'}; "
+            f"load average before: {load_before:.1f}"
         )
         when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         with RESULTS.open("a") as out:
             out.write(
-                f"\n### load_webhook.py {args.note} ({when}, {os.cpu_count()} cores, "
+                f"\n### #9 load_webhook.py {args.note} ({when}, {os.cpu_count()} cores, "
                 f"Python {platform.python_version()})\n\n{settings}.\n\n{table}\n"
             )
     failed = any(r.errors or r.lost for r in results)

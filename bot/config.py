@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     # Salt for the hashed user ids in logs; empty: derived from the token, so every instance
     # of one bot hashes a user the same way without extra configuration.
     log_salt: SecretStr = Field(default=SecretStr(""))
-    # Updates handled at once (different users; one user's stay in order). Unset: 1 on SQLite,
-    # 8 on PostgreSQL.
+    # Updates handled at once (different users; one user's stay in order). Unset: 4 on SQLite,
+    # 8 on PostgreSQL; 1 handles them strictly one by one.
     concurrent_updates: int | None = Field(default=None, ge=1, le=256)
 
     @field_validator("webhook_url", mode="before")

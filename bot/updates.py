@@ -18,13 +18,15 @@ from telegram.ext import BaseUpdateProcessor
 # PostgreSQL: enough to hide Bot API latency, and below the engine's pool size (10): a unit of
 # work per update beyond it would open and close overflow connections on every update.
 POSTGRES_CONCURRENCY = 8
+# SQLite has a single writer and every unit of work begins IMMEDIATE, so updates beyond a few
+# would only queue on its lock (waiting with sleep-and-retry); a few still overlap one user's
+# Bot API round trip with another's database work (measured in benchmarks/load_webhook.py).
+SQLITE_CONCURRENCY = 4
 
 
 def default_concurrency(database_kind: str) -> int:
     """How many updates to handle at once on this backend when not configured."""
-    # SQLite has one writer and every unit of work begins IMMEDIATE: concurrent updates would
-    # only queue on its lock (with sleep-and-retry latency), so handle them one at a time.
-    return POSTGRES_CONCURRENCY if database_kind == "postgresql" else 1
+    return POSTGRES_CONCURRENCY if database_kind == "postgresql" else SQLITE_CONCURRENCY
 
 
 class PerUserUpdateProcessor(BaseUpdateProcessor):

@@ -59,8 +59,8 @@ async def test_updates_without_a_user_are_not_serialised() -> None:
 
 
 def test_concurrency_follows_the_backend_unless_configured(tmp_path: object) -> None:
-    assert default_concurrency("sqlite") == 1
-    assert default_concurrency("postgresql") > 1
+    assert default_concurrency("sqlite") == 4
+    assert default_concurrency("postgresql") == 8
 
     def settings(**extra: object) -> Settings:
         return Settings(
@@ -70,7 +70,11 @@ def test_concurrency_follows_the_backend_unless_configured(tmp_path: object) -> 
             **extra,  # type: ignore[arg-type]
         )
 
-    assert build_application(settings()).update_processor.max_concurrent_updates == 1
+    default = build_application(settings()).update_processor
+    assert isinstance(default, PerUserUpdateProcessor)
+    assert default.max_concurrent_updates == 4
+    one_by_one = build_application(settings(concurrent_updates=1)).update_processor
+    assert not isinstance(one_by_one, PerUserUpdateProcessor)
     app = build_application(settings(concurrent_updates=6))
     assert isinstance(app.update_processor, PerUserUpdateProcessor)
     assert app.update_processor.max_concurrent_updates == 6
