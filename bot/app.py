@@ -30,6 +30,10 @@ from bot.conversation import (
     route_message,
 )
 from bot.handlers import common, privacy, setup, skills
+from bot.handlers import common, importing, progress, setup, skills, stats, streak
+from bot.handlers import evidence as evidence_handlers  # evidence (#5)
+from bot.handlers import export as export_handlers
+from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
 from bot.updates import PerUserUpdateProcessor, default_concurrency
 from storage.db import create_engine, create_session_factory
@@ -38,14 +42,27 @@ from storage.db import create_engine, create_session_factory
 COMMANDS: list[tuple[str, str]] = [
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # evidence (#5)
+    ("evidence", "Links, notes and screenshots per skill"),
+    ("note", "Save a note as evidence"),
+    # Progress, stats and streaks (issue 6)
+    ("progress", "Progress, stage and trend per skill"),
+    ("stats", "Totals, weekly and monthly summaries, charts"),
+    ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
     ("deletemydata", "Erase all your data"),  # privacy (#9)
+    # Export and import (#8)
+    ("export", "Download your history as JSON or CSV"),
+    ("import", "Import sessions from a spreadsheet or an export"),
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
 FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
+# Export and import (#8)
+FLOWS += [importing.ImportFlow()]
+FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -109,6 +126,16 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
         "deletemydata": privacy.deletemydata_command,  # privacy (#9)
+        # evidence (#5)
+        "evidence": evidence_handlers.evidence_command,
+        "note": evidence_handlers.note_command,
+        # Progress, stats and streaks (issue 6)
+        "progress": progress.progress_command,
+        "stats": stats.stats_command,
+        "streak": streak.streak_command,
+        # Export and import (#8)
+        "export": export_handlers.export_command,
+        "import": importing.import_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -117,12 +144,34 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    # evidence (#5): screen buttons; its conversation steps ("ev:m", "ev:t") go to the router.
+    app.add_handler(
+        CallbackQueryHandler(
+            evidence_handlers.evidence_button, pattern=evidence_handlers.BUTTON_PATTERN
+        )
+    )
+    # Progress, stats and streaks (issue 6)
+    app.add_handler(CallbackQueryHandler(progress.progress_button, pattern=rf"^{progress.PREFIX}:"))
+    app.add_handler(CallbackQueryHandler(stats.stats_button, pattern=rf"^{stats.PREFIX}:"))
+    # Export and import (#8): the /export format buttons (import buttons are a flow's).
+    app.add_handler(
+        CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
+    )
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
     # An open conversation takes any other message and stops later groups.
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, route_message))
     # Group 1: messages outside conversations; the catch-all stays last.
+    # evidence (#5): links (typed, pasted, forwarded, text links), photos and image files.
+    app.add_handler(
+        MessageHandler(PRIVATE & EVIDENCE_MESSAGES, evidence_handlers.evidence_message), group=1
+    )
+    # Export and import (#8): non-image documents (images are evidence screenshots, #5): a
+    # caption "/import" previews an import; other files are told what is accepted.
+    app.add_handler(
+        MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
+    )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)
 

@@ -109,14 +109,26 @@ class Turn:
         """The decoded callback_data (BadCallback if forged or malformed)."""
         return decode(self.query.data if self.query else None)
 
+    async def release(self) -> None:
+        """End the open transaction before talking to Telegram.
+
+        On SQLite every transaction holds the write lock (BEGIN IMMEDIATE), so a read-only
+        handler that replied inside its transaction would block all writers for a network
+        round trip. Handlers that wrote have committed already; this commits what is left.
+        """
+        if self.uow.session.in_transaction():
+            await self.uow.commit()
+
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer the button press once (stops the client's spinner; optional toast)."""
         if self.query is not None and not self._answered:
             self._answered = True
+            await self.release()
             await self.query.answer(text, show_alert=alert)
 
     async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
         """Send a new message to the user's chat."""
+        await self.release()
         return await self.context.bot.send_message(
             self.chat_id,
             text,
@@ -129,6 +141,7 @@ class Turn:
         """Replace the pressed message's content, or send a new one; returns its message id."""
         query = self.query
         if query is not None and isinstance(query.message, Message):
+            await self.release()
             try:
                 await query.message.edit_text(
                     text,
@@ -147,6 +160,7 @@ class Turn:
         """Remove the inline keyboard from the pressed message (best effort)."""
         query = self.query
         if query is not None and isinstance(query.message, Message):
+            await self.release()
             try:
                 await query.message.edit_reply_markup(reply_markup=None)
             except BadRequest:

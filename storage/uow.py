@@ -8,8 +8,12 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.account import AccountRepository
+# Progress, stats and streaks (issue 6)
+from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
+from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.skills import SkillRepository
+from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
 
 
@@ -26,6 +30,12 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # privacy (#9): counts for /deletemydata
         self.account = AccountRepository(self.session)
+        # evidence (#5)
+        self.evidence = EvidenceRepository(self.session)
+        # Progress, stats and streaks (issue 6)
+        self.analytics = AnalyticsRepository(self.session)
+        # Export and import (#8)
+        self.transfer = TransferRepository(self.session)
         return self
 
     async def __aexit__(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from bot.app import build_application
+from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.runtime import BotApp
 from storage.db import create_engine, create_session_factory
@@ -16,6 +17,9 @@ from storage.uow import UnitOfWork
 from tests.chat import ChatUser
 from tests.db import BACKENDS, TemplateDatabases
 from tests.fakebot import FakeBotApi, FakeRequest
+
+# RetryAfter.retry_after as a timedelta (PTB's future default) instead of a deprecated int.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
@@ -69,9 +73,9 @@ def settings(db_url: str) -> Settings:
 
 
 @pytest.fixture
-def api() -> FakeBotApi:
-    """The fake Bot API the application talks to."""
-    return FakeBotApi()
+def api(clock: FakeClock) -> FakeBotApi:
+    """The fake Bot API the application talks to; message dates follow the test clock."""
+    return FakeBotApi(clock=lambda: clock().timestamp())
 
 
 @pytest.fixture
@@ -87,9 +91,8 @@ async def app(settings: Settings, api: FakeBotApi, clock: FakeClock) -> AsyncIte
     await application.initialize()
     yield application
     await application.shutdown()
-    # post_shutdown only runs under run_polling/run_webhook; without this the engine's
-    # aiosqlite threads outlive the event loop ("Event loop is closed" warnings).
-    await application.bot_data["deps"].engine.dispose()
+    # post_shutdown (which disposes the engine) only runs under run_polling/run_webhook.
+    await on_shutdown(application)
 
 
 @pytest.fixture

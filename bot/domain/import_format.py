@@ -191,17 +191,51 @@ def dedupe_key(row: ImportRow) -> DedupeKey:
     )
 
 
+def check_import_size(size: int) -> None:
+    """Refuse a file over the import cap (checked on Telegram's reported size before download)."""
+    if size > MAX_IMPORT_BYTES:
+        raise DomainError(
+            # Rounded up, so a file just over the limit never reads as "10.0 MB".
+            f"This file is {math.ceil(size * 10 / _MB) / 10:.1f} MB; "
+            f"the limit is {MAX_IMPORT_BYTES // _MB} MB. "
+            "Split it into smaller files and send them one at a time."
+        )
+
+
+# What spreadsheet apps and Telegram clients label CSV, TSV, Excel, OpenDocument and JSON files
+# (Windows labels .csv "application/vnd.ms-excel"); old .xls and .ods are claimed too, so their
+# senders hear why they can't be read rather than nothing.
+IMPORT_MIME_TYPES: Final = frozenset(
+    {
+        "text/csv",
+        "text/comma-separated-values",
+        "text/x-csv",
+        "application/csv",
+        "application/x-csv",
+        "text/tab-separated-values",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel.sheet.macroenabled.12",
+        "application/vnd.oasis.opendocument.spreadsheet",
+        "application/json",
+        "text/json",
+    }
+)
+IMPORT_EXTENSIONS: Final = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".json"})
+
+
+def is_import_document(file_name: str | None, mime_type: str | None) -> bool:
+    """Tell whether a document looks like something /import reads (by MIME type or extension)."""
+    mime = (mime_type or "").split(";", 1)[0].strip().lower()
+    suffix = PurePosixPath((file_name or "").strip().lower()).suffix
+    return mime in IMPORT_MIME_TYPES or suffix in IMPORT_EXTENSIONS
+
+
 def read_import(
     filename: str, data: bytes, today: date, *, max_rows: int = MAX_IMPORT_ROWS
 ) -> ImportFile:
     """Read a file the user sent: DomainError if it is unusable as a whole, RowError per bad row."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise DomainError(
-            # Rounded up, so a file just over the limit never reads as "10.0 MB".
-            f"This file is {math.ceil(len(data) * 10 / _MB) / 10:.1f} MB; "
-            f"the limit is {MAX_IMPORT_BYTES // _MB} MB. "
-            "Split it into smaller files and send them one at a time."
-        )
+    check_import_size(len(data))
     if not data.strip():
         raise DomainError("This file is empty. " + ACCEPTED_FORMATS)
     suffix = PurePosixPath(filename.lower()).suffix

@@ -83,11 +83,21 @@ def compute_streak(dates: Iterable[date], today: date) -> Streak:
     """Current and longest streak from distinct local practice dates (dates after today ignored)."""
     # Sorting and de-duplicating is cheap and makes a slightly wrong caller harmless.
     days = sorted({d for d in dates if d <= today})
-    runs = _runs(days)
-    current_run = runs[-1] if runs and (today - runs[-1][1]).days <= 1 else None
+    return streak_from_runs(_runs(days), today)
+
+
+def streak_from_runs(runs: Iterable[tuple[date, date]], today: date) -> Streak:
+    """The streak from runs of consecutive dates as (first, last) pairs, none after today.
+
+    Only three runs matter, so a database can send just those: the latest run, the longest
+    and the second longest (ties going to the later run). Given all runs, or any subset that
+    includes those three, the result equals :func:`compute_streak` over the dates.
+    """
+    ordered = sorted(set(runs), key=lambda run: run[1])
+    current_run = ordered[-1] if ordered and (today - ordered[-1][1]).days <= 1 else None
     # Latest run wins a tie: the most recent record is the one users remember.
-    longest_run = max(reversed(runs), key=_length, default=None)
-    others = runs[:-1] if current_run is not None else runs
+    longest_run = max(reversed(ordered), key=_length, default=None)
+    others = ordered[:-1] if current_run is not None else ordered
     return Streak(
         current=_length(current_run) if current_run else 0,
         current_start=current_run[0] if current_run else None,

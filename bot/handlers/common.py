@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 from telegram.error import Forbidden
+from telegram.ext import ApplicationHandlerStop
 
 from bot.logs import user_context
 from bot.runtime import BotContext, Turn, handler
@@ -70,7 +71,7 @@ async def on_error(update: object, context: BotContext) -> None:
     with user_context(user.id if user else None):
         if isinstance(error, Forbidden):
             log.info("user blocked the bot: %s", error)
-            return
+            raise ApplicationHandlerStop
         log.error("update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
@@ -82,3 +83,5 @@ async def on_error(update: object, context: BotContext) -> None:
             await context.bot.send_message(update.effective_chat.id, NOTHING_SAVED)
     except Exception:
         log.warning("could not tell the user about the failure", exc_info=True)
+    # A failed update is finished: no later handler group (e.g. the catch-all) may answer too.
+    raise ApplicationHandlerStop

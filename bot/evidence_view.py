@@ -1,0 +1,382 @@
+"""Pure renderers of evidence screens: lists grouped by session, item lines and their buttons.
+
+Everything user-supplied is HTML-escaped. Lists are paged by item count, and every variable part
+of a line is capped, so a page always fits Telegram's 4096-character message limit.
+History's session detail view can reuse render_session_evidence() and evidence_buttons().
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.dates import format_date
+from bot.domain.evidence import EvidenceKind, photo_file_name
+from bot.keyboards import Button, button, cancel_button, grid, markup
+from bot.texts import esc, minutes
+from storage.repositories.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
+
+PREFIX = "ev"
+PAGE_SIZE = 8
+PICKER_PAGE_SIZE = 8
+NOTE_PREVIEW = 280
+LINK_LABEL = 70
+FILE_LABEL = 60
+DESCRIPTION_LABEL = 60
+SKILL_LABEL = 28
+BUTTON_COLUMNS = 4
+
+# Where a delete was started from, so Keep/after-delete return there.
+FROM_LIST = "l"
+FROM_SESSION = "s"
+
+_NOUNS = {
+    EvidenceKind.LINK: ("link", "links"),
+    EvidenceKind.NOTE: ("note", "notes"),
+    EvidenceKind.SCREENSHOT: ("screenshot", "screenshots"),
+}
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to `limit` characters, marking the cut with an ellipsis."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def session_label(session: SessionRef, today: date) -> str:
+    """'React · today · 45 min' (plain text: escape it for HTML)."""
+    return (
+        f"{shorten(session.skill_name, SKILL_LABEL)} · "
+        f"{format_date(session.practiced_on, today)} · {minutes(session.duration_minutes)}"
+    )
+
+
+def where_label(session: SessionRef | None, skill_name: str, today: date) -> str:
+    """Where evidence is attached: a session label, or 'React (skill)'."""
+    if session is not None:
+        return session_label(session, today)
+    return f"{shorten(skill_name, SKILL_LABEL)} (skill)"
+
+
+def count_phrase(kinds: Sequence[EvidenceKind]) -> str:
+    """'2 links, 1 note and 1 screenshot' in a fixed kind order."""
+    counts = Counter(kinds)
+    parts = [
+        f"{counts[kind]} {_NOUNS[kind][0] if counts[kind] == 1 else _NOUNS[kind][1]}"
+        for kind in EvidenceKind
+        if counts[kind]
+    ]
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def file_size_label(size: int | None) -> str:
+    """'812 B', '120 KB', '3.4 MB'."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def is_sent_as_photo(entry: EvidenceEntry) -> bool:
+    """Whether the screenshot arrived as a photo (re-send with sendPhoto) or as a file."""
+    return bool(entry.file_unique_id) and entry.file_name == photo_file_name(
+        entry.file_unique_id or ""
+    )
+
+
+def note_is_cut(entry: EvidenceEntry) -> bool:
+    """Whether the list shows only the start of this note."""
+    return entry.kind == EvidenceKind.NOTE and len(" ".join((entry.note or "").split())) > (
+        NOTE_PREVIEW
+    )
+
+
+def _link_text(url: str) -> str:
+    bare = url.split("://", 1)[-1]
+    return shorten(bare.removesuffix("/") or bare, LINK_LABEL)
+
+
+def item_body(entry: EvidenceEntry) -> str:
+    """One item as HTML, without its number: a clickable link, a note preview, or a file."""
+    if entry.kind == EvidenceKind.LINK:
+        url = entry.url or ""
+        return f'🔗 <a href="{html.escape(url, quote=True)}">{esc(_link_text(url))}</a>'
+    if entry.kind == EvidenceKind.NOTE:
+        return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}"
+    details = [esc(shorten(entry.file_name or "screenshot", FILE_LABEL))]
+    if entry.width and entry.height:
+        details.append(f"{entry.width}×{entry.height}")
+    if entry.file_size is not None:
+        details.append(file_size_label(entry.file_size))
+    return "🖼 " + " · ".join(details)
+
+
+def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1) -> str:
+    """A session's evidence as numbered lines (numbers match evidence_buttons())."""
+    return "\n".join(f"{n}. {item_body(e)}" for n, e in enumerate(entries, start))
+
+
+def evidence_buttons(
+    entries: Sequence[EvidenceEntry], *, start: int, origin: str, page: int
+) -> list[list[Button]]:
+    """Per-item buttons: show a screenshot, read a whole note, delete (with confirmation).
+
+    An item's buttons stay together in one row; rows hold up to BUTTON_COLUMNS buttons.
+    """
+    rows: list[list[Button]] = []
+    for n, entry in enumerate(entries, start):
+        group: list[Button] = []
+        if entry.kind == EvidenceKind.SCREENSHOT:
+            group.append(button(f"🖼 {n}", PREFIX, "ss", entry.id))
+        elif note_is_cut(entry):
+            group.append(button(f"📖 {n}", PREFIX, "n", entry.id))
+        group.append(button(f"🗑 {n}", PREFIX, "d", entry.id, origin, page))
+        if rows and len(rows[-1]) + len(group) <= BUTTON_COLUMNS:
+            rows[-1].extend(group)
+        else:
+            rows.append(group)
+    return rows
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _session_header(session: SessionRef, today: date) -> str:
+    return (
+        f"📅 <b>{esc(_capitalised(format_date(session.practiced_on, today)))} · "
+        f"{minutes(session.duration_minutes)}</b> — "
+        f"<i>{esc(shorten(session.description, DESCRIPTION_LABEL))}</i>"
+    )
+
+
+def page_count(total: int, size: int = PAGE_SIZE) -> int:
+    """How many pages `total` items fill (at least one)."""
+    return max(1, -(-total // size))
+
+
+def _nav(action: str, target_id: int, page: int, pages: int) -> list[Button]:
+    row: list[Button] = []
+    if page > 0:
+        row.append(button("◀ Earlier", PREFIX, action, target_id, page - 1))
+    if page < pages - 1:
+        row.append(button("Later ▶", PREFIX, action, target_id, page + 1))
+    return row
+
+
+def skill_evidence_screen(
+    skill_id: int,
+    skill_name: str,
+    entries: Sequence[EvidenceEntry],
+    *,
+    page: int,
+    total: int,
+    today: date,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of a skill's evidence: skill-level group first, then sessions chronologically."""
+    pages = page_count(total)
+    header = f"<b>Evidence for {esc(skill_name)}</b> — {total} item{'s' if total != 1 else ''}"
+    if pages > 1:
+        header += f" · page {page + 1}/{pages}"
+    lines = [header]
+    if not entries:
+        lines.append(
+            "\nNothing here yet. Send me a link or a screenshot, or /note with text, and "
+            "I'll ask where to attach it — or tap ➕ Add."
+        )
+    group: object = None
+    start = page * PAGE_SIZE + 1
+    for n, entry in enumerate(entries, start):
+        key = entry.session.id if entry.session else "skill"
+        if key != group:
+            group = key
+            lines.append("")
+            lines.append(
+                _session_header(entry.session, today)
+                if entry.session
+                else "📚 <b>For the skill as a whole</b>"
+            )
+        lines.append(f"{n}. {item_body(entry)}")
+    rows = evidence_buttons(entries, start=start, origin=FROM_LIST, page=page)
+    nav = _nav("l", skill_id, page, pages)
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [
+            button("➕ Add", PREFIX, "addk", skill_id),
+            button("« Skills", PREFIX, "pk", 0),
+            button("✖ Close", PREFIX, "x"),
+        ]
+    )
+    return "\n".join(lines), markup(rows)
+
+
+def session_evidence_screen(
+    session: SessionRef,
+    entries: Sequence[EvidenceEntry],
+    *,
+    page: int,
+    total: int,
+    today: date,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of one session's evidence with its buttons."""
+    pages = page_count(total)
+    lines = [
+        f"<b>Evidence for {esc(session_label(session, today))}</b>",
+        f"<i>{esc(shorten(session.description, DESCRIPTION_LABEL))}</i>",
+        "",
+    ]
+    if pages > 1:
+        lines[0] += f" · page {page + 1}/{pages}"
+    start = page * PAGE_SIZE + 1
+    lines.append(
+        render_session_evidence(entries, start=start)
+        if entries
+        else "No evidence yet. Tap ➕ Add to attach a link, a note or a screenshot."
+    )
+    rows = evidence_buttons(entries, start=start, origin=FROM_SESSION, page=page)
+    nav = _nav("s", session.id, page, pages)
+    if nav:
+        rows.append(nav)
+    rows.append(
+        [
+            button("➕ Add", PREFIX, "add", session.id),
+            button(
+                f"📂 All {shorten(session.skill_name, SKILL_LABEL)}",
+                PREFIX,
+                "l",
+                session.skill_id,
+                0,
+            ),
+            button("✖ Close", PREFIX, "x"),
+        ]
+    )
+    return "\n".join(lines), markup(rows)
+
+
+def skill_picker_screen(
+    skills: Sequence[SkillEvidenceCount], page: int, *, intro: str = ""
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Which skill's evidence to show; skills without evidence are not listed."""
+    if not skills:
+        text = (
+            f"{intro}You have no evidence yet. Send me a link or a screenshot at any time, or "
+            "<code>/note what you learned</code>, and I'll ask which session to attach it to."
+        )
+        return text, markup([[button("✖ Close", PREFIX, "x")]])
+    pages = page_count(len(skills), PICKER_PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    shown = skills[page * PICKER_PAGE_SIZE : (page + 1) * PICKER_PAGE_SIZE]
+    text = f"{intro}<b>Evidence</b> — which skill?"
+    if pages > 1:
+        text += f" (page {page + 1}/{pages})"
+    rows = [
+        [button(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", PREFIX, "l", s.skill_id, 0)]
+        for s in shown
+    ]
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(button("◀", PREFIX, "pk", page - 1))
+    if page < pages - 1:
+        nav.append(button("▶", PREFIX, "pk", page + 1))
+    if nav:
+        rows.append(nav)
+    rows.append([button("✖ Close", PREFIX, "x")])
+    return text, markup(rows)
+
+
+def target_screen(
+    kinds: Sequence[EvidenceKind],
+    problems: Sequence[str],
+    sessions: Sequence[SessionRef],
+    skills: Sequence[tuple[int, str]],
+    today: date,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask where to attach pending evidence: newest session first, then skills, or Cancel."""
+    them = "it" if len(kinds) == 1 else "them"
+    lines = [f"📎 <b>{count_phrase(kinds)}</b> — where should I attach {them}?"]
+    lines.extend(problem_lines(problems))
+    if sessions:
+        lines.append(
+            "\nYour most recent session is first. Or attach to a skill as a whole. "
+            "You can also send more links or screenshots to add them to this batch."
+        )
+    else:
+        lines.append("\nYou have no sessions yet, so pick a skill.")
+    rows: list[list[Button]] = [
+        [button(session_label(s, today), PREFIX, "t", "s", s.id)] for s in sessions
+    ]
+    rows.extend(
+        grid(
+            [
+                button(f"📚 {shorten(name, SKILL_LABEL)} (skill)", PREFIX, "t", "k", skill_id)
+                for skill_id, name in skills
+            ],
+            2,
+        )
+    )
+    rows.append([cancel_button()])
+    return "\n".join(lines), markup(rows)
+
+
+def problem_lines(problems: Sequence[str]) -> list[str]:
+    """Escaped 'Skipped …' lines, each on its own line after a blank one."""
+    return [f"\n⚠️ {esc(p)}" for p in problems]
+
+
+def add_prompt(where: str, mode: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The 'Add evidence' step: what to send for the chosen kind, with kind buttons."""
+    asks = {
+        "any": "Send a link, a screenshot (photo or image file), or type a note.",
+        "link": "Send the link (or forward a message that has it).",
+        "note": "Type the note (up to 2,000 characters). Links in it stay part of the note.",
+        "shot": "Send the screenshot as a photo or an image file.",
+    }
+    text = f"📎 <b>Add evidence</b> to <b>{esc(where)}</b>\n\n{asks[mode]}"
+    kinds = [
+        button("🔗 Link", PREFIX, "m", "link"),
+        button("📝 Note", PREFIX, "m", "note"),
+        button("🖼 Screenshot", PREFIX, "m", "shot"),
+    ]
+    return text, markup([kinds, [cancel_button()]])
+
+
+def saved_screen(
+    where: str,
+    saved: Sequence[EvidenceKind],
+    already_there: Sequence[EvidenceKind],
+    *,
+    view: Button,
+    add_more: Button,
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The confirmation after attaching, with buttons to see it or add more."""
+    lines = []
+    if saved:
+        lines.append(f"📎 Saved {count_phrase(saved)} to <b>{esc(where)}</b>.")
+    if already_there:
+        verb = "was" if len(already_there) == 1 else "were"
+        lines.append(
+            f"{_capitalised(count_phrase(already_there))} {verb} already attached to "
+            f"<b>{esc(where)}</b>, so I skipped {'it' if len(already_there) == 1 else 'them'}."
+        )
+    return "\n".join(lines), markup([[view, add_more]])
+
+
+def delete_confirm_screen(
+    entry: EvidenceEntry, where: str, *, confirm: Button, keep: Button
+) -> tuple[str, InlineKeyboardMarkup]:
+    """Ask before deleting one piece of evidence."""
+    text = (
+        f"Delete this {esc(entry.kind)} from <b>{esc(where)}</b>?\n\n{item_body(entry)}\n\n"
+        "This can't be undone."
+    )
+    return text, markup([[confirm, keep]])

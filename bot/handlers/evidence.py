@@ -1,0 +1,470 @@
+"""Evidence: links, notes and screenshots sent at any time, /note, /evidence, and their buttons.
+
+Flow: a message with links or a picture (outside any conversation) or `/note text` opens the
+"evidence" conversation at step "pick", keeping the validated pieces in the conversation row
+until the user taps where they go. "Add evidence" on a session (or a skill) opens it at step
+"collect" with the target already known, so what the user sends next is saved there directly.
+Every id from a button is re-checked against the presser before anything is read or written.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from bot import evidence_view as view
+from bot.callbacks import BadCallback, Callback
+from bot.domain.errors import DomainError
+from bot.domain.evidence import EvidenceKind, validate_note
+from bot.domain.skills import normalize_skill_name, skill_name_key
+from bot.evidence_view import PREFIX
+from bot.handlers.evidence_input import MAX_BATCH, Collected, Mode, collect
+from bot.keyboards import Button, button, cancel_button, markup
+from bot.runtime import Turn, handler
+from bot.services.evidence import Pending, Target, attach, session_target, skill_target
+from bot.texts import NOT_FOUND, esc
+from storage.models import Conversation
+from storage.repositories.evidence import EvidenceEntry
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "evidence"
+RECENT_SESSIONS = 5
+TARGET_SKILLS = 6
+# Button actions answered without a conversation; "m" (kind) and "t" (target) are flow steps.
+BUTTON_PATTERN = rf"^{PREFIX}:(?:add|addk|s|l|pk|ss|n|d|dy|x)(?::|$)"
+PICK_REMINDER = (
+    "Tap where to attach the evidence in my message above, or ✖ Cancel. "
+    "(Plain text isn't added to the batch; send <code>/note your text</code> for a note.)"
+)
+
+
+def _argument(text: str) -> str:
+    """What follows the command word, line breaks kept."""
+    parts = text.split(None, 1)
+    return parts[1] if len(parts) == 2 else ""
+
+
+def _refusal(problems: list[str]) -> str:
+    """Why nothing in a message could be kept (escaped)."""
+    reasons = problems or ["I couldn't find a link, a note or a picture in that."]
+    return "".join(f"{esc(p)}\n" for p in reasons) + "Nothing was saved."
+
+
+def _pending(conv: Conversation | None) -> list[Pending]:
+    if conv is None:
+        return []
+    return [Pending.from_json(item) for item in conv.data.get("pending", [])]
+
+
+def _merge(pending: list[Pending], found: Collected) -> list[Pending]:
+    """Add new pieces to a batch without duplicates, up to MAX_BATCH."""
+    merged = list(pending)
+    left_out = 0
+    for item in found.items:
+        if any(item.key == existing.key for existing in merged):
+            continue
+        if len(merged) >= MAX_BATCH:
+            left_out += 1
+            continue
+        merged.append(item)
+    if left_out:
+        found.problems.append(
+            f"I take up to {MAX_BATCH} pieces of evidence at a time, so I left out {left_out}. "
+            "Send them again after this."
+        )
+    return merged
+
+
+async def _drop_keyboard(turn: Turn, message_id: int | None) -> None:
+    """Remove the keyboard of an earlier step message (best effort)."""
+    if message_id is None:
+        return
+    await turn.release()
+    try:
+        await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
+    except Exception:
+        log.debug("could not remove the keyboard of message %s", message_id)
+
+
+async def _resolve(turn: Turn, target: dict[str, Any] | None) -> Target | None:
+    """A stored or pressed target, re-checked against the user."""
+    if not target:
+        return None
+    if "s" in target:
+        return await session_target(turn.uow, turn.user_id, int(target["s"]))
+    return await skill_target(turn.uow, turn.user_id, int(target["k"]))
+
+
+def _where(turn: Turn, target: Target) -> str:
+    return view.where_label(target.session, target.skill_name, turn.today)
+
+
+# --- asking where to attach, and saving ---
+
+
+async def _target_screen(
+    turn: Turn, items: list[Pending], problems: list[str]
+) -> tuple[str, InlineKeyboardMarkup] | None:
+    sessions = await turn.uow.evidence.recent_sessions(turn.user_id, RECENT_SESSIONS)
+    skills = await turn.uow.evidence.active_skills(turn.user_id)
+    if not sessions and not skills:
+        return None
+    # Skills just practised first, then the newest others.
+    rank = {skill_id: i for i, skill_id in enumerate(dict.fromkeys(s.skill_id for s in sessions))}
+    skills.sort(key=lambda skill: rank.get(skill[0], len(rank)))
+    return view.target_screen(
+        [item.kind for item in items], problems, sessions, skills[:TARGET_SKILLS], turn.today
+    )
+
+
+async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> None:
+    """Send the 'where should I attach it?' step and remember the batch."""
+    screen = await _target_screen(turn, items, problems)
+    conv = turn.conversation if turn.conversation and turn.conversation.name == FLOW_NAME else None
+    if screen is None:
+        if conv is not None:
+            await turn.finish()
+            await turn.uow.commit()
+        await turn.reply(
+            "".join(f"{esc(p)}\n" for p in problems)
+            + "To keep evidence I attach it to a session or a skill, and you have no active "
+            "skills yet. Add one with <code>/addskill React</code>, then send it again. "
+            "Nothing was saved."
+        )
+        return
+    if conv is not None:
+        await _drop_keyboard(turn, conv.message_id)
+    message = await turn.reply(*screen)
+    data = {"pending": [item.to_json() for item in items]}
+    if conv is not None:
+        await turn.advance("pick", message_id=message.message_id, **data)
+    else:
+        await turn.begin(FLOW_NAME, "pick", data, message_id=message.message_id)
+    await turn.uow.commit()
+
+
+async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
+    """Attach the batch, close the conversation, commit, then confirm."""
+    result = await attach(turn.uow, turn.user_id, target, items, turn.now)
+    await turn.finish()
+    await turn.uow.commit()
+    if target.session is not None:
+        view_button = button("📂 See evidence", PREFIX, "s", target.session.id)
+        more = button("➕ Add more", PREFIX, "add", target.session.id)
+    else:
+        view_button = button("📂 See evidence", PREFIX, "l", target.skill_id, 0)
+        more = button("➕ Add more", PREFIX, "addk", target.skill_id)
+    text, keyboard = view.saved_screen(
+        _where(turn, target), result.saved, result.already_there, view=view_button, add_more=more
+    )
+    await turn.answer("Saved" if result.saved else "Already there")
+    await turn.show(text, keyboard)
+
+
+# --- entry points ---
+
+
+@handler
+async def evidence_message(turn: Turn) -> None:
+    """A link, forwarded post, photo or image file sent outside any conversation."""
+    message = turn.message
+    if message is None:
+        return
+    found = collect(message, Mode.BATCH)
+    if not found.items:
+        await turn.reply(_refusal(found.problems))
+        return
+    await _ask_target(turn, _merge([], found), found.problems)
+
+
+@handler
+async def note_command(turn: Turn) -> None:
+    """/note <text>: save a note; it joins an open evidence step, else asks where it goes."""
+    text = _argument(turn.text)
+    conv = await turn.load_conversation()
+    ours = conv if conv is not None and conv.name == FLOW_NAME else None
+    if not text.strip():
+        if ours is not None and ours.state == "pick":
+            # Starting over would drop the waiting batch; a note can join it in one message.
+            await turn.reply(
+                "Send the note with the command, e.g. <code>/note what you learned</code>, "
+                "and it joins the evidence waiting above."
+            )
+            return
+        if ours is not None and ours.state == "collect" and ours.data.get("target"):
+            target = await _resolve(turn, ours.data["target"])
+            if target is not None:
+                await _show_add_prompt(turn, target, Mode.NOTE, new=True)
+                return
+        message = await turn.reply(
+            "📝 Type the note (up to 2,000 characters): what you learned, a takeaway, "
+            "a reflection.",
+            markup([[cancel_button()]]),
+        )
+        await _drop_keyboard(turn, ours.message_id if ours else None)
+        await turn.begin(
+            FLOW_NAME, "collect", {"mode": Mode.NOTE.value}, message_id=message.message_id
+        )
+        await turn.uow.commit()
+        return
+    note = Pending(EvidenceKind.NOTE, note=validate_note(text))
+    if ours is not None and ours.state == "collect" and ours.data.get("target"):
+        target = await _resolve(turn, ours.data["target"])
+        if target is None:
+            await turn.finish()
+            await turn.uow.commit()
+            await turn.reply(NOT_FOUND)
+            return
+        await _drop_keyboard(turn, ours.message_id)
+        await _save(turn, target, [note])
+        return
+    found = Collected(items=[note])
+    pending = _pending(ours) if ours is not None and ours.state == "pick" else []
+    await _ask_target(turn, _merge(pending, found), found.problems)
+
+
+@handler
+async def evidence_command(turn: Turn) -> None:
+    """/evidence [skill]: a skill's evidence, or a picker of skills that have some."""
+    name = _argument(turn.text).strip()
+    intro = ""
+    if name:
+        try:
+            key = skill_name_key(normalize_skill_name(name))
+        except DomainError:
+            key = ""
+        skill = await turn.uow.skills.by_name_key(turn.user_id, key) if key else None
+        if skill is not None:
+            await _show_list(turn, skill.id, 0)
+            return
+        intro = f"You have no skill called “{esc(view.shorten(name, 64))}”.\n\n"
+    skills = await turn.uow.evidence.skills_with_evidence(turn.user_id)
+    await turn.reply(*view.skill_picker_screen(skills, 0, intro=intro))
+
+
+# --- screens ---
+
+
+async def _show_list(turn: Turn, skill_id: int, page: int, banner: str = "") -> None:
+    skill = await turn.uow.skills.get(turn.user_id, skill_id)
+    if skill is None:
+        await turn.answer(NOT_FOUND)
+        return
+    total = await turn.uow.evidence.count_for_skill(turn.user_id, skill.id)
+    page = min(max(page, 0), view.page_count(total) - 1)
+    entries = await turn.uow.evidence.page_for_skill(
+        turn.user_id, skill.id, offset=page * view.PAGE_SIZE, limit=view.PAGE_SIZE
+    )
+    text, keyboard = view.skill_evidence_screen(
+        skill.id, skill.name, entries, page=page, total=total, today=turn.today
+    )
+    await turn.show(banner + text, keyboard)
+
+
+async def _show_session(turn: Turn, log_id: int, page: int, banner: str = "") -> None:
+    session = await turn.uow.evidence.session(turn.user_id, log_id)
+    if session is None:
+        await turn.answer(NOT_FOUND)
+        return
+    total = await turn.uow.evidence.count_for_session(turn.user_id, session.id)
+    page = min(max(page, 0), view.page_count(total) - 1)
+    entries = await turn.uow.evidence.page_for_session(
+        turn.user_id, session.id, offset=page * view.PAGE_SIZE, limit=view.PAGE_SIZE
+    )
+    text, keyboard = view.session_evidence_screen(
+        session, entries, page=page, total=total, today=turn.today
+    )
+    await turn.show(banner + text, keyboard)
+
+
+async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool) -> None:
+    """Open (or re-show) the 'Add evidence' step for a known target."""
+    text, keyboard = view.add_prompt(_where(turn, target), mode.value)
+    data = {
+        "target": {"s": target.session.id} if target.session else {"k": target.skill_id},
+        "mode": mode.value,
+    }
+    if new:
+        conv = await turn.load_conversation()
+        message = await turn.reply(text, keyboard)
+        if conv is not None and conv.name == FLOW_NAME:
+            await _drop_keyboard(turn, conv.message_id)
+        await turn.begin(FLOW_NAME, "collect", data, message_id=message.message_id)
+    else:
+        message_id = await turn.show(text, keyboard)
+        await turn.advance("collect", message_id=message_id, **data)
+    await turn.uow.commit()
+
+
+@handler
+async def evidence_button(turn: Turn) -> None:
+    """Buttons of the evidence screens (not conversation steps); every id is re-checked."""
+    cb = turn.callback()
+    action = cb.action()
+    if action in ("add", "addk"):
+        target = await _resolve(turn, {"s" if action == "add" else "k": cb.integer(1)})
+        if target is None:
+            await turn.answer(NOT_FOUND, alert=True)
+            return
+        await _show_add_prompt(turn, target, Mode.ANY, new=True)
+    elif action == "s":
+        await _show_session(turn, cb.integer(1), cb.integer(2) if len(cb.fields) > 2 else 0)
+    elif action == "l":
+        await _show_list(turn, cb.integer(1), cb.integer(2))
+    elif action == "pk":
+        skills = await turn.uow.evidence.skills_with_evidence(turn.user_id)
+        await turn.show(*view.skill_picker_screen(skills, cb.integer(1)))
+    elif action == "x":
+        await turn.show("Closed. /evidence opens it again.")
+    elif action in ("ss", "n", "d", "dy"):
+        await _item_action(turn, cb)
+    else:
+        raise BadCallback(f"evidence action {action!r}")
+
+
+async def _item_action(turn: Turn, cb: Callback) -> None:
+    action = cb.action()
+    entry = await turn.uow.evidence.get(turn.user_id, cb.integer(1))
+    if entry is None:
+        await turn.answer(NOT_FOUND, alert=True)
+        return
+    where = view.where_label(entry.session, entry.skill_name, turn.today)
+    if action == "ss":
+        await _resend(turn, entry, where)
+        return
+    if action == "n":
+        if entry.kind != EvidenceKind.NOTE:
+            raise BadCallback("not a note")
+        await turn.reply(f"📝 <b>Note</b> — {esc(where)}\n\n{esc(entry.note or '')}")
+        return
+    origin, page = cb.text(2), cb.integer(3)
+    if origin not in (view.FROM_LIST, view.FROM_SESSION):
+        raise BadCallback(f"evidence origin {origin!r}")
+    # Return to the session view it came from, or to the skill's list.
+    session = entry.session if origin == view.FROM_SESSION else None
+    if action == "d":
+        keep: Button = (
+            button("Keep", PREFIX, "s", session.id, page)
+            if session is not None
+            else button("Keep", PREFIX, "l", entry.skill_id, page)
+        )
+        confirm = button("🗑 Delete", PREFIX, "dy", entry.id, origin, page)
+        await turn.show(*view.delete_confirm_screen(entry, where, confirm=confirm, keep=keep))
+        return
+    await turn.uow.evidence.delete(turn.user_id, entry.id)
+    await turn.uow.commit()
+    await turn.answer("Deleted")
+    banner = f"🗑 Deleted the {esc(entry.kind)} from <b>{esc(where)}</b>.\n\n"
+    if session is not None:
+        await _show_session(turn, session.id, page, banner)
+    else:
+        await _show_list(turn, entry.skill_id, page, banner)
+
+
+async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
+    """Show a screenshot again from Telegram's copy (by file_id; nothing is downloaded)."""
+    file_id = entry.file_id
+    if entry.kind != EvidenceKind.SCREENSHOT or not file_id:
+        raise BadCallback("not a screenshot")
+    caption = f"🖼 {esc(entry.file_name or 'screenshot')} — {esc(where)}"
+    bot = turn.context.bot
+    await turn.release()
+    try:
+        if view.is_sent_as_photo(entry):
+            await bot.send_photo(turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
+        else:
+            await bot.send_document(
+                turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
+            )
+    except BadRequest:
+        log.info("Telegram refused to re-send a stored screenshot", exc_info=True)
+        await turn.answer(
+            "Telegram no longer has that picture, so I can't show it again. "
+            "The details stay in the list.",
+            alert=True,
+        )
+        return
+    await turn.answer()
+
+
+# --- the conversation ---
+
+
+class EvidenceFlow:
+    """Collecting evidence for a known target, or waiting for the user to pick one."""
+
+    name = FLOW_NAME
+    prefix = PREFIX
+    title = "adding evidence"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """New content: saved to the known target, or added to the batch awaiting a target."""
+        message = turn.message
+        if message is None:
+            return
+        if conv.state == "pick":
+            await self._add_to_batch(turn, conv, message)
+            return
+        mode = Mode(conv.data.get("mode", Mode.ANY.value))
+        found = collect(message, mode)
+        if not found.items:
+            await turn.reply(_refusal(found.problems))
+            return
+        stored_target = conv.data.get("target")
+        if not stored_target:
+            await _ask_target(turn, _merge([], found), found.problems)
+            return
+        target = await _resolve(turn, stored_target)
+        if target is None:
+            await turn.finish()
+            await turn.uow.commit()
+            await turn.reply(NOT_FOUND)
+            return
+        await _drop_keyboard(turn, conv.message_id)
+        await _save(turn, target, _merge([], found))
+        if found.problems:
+            await turn.reply("\n".join(f"⚠️ {esc(p)}" for p in found.problems))
+
+    async def _add_to_batch(self, turn: Turn, conv: Conversation, message: Message) -> None:
+        found = collect(message, Mode.BATCH)
+        if not found.items:
+            problems = "".join(f"{esc(p)}\n" for p in found.problems)
+            await turn.reply(problems + PICK_REMINDER)
+            return
+        await _ask_target(turn, _merge(_pending(conv), found), found.problems)
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Kind buttons of the 'Add evidence' step, and the target buttons of 'pick'."""
+        action = callback.action()
+        if conv.state == "collect" and action == "m":
+            mode = Mode(callback.text(1)) if callback.text(1) in ("link", "note", "shot") else None
+            target = await _resolve(turn, conv.data.get("target"))
+            if mode is None:
+                raise BadCallback(f"evidence mode {callback.text(1)!r}")
+            if target is None:
+                await turn.finish()
+                await turn.uow.commit()
+                await turn.answer(NOT_FOUND, alert=True)
+                await turn.drop_keyboard()
+                return
+            await _show_add_prompt(turn, target, mode, new=False)
+        elif conv.state == "pick" and action == "t":
+            kind, target_id = callback.text(1), callback.integer(2)
+            if kind not in ("s", "k"):
+                raise BadCallback(f"evidence target {kind!r}")
+            target = await _resolve(turn, {kind: target_id})
+            if target is None:
+                # Missing, or someone else's (forged data): nothing is saved; pick again.
+                await turn.answer(NOT_FOUND, alert=True)
+                screen = await _target_screen(turn, _pending(conv), [])
+                if screen is not None:
+                    await turn.show(*screen)
+                return
+            await _save(turn, target, _pending(conv))
+        else:
+            raise BadCallback(f"evidence step {action!r} at {conv.state!r}")

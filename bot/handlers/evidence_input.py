@@ -1,0 +1,170 @@
+"""Reading evidence out of a Telegram message: links from entities, photos, image files, notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from telegram import Document, Message, PhotoSize
+from telegram.ext import filters
+
+from bot.domain.errors import DomainError
+from bot.domain.evidence import (
+    EvidenceKind,
+    TextEntity,
+    extract_links,
+    is_image_document,
+    photo_file_name,
+    validate_link,
+    validate_note,
+    validate_screenshot,
+)
+from bot.evidence_view import shorten
+from bot.services.evidence import Pending
+
+MAX_BATCH = 20
+ACCEPTED = (
+    "As evidence I take links, notes (text) and screenshots (photos, or image files such as "
+    "PNG or JPG)."
+)
+
+
+class Mode(StrEnum):
+    """How to read a message: what plain text means at this step."""
+
+    ANY = "any"  # plain text is a note
+    NOTE = "note"  # all text is a note, links included
+    LINK = "link"  # text must carry links
+    SHOT = "shot"  # a picture is expected
+    BATCH = "batch"  # waiting for a target: only links and pictures join the batch
+
+
+class _ImageDocument(filters.MessageFilter):
+    """A document that is a raster image by MIME type (or, if unknown, by extension)."""
+
+    def filter(self, message: Message) -> bool:
+        doc = message.document
+        return doc is not None and is_image_document(doc.mime_type, doc.file_name)
+
+
+IMAGE_DOCUMENT = _ImageDocument(name="ImageDocument")
+#: Messages outside conversations that are evidence: pictures and anything with a link.
+EVIDENCE_MESSAGES = (
+    filters.UpdateType.MESSAGE
+    & ~filters.COMMAND
+    & (filters.PHOTO | IMAGE_DOCUMENT | filters.Entity("url") | filters.Entity("text_link"))
+)
+
+
+@dataclass(slots=True)
+class Collected:
+    """What a message held: valid pieces, and a specific message for each refused one."""
+
+    items: list[Pending] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, item: Pending) -> None:
+        """Keep a piece unless an equal one is already in this message."""
+        if all(existing.key != item.key for existing in self.items):
+            self.items.append(item)
+
+
+def _largest(photo: tuple[PhotoSize, ...]) -> PhotoSize:
+    # Telegram lists sizes smallest first; compare anyway rather than trust the order.
+    return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
+
+
+def _photo(message: Message, found: Collected) -> None:
+    size = _largest(message.photo)
+    try:
+        meta = validate_screenshot(
+            file_name=photo_file_name(size.file_unique_id),
+            file_id=size.file_id,
+            file_unique_id=size.file_unique_id,
+            uploaded_at=message.date,
+            file_size=size.file_size,
+            mime_type="image/jpeg",
+            width=size.width,
+            height=size.height,
+        )
+    except DomainError as exc:
+        found.problems.append(str(exc))
+        return
+    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
+
+
+def _document(doc: Document, message: Message, found: Collected) -> None:
+    if not is_image_document(doc.mime_type, doc.file_name):
+        name = f"“{shorten(doc.file_name, 40)}”" if doc.file_name else "That file"
+        found.problems.append(
+            f"{name} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
+        )
+        return
+    try:
+        # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
+        meta = validate_screenshot(
+            file_name=doc.file_name,
+            file_id=doc.file_id,
+            file_unique_id=doc.file_unique_id,
+            uploaded_at=message.date,
+            file_size=doc.file_size,
+            mime_type=doc.mime_type,
+        )
+    except DomainError as exc:
+        found.problems.append(str(exc))
+        return
+    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
+
+
+def _note(text: str, found: Collected) -> None:
+    try:
+        found.add(Pending(EvidenceKind.NOTE, note=validate_note(text)))
+    except DomainError as exc:
+        found.problems.append(str(exc))
+
+
+def _links(message: Message, found: Collected) -> bool:
+    """Add the message's links; False if it has none at all."""
+    entities = [TextEntity(str(e.type), e.offset, e.length, e.url) for e in message.entities]
+    raw_links = extract_links(message.text, entities)
+    for raw in raw_links:
+        try:
+            found.add(Pending(EvidenceKind.LINK, url=validate_link(raw)))
+        except DomainError as exc:
+            found.problems.append(f"Skipped {shorten(raw, 60)}: {exc}")
+    return bool(raw_links)
+
+
+def collect(message: Message, mode: Mode) -> Collected:
+    """Read the evidence in one message, as the current step understands text."""
+    found = Collected()
+    if message.photo or message.document:
+        if message.photo:
+            _photo(message, found)
+        elif message.document:
+            _document(message.document, message, found)
+        if message.caption and found.items:
+            # A caption is what the user says about the picture: keep it as a note beside it.
+            _note(message.caption, found)
+        return found
+    text = message.text
+    if text is None:
+        found.problems.append(f"I can't use that here. {ACCEPTED}")
+        return found
+    if mode is Mode.NOTE:
+        _note(text, found)
+        return found
+    if _links(message, found):
+        return found
+    if mode is Mode.ANY:
+        _note(text, found)
+    elif mode is Mode.LINK:
+        found.problems.append(
+            "I couldn't find a link in that. Send a link such as https://example.com, "
+            "or tap ✖ Cancel."
+        )
+    elif mode is Mode.SHOT:
+        found.problems.append(
+            "I'm waiting for a screenshot: send a photo or an image file, or tap ✖ Cancel."
+        )
+    return found

@@ -1,0 +1,199 @@
+"""Texts of the /import conversation: the prompt, the preview, progress and the summary."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+from bot.domain.import_format import (
+    ACCEPTED_FORMATS,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    ImportKind,
+    RowError,
+)
+from bot.services.bulk_import import ImportPlan, ImportResult
+from bot.texts import esc, minutes, plural
+
+# Telegram allows 4096 characters; the source is measured (tags included), so this is safe.
+MAX_TEXT: Final = 3900
+SHOWN_ERRORS: Final = 20
+SHOWN_SKILLS: Final = 10
+MAX_REASON: Final = 300
+MAX_FILE_NAME: Final = 64
+
+LIMITS: Final = (
+    f"Up to {MAX_IMPORT_BYTES // (1024 * 1024)} MB and {MAX_IMPORT_ROWS:,} rows per file."
+)
+PROMPT: Final = (
+    "📥 <b>Import practice history</b>\n\n"
+    "Send me the file as a document (📎 → File). " + esc(ACCEPTED_FORMATS) + "\n\n" + LIMITS + " "
+    "You'll see a preview before anything is saved."
+)
+WAITING: Final = (
+    "I'm waiting for the file to import: send it as a document (📎 → File), or tap ✖ Cancel. "
+    + LIMITS
+)
+PHOTO_INSTEAD: Final = (
+    "That's a photo, and I import spreadsheets and exports. Send the CSV, XLSX or JSON file "
+    "as a document (📎 → File), or tap ✖ Cancel."
+)
+CONFIRM_WAITING: Final = (
+    "Tap <b>Import</b> on the preview above to save the sessions, or ✖ Cancel. "
+    "You can also send a different file."
+)
+RETRY: Final = "Send another file, or tap ✖ Cancel."
+OUTSIDE_HINT: Final = (
+    "To import <b>{name}</b>, send /import and then the file — or send it again with the "
+    "caption <code>/import</code>. Screenshots for evidence go as photos or images."
+)
+NOT_ACCEPTED: Final = (
+    "I can't use <b>{name}</b>. I accept screenshots as evidence (send them as photos or "
+    "image files), and spreadsheets or exports to import with /import (CSV, XLSX or JSON). "
+    "/help lists what I can do."
+)
+
+KIND_LABELS: Final[dict[ImportKind, str]] = {
+    "practice-tracker-json": "a practice-tracker export (JSON)",
+    "practice-tracker-csv": "a practice-tracker export (CSV)",
+    "spreadsheet-csv": "a spreadsheet (CSV)",
+    "spreadsheet-xlsx": "a spreadsheet (XLSX)",
+    "toggl-csv": "a Toggl Track export (CSV)",
+}
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut text to `limit` characters with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def file_label(name: str) -> str:
+    """The escaped, bounded file name in bold."""
+    return f"<b>{esc(shorten(name, MAX_FILE_NAME))}</b>"
+
+
+def _names(names: Sequence[str]) -> str:
+    shown = ", ".join(esc(name) for name in names[:SHOWN_SKILLS])
+    rest = len(names) - SHOWN_SKILLS
+    return f"{shown} and {rest} more" if rest > 0 else shown
+
+
+def error_line(error: RowError, kind: ImportKind) -> str:
+    """'• Row 7: Missing date.' (sessions of a JSON export are numbered as sessions)."""
+    reason = esc(shorten(error.reason, MAX_REASON))
+    if error.reason.startswith("Evidence item"):
+        return f"• {reason}"
+    where = "Session" if kind == "practice-tracker-json" else "Row"
+    return f"• {where} {error.row_number}: {reason}"
+
+
+def import_button_label(plan: ImportPlan) -> str:
+    """[📥 Import 12 sessions] (or skills, or evidence, when there are no new sessions)."""
+    if plan.sessions:
+        what = plural(len(plan.sessions), "session")
+    elif plan.new_skills:
+        what = plural(len(plan.new_skills), "skill")
+    else:
+        what = plural(len(plan.skill_evidence), "piece") + " of evidence"
+    return f"📥 Import {what}"
+
+
+def _errors_block(errors: Sequence[RowError], kind: ImportKind, room: int) -> list[str]:
+    """The first invalid rows that fit in `room` characters, and a count of the rest."""
+    if not errors:
+        return []
+    lines = ["", f"⚠️ <b>{plural(len(errors), 'row')} can't be imported:</b>"]
+    used = sum(len(line) + 1 for line in lines) + 40  # room kept for the "…and N more" line
+    shown = 0
+    for error in errors[:SHOWN_ERRORS]:
+        line = error_line(error, kind)
+        if used + len(line) + 1 > room:
+            break
+        lines.append(line)
+        used += len(line) + 1
+        shown += 1
+    if len(errors) > shown:
+        lines.append(f"…and {len(errors) - shown} more.")
+    return lines
+
+
+def preview_text(file_name: str, plan: ImportPlan) -> str:
+    """What the file holds and what importing it would do; nothing is saved yet."""
+    imported = plan.imported
+    read = "Sessions in the file" if imported.kind == "practice-tracker-json" else "Rows read"
+    lines = [
+        f"📄 {file_label(file_name)} — {KIND_LABELS[imported.kind]}",
+        "",
+        f"{read}: <b>{imported.rows_read:,}</b>",
+    ]
+    to_import = f"✅ Sessions to import: <b>{len(plan.sessions):,}</b>"
+    if plan.sessions:
+        first = min(row.practiced_on for row in plan.sessions)
+        last = max(row.practiced_on for row in plan.sessions)
+        span = first.isoformat() if first == last else f"{first.isoformat()} to {last.isoformat()}"
+        to_import += f" ({minutes(plan.minutes)}, {span})"
+    lines.append(to_import)
+    if plan.duplicates:
+        lines.append(f"↩️ Already in your history, skipped: <b>{plan.duplicates:,}</b>")
+    if plan.new_skills:
+        names = [skill.name for skill in plan.new_skills]
+        lines.append(f"🆕 Skills to create ({len(names)}): {_names(names)}")
+    if plan.evidence_count:
+        lines.append(f"📎 Evidence to import: <b>{plan.evidence_count:,}</b>")
+    generated = [row.description for row in plan.sessions if row.description_generated]
+    if generated:
+        lines.append(
+            f"✏️ {plural(len(generated), 'row')} without a description will get one like "
+            f"“{esc(generated[0])}”."
+        )
+    if plan.restore_settings:
+        zone = f" ({esc(plan.restore_timezone)})" if plan.restore_timezone else ""
+        lines.append(
+            f"⚙️ Your time zone{zone} and reminder settings will be restored from the file, "
+            "since this account has no sessions yet."
+        )
+    if plan.has_work:
+        footer = "Nothing is saved until you tap Import."
+    elif plan.duplicates:
+        footer = "Nothing new to import: everything valid in this file is already in your history."
+    else:
+        footer = "Nothing to import from this file. Fix the rows above and send it again."
+    head = "\n".join(lines)
+    room = MAX_TEXT - len(head) - len(footer) - 2
+    return "\n".join([head, *_errors_block(plan.errors, imported.kind, room), "", footer])
+
+
+def progress_text(file_name: str, percent: int, step: str) -> str:
+    """'⏳ Importing… 40%' with what is happening now."""
+    return f"⏳ Importing {file_label(file_name)}… {percent}%\n{step}"
+
+
+def summary_text(file_name: str, result: ImportResult) -> str:
+    """What the import saved, and what it skipped."""
+    if result.sessions == 0 and not result.skills_created and result.evidence == 0:
+        return (
+            f"Nothing new was imported from {file_label(file_name)}: everything valid in it is "
+            "already in your history."
+        )
+    lines = [
+        f"✅ Imported <b>{plural(result.sessions, 'session')}</b> "
+        f"({minutes(result.minutes)}) from {file_label(file_name)}."
+    ]
+    if result.skills_created:
+        lines.append(
+            f"🆕 Created {plural(len(result.skills_created), 'skill')}: "
+            f"{_names(result.skills_created)}."
+        )
+    if result.evidence:
+        lines.append(f"📎 Added {plural(result.evidence, 'piece')} of evidence.")
+    if result.settings_restored:
+        lines.append("⚙️ Restored your time zone and reminder settings.")
+    skipped = []
+    if result.duplicates:
+        skipped.append(f"{result.duplicates:,} already in your history")
+    if result.invalid:
+        skipped.append(f"{plural(result.invalid, 'invalid row')}")
+    if skipped:
+        lines.append("Skipped: " + ", ".join(skipped) + ".")
+    lines.append("/skills shows your totals.")
+    return "\n".join(lines)

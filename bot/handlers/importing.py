@@ -1,0 +1,247 @@
+"""/import: a file in, a preview, then every new session saved in one transaction.
+
+The conversation keeps only the file's id and name; the file is downloaded and read again on
+confirm, so a 20,000-row file never sits in the conversations table. No database transaction
+is held while Telegram is asked for anything: on SQLite an open transaction holds the write lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import Document, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+from telegram.ext import filters
+
+from bot.callbacks import BadCallback, Callback
+from bot.domain.errors import DomainError
+from bot.domain.evidence import is_image_document
+from bot.domain.import_format import (
+    ImportFile,
+    check_import_size,
+    is_import_document,
+    read_import,
+)
+from bot.handlers import import_screens as screens
+from bot.keyboards import button, cancel_button, markup
+from bot.runtime import NO_PREVIEW, Turn, handler
+from bot.services.bulk_import import plan_import, run_import
+from bot.texts import esc, plural
+from storage.models import Conversation
+
+log = logging.getLogger(__name__)
+
+FLOW_NAME = "import"
+PREFIX = "imp"
+# Below these a file imports in a blink, and progress edits would only spend the chat's rate.
+PROGRESS_MIN_BYTES = 16 * 1024
+PROGRESS_MIN_ROWS = 300
+TOO_BIG_FOR_TELEGRAM = (
+    "Telegram only lets bots download files up to 20 MB, and this one is bigger. "
+    "Split it into smaller files and send them one at a time."
+)
+
+
+def has_import_caption(caption: str | None) -> bool:
+    """A caption like '/import', '/import@MyBot' or 'import my Toggl data' asks for an import."""
+    words = (caption or "").strip().split(maxsplit=1)
+    if not words:
+        return False
+    first = words[0].casefold().split("@", 1)[0].rstrip(":,.!")
+    return first in ("/import", "import")
+
+
+def _is_image(document: Document) -> bool:
+    mime = (document.mime_type or "").casefold()
+    return mime.startswith("image/") or is_image_document(document.mime_type, document.file_name)
+
+
+class _NonImageDocument(filters.MessageFilter):
+    """Documents that aren't images (those are evidence screenshots, handled elsewhere)."""
+
+    def filter(self, message: Message) -> bool:
+        return message.document is not None and not _is_image(message.document)
+
+
+NON_IMAGE_DOCUMENT = _NonImageDocument(name="NonImageDocument")
+
+
+def _cancel_keyboard() -> InlineKeyboardMarkup:
+    return markup([[cancel_button()]])
+
+
+async def _edit(
+    turn: Turn, message_id: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> int:
+    """Edit one of our messages; if it is gone, say it in a new one. Returns the message id."""
+    try:
+        await turn.context.bot.edit_message_text(
+            text,
+            chat_id=turn.chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=keyboard,
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return message_id
+        log.info("could not edit message %s (%s); sending a new one", message_id, exc.message)
+        return (await turn.reply(text, keyboard)).message_id
+    return message_id
+
+
+async def _download(turn: Turn, file_id: str) -> bytes:
+    """The file's bytes from Telegram, refusing files over the cap before fetching them."""
+    try:
+        tg_file = await turn.context.bot.get_file(file_id)
+    except BadRequest as exc:
+        if "too big" in exc.message.lower():
+            raise DomainError(TOO_BIG_FOR_TELEGRAM) from None
+        raise
+    # Telegram may leave file_size out of the message; getFile reports it before any bytes move.
+    check_import_size(tg_file.file_size or 0)
+    return bytes(await tg_file.download_as_bytearray())
+
+
+async def _read(turn: Turn, file_id: str, file_name: str) -> ImportFile:
+    data = await _download(turn, file_id)
+    # Parsing 20,000 rows takes a moment: off the event loop, so other chats aren't held up.
+    return await asyncio.to_thread(read_import, file_name, data, turn.today)
+
+
+async def _refuse(turn: Turn, text: str, *, status_id: int | None = None) -> None:
+    """Say why a file can't be imported; inside /import, keep waiting for another file."""
+    in_flow = turn.conversation is not None
+    keyboard = _cancel_keyboard() if in_flow else None
+    text = f"{text}\n\n{screens.RETRY}" if in_flow else text
+    if status_id is None:
+        message_id = (await turn.reply(text, keyboard)).message_id
+    else:
+        message_id = await _edit(turn, status_id, text, keyboard)
+    if in_flow:
+        # A new file replaces the previous one: an older preview's Import button is now stale.
+        await turn.advance("file", message_id=message_id)
+        await turn.uow.commit()
+
+
+async def preview_document(turn: Turn, document: Document) -> None:
+    """Check the size, download and read the file, and show what importing it would do."""
+    name = document.file_name or "file"
+    try:
+        check_import_size(document.file_size or 0)
+    except DomainError as exc:
+        await _refuse(turn, esc(exc))
+        return
+    await turn.uow.commit()
+    status = await turn.reply(f"⏳ Reading {screens.file_label(name)}…")
+    try:
+        imported = await _read(turn, document.file_id, name)
+        plan = await plan_import(turn.uow, turn.user_id, imported)
+    except DomainError as exc:
+        await turn.uow.rollback()
+        await _refuse(turn, esc(exc), status_id=status.message_id)
+        return
+    await turn.uow.commit()
+    text = screens.preview_text(name, plan)
+    if not plan.has_work:
+        await _edit(turn, status.message_id, text)
+        if turn.conversation is not None:
+            await turn.finish()
+            await turn.uow.commit()
+        return
+    keyboard = markup([[button(screens.import_button_label(plan), PREFIX, "go"), cancel_button()]])
+    message_id = await _edit(turn, status.message_id, text, keyboard)
+    await turn.begin(
+        FLOW_NAME,
+        "confirm",
+        {"file_id": document.file_id, "file_name": name},
+        message_id=message_id,
+    )
+    await turn.uow.commit()
+
+
+async def confirm_import(turn: Turn, conv: Conversation) -> None:
+    """Import the previewed file: download and read it again, then write it in one transaction."""
+    file_id, name = conv.data.get("file_id"), conv.data.get("file_name")
+    if not isinstance(file_id, str) or not isinstance(name, str) or conv.message_id is None:
+        raise BadCallback("import conversation without a file")
+    status_id = conv.message_id
+    # Closing the conversation first means a second tap finds nothing to confirm.
+    await turn.finish()
+    await turn.uow.commit()
+    await turn.answer("Importing…")
+    await _edit(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
+    try:
+        data = await _download(turn, file_id)
+        # Each step is a message edit (Telegram allows about one a second per chat).
+        if len(data) >= PROGRESS_MIN_BYTES:
+            await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
+        imported = await asyncio.to_thread(read_import, name, data, turn.today)
+        if len(imported.rows) >= PROGRESS_MIN_ROWS:
+            step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
+            await _edit(turn, status_id, screens.progress_text(name, 60, step))
+        result = await run_import(turn.uow, turn.user_id, imported, turn.now)
+        await turn.uow.commit()
+    except DomainError as exc:
+        await turn.uow.rollback()
+        await _edit(
+            turn, status_id, f"{esc(exc)}\n\nNothing was imported. Send /import to try again."
+        )
+        return
+    await _edit(turn, status_id, screens.summary_text(name, result))
+
+
+class ImportFlow:
+    """The /import conversation: waiting for a file ("file"), then for the go-ahead ("confirm")."""
+
+    name = FLOW_NAME
+    prefix = PREFIX
+    title = "the import"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """A file to preview; anything else gets told what is expected."""
+        message = turn.message
+        if message is not None and message.document is not None:
+            await preview_document(turn, message.document)
+        elif message is not None and message.photo:
+            await turn.reply(screens.PHOTO_INSTEAD, _cancel_keyboard())
+        elif conv.state == "confirm":
+            await turn.reply(screens.CONFIRM_WAITING)
+        else:
+            await turn.reply(screens.WAITING, _cancel_keyboard())
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """[Import N sessions] on the preview."""
+        if callback.action() != "go" or conv.state != "confirm":
+            raise BadCallback(f"import action {callback.action()!r} at {conv.state!r}")
+        await confirm_import(turn, conv)
+
+
+@handler
+async def import_command(turn: Turn) -> None:
+    """/import: ask for the file."""
+    message = await turn.reply(screens.PROMPT, _cancel_keyboard())
+    await turn.begin(FLOW_NAME, "file", message_id=message.message_id)
+    await turn.uow.commit()
+
+
+@handler
+async def document_message(turn: Turn) -> None:
+    """A non-image document outside any conversation: import it if the caption says so."""
+    message = turn.message
+    if message is None or message.document is None:
+        return
+    document = message.document
+    if has_import_caption(message.caption):
+        await preview_document(turn, document)
+        return
+    name = esc(screens.shorten(document.file_name or "this file", screens.MAX_FILE_NAME))
+    hint = (
+        screens.OUTSIDE_HINT
+        if is_import_document(document.file_name, document.mime_type)
+        else (screens.NOT_ACCEPTED)
+    )
+    await turn.reply(hint.format(name=name))

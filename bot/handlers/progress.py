@@ -1,0 +1,144 @@
+"""/progress [skill]: percentage, stage, trend, why, what's next, and a progress chart."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from telegram import InlineKeyboardMarkup
+
+from bot import charts
+from bot.callbacks import BadCallback
+from bot.domain.skills import skill_name_key
+from bot.handlers.chart_photos import send_chart
+from bot.keyboards import Button, button, grid, markup
+from bot.reports import NO_SKILLS, progress_caption, progress_text
+from bot.runtime import Turn, handler
+from bot.services.insights import skill_progress
+from bot.texts import BUTTON_BACK, NOT_FOUND, esc
+from storage.repositories.analytics import SkillRef
+
+PREFIX = "pg"
+PAGE_SIZE = 10
+MAX_SUGGESTIONS = 8
+CLOSE = "✖ Close"
+
+
+def _pickable(skills: list[SkillRef]) -> list[SkillRef]:
+    """Active skills; archived ones only when nothing else is left."""
+    active = [s for s in skills if not s.archived]
+    return active or skills
+
+
+def picker(skills: list[SkillRef], page: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Which skill? One page of skill buttons, page arrows and Close."""
+    pages = max(1, -(-len(skills) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = skills[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    text = "📈 Which skill's progress?"
+    if pages > 1:
+        text += f" (page {page + 1}/{pages})"
+    text += "\nOr send <code>/progress name</code>."
+    rows: list[list[Button]] = grid(
+        [button(s.name, PREFIX, "s", s.skill_id, page) for s in shown], 2
+    )
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(button("◀", PREFIX, "l", page - 1))
+    if page < pages - 1:
+        nav.append(button("▶", PREFIX, "l", page + 1))
+    if nav:
+        rows.append(nav)
+    rows.append([button(CLOSE, PREFIX, "x")])
+    return text, markup(rows)
+
+
+def _match(skills: list[SkillRef], typed: str) -> SkillRef | None:
+    """The skill named `typed` (any case), or the only one whose name starts with it."""
+    key = skill_name_key(" ".join(typed.split()))
+    exact = [s for s in skills if skill_name_key(s.name) == key]
+    if exact:
+        return exact[0]
+    starts = [s for s in skills if skill_name_key(s.name).startswith(key)]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _unknown_skill(skills: list[SkillRef], typed: str) -> str:
+    names = [s.name for s in _pickable(skills)]
+    listed = ", ".join(esc(n) for n in names[:MAX_SUGGESTIONS])
+    if len(names) > MAX_SUGGESTIONS:
+        listed += f" and {len(names) - MAX_SUGGESTIONS} more"
+    return (
+        f"You have no skill called “{esc(typed[:64])}”. Your skills: {listed}.\n"
+        "Send /progress to pick one, or <code>/progress name</code>."
+    )
+
+
+async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> None:
+    report = await skill_progress(turn.uow, turn.user_id, skill, turn.today)
+    rows: list[list[Button]] = []
+    if back_page is not None:
+        rows.append([button(BUTTON_BACK + " to skills", PREFIX, "l", back_page)])
+    rows.append([button(CLOSE, PREFIX, "x")])
+    text = progress_text(report.name, report.progress, report.activity, turn.today)
+    await turn.show(text, markup(rows))
+    if report.activity.sessions == 0:
+        return
+    await send_chart(
+        turn,
+        partial(charts.progress_chart, report.history, report.name),
+        progress_caption(report.name, report.progress.percent),
+        "progress.png",
+    )
+
+
+@handler
+async def progress_command(turn: Turn) -> None:
+    """/progress [skill]: one skill's progress, or a picker when there are several."""
+    skills = await turn.uow.analytics.skills(turn.user_id)
+    typed = " ".join(turn.context.args or []).strip()
+    if not skills:
+        await turn.reply(NO_SKILLS)
+        return
+    if typed:
+        skill = _match(skills, typed)
+        if skill is None:
+            await turn.reply(_unknown_skill(skills, typed))
+            return
+        await _show_skill(turn, skill, None)
+        return
+    pickable = _pickable(skills)
+    if len(pickable) == 1:
+        await _show_skill(turn, pickable[0], None)
+        return
+    await turn.reply(*picker(pickable, 0))
+
+
+@handler
+async def progress_button(turn: Turn) -> None:
+    """Picker presses: a skill (ownership re-checked), a page, or Close."""
+    cb = turn.callback()
+    action = cb.action()
+    if action == "x":
+        await turn.show("Closed. /progress opens it again.")
+        return
+    if action == "l":
+        skills = _pickable(await turn.uow.analytics.skills(turn.user_id))
+        if not skills:
+            await turn.show(NO_SKILLS)
+            return
+        await turn.show(*picker(skills, cb.integer(1)))
+        return
+    if action != "s":
+        raise BadCallback(f"progress action {action!r}")
+    skill_id, page = cb.integer(1), cb.integer(2)
+    skills = await turn.uow.analytics.skills(turn.user_id)
+    skill = next((s for s in skills if s.skill_id == skill_id), None)
+    if skill is None:
+        await turn.answer(NOT_FOUND)
+        pickable = _pickable(skills)
+        if pickable:
+            await turn.show(*picker(pickable, page))
+        else:
+            await turn.show(NO_SKILLS)
+        return
+    await _show_skill(turn, skill, page)

@@ -1,0 +1,17 @@
+"""/streak: current and longest streaks, overall and per skill, and today's deadline."""
+
+from __future__ import annotations
+
+from bot.reports import NO_PRACTICE, streak_text
+from bot.runtime import Turn, handler
+from bot.services.insights import streak_report
+
+
+@handler
+async def streak_command(turn: Turn) -> None:
+    """/streak: streaks in the user's own calendar days."""
+    if not await turn.uow.analytics.has_practice(turn.user_id):
+        await turn.reply(NO_PRACTICE)
+        return
+    report = await streak_report(turn.uow, turn.user_id, turn.today)
+    await turn.reply(streak_text(report, turn.today, turn.now, turn.timezone))

@@ -1,0 +1,116 @@
+"""Gathering everything a user owns into the export formats (JSON or CSV)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from bot.domain.export_format import (
+    ExportEvidence,
+    ExportFile,
+    ExportLog,
+    ExportSkill,
+    ExportUser,
+    PracticeExport,
+    SettingValue,
+    to_csv,
+    to_json,
+)
+from bot.domain.settings_transfer import SETTING_NAMES, export_setting
+from storage.repositories.transfer import EvidenceRecord
+from storage.uow import UnitOfWork
+
+ExportFormat = Literal["json", "csv"]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportBundle:
+    """A user's history read from the database, ready to serialise."""
+
+    export: PracticeExport
+    skills: list[ExportSkill]
+    logs: list[ExportLog]
+    evidence: list[ExportEvidence]
+    evidence_counts: dict[int, int]
+
+
+def _file(record: EvidenceRecord) -> ExportFile | None:
+    if record.file_name is None:
+        return None
+    return ExportFile(
+        file_name=record.file_name,
+        file_size=record.file_size,
+        mime_type=record.mime_type,
+        width=record.width,
+        height=record.height,
+        storage=record.storage,
+        file_id=record.file_id,
+        file_unique_id=record.file_unique_id,
+        uploaded_at=record.uploaded_at,
+    )
+
+
+async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportBundle:
+    """Read the user's settings, skills, sessions (in batches) and evidence."""
+    user = await uow.users.get(user_id)
+    if user is None:
+        raise LookupError(f"user {user_id} is not registered")
+    settings: dict[str, SettingValue] = {
+        name: export_setting(getattr(user, name)) for name in SETTING_NAMES
+    }
+    skills = [
+        ExportSkill(s.id, s.name, s.archived, s.created_at)
+        for s in await uow.transfer.skills(user_id)
+    ]
+    logs: list[ExportLog] = []
+    async for batch in uow.transfer.log_batches(user_id):
+        logs.extend(
+            ExportLog(
+                id=r.id,
+                skill_id=r.skill_id,
+                skill=r.skill,
+                date=r.practiced_on,
+                duration_minutes=r.duration_minutes,
+                description=r.description,
+                difficulty=r.difficulty,
+                confidence=r.confidence,
+                created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r in batch
+        )
+    evidence = [
+        ExportEvidence(
+            id=e.id,
+            practice_log_id=e.practice_log_id,
+            skill_id=e.skill_id,
+            type=e.kind,
+            url=e.url,
+            note=e.note,
+            file=_file(e),
+            created_at=e.created_at,
+        )
+        for e in await uow.transfer.evidence(user_id)
+    ]
+    export = PracticeExport(
+        exported_at=now,
+        user=ExportUser(timezone=user.timezone, settings=settings),
+        skills=skills,
+        practice_logs=logs,
+        evidence=evidence,
+    )
+    counts = await uow.transfer.evidence_counts(user_id)
+    return ExportBundle(export, skills, logs, evidence, counts)
+
+
+def export_filename(fmt: ExportFormat, today: date) -> str:
+    """The document's name, with the user's local date: practice-tracker-2026-11-25.json."""
+    return f"practice-tracker-{today.isoformat()}.{fmt}"
+
+
+def serialise(bundle: ExportBundle, fmt: ExportFormat) -> bytes:
+    """The export file's bytes (CPU-bound: run it off the event loop for big histories)."""
+    if fmt == "json":
+        return to_json(bundle.export)
+    return to_csv(bundle.logs, bundle.evidence_counts)

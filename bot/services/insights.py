@@ -1,0 +1,309 @@
+"""Progress, stats and streak reports: bounded SQL aggregates turned into domain results.
+
+Each loader runs a handful of aggregate queries (see storage/repositories/analytics.py) and
+hands the rows to the pure functions in bot/domain; none of them reads session rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+from bot.domain.analytics import (
+    DailySeries,
+    DailySkillTotal,
+    Frequency,
+    Period,
+    PeriodSummary,
+    SkillTotals,
+    Totals,
+    WeekdayPattern,
+    WeeklySeries,
+    daily_series,
+    frequency,
+    frequency_from_daily,
+    period_bounds,
+    period_summary,
+    series_window_start,
+    totals,
+    totals_from_skills,
+    week_start_of,
+    weekday_pattern,
+    weekly_series,
+)
+from bot.domain.progress import (
+    TREND_WINDOW_WEEKS,
+    ActivityBaseline,
+    Progress,
+    ProgressPoint,
+    SkillActivity,
+    activity_as_of,
+    compute_progress,
+    history_days,
+    progress_history,
+)
+from bot.domain.progress import DayTotal as SkillDayTotal
+from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
+from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillRef, SkillTotalsRow
+from storage.uow import UnitOfWork
+
+HISTORY_WEEKS = 12
+PATTERN_WEEKS = 26
+TIMELINE_MONTHS = 12
+WEEKLY_CHART_WEEKS = 12
+HEATMAP_WEEKS = 26
+
+
+class StatsPeriod(StrEnum):
+    """What /stats covers."""
+
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+# --- progress ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SkillProgress:
+    """One skill's progress now, the activity behind it, and its weekly history."""
+
+    skill_id: int
+    name: str
+    archived: bool
+    activity: SkillActivity
+    progress: Progress
+    history: list[ProgressPoint]
+
+
+async def skill_progress(
+    uow: UnitOfWork, user_id: int, skill: SkillRef, today: date
+) -> SkillProgress:
+    """Progress of one of the user's skills as of today, with 12 weeks of history."""
+    days = history_days(today, HISTORY_WEEKS)
+    # Each history point looks back 8 weeks (consistency and trend), so the window starts there.
+    window_start = days[0] - timedelta(weeks=TREND_WINDOW_WEEKS)
+    [totals_row] = await uow.analytics.skill_totals(user_id, skill.skill_id)
+    # Open-ended: a date "after today" (possible after a time-zone change) is dropped by
+    # activity_as_of instead of being counted in the baseline.
+    rows = await uow.analytics.daily_totals(user_id, window_start, None, skill.skill_id)
+    daily = [SkillDayTotal(r.day, r.minutes, r.sessions) for r in rows]
+    baseline = await _baseline(uow, user_id, totals_row, daily, window_start)
+    activity = activity_as_of(today, baseline, daily)
+    return SkillProgress(
+        skill_id=skill.skill_id,
+        name=skill.name,
+        archived=skill.archived,
+        activity=activity,
+        progress=compute_progress(activity, today),
+        history=progress_history(baseline, daily, days),
+    )
+
+
+async def _baseline(
+    uow: UnitOfWork,
+    user_id: int,
+    totals_row: SkillTotalsRow,
+    daily: Sequence[SkillDayTotal],
+    window_start: date,
+) -> ActivityBaseline:
+    """Everything before the window: all-time totals minus what the window holds."""
+    sessions = totals_row.sessions - sum(r.sessions for r in daily)
+    if sessions <= 0:
+        return ActivityBaseline()
+    first = totals_row.first_practiced
+    return ActivityBaseline(
+        sessions=sessions,
+        total_minutes=totals_row.minutes - sum(r.minutes for r in daily),
+        first_practiced=first if first is not None and first < window_start else None,
+        last_practiced=await uow.analytics.last_practiced_before(
+            user_id, totals_row.skill_id, window_start
+        ),
+    )
+
+
+# --- stats ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """Practice in one stretch of the timeline (a day, a week or a month)."""
+
+    start: date
+    end: date
+    minutes: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Everything /stats shows for one period."""
+
+    period: StatsPeriod
+    today: date
+    start: date | None
+    totals: Totals
+    frequency: Frequency
+    summary: PeriodSummary
+    pattern: WeekdayPattern
+    timeline: list[TimelineEntry]
+
+
+def _named(rows: Iterable[DailyRow], names: dict[int, str]) -> list[DailySkillTotal]:
+    return [
+        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
+        for r in rows
+    ]
+
+
+def _month_start(day: date, months_back: int = 0) -> date:
+    index = day.year * 12 + day.month - 1 - months_back
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def _next_month(day: date) -> date:
+    return _month_start(day, -1)
+
+
+def _timeline(
+    rows: Sequence[DailySkillTotal], bounds: Iterable[tuple[date, date]]
+) -> list[TimelineEntry]:
+    minutes: dict[date, int] = defaultdict(int)
+    sessions: dict[date, int] = defaultdict(int)
+    for r in rows:
+        minutes[r.day] += r.minutes
+        sessions[r.day] += r.sessions
+    entries = []
+    for start, end in bounds:
+        span = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+        entries.append(
+            TimelineEntry(start, end, sum(minutes[d] for d in span), sum(sessions[d] for d in span))
+        )
+    return entries
+
+
+def _timeline_bounds(period: StatsPeriod, today: date) -> list[tuple[date, date]]:
+    if period is StatsPeriod.WEEK:
+        start = week_start_of(today)
+        return [(start + timedelta(days=i),) * 2 for i in range((today - start).days + 1)]
+    if period is StatsPeriod.MONTH:
+        month = today.replace(day=1)
+        bounds = []
+        week = week_start_of(month)
+        while week <= today:
+            bounds.append((max(week, month), min(week + timedelta(days=6), today)))
+            week += timedelta(weeks=1)
+        return bounds
+    bounds = []
+    for back in range(TIMELINE_MONTHS - 1, -1, -1):
+        first = _month_start(today, back)
+        bounds.append((first, min(_next_month(first) - timedelta(days=1), today)))
+    return bounds
+
+
+async def stats_report(
+    uow: UnitOfWork, user_id: int, today: date, period: StatsPeriod
+) -> StatsReport:
+    """Totals, frequency, this period against the last, weekday pattern and timeline."""
+    summary_period = Period.WEEK if period is StatsPeriod.WEEK else Period.MONTH
+    (start, _), (previous_start, _) = period_bounds(summary_period, today)
+    pattern_start = series_window_start(today, PATTERN_WEEKS)
+    timeline = _timeline_bounds(period, today)
+    window_start = min(previous_start, pattern_start, timeline[0][0])
+    names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
+    rows = _named(await uow.analytics.daily_totals(user_id, window_start, today), names)
+    pattern = weekday_pattern(r for r in rows if r.day >= pattern_start)
+    summary = period_summary(rows, today, summary_period)
+    if period is StatsPeriod.ALL:
+        all_time = [
+            SkillTotals(s.skill_id, s.name, s.minutes, s.sessions)
+            for s in await uow.analytics.skill_totals(user_id)
+            if s.sessions > 0
+        ]
+        days = await uow.analytics.practice_days(user_id)
+        report_totals = totals_from_skills(all_time)
+        report_frequency = frequency(
+            report_totals.overall.sessions, days.count, days.first or today, today
+        )
+        report_start: date | None = days.first
+    else:
+        report_totals = totals(rows, start, today)
+        report_frequency = frequency_from_daily(rows, start, today)
+        report_start = start
+    return StatsReport(
+        period=period,
+        today=today,
+        start=report_start,
+        totals=report_totals,
+        frequency=report_frequency,
+        summary=summary,
+        pattern=pattern,
+        timeline=_timeline(rows, timeline),
+    )
+
+
+async def weekly_chart_series(uow: UnitOfWork, user_id: int, today: date) -> WeeklySeries:
+    """Minutes per week by skill for the last 12 weeks (stacked-bar chart input)."""
+    start = series_window_start(today, WEEKLY_CHART_WEEKS)
+    names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
+    rows = _named(await uow.analytics.daily_totals(user_id, start, today), names)
+    return weekly_series(rows, today, WEEKLY_CHART_WEEKS)
+
+
+async def heatmap_series(uow: UnitOfWork, user_id: int, today: date) -> DailySeries:
+    """Minutes per day over the last 26 weeks (calendar heatmap input)."""
+    start = series_window_start(today, HEATMAP_WEEKS)
+    rows = await uow.analytics.daily_totals(user_id, start, today)
+    return daily_series(_named(rows, {}), today, HEATMAP_WEEKS)
+
+
+# --- streaks ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SkillStreak:
+    """One skill's streak."""
+
+    skill_id: int
+    name: str
+    streak: Streak
+
+
+@dataclass(frozen=True, slots=True)
+class StreakReport:
+    """The overall streak, each practised skill's, and this week's practice days."""
+
+    overall: Streak
+    skills: list[SkillStreak]
+    week_start: date
+    week: list[bool]
+
+
+def _streaks_by_group(islands: Iterable[Island], today: date) -> dict[int, Streak]:
+    runs: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for island in islands:
+        runs[island.skill_id].append((island.start, island.end))
+    return {group: streak_from_runs(found, today) for group, found in runs.items()}
+
+
+async def streak_report(uow: UnitOfWork, user_id: int, today: date) -> StreakReport:
+    """Current and longest streaks, overall and per skill, and this week's days."""
+    per_skill = _streaks_by_group(await uow.analytics.streak_islands(user_id, today), today)
+    overall = per_skill.pop(ALL_SKILLS, None) or streak_from_runs((), today)
+    names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
+    skills = sorted(
+        (SkillStreak(sid, names.get(sid, "?"), streak) for sid, streak in per_skill.items()),
+        key=lambda s: (-s.streak.current, -s.streak.longest, s.name.casefold()),
+    )
+    week_start = week_start_of(today)
+    dates = await uow.analytics.practice_dates(user_id, week_start, today)
+    return StreakReport(
+        overall=overall,
+        skills=skills,
+        week_start=week_start,
+        week=days_practised_this_week(dates, today),
+    )

@@ -1,0 +1,294 @@
+"""Practice aggregates for progress, stats and streaks: SQL GROUP BY over bounded date ranges.
+
+Nothing here returns session rows. Totals come back one row per skill, daily figures one row per
+(date, skill) inside a window the caller bounds, and streaks as *islands* of consecutive dates
+found by a gaps-and-islands window query, so a user with 20,000 sessions costs a few rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from storage.models import PracticeLog, Skill
+
+# Skill id reported for islands of the user's overall streak (any skill counts).
+ALL_SKILLS = 0
+
+
+class day_number(FunctionElement[int]):
+    """A date as a whole number of days, so consecutive dates differ by exactly 1."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "day_number"
+
+
+@compiles(day_number, "sqlite")
+def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # Dates are 'YYYY-MM-DD' text on SQLite; julianday() of a date is always N.5.
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
+
+
+@compiles(day_number, "postgresql")
+def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
+    # date - date is an integer number of days on PostgreSQL.
+    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
+
+
+@dataclass(frozen=True, slots=True)
+class SkillTotalsRow:
+    """One skill with its all-time practice totals (zeros and None when never practised)."""
+
+    skill_id: int
+    name: str
+    archived: bool
+    sessions: int
+    minutes: int
+    first_practiced: date | None
+    last_practiced: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillRef:
+    """A skill's id, name and whether it is archived."""
+
+    skill_id: int
+    name: str
+    archived: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DailyRow:
+    """Minutes and sessions of one skill on one local date."""
+
+    day: date
+    skill_id: int
+    minutes: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class Island:
+    """A run of consecutive practice dates of one skill (or ALL_SKILLS)."""
+
+    skill_id: int
+    start: date
+    end: date
+    length: int
+
+
+@dataclass(frozen=True, slots=True)
+class PracticeDays:
+    """The number of distinct practice dates, and the first and last one."""
+
+    count: int
+    first: date | None
+    last: date | None
+
+
+class AnalyticsRepository:
+    """Read-only aggregates of one user's practice logs; every query filters by user_id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def skills(self, user_id: int) -> list[SkillRef]:
+        """The user's skills (no practice totals: cheap), in creation order."""
+        rows = await self._session.execute(
+            select(Skill.id, Skill.name, Skill.archived_at.is_not(None))
+            .where(Skill.user_id == user_id)
+            .order_by(Skill.created_at, Skill.id)
+        )
+        return [SkillRef(int(sid), name, bool(archived)) for sid, name, archived in rows.all()]
+
+    async def has_practice(self, user_id: int) -> bool:
+        """Whether the user ever logged a session."""
+        found = await self._session.scalar(select(exists().where(PracticeLog.user_id == user_id)))
+        return bool(found)
+
+    async def skill_totals(self, user_id: int, skill_id: int | None = None) -> list[SkillTotalsRow]:
+        """All-time sessions, minutes and first/last date per skill (one skill if given)."""
+        logs = (
+            select(
+                PracticeLog.skill_id,
+                func.count().label("sessions"),
+                func.sum(PracticeLog.duration_minutes).label("minutes"),
+                func.min(PracticeLog.practiced_on).label("first"),
+                func.max(PracticeLog.practiced_on).label("last"),
+            )
+            .where(PracticeLog.user_id == user_id)
+            .group_by(PracticeLog.skill_id)
+        )
+        if skill_id is not None:
+            logs = logs.where(PracticeLog.skill_id == skill_id)
+        totals = logs.subquery()
+        query = (
+            select(
+                Skill.id,
+                Skill.name,
+                Skill.archived_at.is_not(None),
+                totals.c.sessions,
+                totals.c.minutes,
+                totals.c.first,
+                totals.c.last,
+            )
+            .outerjoin(totals, totals.c.skill_id == Skill.id)
+            .where(Skill.user_id == user_id)
+            .order_by(Skill.created_at, Skill.id)
+        )
+        if skill_id is not None:
+            query = query.where(Skill.id == skill_id)
+        rows = (await self._session.execute(query)).all()
+        return [
+            SkillTotalsRow(
+                skill_id=int(sid),
+                name=name,
+                archived=bool(archived),
+                sessions=int(sessions or 0),
+                minutes=int(minutes or 0),
+                first_practiced=first,
+                last_practiced=last,
+            )
+            for sid, name, archived, sessions, minutes, first, last in rows
+        ]
+
+    async def practice_days(self, user_id: int) -> PracticeDays:
+        """How many distinct days the user practised on, and the first and last of them."""
+        # DISTINCT in a subquery reads only the (user_id, practiced_on) index, in order.
+        days = (
+            select(PracticeLog.practiced_on.label("day"))
+            .where(PracticeLog.user_id == user_id)
+            .distinct()
+            .subquery()
+        )
+        count, first, last = (
+            await self._session.execute(
+                select(func.count(), func.min(days.c.day), func.max(days.c.day))
+            )
+        ).one()
+        return PracticeDays(int(count or 0), first, last)
+
+    async def last_practiced_before(self, user_id: int, skill_id: int, before: date) -> date | None:
+        """The skill's latest practice date strictly before `before` (an index seek)."""
+        value: date | None = await self._session.scalar(
+            select(func.max(PracticeLog.practiced_on)).where(
+                PracticeLog.user_id == user_id,
+                PracticeLog.skill_id == skill_id,
+                PracticeLog.practiced_on < before,
+            )
+        )
+        return value
+
+    async def daily_totals(
+        self, user_id: int, start: date, end: date | None, skill_id: int | None = None
+    ) -> list[DailyRow]:
+        """Minutes and sessions per (date, skill) from start to end inclusive, oldest first."""
+        query = (
+            select(
+                PracticeLog.practiced_on,
+                PracticeLog.skill_id,
+                func.sum(PracticeLog.duration_minutes),
+                func.count(),
+            )
+            .where(PracticeLog.user_id == user_id, *_between(start, end))
+            .group_by(PracticeLog.practiced_on, PracticeLog.skill_id)
+            .order_by(PracticeLog.practiced_on, PracticeLog.skill_id)
+        )
+        if skill_id is not None:
+            query = query.where(PracticeLog.skill_id == skill_id)
+        rows = (await self._session.execute(query)).all()
+        return [DailyRow(day, int(sid), int(m), int(n)) for day, sid, m, n in rows]
+
+    async def practice_dates(
+        self, user_id: int, start: date, end: date, skill_id: int | None = None
+    ) -> list[date]:
+        """Distinct practice dates from start to end inclusive, oldest first."""
+        query = (
+            select(PracticeLog.practiced_on)
+            .distinct()
+            .where(PracticeLog.user_id == user_id, *_between(start, end))
+            .order_by(PracticeLog.practiced_on)
+        )
+        if skill_id is not None:
+            query = query.where(PracticeLog.skill_id == skill_id)
+        return list((await self._session.scalars(query)).all())
+
+    async def streak_islands(self, user_id: int, today: date) -> list[Island]:
+        """For the overall streak (skill_id ALL_SKILLS) and each skill's: the runs that matter.
+
+        Those are the two longest runs and the latest one, which is all a streak needs (see
+        bot.domain.streaks.streak_from_runs): the latest run is the current streak if it
+        reaches yesterday, the longest is the record, and the second longest is the record to
+        beat while the current run is the longest. Dates after `today` are left out. The
+        database walks the distinct dates once; at most three rows per skill (and three
+        overall) come back however long the history is.
+        """
+        overall = (
+            select(
+                literal(ALL_SKILLS, Integer).label("skill_id"),
+                PracticeLog.practiced_on.label("day"),
+            )
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
+            .distinct()
+        )
+        per_skill = (
+            select(PracticeLog.skill_id, PracticeLog.practiced_on)
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
+            .distinct()
+        )
+        days = union_all(overall, per_skill).subquery("days")
+        # Consecutive dates minus their row number within the group are constant: the island key.
+        keyed = select(
+            days.c.skill_id,
+            days.c.day,
+            (
+                day_number(days.c.day)
+                - func.row_number().over(partition_by=days.c.skill_id, order_by=days.c.day)
+            ).label("island"),
+        ).subquery("keyed")
+        islands = (
+            select(
+                keyed.c.skill_id,
+                func.min(keyed.c.day).label("start"),
+                func.max(keyed.c.day).label("end"),
+                func.count().label("length"),
+            )
+            .group_by(keyed.c.skill_id, keyed.c.island)
+            .subquery("islands")
+        )
+        ranked = select(
+            islands,
+            func.row_number()
+            .over(
+                partition_by=islands.c.skill_id,
+                order_by=(islands.c.length.desc(), islands.c.end.desc()),
+            )
+            .label("by_length"),
+            func.row_number()
+            .over(partition_by=islands.c.skill_id, order_by=islands.c.end.desc())
+            .label("by_recency"),
+        ).subquery("ranked")
+        query: Select[Any] = (
+            select(ranked.c.skill_id, ranked.c.start, ranked.c.end, ranked.c.length)
+            .where((ranked.c.by_length <= 2) | (ranked.c.by_recency == 1))
+            .order_by(ranked.c.skill_id, ranked.c.end)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [Island(int(sid), start, end, int(n)) for sid, start, end, n in rows]
+
+
+def _between(start: date | None, end: date | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if start is not None:
+        conditions.append(PracticeLog.practiced_on >= start)
+    if end is not None:
+        conditions.append(PracticeLog.practiced_on <= end)
+    return conditions

@@ -1,0 +1,321 @@
+"""Export reads and bulk-import writes of one user's history (every query filtered by user_id).
+
+Reads are Core selects of plain columns, streamed in batches: building ORM objects for 20,000
+sessions costs far more than the rows themselves. Writes are executemany-style batched inserts
+("insertmanyvalues"), so a big import is a handful of statements inside one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Evidence, PracticeLog, Skill, User
+
+EXPORT_BATCH_ROWS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class SkillRecord:
+    """A skill as exported."""
+
+    id: int
+    name: str
+    name_key: str
+    archived: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LogRecord:
+    """A practice session with its skill's name, as exported."""
+
+    id: int
+    skill_id: int
+    skill: str
+    practiced_on: date
+    duration_minutes: int
+    description: str
+    difficulty: int | None
+    confidence: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    """Every stored column of one piece of evidence."""
+
+    id: int
+    practice_log_id: int | None
+    skill_id: int | None
+    kind: str
+    url: str | None
+    note: str | None
+    file_name: str | None
+    file_size: int | None
+    mime_type: str | None
+    width: int | None
+    height: int | None
+    storage: str | None
+    file_id: str | None
+    file_unique_id: str | None
+    uploaded_at: datetime | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFingerprint:
+    """What duplicate detection compares of a stored session."""
+
+    skill_name: str
+    practiced_on: date
+    duration_minutes: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class NewSkill:
+    """A skill to create (name already validated, key computed by the caller)."""
+
+    name: str
+    name_key: str
+    created_at: datetime
+    archived_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewLog:
+    """A validated session to insert."""
+
+    skill_id: int
+    practiced_on: date
+    duration_minutes: int
+    description: str
+    difficulty: int | None
+    confidence: int | None
+    source: str
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvidence:
+    """A validated piece of evidence to insert, its ids already remapped to this account."""
+
+    practice_log_id: int | None
+    skill_id: int | None
+    kind: str
+    created_at: datetime
+    url: str | None = None
+    note: str | None = None
+    file_name: str | None = None
+    file_size: int | None = None
+    mime_type: str | None = None
+    width: int | None = None
+    height: int | None = None
+    storage: str | None = None
+    file_id: str | None = None
+    file_unique_id: str | None = None
+    uploaded_at: datetime | None = None
+
+
+_EVIDENCE_COLUMNS = (
+    Evidence.id,
+    Evidence.practice_log_id,
+    Evidence.skill_id,
+    Evidence.kind,
+    Evidence.url,
+    Evidence.note,
+    Evidence.file_name,
+    Evidence.file_size,
+    Evidence.mime_type,
+    Evidence.width,
+    Evidence.height,
+    Evidence.storage,
+    Evidence.file_id,
+    Evidence.file_unique_id,
+    Evidence.uploaded_at,
+    Evidence.created_at,
+)
+
+
+def _values(item: object, **extra: object) -> dict[str, Any]:
+    """A dataclass's fields as insert parameters (faster than dataclasses.asdict's deep copy)."""
+    names = _FIELD_NAMES.get(type(item))
+    if names is None:
+        names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))  # type: ignore[arg-type]
+    return {**{name: getattr(item, name) for name in names}, **extra}
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+class TransferRepository:
+    """A user's whole history, read for export and written in bulk for import."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    # --- export ---------------------------------------------------------------------------
+
+    async def skills(self, user_id: int) -> list[SkillRecord]:
+        """The user's skills, archived included, in creation order."""
+        result = await self._session.execute(
+            select(Skill.id, Skill.name, Skill.name_key, Skill.archived_at, Skill.created_at)
+            .where(Skill.user_id == user_id)
+            .order_by(Skill.id)
+        )
+        return [
+            SkillRecord(id, name, key, archived_at is not None, created_at)
+            for id, name, key, archived_at, created_at in result
+        ]
+
+    async def log_batches(
+        self, user_id: int, batch_rows: int = EXPORT_BATCH_ROWS
+    ) -> AsyncIterator[list[LogRecord]]:
+        """The user's sessions, oldest date first, streamed in batches of `batch_rows`."""
+        query = (
+            select(
+                PracticeLog.id,
+                PracticeLog.skill_id,
+                Skill.name.label("skill"),
+                PracticeLog.practiced_on,
+                PracticeLog.duration_minutes,
+                PracticeLog.description,
+                PracticeLog.difficulty,
+                PracticeLog.confidence,
+                PracticeLog.created_at,
+                PracticeLog.updated_at,
+            )
+            .join(
+                Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == PracticeLog.user_id)
+            )
+            .where(PracticeLog.user_id == user_id)
+            .order_by(PracticeLog.practiced_on, PracticeLog.id)
+            .execution_options(yield_per=batch_rows)
+        )
+        result = await self._session.stream(query)
+        async for partition in result.partitions():
+            yield [LogRecord(**row._asdict()) for row in partition]
+
+    async def evidence(self, user_id: int) -> list[EvidenceRecord]:
+        """All the user's evidence, in the order it was added."""
+        result = await self._session.execute(
+            select(*_EVIDENCE_COLUMNS).where(Evidence.user_id == user_id).order_by(Evidence.id)
+        )
+        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+
+    async def evidence_counts(self, user_id: int) -> dict[int, int]:
+        """How many pieces of evidence each of the user's sessions has (sessions with any)."""
+        result = await self._session.execute(
+            select(Evidence.practice_log_id, func.count())
+            .where(Evidence.user_id == user_id, Evidence.practice_log_id.is_not(None))
+            .group_by(Evidence.practice_log_id)
+        )
+        return {int(log_id): int(count) for log_id, count in result if log_id is not None}
+
+    # --- import: what is there already ------------------------------------------------------
+
+    async def skill_ids_by_key(self, user_id: int) -> dict[str, int]:
+        """The user's skills as casefolded name -> id."""
+        result = await self._session.execute(
+            select(Skill.name_key, Skill.id).where(Skill.user_id == user_id)
+        )
+        return dict(result.all())
+
+    async def has_sessions(self, user_id: int) -> bool:
+        """Whether the user has logged any session at all."""
+        found = await self._session.scalar(
+            select(PracticeLog.id).where(PracticeLog.user_id == user_id).limit(1)
+        )
+        return found is not None
+
+    async def session_fingerprints(
+        self, user_id: int, first: date, last: date
+    ) -> list[SessionFingerprint]:
+        """Skill, date, minutes and description of the user's sessions dated first..last."""
+        result = await self._session.execute(
+            select(
+                Skill.name,
+                PracticeLog.practiced_on,
+                PracticeLog.duration_minutes,
+                PracticeLog.description,
+            )
+            .join(
+                Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == PracticeLog.user_id)
+            )
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on.between(first, last))
+        )
+        return [SessionFingerprint(*row) for row in result]
+
+    async def minutes_per_day(self, user_id: int, first: date, last: date) -> dict[date, int]:
+        """Minutes the user has logged on each day from first to last (days with any)."""
+        result = await self._session.execute(
+            select(PracticeLog.practiced_on, func.sum(PracticeLog.duration_minutes))
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on.between(first, last))
+            .group_by(PracticeLog.practiced_on)
+        )
+        return {day: int(total or 0) for day, total in result}
+
+    async def skill_evidence(self, user_id: int) -> list[EvidenceRecord]:
+        """The user's evidence attached to a skill rather than to a session."""
+        result = await self._session.execute(
+            select(*_EVIDENCE_COLUMNS)
+            .where(Evidence.user_id == user_id, Evidence.practice_log_id.is_(None))
+            .order_by(Evidence.id)
+        )
+        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+
+    # --- import: writes ---------------------------------------------------------------------
+
+    async def add_skills(self, user_id: int, skills: Sequence[NewSkill]) -> dict[str, int]:
+        """Create skills in one batched statement; returns name_key -> new id."""
+        if not skills:
+            return {}
+        rows = [_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills]
+        result = await self._session.execute(
+            insert(Skill).returning(Skill.name_key, Skill.id, sort_by_parameter_order=True), rows
+        )
+        return dict(result.all())
+
+    async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
+        """Insert sessions in batched multi-row statements."""
+        rows = [_values(log, user_id=user_id) for log in logs]
+        if rows:
+            await self._session.execute(insert(PracticeLog), rows)
+
+    async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
+        """Insert sessions and return their new ids in the given order."""
+        rows = [_values(log, user_id=user_id) for log in logs]
+        if not rows:
+            return []
+        # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched
+        # rows to parameters without a sentinel column), so only sessions that need their new
+        # id (to attach evidence) come this way.
+        result = await self._session.execute(
+            insert(PracticeLog).returning(PracticeLog.id, sort_by_parameter_order=True), rows
+        )
+        return list(result.scalars().all())
+
+    async def add_evidence(self, user_id: int, items: Sequence[NewEvidence]) -> None:
+        """Insert evidence in batched statements (ids already point at this user's rows)."""
+        if not items:
+            return
+        rows = [_values(item, user_id=user_id) for item in items]
+        await self._session.execute(insert(Evidence), rows)
+
+    async def restore_settings(
+        self, user_id: int, timezone: str | None, settings: Mapping[str, object]
+    ) -> None:
+        """Set the user's time zone (if given) and the given reminder settings."""
+        values = dict(settings)
+        if timezone is not None:
+            values["timezone"] = timezone
+        if values:
+            await self._session.execute(update(User).where(User.id == user_id).values(**values))
