@@ -77,6 +77,7 @@ async def seed_history(uow_factory: UnitOfWorkFactory) -> None:
         uow_factory,
         SARAH,
         practice_log_id=last,
+        skill_id=guitar,
         kind="screenshot",
         file_name="chords.png",
         file_size=12345,
