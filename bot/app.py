@@ -29,8 +29,16 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, privacy, setup, skills
-from bot.handlers import common, importing, progress, setup, skills, stats, streak
+from bot.handlers import (
+    common,
+    importing,
+    privacy,  # privacy (#9)
+    progress,
+    setup,
+    skills,
+    stats,
+    streak,
+)
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
@@ -50,10 +58,10 @@ COMMANDS: list[tuple[str, str]] = [
     ("stats", "Totals, weekly and monthly summaries, charts"),
     ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
-    ("deletemydata", "Erase all your data"),  # privacy (#9)
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
     ("import", "Import sessions from a spreadsheet or an export"),
+    ("deletemydata", "Erase all your data"),  # privacy (#9)
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]

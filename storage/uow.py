@@ -7,7 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories.account import AccountRepository
+from storage.repositories.account import AccountRepository  # privacy (#9)
+
 # Progress, stats and streaks (issue 6)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository

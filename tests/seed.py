@@ -28,6 +28,7 @@ class SeededAccount:
     archived_skill: int
     log: int
     evidence: int
+    screenshot: int
     skill_evidence: int
     secrets: tuple[str, ...]
 
@@ -39,6 +40,7 @@ class SeededAccount:
             "archived_skill": self.archived_skill,
             "log": self.log,
             "evidence": self.evidence,
+            "screenshot": self.screenshot,
             "skill_evidence": self.skill_evidence,
         }
 
@@ -91,7 +93,12 @@ async def seed_account(
             kind="screenshot",
             file_name=file_name,
             file_size=123_456,
+            mime_type="image/png",
+            width=800,
+            height=600,
             storage="telegram",
+            file_id=f"photo-file-{user_id}",
+            file_unique_id=f"photo-unique-{user_id}",
             uploaded_at=now,
         )
         skill_note = Evidence(user_id=user_id, skill_id=skill.id, kind="note", note=note)
@@ -127,6 +134,7 @@ async def seed_account(
             archived_skill=archived.id,
             log=logs[0].id,
             evidence=link.id,
+            screenshot=shot.id,
             skill_evidence=skill_note.id,
             secrets=secrets,
         )

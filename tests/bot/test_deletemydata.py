@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
 from storage.models import User
+from tests.bot.transfer_helpers import export
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory
 from tests.seed import owned_counts, owned_rows, seed_account
@@ -34,9 +37,12 @@ async def test_delete_everything_after_confirming_and_come_back_a_stranger(
     assert sarah.answers()[-1] == "Deleted"
     assert all(n == 0 for n in (await owned_counts(uow_factory, sarah.user_id)).values())
     assert await owned_rows(uow_factory, mallory.user_id) == mallorys_rows
-    # When /export lands (#8): an export now is empty.
+    _, document = await export(sarah, "json")
+    exported = json.loads(document)
+    assert (exported["skills"], exported["practice_logs"], exported["evidence"]) == ([], [], [])
+    assert "Europe/Berlin" not in document.decode()
 
-    await sarah.tap_data("dmd:yes", confirmation["message_id"])
+    await sarah.tap_data("dmd:yes", confirmation["message_id"])  # the old confirmation again
     assert sarah.answers()[-1] == "This button has expired. Nothing was changed."
 
     await sarah.send("/start")

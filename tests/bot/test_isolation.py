@@ -9,7 +9,8 @@ the forged press, command or message, and checks three things:
 
 Adding a feature? Add one row per callback action / command that takes an id to PROBES; the
 coverage tests below fail until every callback handler, flow prefix and command is listed.
-Placeholders in templates: {skill} {archived_skill} {log} {evidence} {skill_evidence} {user}.
+Placeholders in templates: {skill} {archived_skill} {log} {evidence} {screenshot}
+{skill_evidence} {user}; {skill_name} is the name of Sarah's skill.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bot.runtime import BotApp, Deps
 from bot.texts import NOT_FOUND, STALE_BUTTON
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory
+from tests.fakebot import ApiCall, FakeBotApi, UploadedFile
 from tests.seed import SeededAccount, owned_rows, seed_account
 
 REFUSED = (STALE_BUTTON, NOT_FOUND)
@@ -95,6 +97,40 @@ PROBES: list[Probe] = [
     press("cancel", "cx", "/help", refused_with=("Cancelled",)),
     command("cancel-command", "/cancel", refused_with=("nothing to cancel",)),
     message("typed-into-no-conversation", "Renamed by Mallory"),
+    # --- evidence (#5): ev:<action>:<id>[:<origin>:<page>], flow steps ev:m / ev:t ---
+    press("evidence-add-session", "ev:add:{log}", "/evidence"),
+    press("evidence-add-skill", "ev:addk:{skill}", "/evidence"),
+    press("evidence-session", "ev:s:{log}:0", "/evidence"),
+    press("evidence-skill-list", "ev:l:{skill}:0", "/evidence"),
+    press("evidence-resend-screenshot", "ev:ss:{screenshot}", "/evidence"),
+    press("evidence-show-note", "ev:n:{skill_evidence}", "/evidence"),
+    press("evidence-delete-ask", "ev:d:{evidence}:l:0", "/evidence"),
+    press("evidence-delete-yes", "ev:dy:{evidence}:s:0", "/evidence"),
+    press("evidence-picker", "ev:pk:0", "/evidence", refused_with=None),
+    press("evidence-close", "ev:x", "/evidence", refused_with=None),
+    press("evidence-target-skill", "ev:t:k:{skill}", "https://mallory.example/new-post"),
+    press("evidence-target-session", "ev:t:s:{log}", "/note Mallory learned a thing"),
+    press("evidence-kind-no-conversation", "ev:m:link"),
+    command("evidence-by-name", "/evidence {skill_name}", refused_with=("no skill called",)),
+    command("note-asks-mallorys-targets", "/note Mallory learned a thing"),
+    # --- progress and stats (#6) ---
+    press("progress-skill", "pg:s:{skill}:0", "/progress"),
+    press("progress-archived-skill", "pg:s:{archived_skill}:0", "/progress"),
+    press("progress-page", "pg:l:0", "/progress", refused_with=None),
+    press("progress-close", "pg:x", "/progress", refused_with=None),
+    command("progress-by-name", "/progress {skill_name}", refused_with=("no skill called",)),
+    press("stats-period", "st:p:all", "/stats", refused_with=None),
+    press("stats-weekly-chart", "st:c:w", "/stats", refused_with=None),
+    press("stats-heatmap", "st:c:h", "/stats", refused_with=None),
+    press("stats-close", "st:x", "/stats", refused_with=None),
+    command("stats-all", "/stats all"),
+    command("streak", "/streak"),
+    # --- export and import (#8): the file holds Mallory's data only ---
+    press("export-json", "exp:json", "/export", refused_with=None),
+    press("export-csv", "exp:csv", "/export", refused_with=None),
+    press("export-cancel", "exp:x", "/export", refused_with=None),
+    press("import-go-no-preview", "imp:go"),
+    press("import-go-before-a-file", "imp:go", "/import"),
     # --- privacy (#9): Mallory erasing her own account leaves Sarah's alone ---
     press("delete-data-no-question", "dmd:yes"),
     press("delete-data-own", "dmd:yes", "/deletemydata", refused_with=("Deleted",)),
@@ -106,16 +142,40 @@ PROBES: list[Probe] = [
     command("start", "/start"),
     command("help", "/help"),
     command("addskill", "/addskill Bassoon"),
-    # HOOK: add rows for /log (#3), /quick, /history (#4), /evidence (#5), /stats (#6),
-    # /reminders (#7), /export and /import (#8) - every button and command that takes an id.
+    command("import-prompt", "/import"),
+    # HOOK: add rows for /log and /quick (#3), /history (#4), /reminders (#7) - every button
+    # and command that takes an id.
 ]
 
 # Commands that take no id at all (every other registered command needs a probe above).
-NO_ID_COMMANDS = {"start", "help", "cancel", "skills", "addskill", "timezone", "deletemydata"}
+NO_ID_COMMANDS = {
+    "start",
+    "help",
+    "cancel",
+    "skills",
+    "addskill",
+    "timezone",
+    "deletemydata",
+    "note",
+    "stats",
+    "streak",
+    "export",
+    "import",
+}
 
 
 def _fill(template: str, sarah: SeededAccount) -> str:
-    return template.format(**sarah.ids())
+    return template.format(**sarah.ids(), skill_name=sarah.secrets[0])
+
+
+def _everything_sent(api: FakeBotApi, calls: list[ApiCall]) -> str:
+    """The parameters of the calls, and the contents of any file they uploaded (exports)."""
+    parts = [json.dumps([c.params for c in calls], ensure_ascii=False, default=str)]
+    for call in calls:
+        for value in call.params.values():
+            if isinstance(value, UploadedFile):
+                parts.append(api.file_bytes(value.file_id).decode("utf-8", "replace"))
+    return "\n".join(parts)
 
 
 @pytest.mark.parametrize("probe", PROBES, ids=[p.name for p in PROBES])
@@ -143,8 +203,10 @@ async def test_mallory_cannot_reach_sarahs_data(
         assert seen is not None and any(r in seen for r in probe.refused_with), seen
     assert await owned_rows(uow_factory, sarah.user_id) == before, "Sarah's data changed"
     assert [c.method for c in calls if c.chat_id == sarah.user_id] == []
-    sent = json.dumps([c.params for c in calls], ensure_ascii=False, default=str)
-    revealed = [s for s in seeded.secrets if s in sent]
+    sent = _everything_sent(mallory.api, calls)
+    # Mallory may see what she typed herself echoed back ("no skill called ...").
+    typed = " ".join([forged, *probe.before])
+    revealed = [s for s in seeded.secrets if s in sent and s not in typed]
     assert revealed == [], f"Mallory saw Sarah's {revealed}"
     assert mallory.errors == []
 
