@@ -15,7 +15,7 @@ from typing import Literal
 
 import pytest
 
-from bot.app import build_application
+from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.conversation import expire_idle_conversations
 from bot.runtime import BotApp, Deps
@@ -120,7 +120,7 @@ async def instances(
     yield apps
     for app in apps.values():
         await app.shutdown()
-        await app.bot_data["deps"].engine.dispose()
+        await on_shutdown(app)  # post_shutdown only runs under run_polling/run_webhook
 
 
 def _sarah_on(apps: dict[Instance, BotApp], api: FakeBotApi) -> dict[Instance, ChatUser]:
