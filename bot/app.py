@@ -41,6 +41,8 @@ from bot.handlers import (
 )
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
+from bot.handlers import log as log_handlers  # issue #3: logging
+from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
 from bot.updates import PerUserUpdateProcessor, default_concurrency
@@ -48,6 +50,9 @@ from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
 COMMANDS: list[tuple[str, str]] = [
+    # Issue #3: logging.
+    ("log", "Log a practice session"),
+    ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     # evidence (#5)
@@ -71,6 +76,8 @@ FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
 FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
+# Issue #3: logging.
+FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -144,6 +151,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         # Export and import (#8)
         "export": export_handlers.export_command,
         "import": importing.import_command,
+        # Issue #3: logging.
+        "log": log_handlers.log_command,
+        "quick": quick_handlers.quick_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -165,6 +175,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     app.add_handler(
         CallbackQueryHandler(export_handlers.export_button, pattern=f"^{export_handlers.PREFIX}:")
     )
+    # Issue #3: Quick Log buttons (also on reminders) and the card's "Log another".
+    app.add_handler(CallbackQueryHandler(quick_handlers.quick_button, pattern=r"^ql:"))
+    app.add_handler(CallbackQueryHandler(log_handlers.log_another_button, pattern=r"^lgn$"))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))

@@ -13,6 +13,7 @@ from storage.repositories.account import AccountRepository  # privacy (#9)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
+from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.users import UserRepository
@@ -37,6 +38,8 @@ class UnitOfWork:
         self.analytics = AnalyticsRepository(self.session)
         # Export and import (#8)
         self.transfer = TransferRepository(self.session)
+        # Issue #3: practice sessions.
+        self.practice_logs = PracticeLogRepository(self.session)
         return self
 
     async def __aexit__(

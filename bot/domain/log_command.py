@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
@@ -53,6 +53,9 @@ class LogDraft:
     description: str | None = None
     ambiguous_skill_ids: tuple[int, ...] = ()
     problems: tuple[str, ...] = ()
+    # Issue #3: True when a date-shaped phrase was typed, even an invalid one, so the caller can
+    # tell "no date given" (default: today) from "a date that needs asking again".
+    date_given: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,9 @@ def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: 
     consumed, skill_ids = _match_full_name([t.key for t in tokens], skills)
     used.update(range(consumed))
 
+    before = len(used)
     practiced_on = _take_date(tokens, used, today, problems)
+    date_given = len(used) > before
     duration = _take_duration(tokens, used, problems)
 
     left = [t for t in tokens if t.index not in used]
@@ -92,6 +97,7 @@ def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: 
         description=_join(text, left),
         ambiguous_skill_ids=skill_ids if len(skill_ids) > 1 else (),
         problems=tuple(problems),
+        date_given=date_given,
     )
 
 

@@ -196,3 +196,18 @@ def test_never_raises_and_never_dates_the_future(text: str) -> None:
     assert draft.duration_minutes is None or 1 <= draft.duration_minutes <= 1440
     assert draft.skill_id is None or not draft.ambiguous_skill_ids
     assert draft.description is None or draft.description.strip() == draft.description
+
+
+@pytest.mark.parametrize(
+    ("text", "date_given"),
+    [
+        ("react 45m built it", False),
+        ("react 45m yesterday built it", True),
+        ("react 45m 31.02 built it", True),  # shaped like a date but invalid: ask for it
+        ("react 45m 2030-01-01 built it", True),
+    ],
+)
+def test_date_given_tells_a_missing_date_from_a_bad_one(text: str, date_given: bool) -> None:
+    draft = parse(text)
+    assert draft.date_given is date_given
+    assert (draft.practiced_on is None) is (date_given is False or bool(draft.problems))

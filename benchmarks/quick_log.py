@@ -1,0 +1,227 @@
+"""Quick Log throughput, end to end, next to raw one-row insert transactions on the same engine.
+
+Quick Log: a button press (a callback_query update, as Telegram would deliver it) goes through
+the real Application built by bot.app.build_application on a fresh SQLite file: PTB's update
+parsing and dispatch, the handler wrapper's user lookup, the save (one INSERT ... SELECT that
+checks ownership, archived skill, the day cap and the idempotency token, and returns what the
+card's streak line needs), commit, then editMessageText + answerCallbackQuery to the in-process
+fake Bot API (tests/fakebot.py).
+Raw: `async with engine.begin(): INSERT one practice_logs row` on the application's own engine.
+Empty press: the Quick Log "Close" button, i.e. everything a press costs except the save.
+
+All three run in the same process, interleaved in short rounds; the ratio is taken per round
+(neighbouring measurements) and the median reported, so a busy machine skews it least.
+The AIORateLimiter is disabled (build_application(rate_limit=False)): it throttles by design
+(30 messages/s overall), so with it the benchmark would only measure the limiter.
+
+Run: /work/main/.venv/bin/python benchmarks/quick_log.py [--rounds 8] [--batch 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import func, insert, select
+from telegram import Update
+
+from bot.app import build_application, on_shutdown
+from bot.config import Settings
+from bot.quicklog import ACTION_CLOSE, ACTION_SAVE, PREFIX, QUICK_MINUTES, new_nonce
+from bot.runtime import BotApp, Deps
+from storage.db import create_engine
+from storage.migrate import upgrade_to_head
+from storage.models import PracticeLog, User
+from tests.chat import ChatUser
+from tests.fakebot import FakeBotApi, FakeRequest
+
+TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN123"
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+RAW_USER = 1
+FIRST_USER = 100_000
+
+
+class Tapper:
+    """Many users pressing Quick Log buttons on their /quick message, round robin.
+
+    A press is fed the way Telegram delivers it: an update's JSON (with the pressed message)
+    parsed by Update.de_json and given to Application.process_update. Each press carries a new
+    nonce (as a new /quick keyboard would), so each saves a session; durations rotate 15/30/60
+    so consecutive edits of one message differ, and a user stays under the 24-hour day cap for
+    about 40 presses.
+    """
+
+    def __init__(self, app: BotApp, api: FakeBotApi, users: int) -> None:
+        self.app, self.api = app, api
+        self.chats = [ChatUser(app, api, FIRST_USER + i, f"U{i}") for i in range(users)]
+        self.grids: dict[int, int] = {}
+        self.skills: dict[int, int] = {}
+        self.presses = 0
+        self.serial = 0
+
+    async def setup(self) -> None:
+        deps: Deps = self.app.bot_data["deps"]
+        async with deps.uow() as uow:
+            for chat in self.chats:
+                uow.session.add(User(id=chat.user_id, chat_id=chat.user_id, timezone="UTC"))
+            await uow.session.flush()
+            for chat in self.chats:
+                skill = await uow.skills.add(chat.user_id, "React", "react")
+                self.skills[chat.user_id] = skill.id
+            await uow.commit()
+        for chat in self.chats:
+            await chat.send("/quick")
+            self.grids[chat.user_id] = chat.last_message()["message_id"]
+
+    async def tap(self, chat: ChatUser, data: str) -> None:
+        """Deliver one callback_query update for `data` pressed on the user's /quick message."""
+        self.serial += 1
+        query_id = f"b{self.serial}"
+        self.api.register_callback_query(query_id, chat.user_id)
+        update = {
+            "update_id": self.api.next_update_id(),
+            "callback_query": {
+                "id": query_id,
+                "from": chat.user,
+                "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
+                "chat_instance": f"ci{chat.user_id}",
+                "data": data,
+            },
+        }
+        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def press(self) -> None:
+        """A Quick Log save press."""
+        chat = self.chats[self.presses % len(self.chats)]
+        minutes = QUICK_MINUTES[(self.presses // len(self.chats)) % len(QUICK_MINUTES)]
+        self.presses += 1
+        skill = self.skills[chat.user_id]
+        await self.tap(chat, f"{PREFIX}:{ACTION_SAVE}:{skill}:{minutes}:{new_nonce()}")
+
+    async def empty_press(self) -> None:
+        """The Close button: the same wrapper, user lookup, edit and answer, but no save."""
+        chat = self.chats[self.serial % len(self.chats)]
+        await self.tap(chat, f"{PREFIX}:{ACTION_CLOSE}")
+
+
+async def raw_insert(deps: Deps, skill_id: int) -> None:
+    """One transaction inserting one row, the way SQLAlchemy async does it at its simplest."""
+    async with deps.engine.begin() as conn:
+        await conn.execute(
+            insert(PracticeLog).values(
+                user_id=RAW_USER,
+                skill_id=skill_id,
+                practiced_on=date(2026, 11, 25),
+                duration_minutes=30,
+                description="Quick practice: 30 min of React",
+                source="chat",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=150)
+    parser.add_argument("--users", type=int, default=100)
+    args = parser.parse_args()
+    presses = args.rounds * args.batch + 50
+    if presses > args.users * 40:
+        parser.error("too many presses for the day cap: raise --users")
+
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
+        engine = create_engine(url)
+        await upgrade_to_head(engine)
+        await engine.dispose()
+        settings = Settings(
+            telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+            database_url=url,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        api = FakeBotApi()
+        app = build_application(
+            settings,
+            request=FakeRequest(api),
+            get_updates_request=FakeRequest(api),
+            clock=lambda: NOW,
+            with_updater=False,
+            rate_limit=False,  # the limiter throttles to 30 msg/s by design
+        )
+        await app.initialize()
+        deps: Deps = app.bot_data["deps"]
+        async with deps.uow() as uow:
+            uow.session.add(User(id=RAW_USER, chat_id=RAW_USER, timezone="UTC"))
+            await uow.session.flush()
+            raw_skill = (await uow.skills.add(RAW_USER, "Raw", "raw")).id
+            await uow.commit()
+        tapper = Tapper(app, api, args.users)
+        await tapper.setup()
+
+        async def raw() -> None:
+            await raw_insert(deps, raw_skill)
+
+        await timed(50, tapper.press)  # warm-up: caches, connection pool, statement cache
+        await timed(50, raw)
+        await timed(50, tapper.empty_press)
+        quick_rates, raw_rates, empty_rates = [], [], []
+        for _ in range(args.rounds):
+            quick_rates.append(await timed(args.batch, tapper.press))
+            raw_rates.append(await timed(args.batch, raw))
+            empty_rates.append(await timed(args.batch, tapper.empty_press))
+
+        async with deps.uow() as uow:
+            saved = await uow.session.scalar(
+                select(func.count()).select_from(PracticeLog).where(PracticeLog.source == "quick")
+            )
+        answered = sum(1 for a in api.callback_answers.values() if a.get("text") == "Saved")
+        await app.shutdown()
+        await on_shutdown(app)
+
+    quick, raw_rate = statistics.median(quick_rates), statistics.median(raw_rates)
+    empty = statistics.median(empty_rates)
+    ratio = statistics.median(q / r for q, r in zip(quick_rates, raw_rates, strict=True))
+    empty_ratio = statistics.median(e / r for e, r in zip(empty_rates, raw_rates, strict=True))
+    load = " -> ".join(f"{a:.1f}" for a in (load_before, os.getloadavg()[0]))
+    print(f"python {platform.python_version()}, {os.cpu_count()} cores, load average {load}")
+    print(f"SQLite file, {args.rounds} rounds x {args.batch} of each, rate limiter off")
+    print(f"users pressing: {args.users}; quick sessions saved: {saved} of {tapper.presses}")
+    print("quick log presses/s per round:", " ".join(f"{r:.0f}" for r in quick_rates))
+    print("raw insert tx/s per round:    ", " ".join(f"{r:.0f}" for r in raw_rates))
+    print("empty presses/s per round:    ", " ".join(f"{r:.0f}" for r in empty_rates))
+    print(f"Quick Log end to end: {quick:.0f} updates/s (median)")
+    print(f"Raw one-row insert transactions: {raw_rate:.0f} tx/s (median)")
+    print(f"Ratio quick/raw: {ratio:.2f} (median of per-round ratios; target >= 0.5)")
+    print(
+        f"Context: a press that saves nothing (Close: user lookup, edit, answer) runs at "
+        f"{empty:.0f}/s, ratio {empty_ratio:.2f}: the ceiling for any button in this stack"
+    )
+    if saved != tapper.presses or answered != tapper.presses:
+        print(f"PROBLEM: {saved} saved and {answered} answered for {tapper.presses} presses")
+        sys.exit(1)
+
+
+async def timed(count: int, step: Callable[[], Awaitable[None]]) -> float:
+    """Run `step` count times; return how many per second."""
+    start = time.perf_counter()
+    for _ in range(count):
+        await step()
+    return count / (time.perf_counter() - start)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,81 @@
+"""The saved-entry card: how one practice session is shown after it is saved (pure renderers).
+
+Callback prefixes on the card, and who handles them:
+- EVIDENCE_PREFIX "ev", action "add", log id: 📎 Add evidence (issue #5).
+- HISTORY_PREFIX "hs", actions "edit" / "del", log id: ✏️ Edit and 🗑 Delete (issue #4).
+- LOG_ANOTHER_PREFIX "lgn": ➕ Log another (bot/handlers/log.py).
+The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.quicklog.quick_card_keyboard.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.dates import format_date
+from bot.keyboards import button, markup
+from bot.texts import esc, minutes
+from storage.models import PracticeLog
+
+EVIDENCE_PREFIX = "ev"
+HISTORY_PREFIX = "hs"
+LOG_ANOTHER_PREFIX = "lgn"
+
+BUTTON_ADD_EVIDENCE = "📎 Add evidence"
+BUTTON_EDIT = "✏️ Edit"
+BUTTON_DELETE = "🗑 Delete"
+BUTTON_LOG_ANOTHER = "➕ Log another"
+
+
+def ratings_line(difficulty: int | None, confidence: int | None) -> str | None:
+    """'Difficulty 3/5 · Confidence 4/5' (either part only when given), or None."""
+    parts = []
+    if difficulty is not None:
+        parts.append(f"Difficulty {difficulty}/5")
+    if confidence is not None:
+        parts.append(f"Confidence {confidence}/5")
+    return " · ".join(parts) or None
+
+
+def session_card(
+    log: PracticeLog,
+    skill_name: str,
+    today: date,
+    *,
+    heading: str = "✅ Saved",
+    extra: Sequence[str] = (),
+) -> str:
+    """The card text: skill, duration, date, description, ratings, then `extra` lines (HTML).
+
+    `extra` lines are already HTML (see bot.services.card_extras); everything else is escaped.
+    """
+    lines = [
+        f"{heading}: <b>{esc(skill_name)}</b> — {minutes(log.duration_minutes)}, "
+        f"{esc(format_date(log.practiced_on, today))}",
+        f"<i>{esc(log.description)}</i>",
+    ]
+    ratings = ratings_line(log.difficulty, log.confidence)
+    if ratings:
+        lines.append(ratings)
+    if extra:
+        lines.append("")
+        lines.extend(extra)
+    return "\n".join(lines)
+
+
+def session_card_keyboard(log_id: int) -> InlineKeyboardMarkup:
+    """[📎 Add evidence] [➕ Log another] / [✏️ Edit] [🗑 Delete] for a saved session."""
+    return markup(
+        [
+            [
+                button(BUTTON_ADD_EVIDENCE, EVIDENCE_PREFIX, "add", log_id),
+                button(BUTTON_LOG_ANOTHER, LOG_ANOTHER_PREFIX),
+            ],
+            [
+                button(BUTTON_EDIT, HISTORY_PREFIX, "edit", log_id),
+                button(BUTTON_DELETE, HISTORY_PREFIX, "del", log_id),
+            ],
+        ]
+    )

@@ -1,0 +1,193 @@
+"""/quick: one tap saves a session for today; the card offers 📝 Add note and ↩️ Undo."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import BadCallback, Callback
+from bot.cards import session_card, session_card_keyboard
+from bot.domain.errors import DomainError
+from bot.domain.practice import validate_description
+from bot.handlers.log import drop_step_keyboard
+from bot.keyboards import button, cancel_button, markup
+from bot.quicklog import (
+    ACTION_CLOSE,
+    ACTION_NOTE,
+    ACTION_OPEN,
+    ACTION_PAGE,
+    ACTION_SAVE,
+    ACTION_UNDO,
+    PREFIX,
+    check_nonce,
+    client_token,
+    made_by,
+    new_nonce,
+    quick_card_keyboard,
+    quick_log_keyboard,
+)
+from bot.runtime import Turn, handler
+from bot.services.card_extras import card_extras
+from bot.services.practice import (
+    ArchivedSkill,
+    SessionDraft,
+    UnknownLog,
+    UnknownSkill,
+    quick_options,
+    save_practice_log,
+    update_practice_log,
+)
+from bot.texts import NOT_FOUND, esc, minutes
+from storage.models import Conversation
+
+NO_SKILLS = (
+    "⚡ <b>Quick log</b>\nYou have no skills to log yet. Add one with "
+    "<code>/addskill Guitar</code> or /skills, then come back."
+)
+ALREADY_UNDONE = "Already undone — that session is gone. Nothing else changed."
+
+
+async def _grid(turn: Turn, nonce: str, page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+    options = await quick_options(turn.uow, turn.user_id)
+    if not options.skills:
+        return NO_SKILLS, None
+    text = (
+        "⚡ <b>Quick log</b> — tap what you practised <b>today</b>; one tap saves it.\n"
+        "For another date or your own description, use /log."
+    )
+    return text, quick_log_keyboard(options.skills, nonce, repeat=options.repeat, page=page)
+
+
+@handler
+async def quick_command(turn: Turn) -> None:
+    """/quick: the grid of skills x 15/30/60 min with Repeat last."""
+    await turn.reply(*await _grid(turn, new_nonce()))
+
+
+@handler
+async def quick_button(turn: Turn) -> None:
+    """Every Quick Log button; ids and nonces come from the client, so all are re-checked."""
+    cb = turn.callback()
+    action = cb.action()
+    if action == ACTION_SAVE:
+        await _save(turn, cb)
+    elif action == ACTION_UNDO:
+        await _undo(turn, cb.integer(1), check_nonce(cb.text(2)))
+    elif action == ACTION_NOTE:
+        await _ask_note(turn, cb.integer(1))
+    elif action == ACTION_PAGE:
+        await turn.show(*await _grid(turn, check_nonce(cb.text(2)), cb.integer(1, high=1000)))
+    elif action == ACTION_OPEN:
+        await turn.show(*await _grid(turn, new_nonce()))
+    elif action == ACTION_CLOSE:
+        await turn.show("Closed. /quick opens it again.")
+    else:
+        raise BadCallback(f"quick log action {action!r}")
+
+
+async def _save(turn: Turn, cb: Callback) -> None:
+    """Save skill x minutes for today (the user's today, now); a repeated press saves once."""
+    skill_id, minutes_ = cb.integer(1), cb.integer(2, low=1, high=1440)
+    nonce = check_nonce(cb.text(3))
+    draft = SessionDraft(
+        skill_id=skill_id,
+        practiced_on=turn.today,
+        duration_minutes=minutes_,
+        description=None,  # "Quick practice: 30 min of React"
+        source="quick",
+        client_token=client_token(nonce, skill_id, minutes_),
+    )
+    try:
+        saved = await save_practice_log(turn.uow, turn.user_id, turn.today, draft)
+    except UnknownSkill:
+        await turn.answer(NOT_FOUND)
+        return
+    except ArchivedSkill as exc:
+        await turn.answer(str(exc), alert=True)
+        return
+    extras = await card_extras(turn.uow, turn.user_id, turn.today, saved)
+    await turn.uow.commit()
+    await turn.answer("Saved" if saved.created else "Already saved — one session.")
+    heading = "⚡ Logged" if saved.created else "⚡ Already logged"
+    text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
+    await turn.show(text, quick_card_keyboard(saved.log.id, nonce))
+
+
+async def _undo(turn: Turn, log_id: int, nonce: str) -> None:
+    """Delete the session this card's tap created: only the presser's, only that one."""
+    log = await turn.uow.practice_logs.get(turn.user_id, log_id)
+    if log is None or not made_by(log.client_token, nonce):
+        await turn.answer(ALREADY_UNDONE)
+        return
+    skill = await turn.uow.skills.get(turn.user_id, log.skill_id)
+    what = f"{esc(skill.name) if skill else 'the session'} — {minutes(log.duration_minutes)}"
+    await turn.uow.practice_logs.delete(turn.user_id, log.id)
+    await turn.uow.commit()
+    await turn.answer("Undone")
+    await turn.show(
+        f"↩️ Undone: removed <b>{what}</b>. Nothing else changed.",
+        markup([[button("⚡ Quick log", PREFIX, ACTION_OPEN)]]),
+    )
+
+
+async def _ask_note(turn: Turn, log_id: int) -> None:
+    """📝 Add note: ask what was practised; the answer replaces the generated description."""
+    log = await turn.uow.practice_logs.get(turn.user_id, log_id)
+    if log is None:
+        await turn.answer(NOT_FOUND)
+        return
+    await turn.answer()
+    message = await turn.reply(
+        f"📝 What did you practise? Send 10–500 characters; they replace “{esc(log.description)}”.",
+        markup([[cancel_button()]]),
+    )
+    old = await turn.load_conversation()
+    if old is not None and old.message_id is not None:
+        await drop_step_keyboard(turn, old.message_id)
+    await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
+    await turn.uow.commit()
+
+
+class QuickNoteFlow:
+    """Waiting for the note that describes a Quick Log session."""
+
+    name = "quick_note"
+    prefix = "qn"
+    title = "the note"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """The typed description."""
+        if not turn.text:
+            await turn.reply("I need the note as text (10–500 characters), or tap Cancel.")
+            return
+        try:
+            description = validate_description(turn.text)
+            log = await update_practice_log(
+                turn.uow,
+                turn.user_id,
+                turn.today,
+                int(conv.data["log_id"]),
+                {"description": description},
+            )
+        except UnknownLog:
+            await turn.finish()
+            await turn.uow.commit()
+            await turn.reply(NOT_FOUND)
+            return
+        except DomainError as exc:
+            await turn.reply(f"{esc(exc)}\nSend it again, or tap Cancel.")
+            return
+        skill = await turn.uow.skills.get(turn.user_id, log.skill_id)
+        step_message = conv.message_id
+        await turn.finish()
+        await turn.uow.commit()
+        if step_message is not None:
+            await drop_step_keyboard(turn, step_message)
+        name = skill.name if skill else "?"
+        await turn.reply(
+            session_card(log, name, turn.today, heading="📝 Note saved"),
+            session_card_keyboard(log.id),
+        )
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """This flow has only Cancel, handled globally."""
+        raise BadCallback("quick note flow has no buttons")

@@ -1,0 +1,127 @@
+"""Quick Log keyboards (pure): skills x 15/30/60 min, Repeat last, and the card after a tap.
+
+Every save button is self-contained: "ql:s:<skill id>:<minutes>:<nonce>". A press saves a
+session for *today in the user's time zone at press time*, so the same rows work in /quick and
+in a reminder sent days earlier. The nonce is drawn once per keyboard and becomes part of the
+session's client_token, so a double tap (or a retried update) saves one session.
+
+Reuse: bot.services.practice.quick_options(uow, user_id) loads the skills and the Repeat
+choice; quick_log_rows(...) gives rows you can append your own buttons to (e.g. a reminder's
+"Snooze"), then markup(rows). Presses are handled by bot/handlers/quick.py (prefix "ql").
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Sequence
+from typing import Final
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import BadCallback
+from bot.domain.durations import format_duration
+from bot.keyboards import Button, button, markup
+from bot.services.practice import QuickSkill, RepeatChoice
+
+PREFIX: Final = "ql"
+QUICK_MINUTES: Final = (15, 30, 60)
+SKILLS_PER_PAGE: Final = 8
+LABEL_NAME_CHARS: Final = 16
+
+ACTION_SAVE: Final = "s"
+ACTION_UNDO: Final = "u"
+ACTION_NOTE: Final = "n"
+ACTION_PAGE: Final = "p"
+ACTION_OPEN: Final = "o"
+ACTION_CLOSE: Final = "x"
+
+BUTTON_ADD_NOTE: Final = "📝 Add note"
+BUTTON_UNDO: Final = "↩️ Undo"
+
+_NONCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{4,16}")
+
+
+def new_nonce() -> str:
+    """A fresh random nonce for one keyboard (8 URL-safe characters, 48 bits)."""
+    return secrets.token_urlsafe(6)
+
+
+def check_nonce(value: str) -> str:
+    """Return the nonce from callback data, or BadCallback if it is not one we could make."""
+    if not _NONCE_RE.fullmatch(value):
+        raise BadCallback("bad quick log nonce")
+    return value
+
+
+def client_token(nonce: str, skill_id: int, minutes: int) -> str:
+    """The idempotency key a save button stores with its session."""
+    return f"ql.{nonce}.{skill_id}.{minutes}"
+
+
+def made_by(token: str | None, nonce: str) -> bool:
+    """Whether a session's client_token came from a button with this nonce."""
+    return token is not None and token.startswith(f"ql.{nonce}.")
+
+
+def short_name(name: str, limit: int = LABEL_NAME_CHARS) -> str:
+    """A skill name cut to fit a button next to two others."""
+    return name if len(name) <= limit else name[: limit - 1].rstrip() + "…"
+
+
+def save_button(label: str, skill_id: int, minutes: int, nonce: str) -> Button:
+    """A button that saves `minutes` of the skill for today."""
+    return button(label, PREFIX, ACTION_SAVE, skill_id, minutes, nonce)
+
+
+def quick_log_rows(
+    skills: Sequence[QuickSkill],
+    nonce: str,
+    *,
+    repeat: RepeatChoice | None = None,
+    page: int = 0,
+) -> list[list[Button]]:
+    """Repeat last (if any), then one row per skill: [Name 15m] [Name 30m] [Name 60m], paged."""
+    rows: list[list[Button]] = []
+    if repeat is not None:
+        name = short_name(repeat.skill_name, 24)
+        label = f"🔁 Repeat: {name} · {format_duration(repeat.minutes)}"
+        rows.append([save_button(label, repeat.skill_id, repeat.minutes, nonce)])
+    pages = max(1, -(-len(skills) // SKILLS_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    for skill in skills[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]:
+        name = short_name(skill.name)
+        rows.append([save_button(f"{name} {m}m", skill.id, m, nonce) for m in QUICK_MINUTES])
+    nav: list[Button] = []
+    if page > 0:
+        nav.append(button("◀ More", PREFIX, ACTION_PAGE, page - 1, nonce))
+    if page < pages - 1:
+        nav.append(button("More ▶", PREFIX, ACTION_PAGE, page + 1, nonce))
+    if nav:
+        rows.append(nav)
+    return rows
+
+
+def quick_log_keyboard(
+    skills: Sequence[QuickSkill],
+    nonce: str,
+    *,
+    repeat: RepeatChoice | None = None,
+    page: int = 0,
+) -> InlineKeyboardMarkup:
+    """The /quick keyboard: quick_log_rows plus a Close button."""
+    rows = quick_log_rows(skills, nonce, repeat=repeat, page=page)
+    rows.append([button("✖ Close", PREFIX, ACTION_CLOSE)])
+    return markup(rows)
+
+
+def quick_card_keyboard(log_id: int, nonce: str) -> InlineKeyboardMarkup:
+    """[📝 Add note] [↩️ Undo] under a session saved by a Quick Log tap."""
+    return markup(
+        [
+            [
+                button(BUTTON_ADD_NOTE, PREFIX, ACTION_NOTE, log_id),
+                button(BUTTON_UNDO, PREFIX, ACTION_UNDO, log_id, nonce),
+            ]
+        ]
+    )

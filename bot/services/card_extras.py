@@ -1,0 +1,46 @@
+"""Extra lines for the saved-entry card: the streak now, and (issue #10) milestone celebrations.
+
+Every save path (/log, Quick Log, reminder buttons) calls card_extras() after the session is
+saved and before committing, and passes the lines to bot.cards.session_card(extra=...). This is
+the hook for more motivation lines: add them here, not in each handler.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.domain.streaks import Streak, compute_streak
+from bot.services.practice import SavedSession
+from storage.uow import UnitOfWork
+
+
+def streaks_around(saved: SavedSession, today: date) -> tuple[Streak, Streak]:
+    """The user's streak before and after this session (no query: the save returned the dates)."""
+    before = compute_streak(saved.other_dates, today)
+    after = compute_streak([*saved.other_dates, saved.log.practiced_on], today)
+    return before, after
+
+
+def streak_line(streak: Streak) -> str | None:
+    """'🔥 Day 5 in a row' while a streak of two or more days is alive, else None."""
+    if streak.current < 2:
+        return None
+    if streak.alive_today:
+        return f"🔥 Day {streak.current} in a row"
+    return f"🔥 {streak.current} days in a row — practise today to keep it going"
+
+
+async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSession) -> list[str]:
+    """Lines shown under a saved session (HTML-safe). `uow` is there for extras that need it.
+
+    Keep this free of queries where the save's result will do: Quick Log's throughput on
+    SQLite is set by round trips (benchmarks/quick_log.py).
+    """
+    lines: list[str] = []
+    _before, after = streaks_around(saved, today)
+    line = streak_line(after)
+    if line:
+        lines.append(line)
+    # Issue #10 hook: a milestone celebration, e.g.
+    #   if saved.created and (m := milestone_for_log(_before, after)): lines.append(...)
+    return lines

@@ -1,0 +1,228 @@
+"""PracticeLogRepository on a real database: idempotent adds, owner scoping, day totals."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from storage.models import PracticeLog, Skill, User
+from storage.repositories.practice_logs import AroundSkillName, LogChanges
+from storage.types import utcnow
+from tests.conftest import UnitOfWorkFactory
+
+SARAH, MALLORY = 1001, 2002
+DAY = date(2026, 11, 20)
+
+
+async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
+    """Sarah with React, Mallory with Chess; returns their skill ids."""
+    async with uow_factory() as uow:
+        for user_id in (SARAH, MALLORY):
+            uow.session.add(User(id=user_id, chat_id=user_id, first_name="x", timezone="UTC"))
+        await uow.session.flush()
+        react = await uow.skills.add(SARAH, "React", "react")
+        chess = await uow.skills.add(MALLORY, "Chess", "chess")
+        await uow.commit()
+        return react.id, chess.id
+
+
+async def _count(uow_factory: UnitOfWorkFactory) -> int:
+    async with uow_factory() as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(PracticeLog)) or 0)
+
+
+def _row(skill_id: int, minutes: int = 30, day: date = DAY, token: str | None = None) -> dict:  # type: ignore[type-arg]
+    return {
+        "skill_id": skill_id,
+        "practiced_on": day,
+        "duration_minutes": minutes,
+        "description": "Built a todo list component",
+        "client_token": token,
+    }
+
+
+async def test_same_client_token_returns_the_existing_row(uow_factory: UnitOfWorkFactory) -> None:
+    react, _ = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        first, created = await uow.practice_logs.add(SARAH, **_row(react, token="t1"))
+        assert created and first.id > 0 and first.created_at is not None
+        again, created_again = await uow.practice_logs.add(SARAH, **_row(react, 60, token="t1"))
+        assert not created_again
+        assert again.id == first.id and again.duration_minutes == 30
+        other, created_other = await uow.practice_logs.add(SARAH, **_row(react, token="t2"))
+        assert created_other and other.id != first.id
+        await uow.commit()
+    async with uow_factory() as uow:  # a later transaction (a retried update) also finds it
+        again, created_again = await uow.practice_logs.add(SARAH, **_row(react, token="t1"))
+        assert not created_again and again.id == first.id
+        await uow.commit()
+    assert await _count(uow_factory) == 2
+
+
+async def test_concurrent_adds_with_one_token_save_once(uow_factory: UnitOfWorkFactory) -> None:
+    react, _ = await _seed(uow_factory)
+
+    async def tap() -> tuple[int, bool]:
+        async with uow_factory() as uow:
+            row, created = await uow.practice_logs.add(SARAH, **_row(react, token="double"))
+            await uow.commit()
+            return row.id, created
+
+    results = await asyncio.gather(tap(), tap(), tap())
+    assert len({log_id for log_id, _ in results}) == 1
+    assert sorted(created for _, created in results) == [False, False, True]
+    assert await _count(uow_factory) == 1
+
+
+async def test_tokens_are_per_user(uow_factory: UnitOfWorkFactory) -> None:
+    react, chess = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        _, a = await uow.practice_logs.add(SARAH, **_row(react, token="same"))
+        _, b = await uow.practice_logs.add(MALLORY, **_row(chess, token="same"))
+        await uow.commit()
+    assert a and b
+    assert await _count(uow_factory) == 2
+
+
+async def test_every_read_and_write_is_scoped_to_the_owner(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, _ = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.practice_logs.get(MALLORY, log.id) is None
+        assert await uow.practice_logs.update(MALLORY, log.id, {"duration_minutes": 5}) is None
+        assert not await uow.practice_logs.delete(MALLORY, log.id)
+        assert await uow.practice_logs.last_log(MALLORY) is None
+        assert await uow.practice_logs.minutes_on_day(MALLORY, DAY) == 0
+        await uow.commit()
+    async with uow_factory() as uow:
+        mine = await uow.practice_logs.get(SARAH, log.id)
+        assert mine is not None and mine.duration_minutes == 30
+
+
+async def test_update_changes_only_editable_fields(uow_factory: UnitOfWorkFactory) -> None:
+    react, _ = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(ValueError, match="skill_id"):
+            await uow.practice_logs.update(SARAH, log.id, {"skill_id": 9})  # type: ignore[typeddict-unknown-key]
+        changes: LogChanges = {"duration_minutes": 45, "difficulty": 4}
+        changes["description"] = "Hooks and state"
+        updated = await uow.practice_logs.update(SARAH, log.id, changes)
+        assert updated is not None
+        await uow.commit()
+    async with uow_factory() as uow:
+        row = await uow.practice_logs.get(SARAH, log.id)
+        assert row is not None
+        assert (row.duration_minutes, row.difficulty, row.description) == (45, 4, "Hooks and state")
+        assert row.skill_id == react
+
+
+async def test_delete_takes_the_row_once(uow_factory: UnitOfWorkFactory) -> None:
+    react, _ = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        assert await uow.practice_logs.delete(SARAH, log.id)
+        assert not await uow.practice_logs.delete(SARAH, log.id)
+        await uow.commit()
+    assert await _count(uow_factory) == 0
+
+
+async def test_day_totals_last_log_and_practice_dates(uow_factory: UnitOfWorkFactory) -> None:
+    react, _ = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        assert await uow.practice_logs.last_log(SARAH) is None
+        a, _ = await uow.practice_logs.add(SARAH, **_row(react, 30, DAY))
+        b, _ = await uow.practice_logs.add(SARAH, **_row(react, 45, DAY))
+        await uow.practice_logs.add(SARAH, **_row(react, 20, date(2026, 11, 18)))
+        # Added last, but practised long ago (an import): not "the last session".
+        await uow.practice_logs.add(SARAH, **_row(react, 10, date(2025, 1, 1)))
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.practice_logs.minutes_on_day(SARAH, DAY) == 75
+        assert await uow.practice_logs.minutes_on_day(SARAH, DAY, exclude_log_id=a.id) == 45
+        assert await uow.practice_logs.minutes_on_day(SARAH, date(2026, 11, 19)) == 0
+        last = await uow.practice_logs.last_log(SARAH)
+        assert last is not None and last.id == b.id
+        dates = await uow.practice_logs.practice_dates(SARAH, date(2025, 6, 1), DAY)
+        assert dates == [DAY, date(2026, 11, 18)]
+
+
+async def test_database_refuses_a_log_on_another_users_skill(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    _, chess = await _seed(uow_factory)
+    async with uow_factory() as uow:
+        with pytest.raises(Exception, match="(?i)foreign key|violates"):
+            await uow.practice_logs.add(SARAH, **_row(chess, token="x"))
+    assert await _count(uow_factory) == 0
+    async with uow_factory() as uow:
+        skill = await uow.session.get(Skill, chess)
+        assert skill is not None and skill.user_id == MALLORY
+
+
+async def _checked(uow_factory: UnitOfWorkFactory, user_id: int = SARAH, **fields: object):  # type: ignore[no-untyped-def]
+    values: dict[str, object] = {
+        "practiced_on": DAY,
+        "duration_minutes": 30,
+        "description": "Built a todo list component",
+        "max_day_minutes": 1440,
+        "dates_since": date(2026, 1, 1),
+    }
+    values.update(fields)
+    async with uow_factory() as uow:
+        added = await uow.practice_logs.add_checked(user_id, **values)  # type: ignore[arg-type]
+        await uow.commit()
+        return added
+
+
+async def test_add_checked_inserts_only_when_every_rule_holds(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, chess = await _seed(uow_factory)
+    added = await _checked(
+        uow_factory, skill_id=react, description=AroundSkillName("Quick: ", " (30 min)")
+    )
+    assert added is not None
+    assert added.skill_name == "React" and added.other_dates == []
+    assert added.log.description == "Quick: React (30 min)"
+    assert added.log.created_at.tzinfo is not None
+    # Refused: another user's skill, an unknown skill, over the day cap, a used token.
+    assert await _checked(uow_factory, skill_id=chess) is None
+    assert await _checked(uow_factory, skill_id=9999) is None
+    assert await _checked(uow_factory, skill_id=react, duration_minutes=1411) is None
+    assert await _checked(uow_factory, skill_id=react, client_token="t") is not None
+    assert await _checked(uow_factory, skill_id=react, client_token="t") is None
+    async with uow_factory() as uow:
+        skill = await uow.skills.get(SARAH, react)
+        assert skill is not None
+        await uow.skills.set_archived(skill, utcnow())
+        await uow.commit()
+    assert await _checked(uow_factory, skill_id=react) is None  # archived
+    assert await _count(uow_factory) == 2
+
+
+async def test_add_checked_returns_the_other_sessions_dates_in_the_window(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, chess = await _seed(uow_factory)
+    for day in (date(2026, 11, 18), DAY, date(2025, 12, 31)):
+        assert await _checked(uow_factory, skill_id=react, practiced_on=day, duration_minutes=5)
+    assert await _checked(uow_factory, MALLORY, skill_id=chess, practiced_on=date(2026, 11, 19))
+    added = await _checked(uow_factory, skill_id=react, duration_minutes=5)
+    assert added is not None
+    # Same on SQLite and PostgreSQL: other rows only (DAY has another session), newest first,
+    # not before dates_since, never another user's.
+    assert added.other_dates == [DAY, date(2026, 11, 18)]
+    async with uow_factory() as uow:  # the returned row is attached: it can be edited
+        updated = await uow.practice_logs.update(SARAH, added.log.id, {"difficulty": 3})
+        assert updated is not None and updated.difficulty == 3
+        await uow.commit()
