@@ -7,7 +7,7 @@ updates/s, p50/p95 handling latency (POST sent -> the bot's reply reaching the f
 errors (non-200, a wrong or failed reply, ERROR lines in the bot's log) and lost updates
 (posted, never answered). Bounded: users x script length updates, --budget seconds per level.
 
-    /work/main/.venv/bin/python benchmarks/load_webhook.py [--users 10,100] [--backends sqlite]
+    /work/main/.venv/bin/python benchmarks/load_webhook.py [--users 10,60] [--backends sqlite]
 
 Appends the figures to benchmarks/RESULTS.md (unless --no-record).
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import platform
 import statistics
@@ -52,7 +53,9 @@ PG_URL = os.environ.get(
     "BENCH_POSTGRES_URL", "postgresql+asyncpg://practice:practice@127.0.0.1:5432/practice_bench"
 )
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
-VISIBLE = ("sendMessage", "editMessageText", "sendPhoto", "sendDocument")
+# The answer a user waits for; pictures that follow a text (e.g. /progress's chart) come later
+# and are not counted, so they cannot be taken for the answer to the next step.
+VISIBLE = ("sendMessage", "editMessageText")
 ZONES = ("Berlin", "London", "New York", "Tokyo", "Kolkata", "Sao Paulo")
 
 
@@ -78,15 +81,22 @@ def tap(label: str, sees: str) -> Step:
     return Step("tap", label, sees)
 
 
-# HOOK: steps of later features, run by every user after the ones below, e.g.
-#   send("/log 30m practised scales for the load test", "Logged"),  # /log (#3)
-#   send("/history", "..."),  # /history (#4)
-#   send("/stats", "..."),  # /stats (#6)
-MORE_STEPS: list[Step] = []
+def more_steps(n: int, charts: bool) -> list[Step]:
+    """Steps of later features, after the set-up ones (HOOK: /history (#4) goes here)."""
+    steps = [
+        send(f"/log Skill {n} 30m practised scales for the load test", "✅ Saved"),
+        send("/quick", "Quick log"),
+        tap(f"Skill {n} 15m", "Logged"),
+        send("/stats", "This week"),
+    ]
+    if charts:
+        # /progress answers with text, then renders a chart (matplotlib) and sends it.
+        steps.append(send(f"/progress Skill {n}", f"Skill {n}"))
+    return steps
 
 
-def script(n: int) -> list[Step]:
-    """User n's session: set up, add a skill, look at the list, change the time zone."""
+def script(n: int, charts: bool = False) -> list[Step]:
+    """User n's session: set up, add a skill, list, time zone, then log and look at stats."""
     return [
         send("/start", "Which time zone are you in?"),
         tap(ZONES[n % len(ZONES)], "first skill"),
@@ -95,7 +105,7 @@ def script(n: int) -> list[Step]:
         send("/skills", "Your skills"),
         send("/timezone", "Your time zone is"),
         tap("Tokyo", "Your time zone is now"),
-        *MORE_STEPS,
+        *more_steps(n, charts),
     ]
 
 
@@ -132,7 +142,8 @@ class TimedBotApi(FakeBotApi):
             text = str(params.get("text", params.get("caption", "")))
             queue = self.queues.get(int(str(chat))) if chat is not None else None
             if queue is not None:
-                self.loop.call_soon_threadsafe(queue.put_nowait, Reply(at, text))
+                with contextlib.suppress(RuntimeError):  # a late reply after the run ended
+                    self.loop.call_soon_threadsafe(queue.put_nowait, Reply(at, text))
         return status, body
 
 
@@ -160,8 +171,11 @@ class Tally:
 class Driver:
     """Plays every user's script against the bot's webhook at once."""
 
-    def __init__(self, api: TimedBotApi, url: str, first_id: int, reply_timeout: float) -> None:
+    def __init__(
+        self, api: TimedBotApi, url: str, first_id: int, reply_timeout: float, charts: bool
+    ) -> None:
         self.api = api
+        self.charts = charts
         self.url = url
         self.first_id = first_id
         self.reply_timeout = reply_timeout
@@ -184,7 +198,7 @@ class Driver:
         """One person: each step waits for the bot's answer to the previous one."""
         chat_id = self.first_id + n
         queue = self.api.queues[chat_id]
-        steps = script(n)
+        steps = script(n, self.charts)
         for index, step in enumerate(steps):
             if time.perf_counter() > deadline:
                 self.tally.not_sent += len(steps) - index
@@ -330,9 +344,8 @@ def run_backend(backend: str, args: argparse.Namespace, workdir: Path) -> list[R
             wait_for_port(port)
             for level, users in enumerate(levels):
                 first = first_id + level * 100_000
-                driver = Driver(
-                    api, f"http://127.0.0.1:{port}/telegram/hook", first, args.reply_timeout
-                )
+                hook = f"http://127.0.0.1:{port}/telegram/hook"
+                driver = Driver(api, hook, first, args.reply_timeout, args.charts)
                 log_before = len(bot.output())
                 cpu_before = _cpu_seconds(bot.proc.pid)
                 seconds = asyncio.run(driver.run(users, args.budget))
@@ -370,6 +383,10 @@ def _result(backend: str, users: int, tally: Tally, seconds: float, cpu: float, 
     )
 
 
+def _step_names(charts: bool) -> list[str]:
+    return [s.arg.split()[0] if s.kind == "send" else "tap" for s in script(0, charts)]
+
+
 def _table(results: list[Result]) -> str:
     lines = [
         "| backend | users | updates | s | updates/s | p50 ms | p95 ms | max ms "
@@ -389,7 +406,7 @@ def main() -> int:
     """Run the load test on each backend, print the figures, and record them."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
-        "--users", default="10,100", help="load levels: users at once, run one after another"
+        "--users", default="10,60", help="load levels: users at once, run one after another"
     )
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--budget", type=float, default=45.0, help="seconds per run, at most")
@@ -405,6 +422,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--concurrency", type=int, default=0, help="CONCURRENT_UPDATES (0: the bot's default)"
+    )
+    parser.add_argument(
+        "--charts", action="store_true", help="every user also asks /progress (renders a chart)"
     )
     parser.add_argument("--note", default="", help="a label for RESULTS.md")
     parser.add_argument("--no-record", action="store_true")
@@ -433,7 +453,9 @@ def main() -> int:
     print(table)
     if not args.no_record:
         settings = (
-            f"{len(script(0))} updates per user, users all at once; simulated Bot API latency "
+            f"{len(script(0, args.charts))} updates per user "
+            f"({', '.join(_step_names(args.charts))}), users all at "
+            f"once; simulated Bot API latency "
             f"{args.api_latency_ms:.0f} ms; RATE_LIMIT_PER_SECOND={args.rate_limit:g}; "
             f"CONCURRENT_UPDATES={args.concurrency or 'default'}; "
             f"load average before: {load_before:.1f}"

@@ -31,8 +31,10 @@ class SeededAccount:
     screenshot: int
     skill_evidence: int
     secrets: tuple[str, ...]
+    # The Quick Log keyboard nonce that made the first session (its client_token).
+    nonce: str = "sN0nce42"
 
-    def ids(self) -> dict[str, int]:
+    def ids(self) -> dict[str, int | str]:
         """Placeholders for templates such as 'sk:o:{skill}:0'."""
         return {
             "user": self.user_id,
@@ -42,6 +44,7 @@ class SeededAccount:
             "evidence": self.evidence,
             "screenshot": self.screenshot,
             "skill_evidence": self.skill_evidence,
+            "nonce": self.nonce,
         }
 
 
@@ -81,6 +84,9 @@ async def seed_account(
             )
             for n in range(3)
         ]
+        # The first one was saved by a Quick Log tap (see bot/quicklog.py's client_token).
+        logs[0].source = "quick"
+        logs[0].client_token = f"ql.{SeededAccount.nonce}.{skill.id}.30"
         uow.session.add_all(logs)
         await uow.session.flush()
         link = Evidence(

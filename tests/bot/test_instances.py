@@ -2,8 +2,7 @@
 on the other, and the idle-conversation sweep notifies once however many instances run it.
 
 Behind one webhook URL, Telegram (or the load balancer) may hand consecutive updates of one
-user to different processes. Add a scenario to SCENARIOS for every multi-step flow (e.g. /log:
-start on A, tap a skill on B, type the description on A).
+user to different processes. Add a scenario to SCENARIOS for every multi-step flow.
 """
 
 from __future__ import annotations
@@ -14,12 +13,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pytest
+from sqlalchemy import select
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.conversation import expire_idle_conversations
 from bot.runtime import BotApp, Deps
-from storage.models import Conversation, User
+from storage.models import Conversation, PracticeLog, User
 from tests.chat import ChatUser
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, FakeRequest
@@ -68,6 +68,15 @@ async def _renamed(uow_factory: UnitOfWorkFactory) -> None:
         assert [s.name for s in await uow.skills.summaries(SARAH)] == ["Classical guitar"]
 
 
+async def _logged(uow_factory: UnitOfWorkFactory) -> None:
+    async with uow_factory() as uow:
+        rows = list(await uow.session.scalars(select(PracticeLog)))
+        assert [(r.user_id, r.duration_minutes, r.description) for r in rows] == [
+            (SARAH, 30, "Chord changes with a metronome")
+        ]
+        assert await uow.conversations.get(SARAH) is None
+
+
 SCENARIOS = [
     Scenario(
         "start: tap on A, type on B",
@@ -97,7 +106,20 @@ SCENARIOS = [
         ),
         _renamed,
     ),
-    # HOOK(#3): Scenario("log: A, B, A", (Step("A", "send", "/log", ...), ...), _logged),
+    Scenario(
+        "log: every step on the other instance",
+        (
+            Step("A", "send", "/addskill Guitar", "Added"),
+            Step("A", "send", "/log", "Which skill"),
+            Step("B", "tap", "Guitar", "How long"),
+            Step("A", "tap", "30 min", "When did you practise"),
+            Step("B", "tap", "Today", "What did you practise"),
+            Step("A", "send", "Chord changes with a metronome", "How hard was it"),
+            Step("B", "tap", "Skip", "How confident"),
+            Step("A", "tap", "Skip", "✅ Saved: Guitar — 30 min"),
+        ),
+        _logged,
+    ),
 ]
 
 

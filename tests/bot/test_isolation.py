@@ -97,6 +97,20 @@ PROBES: list[Probe] = [
     press("cancel", "cx", "/help", refused_with=("Cancelled",)),
     command("cancel-command", "/cancel", refused_with=("nothing to cancel",)),
     message("typed-into-no-conversation", "Renamed by Mallory"),
+    # --- /log and /quick (#3): lg:<step>:<id>, ql:<action>:<id>:<minutes>:<nonce> ---
+    press("log-pick-skill", "lg:sk:{skill}", "/log"),
+    press("log-pick-archived-skill", "lg:sk:{archived_skill}", "/log"),
+    press("log-skill-page", "lg:pg:0", "/log", refused_with=None),
+    press("log-another", "lgn", refused_with=None),
+    command("log-one-message", "/log {skill_name} 30m reed making drills again"),
+    press("quick-save", "ql:s:{skill}:30:{nonce}", "/quick"),
+    press("quick-save-archived", "ql:s:{archived_skill}:30:{nonce}", "/quick"),
+    press("quick-undo", "ql:u:{log}:{nonce}", "/quick", refused_with=("Already undone",)),
+    press("quick-note", "ql:n:{log}", "/quick"),
+    press("quick-page", "ql:p:0:{nonce}", "/quick", refused_with=None),
+    press("quick-open", "ql:o", "/quick", refused_with=None),
+    press("quick-close", "ql:x", "/quick", refused_with=None),
+    press("quick-note-flow", "qn:x"),
     # --- evidence (#5): ev:<action>:<id>[:<origin>:<page>], flow steps ev:m / ev:t ---
     press("evidence-add-session", "ev:add:{log}", "/evidence"),
     press("evidence-add-skill", "ev:addk:{skill}", "/evidence"),
@@ -143,8 +157,8 @@ PROBES: list[Probe] = [
     command("help", "/help"),
     command("addskill", "/addskill Bassoon"),
     command("import-prompt", "/import"),
-    # HOOK: add rows for /log and /quick (#3), /history (#4), /reminders (#7) - every button
-    # and command that takes an id.
+    # HOOK: add rows for /history (#4) and /reminders (#7) - every button and command that
+    # takes an id.
 ]
 
 # Commands that take no id at all (every other registered command needs a probe above).
@@ -161,6 +175,7 @@ NO_ID_COMMANDS = {
     "streak",
     "export",
     "import",
+    "quick",
 }
 
 
