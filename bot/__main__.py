@@ -9,6 +9,7 @@ import asyncio
 import errno
 import logging
 import re
+import socket
 import sys
 
 from telegram import Update
@@ -72,6 +73,7 @@ def main(argv: list[str]) -> int:
         check_webhook(settings)
         if settings.webhook_url:
             _check_webhook_support()
+            _check_port_free(settings.webhook_listen, settings.webhook_port)
         asyncio.run(_migrate(settings, check_only=False))
     except ConfigError as exc:
         print(f"Practice Tracker can't start: {exc}", file=sys.stderr)
@@ -81,16 +83,36 @@ def main(argv: list[str]) -> int:
     try:
         _run(app, settings)
     except OSError as exc:
+        # Taken between the check at start-up and the server's own bind.
         if exc.errno != errno.EADDRINUSE:
             raise
-        print(
-            f"Practice Tracker can't start: {settings.webhook_listen}:{settings.webhook_port} "
-            "is already in use. Stop whatever listens there or set WEBHOOK_PORT to a free port "
-            "(and point your reverse proxy at it).",
-            file=sys.stderr,
-        )
+        message = _port_in_use(settings.webhook_listen, settings.webhook_port)
+        print(f"Practice Tracker can't start: {message}", file=sys.stderr)
         return EXIT_CONFIG
     return 0
+
+
+def _port_in_use(listen: str, port: int) -> str:
+    return (
+        f"WEBHOOK_PORT: {listen}:{port} is already in use. Stop whatever listens there or set "
+        "WEBHOOK_PORT to a free port (and point your reverse proxy at it)."
+    )
+
+
+def _check_port_free(listen: str, port: int) -> None:
+    """Fail before migrating or registering the webhook if the server could not listen."""
+    family = socket.AF_INET6 if ":" in listen else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        # As tornado does: a port in TIME_WAIT after a restart is free to use.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((listen, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise ConfigError(_port_in_use(listen, port)) from None
+            raise ConfigError(
+                f"WEBHOOK_LISTEN/WEBHOOK_PORT: cannot listen on {listen}:{port} ({exc.strerror})."
+            ) from None
 
 
 def _run(app: BotApp, settings: Settings) -> None:

@@ -98,6 +98,14 @@ def _assert_our_lines_hash_user_ids(output: str) -> None:
     assert all(re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} [A-Z]+ ", line) for line in lines)
 
 
+def _use_env(monkeypatch: pytest.MonkeyPatch, settings: dict[str, str]) -> None:
+    """Exactly these bot settings in the environment, for an in-process main()."""
+    for name in [k for k in os.environ if k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))]:
+        monkeypatch.delenv(name)
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+
+
 @pytest.fixture
 def restore_logging() -> Iterator[None]:
     """main() configures the root logger; put pytest's set-up back afterwards."""
@@ -133,10 +141,7 @@ def test_bad_webhook_settings_exit_2_with_a_clear_message(
         **_webhook_env_vars("http://127.0.0.1:9", tmp_path, free_port()),
         **env,
     }
-    for name in [k for k in os.environ if k.startswith(("TELEGRAM_", "DATABASE_", "WEBHOOK_"))]:
-        monkeypatch.delenv(name)
-    for name, value in settings.items():
-        monkeypatch.setenv(name, value)
+    _use_env(monkeypatch, settings)
     assert main([]) == 2
     stderr = capsys.readouterr().err
     assert message in stderr
@@ -144,14 +149,17 @@ def test_bad_webhook_settings_exit_2_with_a_clear_message(
     assert not (tmp_path / "webhook.db").exists(), "the database was touched"
 
 
-def test_webhook_port_in_use_exits_2(tmp_path: Path) -> None:
+@pytest.mark.usefixtures("restore_logging")
+def test_webhook_port_in_use_exits_2_before_touching_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
     with socket.socket() as taken, FakeBotApiServer() as server:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = int(taken.getsockname()[1])
-        bot = BotProcess(_webhook_env(server, tmp_path, port), tmp_path)
-        code = bot.wait(timeout=60)
-    output = bot.output()
-    assert code == 2, output
-    assert f"127.0.0.1:{port} is already in use" in output
-    assert "Traceback" not in output
+        _use_env(monkeypatch, _webhook_env_vars(server.base_url, tmp_path, port))
+        assert main([]) == 2
+    assert f"127.0.0.1:{port} is already in use" in capsys.readouterr().err
+    assert server.api.calls == [], "the webhook was registered for a bot that cannot listen"
+    assert not (tmp_path / "webhook.db").exists()
