@@ -29,7 +29,17 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, progress, reminders, setup, skills, stats, streak
+from bot.handlers import (
+    common,
+    importing,
+    privacy,  # privacy (#9)
+    progress,
+    reminders,  # reminders (#7, #10)
+    setup,
+    skills,
+    stats,
+    streak,
+)
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers import log as log_handlers  # issue #3: logging
@@ -37,6 +47,7 @@ from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
+from bot.updates import PerUserUpdateProcessor, default_concurrency
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
@@ -58,6 +69,7 @@ COMMANDS: list[tuple[str, str]] = [
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
     ("import", "Import sessions from a spreadsheet or an export"),
+    ("deletemydata", "Erase all your data"),  # privacy (#9)
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
@@ -65,6 +77,7 @@ COMMANDS: list[tuple[str, str]] = [
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
 # Reminders (#7, #10): typed times, goals and pause dates.
 FLOWS.append(reminders.ReminderInputFlow())
+FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
 FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
@@ -109,7 +122,13 @@ def build_application(
         builder = builder.updater(None)
     if rate_limit:
         # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
+        )
+    # Scale-out (#9): different users' updates at once, each user's in order.
+    concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
+    if concurrency > 1:
+        builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
     app: BotApp = builder.build()
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
@@ -127,6 +146,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
         "reminders": reminders.reminders_command,
+        "deletemydata": privacy.deletemydata_command,  # privacy (#9)
         # evidence (#5)
         "evidence": evidence_handlers.evidence_command,
         "note": evidence_handlers.note_command,

@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.account import AccountRepository  # privacy (#9)
+
 # Progress, stats and streaks (issue 6)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
@@ -31,6 +33,8 @@ class UnitOfWork:
         self.conversations = ConversationRepository(self.session)
         # Reminders and weekly summaries (#7, #10).
         self.reminders = ReminderRepository(self.session)
+        # privacy (#9): counts for /deletemydata
+        self.account = AccountRepository(self.session)
         # evidence (#5)
         self.evidence = EvidenceRepository(self.session)
         # Progress, stats and streaks (issue 6)

@@ -7,9 +7,10 @@ the two never queue or retry the same request:
 - PTB's AIORateLimiter lets a burst of 30 through and then 30/s, and on a 429 it halts and
   retries *inside* the request. Under it, our own pacing would be invisible to it and its pause
   invisible to us: requests parked in its pause would all leave together when it ends.
-- The Sender hands out send slots evenly spaced at ``rate`` (29.3/s, 97.7% of 30/s), and
-  also never starts a 31st attempt within a second of the 30th before it (a late wake-up
-  can't squeeze a window); keeps each chat to one message per ``per_chat_interval``; and on
+- The Sender hands out send slots evenly spaced at 97.7% of its cap (29.3/s of 30/s: the cap
+  is RATE_LIMIT_PER_SECOND, PTB's limiter's setting too), and never starts a 31st attempt
+  within a second of the 30th before it (a late wake-up can't squeeze a window); keeps each
+  chat to one message per ``per_chat_interval``; and on
   ``RetryAfter`` stops handing out slots for the time Telegram asked, then resumes evenly
   spaced (no burst) and retries the message.
   Network errors and 5xx answers are retried with exponential backoff.
@@ -38,12 +39,13 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-MAX_RATE = 29.3
-# Telegram's cap: never more than this many attempts start in any one-second window, whatever
-# the scheduling jitter. The 20 ms margin absorbs a late wake-up between our clock and the
-# request leaving; at MAX_RATE, 30 gaps take 1.024 s, so the guard only acts after a stall.
-MAX_PER_SECOND = 30
-WINDOW_SECONDS = 1.02
+# Telegram's bulk limit, the default cap (RATE_LIMIT_PER_SECOND overrides it).
+TELEGRAM_BULK_LIMIT = 30.0
+# Slots are spaced evenly a little under the cap (29.3/s of 30), so the window guard below only
+# acts after a stall. Never more than the cap start in any window of WINDOW_MARGIN seconds per
+# second allowed: the 2% margin absorbs a late wake-up between our clock and the request leaving.
+PACE = 29.3 / 30
+WINDOW_MARGIN = 1.02
 PER_CHAT_INTERVAL = 1.0
 NETWORK_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
@@ -78,8 +80,9 @@ class Sender:
 
     def __init__(
         self,
+        cap: float = TELEGRAM_BULK_LIMIT,
         *,
-        rate: float = MAX_RATE,
+        pace: float = PACE,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         network_attempts: int = NETWORK_ATTEMPTS,
         backoff: float = BACKOFF_SECONDS,
@@ -87,9 +90,13 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        if not 0 < rate <= 30:
-            raise ValueError("rate must be within (0, 30] messages per second")
-        self._interval = 1.0 / rate
+        """`cap` messages per second at most (0: no overall limit); slots at `cap * pace`."""
+        if cap < 0 or not 0 < pace <= 1:
+            raise ValueError("cap must be >= 0 and pace within (0, 1]")
+        self._interval = 1.0 / (cap * pace) if cap else 0.0
+        # At most `burst` attempts start within any `window` seconds.
+        self._burst = max(1, int(cap)) if cap else 0
+        self._window_seconds = self._burst / cap * WINDOW_MARGIN if cap else 0.0
         self._per_chat = per_chat_interval
         self._network_attempts = network_attempts
         self._backoff = backoff
@@ -99,8 +106,13 @@ class Sender:
         self._next_slot = 0.0
         self._resume_at = 0.0
         self._chat_ready: dict[int, float] = {}
-        self._recent: deque[float] = deque(maxlen=MAX_PER_SECOND)
+        self._recent: deque[float] = deque(maxlen=self._burst or None)
         self.pauses: list[float] = []
+
+    @property
+    def rate(self) -> float:
+        """The even pace in messages per second (0: unpaced)."""
+        return 1.0 / self._interval if self._interval else 0.0
 
     async def send(
         self,
@@ -176,15 +188,16 @@ class Sender:
                 await self._sleep(slot - now)
             await self._window()
             if self._monotonic() >= self._resume_at:
-                self._recent.append(self._monotonic())
+                if self._burst:
+                    self._recent.append(self._monotonic())
                 return previous
             # Flood control began while we waited for the slot: queue again after it.
             self._chat_ready[chat_id] = previous
 
     async def _window(self) -> None:
-        """Wait while MAX_PER_SECOND attempts already started within the last WINDOW_SECONDS."""
-        if len(self._recent) == MAX_PER_SECOND:
-            wait = self._recent[0] + WINDOW_SECONDS - self._monotonic()
+        """Wait while `burst` attempts already started within the last window."""
+        if self._burst and len(self._recent) == self._burst:
+            wait = self._recent[0] + self._window_seconds - self._monotonic()
             if wait > 0:
                 await self._sleep(wait)
 

@@ -77,7 +77,7 @@ async def sweep(
 ) -> SweepReport:
     """Claim every due reminder and summary (at most `limit`) and deliver them."""
     report = SweepReport()
-    sender = sender or Sender()
+    sender = sender or Sender(deps.settings.rate_limit_per_second)
     out = delivery_bot(bot, deps.settings)
     queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=batch)
 

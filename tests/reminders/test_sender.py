@@ -11,8 +11,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.config import Settings
 from bot.reminders.sender import (
-    MAX_RATE,
-    WINDOW_SECONDS,
+    PACE,
+    WINDOW_MARGIN,
     NoLongerWanted,
     Sender,
     delivery_bot,
@@ -49,8 +49,11 @@ def bot() -> tuple[Bot, FakeBotApi]:
     return Bot(TEST_TOKEN, request=FakeRequest(api)), api
 
 
-def _sender(vt: VirtualTime, **options: float) -> Sender:
-    return Sender(monotonic=vt.monotonic, sleep=vt.sleep, **options)  # type: ignore[arg-type]
+MAX_RATE = 30 * PACE
+
+
+def _sender(vt: VirtualTime, cap: float = 30, **options: float) -> Sender:
+    return Sender(cap, monotonic=vt.monotonic, sleep=vt.sleep, **options)  # type: ignore[arg-type]
 
 
 async def _send(
@@ -165,9 +168,23 @@ async def test_the_sweep_sends_past_ptbs_rate_limiter(app: BotApp, settings: Set
 async def test_never_a_31st_attempt_within_a_second_even_at_full_rate(
     vt: VirtualTime, bot: tuple[Bot, FakeBotApi]
 ) -> None:
-    sender, stamps = _sender(vt, rate=30), []
+    sender, stamps = _sender(vt, pace=1.0), []
     for chat in range(1, 62):
         await _send(sender, bot[0], vt, chat, stamps)
     # At exactly 30/s the 31st would start 1.000 s after the 1st; the window guard adds margin.
-    assert all(stamps[i + 30] - stamps[i] >= WINDOW_SECONDS - 1e-9 for i in range(31))
+    assert all(stamps[i + 30] - stamps[i] >= WINDOW_MARGIN - 1e-9 for i in range(31))
     assert _max_in_any_second(stamps) == 30
+
+
+async def test_the_cap_follows_rate_limit_per_second(
+    vt: VirtualTime, bot: tuple[Bot, FakeBotApi]
+) -> None:
+    sender, stamps = _sender(vt, cap=10), []
+    for chat in range(1, 32):
+        await _send(sender, bot[0], vt, chat, stamps)
+    assert sender.rate == pytest.approx(10 * PACE)
+    assert _max_in_any_second(stamps) == 10
+    unlimited, fast = _sender(vt, cap=0), []
+    for chat in range(1, 50):
+        await _send(unlimited, bot[0], vt, chat, fast)
+    assert fast[-1] == fast[0]  # no overall pacing; per-chat spacing still applies
