@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -49,7 +49,6 @@ class Outgoing:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     photo: bytes | None = None
-    caption: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +56,7 @@ class Skip:
     """Why a claimed message will not go out; `settle` is the ledger status to record."""
 
     reason: str
-    settle: str | None = field(default=None)
+    settle: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

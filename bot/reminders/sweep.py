@@ -207,9 +207,9 @@ async def _deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:
             await uow.commit()
         log.info("user %s blocked the bot; scheduled sends stop until they write", claim.user_id)
         return BLOCKED
+    except BadRequest as exc:  # our message was refused: retrying would not help
+        return await _failed(deps, claim, exc)
     except (RetryAfter, NetworkError) as exc:
-        if isinstance(exc, BadRequest):
-            return await _failed(deps, claim, exc)
         # Left claimed: after LEASE a later sweep retries it if it is still due that day.
         log.warning("%s for user %s left for a later sweep: %s", claim.kind, claim.user_id, exc)
         return "retry later"
