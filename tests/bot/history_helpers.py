@@ -44,9 +44,10 @@ async def add_sessions(
     uow_factory: UnitOfWorkFactory,
     user_id: int,
     sessions: Iterable[tuple[int, int, date, int]],
-    **extra: Any,
+    ratings: dict[int, tuple[int, int]] | None = None,
 ) -> dict[int, int]:
-    """Insert (number, skill id, date, minutes) sessions described by tag(number); number -> id."""
+    """Insert (number, skill id, date, minutes) sessions described by tag(number), with
+    (difficulty, confidence) for the numbers in `ratings`; returns number -> id."""
     ids: dict[int, int] = {}
     async with uow_factory() as uow:
         for number, skill_id, day, minutes in sessions:
@@ -58,8 +59,8 @@ async def add_sessions(
                 description=tag(number),
                 created_at=START - timedelta(days=1),
                 updated_at=START - timedelta(days=1),
-                **extra,
             )
+            row.difficulty, row.confidence = (ratings or {}).get(number, (None, None))
             uow.session.add(row)
             await uow.session.flush()
             ids[number] = row.id
