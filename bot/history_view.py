@@ -4,7 +4,8 @@ Callback data (prefix "hs"; everything is re-checked when pressed):
 - p:<mode>:<ctx>   a page: mode "a" at/older than the anchor (anchor 0:0 = newest page),
                    "o" older than it, "n" newer than it
 - v:<log>:<ctx>    a session's detail          - sk:<page>:<ctx>  the skill filter picker
-- edit:<log>[:<ctx>] the edit menu             - ef:<log>:<field>[:<ctx>] edit one field
+- edit:<log>[:<ctx>] the edit menu             - ef:<log>:<field>[:<ctx>] ask a field's value
+- set:<log>:<field>:<value>[:<ctx>] a value button (date: days back; rating 0: clear)
 - del:<log>[:<ctx>]  delete confirmation       - dy:<log>[:<ctx>] delete it
 - u:<snapshot>     undo a delete               - x               close
 <ctx> is four fields: anchor date (ordinal) and id of the page's first row (0:0: the newest
@@ -29,8 +30,8 @@ from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec, range_from_
 from bot.evidence_view import PREFIX as EVIDENCE_PREFIX
 from bot.evidence_view import render_session_evidence, shorten
 from bot.handlers.log import DURATIONS, QUESTIONS
-from bot.keyboards import Button, back_cancel_row, button, grid, markup
-from bot.texts import esc, minutes, plural
+from bot.keyboards import Button, button, cancel_button, grid, markup
+from bot.texts import BUTTON_BACK, esc, minutes, plural
 from storage.repositories.evidence import EvidenceEntry
 from storage.repositories.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
 from storage.repositories.skills import SkillSummary
@@ -306,28 +307,34 @@ def edit_menu_screen(
 
 
 def field_prompt_screen(
-    row: HistoryRow, field: str, today: date, problem: str = ""
+    row: HistoryRow, field: str, ctx: ListContext, today: date, problem: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """Ask for a field's new value, with the same buttons and hints as /log."""
+    """Ask for a field's new value, with the same buttons and hints as /log.
+
+    Value buttons are "set" presses naming the session, the field and the value, so pressing
+    one twice sets the same value twice (no change) instead of meeting a closed step.
+    """
     lines = [f"✏️ <b>Edit</b> {_title(row, today)}", ""]
     if problem:
         lines[0:0] = [esc(problem), ""]
     lines.append(QUESTIONS[_QUESTION_KEYS[field]])
     lines.append(f"Now: {current_value(row, field, today)}")
+
+    def value(label: str, raw: int) -> Button:
+        return ctx_button(label, "set", row.id, field, raw, ctx=ctx)
+
     rows: list[list[Button]] = []
     if field == "date":
-        rows = [[button("Today", EDIT_PREFIX, "t", 0), button("Yesterday", EDIT_PREFIX, "t", 1)]]
+        rows = [[value("Today", 0), value("Yesterday", 1)]]
     elif field == "dur":
-        rows = grid([button(f"{m} min", EDIT_PREFIX, "d", m) for m in DURATIONS], 3)
+        rows = grid([value(f"{m} min", m) for m in DURATIONS], 3)
     elif field in ("diff", "conf"):
-        rows = [
-            [button(str(n), EDIT_PREFIX, "r", n) for n in range(1, 6)],
-            [button("🚫 Clear rating", EDIT_PREFIX, "clear")],
-        ]
+        rows = [[value(str(n), n) for n in range(1, 6)], [value("🚫 Clear rating", 0)]]
         lines.append("Tap a number, type one, or clear the rating.")
     else:
         lines.append("Send the new description.")
-    return "\n".join(lines), markup([*rows, back_cancel_row(EDIT_PREFIX)])
+    rows.append([ctx_button(BUTTON_BACK, "edit", row.id, ctx=ctx), cancel_button()])
+    return "\n".join(lines), markup(rows)
 
 
 def delete_confirm_screen(

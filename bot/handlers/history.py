@@ -19,7 +19,7 @@ from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
-from bot.handlers.log import ALREADY_DONE, drop_step_keyboard
+from bot.handlers.log import drop_step_keyboard
 from bot.history_view import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
 from bot.runtime import BotContext, Deps, Turn, handler
 from bot.services.history import (
@@ -134,7 +134,13 @@ async def _load_page(
 @handler
 async def history_button(turn: Turn) -> None:
     """Every "hs" button; ids, fields and filters come from the client, so all are re-checked."""
-    cb = turn.callback()
+    try:
+        await _dispatch(turn, turn.callback())
+    except NotEditable as exc:
+        await turn.answer(str(exc), alert=True)
+
+
+async def _dispatch(turn: Turn, cb: Callback) -> None:
     action = cb.action()
     if action == "p":
         mode = cb.text(1)
@@ -147,6 +153,8 @@ async def history_button(turn: Turn) -> None:
         await _show_edit_menu(turn, cb.integer(1), view.context_from(cb, 2))
     elif action == "ef":
         await _start_field(turn, cb)
+    elif action == "set":
+        await _set_value(turn, cb)
     elif action == "del":
         await _confirm_delete(turn, cb.integer(1), view.context_from(cb, 2))
     elif action == "dy":
@@ -193,6 +201,9 @@ async def _detail(
 
 
 async def _show_edit_menu(turn: Turn, log_id: int, ctx: ListContext, banner: str = "") -> None:
+    if await _open_edit(turn) is not None:  # « Back from a value step: stop waiting for it
+        await turn.finish()
+        await turn.uow.commit()
     row = await turn.uow.history.session(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
@@ -200,24 +211,46 @@ async def _show_edit_menu(turn: Turn, log_id: int, ctx: ListContext, banner: str
     await turn.show(*view.edit_menu_screen(row, ctx, turn.today, banner))
 
 
-async def _start_field(turn: Turn, cb: Callback) -> None:
-    """An edit menu button: ask for the field's new value (a conversation, for typed input)."""
-    log_id, field = cb.integer(1), cb.text(2)
-    ctx = view.context_from(cb, 3)
+def _field(cb: Callback, index: int) -> str:
+    """The field code of an edit button; anything else (skill, user, ...) is refused."""
+    field = cb.text(index)
     if field not in FIELDS:
         # Forged: the skill, owner and creation time have no button and no way in.
-        await turn.answer(NOT_EDITABLE, alert=True)
-        return
+        raise NotEditable()
+    return field
+
+
+async def _start_field(turn: Turn, cb: Callback) -> None:
+    """An edit menu button: ask for the field's new value (typed, or one of its buttons)."""
+    log_id, field = cb.integer(1), _field(cb, 2)
+    ctx = view.context_from(cb, 3)
     row = await turn.uow.history.session(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
         return
-    old = await turn.load_conversation()
-    message_id = await turn.show(*view.field_prompt_screen(row, field, turn.today))
-    if old is not None and old.message_id not in (None, message_id):
-        await drop_step_keyboard(turn, old.message_id)
-    await turn.begin(FLOW_NAME, field, {"log_id": row.id, "ctx": ctx.text()}, message_id=message_id)
-    await turn.uow.commit()
+    await _ask(turn, row, field, ctx, await _open_edit(turn))
+
+
+async def _set_value(turn: Turn, cb: Callback) -> None:
+    """A value button (Today, 30 min, 4, Clear rating): save it; pressing twice changes nothing."""
+    log_id, field = cb.integer(1), _field(cb, 2)
+    raw = cb.integer(3, high=1440)
+    ctx = view.context_from(cb, 4)
+    if field == "date" and raw <= 1:
+        value: Any = turn.today - timedelta(days=raw)
+    elif field == "dur" and raw >= 1:
+        value = raw
+    elif field in ("diff", "conf") and raw <= 5:
+        value = raw or None  # 0: clear the rating
+    else:
+        raise BadCallback(f"value {raw} for {field}")
+    await _apply(turn, log_id, field, value, ctx, await _open_edit(turn))
+
+
+async def _open_edit(turn: Turn) -> Conversation | None:
+    """The user's open edit conversation, if any (a new press supersedes it)."""
+    conv = await turn.load_conversation()
+    return conv if conv is not None and conv.name == FLOW_NAME else None
 
 
 async def _confirm_delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
@@ -233,7 +266,9 @@ async def _delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
     try:
         deleted = await delete_session(turn.uow, turn.user_id, log_id, turn.now, back=ctx.text())
     except UnknownLog:
-        await _gone(turn, ctx)  # pressed twice, or deleted elsewhere: nothing more to do
+        # A double tap (or deleted elsewhere): the message may already show the first press's
+        # "Deleted" with its ↩️ Undo, so leave it as it is.
+        await turn.answer(NOT_FOUND)
         return
     await turn.uow.commit()
     summary = deleted.summary
@@ -248,7 +283,11 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
     """↩️ Undo: restore the session and its evidence, then show it."""
     try:
         restored = await undo_delete(turn.uow, turn.user_id, snapshot_id, turn.now)
-    except (UndoUnavailable, UndoExpired) as exc:
+    except UndoUnavailable as exc:
+        # Restored already (a double tap: the message shows it again) or purged: just say so.
+        await turn.answer(str(exc), alert=True)
+        return
+    except UndoExpired as exc:
         await turn.uow.rollback()
         await turn.answer(str(exc), alert=True)
         await turn.show(*view.gone_screen(view.TOP, f"🗑 That session stays deleted. {esc(exc)}"))
@@ -268,6 +307,13 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
 
 
 # ----- editing one field -----
+
+
+class NotEditable(DomainError):
+    """A forged edit naming a field that has no button (skill, owner, created time)."""
+
+    def __init__(self) -> None:
+        super().__init__(NOT_EDITABLE)
 
 
 def _parse_value(field: str, text: str, today: date) -> Any:
@@ -295,7 +341,12 @@ def _shown(field: str, value: Any, today: date) -> str:
 
 
 class HistoryEditFlow:
-    """Waiting for one field's new value; state is the field code, data the session and list."""
+    """Waiting for a typed value of one field; state is the field code.
+
+    Its value buttons are "hs" buttons (history_button), not steps of this flow: a value press
+    is then idempotent, and a double tap cannot meet a closed conversation and lose the
+    keyboard of the screen that replaced the step.
+    """
 
     name = FLOW_NAME
     prefix = view.EDIT_PREFIX
@@ -303,6 +354,7 @@ class HistoryEditFlow:
 
     async def on_message(self, turn: Turn, conv: Conversation) -> None:
         """A typed value for the field being edited."""
+        log_id, ctx = _conversation_target(conv)
         text = turn.text.strip()
         if not text:
             await turn.reply("I need text here — type the new value, or use the buttons above.")
@@ -310,61 +362,57 @@ class HistoryEditFlow:
         try:
             value = _parse_value(conv.state, text, turn.today)
         except DomainError as exc:
-            await _ask_again(turn, conv, str(exc))
+            row = await turn.uow.history.session(turn.user_id, log_id)
+            if row is None:
+                await _session_vanished(turn, conv, ctx)
+                return
+            await _ask(turn, row, conv.state, ctx, conv, problem=str(exc))
             return
-        await _apply(turn, conv, value)
+        await _apply(turn, log_id, conv.state, value, ctx, conv)
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """A button of the value step (Today, 30 min, 4, Clear rating, Back)."""
-        field, action = conv.state, callback.action()
-        value: Any
-        if action == "back":
-            log_id, ctx = _conversation_target(conv)
-            await turn.finish()
-            await turn.uow.commit()
-            await _show_edit_menu(turn, log_id, ctx)
-            return
-        if field == "date" and action == "t":
-            value = turn.today - timedelta(days=callback.integer(1, high=1))
-        elif field == "dur" and action == "d":
-            value = callback.integer(1, low=1, high=1440)
-        elif field in ("diff", "conf") and action == "r":
-            value = callback.integer(1, low=1, high=5)
-        elif field in ("diff", "conf") and action == "clear":
-            value = None
-        else:
-            await turn.answer(ALREADY_DONE)
-            return
-        await _apply(turn, conv, value)
+        """This flow has no buttons of its own (Cancel is global)."""
+        raise BadCallback(f"history edit step button {callback.action()!r}")
 
 
 def _conversation_target(conv: Conversation) -> tuple[int, ListContext]:
     return int(conv.data["log_id"]), view.context_from_text(str(conv.data.get("ctx", "")))
 
 
-async def _ask_again(turn: Turn, conv: Conversation, problem: str) -> None:
-    """Show the same step with what was wrong: in place for a press, as a new message if typed."""
-    log_id, ctx = _conversation_target(conv)
-    row = await turn.uow.history.session(turn.user_id, log_id)
-    if row is None:
-        await _session_vanished(turn, conv, ctx)
-        return
-    screen = view.field_prompt_screen(row, conv.state, turn.today, problem)
+async def _ask(
+    turn: Turn,
+    row: HistoryRow,
+    field: str,
+    ctx: ListContext,
+    conv: Conversation | None,
+    *,
+    problem: str = "",
+) -> None:
+    """Show the value step (in place for a press, as a new message after typing) and wait for
+    a typed value in the edit conversation."""
+    screen = view.field_prompt_screen(row, field, ctx, turn.today, problem)
+    step_message = conv.message_id if conv is not None else None
     if turn.query is not None:
         await turn.answer()
         message_id = await turn.show(*screen)
+        if step_message not in (None, message_id):
+            await drop_step_keyboard(turn, step_message)
     else:
-        if conv.message_id is not None:
-            await drop_step_keyboard(turn, conv.message_id)
+        if step_message is not None:
+            await drop_step_keyboard(turn, step_message)
         message_id = (await turn.reply(*screen)).message_id
-    await turn.advance(conv.state, message_id=message_id)
+    other = await turn.load_conversation()
+    if other is not None and other.name != FLOW_NAME and other.message_id is not None:
+        await drop_step_keyboard(turn, other.message_id)
+    await turn.begin(FLOW_NAME, field, {"log_id": row.id, "ctx": ctx.text()}, message_id)
     await turn.uow.commit()
 
 
-async def _session_vanished(turn: Turn, conv: Conversation, ctx: ListContext) -> None:
-    step_message = conv.message_id
-    await turn.finish()
-    await turn.uow.commit()
+async def _session_vanished(turn: Turn, conv: Conversation | None, ctx: ListContext) -> None:
+    step_message = conv.message_id if conv is not None else None
+    if conv is not None:
+        await turn.finish()
+        await turn.uow.commit()
     if turn.query is not None:
         await _gone(turn, ctx)
         return
@@ -373,11 +421,11 @@ async def _session_vanished(turn: Turn, conv: Conversation, ctx: ListContext) ->
     await turn.reply(*view.gone_screen(ctx, GONE))
 
 
-async def _apply(turn: Turn, conv: Conversation, value: Any) -> None:
+async def _apply(
+    turn: Turn, log_id: int, field: str, value: Any, ctx: ListContext, conv: Conversation | None
+) -> None:
     """Save the new value under /log's rules, then show the session with what changed."""
-    field = conv.state
     key = FIELDS[field][0]
-    log_id, ctx = _conversation_target(conv)
     before = await turn.uow.history.session(turn.user_id, log_id)
     if before is None:
         await _session_vanished(turn, conv, ctx)
@@ -391,7 +439,7 @@ async def _apply(turn: Turn, conv: Conversation, value: Any) -> None:
             await _session_vanished(turn, conv, ctx)
             return
         except DomainError as exc:  # refused before any write: ask again
-            await _ask_again(turn, conv, str(exc))
+            await _ask(turn, before, field, ctx, conv, problem=str(exc))
             return
     name = _FIELD_NAMES[field]
     if old == value:
@@ -405,13 +453,16 @@ async def _apply(turn: Turn, conv: Conversation, value: Any) -> None:
         )
     after = await turn.uow.history.session(turn.user_id, log_id)
     assert after is not None  # the user is locked and the row was just updated
-    step_message = conv.message_id
-    await turn.finish()
+    step_message = conv.message_id if conv is not None else None
+    if conv is not None:
+        await turn.finish()
     await turn.uow.commit()
     screen = await _detail(turn, after, ctx, banner)
     if turn.query is not None:
         await turn.answer("Saved" if old != value else "No change")
-        await turn.show(*screen)
+        shown_at = await turn.show(*screen)
+        if step_message not in (None, shown_at):
+            await drop_step_keyboard(turn, step_message)
         return
     if step_message is not None:
         await drop_step_keyboard(turn, step_message)

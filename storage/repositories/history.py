@@ -91,13 +91,16 @@ def _at(cursor: Cursor) -> ColumnElement[Any]:
     return tuple_(cursor.practiced_on, cursor.id)
 
 
-def _matching(user_id: int, where: HistoryFilter) -> list[ColumnElement[bool]]:
+def _matching(user_id: int, where: HistoryFilter, dialect: str) -> list[ColumnElement[bool]]:
     """The filter as conditions on practice_logs, always scoped to the owner."""
-    if where.skill_id is not None:
+    if where.skill_id is not None and dialect == "sqlite":
         # `user_id + 0` still keeps other users' rows out, but cannot use an index, so the
         # planner reads the (skill_id, practiced_on, id) index (SQLite has no statistics to
         # prefer it over the user's index and would scan all of the user's sessions).
+        # PostgreSQL has statistics, and the expression would only spoil its row estimate.
         conditions = [(PracticeLog.user_id + 0) == user_id, PracticeLog.skill_id == where.skill_id]
+    elif where.skill_id is not None:
+        conditions = [PracticeLog.user_id == user_id, PracticeLog.skill_id == where.skill_id]
     else:
         conditions = [PracticeLog.user_id == user_id]
     if where.start is not None:
@@ -107,11 +110,14 @@ def _matching(user_id: int, where: HistoryFilter) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _rows_query(user_id: int, where: HistoryFilter) -> Select[*tuple[Any, ...]]:
+def _rows_query(user_id: int, where: HistoryFilter, dialect: str) -> Select[*tuple[Any, ...]]:
+    # The skill is joined on its id and the bound owner, not on practice_logs.user_id: an
+    # equality between the two columns would let SQLite reach practice_logs through the user's
+    # index again, defeating `user_id + 0` under a skill filter.
     return (
         select(*_ROW_COLUMNS)
-        .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == PracticeLog.user_id))
-        .where(*_matching(user_id, where))
+        .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
+        .where(*_matching(user_id, where, dialect))
     )
 
 
@@ -120,6 +126,10 @@ class HistoryRepository:
 
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
 
     async def older(
         self,
@@ -131,7 +141,7 @@ class HistoryRepository:
         inclusive: bool = False,
     ) -> list[HistoryRow]:
         """Up to `limit` rows older than the cursor (or from the newest), newest first."""
-        query = _rows_query(user_id, where)
+        query = _rows_query(user_id, where, self._dialect)
         if cursor is not None:
             query = query.where(
                 _position() <= _at(cursor) if inclusive else _position() < _at(cursor)
@@ -144,7 +154,7 @@ class HistoryRepository:
     ) -> list[HistoryRow]:
         """Up to `limit` rows just newer than the cursor, newest first."""
         query = (
-            _rows_query(user_id, where)
+            _rows_query(user_id, where, self._dialect)
             .where(_position() > _at(cursor))
             .order_by(PracticeLog.practiced_on.asc(), PracticeLog.id.asc())
             .limit(limit)
@@ -165,14 +175,14 @@ class HistoryRepository:
             await self._session.execute(
                 select(
                     func.count(), func.coalesce(func.sum(PracticeLog.duration_minutes), 0)
-                ).where(*_matching(user_id, where))
+                ).where(*_matching(user_id, where, self._dialect))
             )
         ).one()
         return HistoryTotals(int(row[0]), int(row[1]))
 
     async def session(self, user_id: int, log_id: int) -> HistoryRow | None:
         """One of the user's sessions with its skill name and evidence count, or None."""
-        query = _rows_query(user_id, HistoryFilter()).where(PracticeLog.id == log_id)
+        query = _rows_query(user_id, HistoryFilter(), self._dialect).where(PracticeLog.id == log_id)
         rows = await self._with_evidence(user_id, await self._fetch(query))
         return rows[0] if rows else None
 
@@ -200,6 +210,8 @@ class HistoryRepository:
         self, user_id: int, where: HistoryFilter, condition: ColumnElement[bool]
     ) -> bool:
         found = await self._session.scalar(
-            select(PracticeLog.id).where(*_matching(user_id, where), condition).limit(1)
+            select(PracticeLog.id)
+            .where(*_matching(user_id, where, self._dialect), condition)
+            .limit(1)
         )
         return found is not None

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.handlers.history import purge_undo_snapshots
+from bot.handlers.history import NOT_EDITABLE, purge_undo_snapshots
 from bot.runtime import BotApp
 from bot.texts import NOT_FOUND, NOTHING_SAVED, STALE_BUTTON
 from storage.models import Evidence, PracticeLog
@@ -316,27 +316,46 @@ async def test_edit_from_the_saved_card_and_forged_skill_or_owner_edits_are_refu
     assert "1 session · 30 min" in sarah.last_text()
 
     # Forged edit requests naming the skill, the owner or the creation time: refused.
-    for field in ("skill", "skill_id", "user", "user_id", "created_at"):
-        await sarah.tap_data(f"hs:ef:{log_id}:{field}:0:0:0:a")
-        assert (
-            "Only the date, duration, description and ratings can be edited"
-            in (sarah.answers()[-1])
-        )
-    await sarah.tap_data(f"hs:ef:{log_id}:skill:{skills['SQL']}")
-    # ... and a forged step button while editing a field changes nothing either.
+    for forged in (
+        f"hs:ef:{log_id}:skill:0:0:0:a",
+        f"hs:ef:{log_id}:skill_id",
+        f"hs:ef:{log_id}:user",
+        f"hs:ef:{log_id}:created_at:0:0:0:a",
+        f"hs:set:{log_id}:skill:{skills['SQL']}",
+        f"hs:set:{log_id}:user:2002:0:0:0:a",
+        f"hs:set:{log_id}:user_id:2002",
+    ):
+        await sarah.tap_data(forged)
+        assert sarah.answers()[-1] == NOT_EDITABLE, forged
+    # ... and so are values out of a field's range, and step buttons no flow has.
     await sarah.send("/history")
     await sarah.tap("1")
     await sarah.tap("✏️ Edit")
     await sarah.tap("📅 Date")
-    await sarah.tap_data(f"he:sk:{skills['SQL']}")
-    assert sarah.answers()[-1] == "That step is already done."
-    await sarah.tap_data("he:d:500")  # a duration button at the date step
-    assert sarah.answers()[-1] == "That step is already done."
+    for forged in (
+        f"hs:set:{log_id}:dur:5000",
+        f"hs:set:{log_id}:diff:9",
+        f"hs:set:{log_id}:date:2",
+        f"he:sk:{skills['SQL']}",
+    ):
+        await sarah.tap_data(forged)
+        assert sarah.answers()[-1] == STALE_BUTTON, forged
+    # A value button pressed twice (a double tap) saves once and keeps the screen's buttons.
+    await sarah.send("/history")
+    await sarah.tap("1")
+    await sarah.tap("✏️ Edit")
+    await sarah.tap("💪 Difficulty")
+    prompt = sarah.last_message()
+    await sarah.tap("4", message=prompt["message_id"])
+    await sarah.tap_data(data_of(prompt)[3], prompt["message_id"])
+    assert sarah.answers()[-2:] == ["Saved", "No change"]
+    assert sarah.buttons() == [["✏️ Edit", "🗑 Delete"], ["📎 Evidence (0)", "« Back to list"]]
     after = await log_row(uow_factory, log_id)
     assert after is not None
     assert after["skill_id"] == skills["React"] == before["skill_id"]
     assert (after["user_id"], after["created_at"]) == (SARAH, before["created_at"])
     assert (after["duration_minutes"], after["practiced_on"]) == (30, TODAY)
+    assert (after["difficulty"], after["confidence"]) == (4, None)
 
 
 async def test_delete_takes_the_evidence_and_undo_restores_the_same_rows(
@@ -416,9 +435,11 @@ async def test_delete_takes_the_evidence_and_undo_restores_the_same_rows(
     assert sarah.last_message()["message_id"] == list_message
     await sarah.tap("« Back to list")
     assert shown(sarah.last_text()) == [1, 2]
-    # The snapshot is used up: a second Undo restores nothing twice.
+    # The snapshot is used up: a second Undo (a double tap) restores nothing twice.
+    restored_screen = sarah.last_text()
     await sarah.tap_data(f"hs:u:{snapshot['id']}")
     assert "nothing to undo any more" in sarah.answers()[-1]
+    assert sarah.last_text() == restored_screen
     assert await count(uow_factory, PracticeLog, SARAH) == 2
     assert await count(uow_factory, Evidence, SARAH) == 4
 
@@ -484,9 +505,11 @@ async def test_stale_delete_and_edit_buttons_after_the_session_is_gone(
     assert sarah.buttons() == [["« Back to list"]]
     await sarah.tap_data(card_data[2], card)  # ✏️ Edit, pressed on an older copy of the card
     assert sarah.answers()[-1] == NOT_FOUND
-    # A second press of the confirmation (a double tap) deletes nothing more.
+    # A second press of the confirmation (a double tap) deletes nothing more and keeps Undo.
     await sarah.tap_data(confirm_data, confirm)
     assert sarah.answers()[-1] == NOT_FOUND
+    assert sarah.api.find_message(SARAH, confirm)["text"].startswith("🗑 Deleted the 45 min")  # type: ignore[index]
+    assert sarah.buttons(confirm) == [["↩️ Undo", "« Back to list"]]
     assert await snapshots(uow_factory) == [snapshot]
     assert await count(uow_factory, PracticeLog, SARAH) == 0
 
