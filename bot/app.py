@@ -29,7 +29,16 @@ from bot.conversation import (
     route_callback,
     route_message,
 )
-from bot.handlers import common, importing, progress, setup, skills, stats, streak
+from bot.handlers import (
+    common,
+    importing,
+    privacy,  # privacy (#9)
+    progress,
+    setup,
+    skills,
+    stats,
+    streak,
+)
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers import history as history_handlers  # history (#4)
@@ -37,6 +46,7 @@ from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
 from bot.runtime import BotApp, BotContext, Deps
+from bot.updates import PerUserUpdateProcessor, default_concurrency
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
@@ -59,11 +69,13 @@ COMMANDS: list[tuple[str, str]] = [
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
     ("import", "Import sessions from a spreadsheet or an export"),
+    ("deletemydata", "Erase all your data"),  # privacy (#9)
     ("help", "What I can do"),
     ("cancel", "Leave what you're doing"),
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
 FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
@@ -109,7 +121,13 @@ def build_application(
         builder = builder.updater(None)
     if rate_limit:
         # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(
+            AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
+        )
+    # Scale-out (#9): different users' updates at once, each user's in order.
+    concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
+    if concurrency > 1:
+        builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
     app: BotApp = builder.build()
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
@@ -126,6 +144,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        "deletemydata": privacy.deletemydata_command,  # privacy (#9)
         # evidence (#5)
         "evidence": evidence_handlers.evidence_command,
         "note": evidence_handlers.note_command,

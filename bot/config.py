@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
@@ -42,6 +43,22 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535)
     conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
+
+    # --- operations (#9) ---
+    # Bot API calls per second that carry a chat_id (Telegram's bulk limit is about 30);
+    # 0 turns the limiter off, e.g. for a bot Telegram granted a higher limit.
+    rate_limit_per_second: float = Field(default=30.0, ge=0)
+    # Salt for the hashed user ids in logs; empty: derived from the token, so every instance
+    # of one bot hashes a user the same way without extra configuration.
+    log_salt: SecretStr = Field(default=SecretStr(""))
+    # Updates handled at once (different users; one user's stay in order). Unset: 4 on SQLite,
+    # 8 on PostgreSQL; 1 handles them strictly one by one.
+    concurrent_updates: int | None = Field(default=None, ge=1, le=256)
+
+    @field_validator("webhook_url", mode="before")
+    @classmethod
+    def _blank_webhook_is_polling(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -81,6 +98,21 @@ class Settings(BaseSettings):
         return f"{self.telegram_api_url}/file/bot"
 
     @property
+    def mode(self) -> str:
+        """'webhook' when WEBHOOK_URL is set, else 'polling'."""
+        return "webhook" if self.webhook_url else "polling"
+
+    @property
+    def webhook_path(self) -> str:
+        """The path of WEBHOOK_URL without its leading slash ('' for the root)."""
+        return urlsplit(self.webhook_url or "").path.lstrip("/")
+
+    @property
+    def log_hash_salt(self) -> str:
+        """The salt that makes logged user-id hashes irreversible without a secret."""
+        return self.log_salt.get_secret_value() or "log:" + self.token
+
+    @property
     def database_kind(self) -> str:
         """'sqlite' or 'postgresql', from the URL's scheme."""
         return self.database_url.split(":", 1)[0].split("+", 1)[0]
@@ -97,6 +129,38 @@ def check_token(settings: Settings) -> None:
         raise ConfigError(
             "TELEGRAM_BOT_TOKEN does not look like a Telegram bot token "
             "(expected digits, a colon, then about 35 letters, digits, - or _). " + BOTFATHER_HELP
+        )
+
+
+# Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
+WEBHOOK_SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+WEBHOOK_HOWTO = (
+    "Make one with: python -c 'import secrets; print(secrets.token_urlsafe(32))' and put it in "
+    ".env as WEBHOOK_SECRET=<secret>. Telegram sends it with every update so the bot can "
+    "refuse requests that did not come from Telegram."
+)
+
+
+def check_webhook(settings: Settings) -> None:
+    """Raise ConfigError unless webhook mode is off, or has an HTTPS URL and a valid secret."""
+    if not settings.webhook_url:
+        return
+    parts = urlsplit(settings.webhook_url)
+    if parts.scheme != "https" or not parts.hostname or parts.query or parts.fragment:
+        raise ConfigError(
+            f"WEBHOOK_URL {settings.webhook_url!r} must be the public https:// address Telegram "
+            "posts updates to, e.g. https://bot.example.com/telegram (Telegram only calls HTTPS "
+            "URLs; put a TLS reverse proxy in front of the bot). Leave it empty for polling."
+        )
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    if not secret:
+        raise ConfigError(
+            "WEBHOOK_SECRET is not set, but webhook mode (WEBHOOK_URL) needs it. " + WEBHOOK_HOWTO
+        )
+    if not WEBHOOK_SECRET_PATTERN.match(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET may only contain letters, digits, _ and - (1 to 256 of them). "
+            + WEBHOOK_HOWTO
         )
 
 

@@ -16,7 +16,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
 from bot.domain.evidence import EvidenceKind, photo_file_name
-from bot.keyboards import Button, button, cancel_button, grid, markup
+from bot.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
 from bot.texts import esc, minutes
 from storage.repositories.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
 
@@ -283,12 +283,7 @@ def skill_picker_screen(
         [button(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", PREFIX, "l", s.skill_id, 0)]
         for s in shown
     ]
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(button("◀", PREFIX, "pk", page - 1))
-    if page < pages - 1:
-        nav.append(button("▶", PREFIX, "pk", page + 1))
-    if nav:
+    if nav := page_nav_row(PREFIX, "pk", page, pages):
         rows.append(nav)
     rows.append([button("✖ Close", PREFIX, "x")])
     return text, markup(rows)

@@ -38,3 +38,15 @@ def cancel_button() -> Button:
 def back_cancel_row(prefix: str, *back_fields: str | int) -> list[Button]:
     """[« Back] [✖ Cancel], the back press going to the flow's own handler."""
     return [(BUTTON_BACK, encode(prefix, "back", *back_fields)), cancel_button()]
+
+
+def page_nav_row(
+    prefix: str, action: str, page: int, pages: int, *extra: str | int
+) -> list[Button]:
+    """[◀] [▶] for a paged list (empty on a single page); presses send (action, page, *extra)."""
+    row: list[Button] = []
+    if page > 0:
+        row.append(button("◀", prefix, action, page - 1, *extra))
+    if page < pages - 1:
+        row.append(button("▶", prefix, action, page + 1, *extra))
+    return row

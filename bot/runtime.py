@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -23,6 +24,7 @@ from bot.callbacks import BadCallback, Callback, decode
 from bot.config import Settings
 from bot.domain.errors import DomainError
 from bot.domain.timezones import local_today
+from bot.logs import user_context
 from bot.texts import STALE_BUTTON, esc
 from storage.models import Conversation, User
 from storage.uow import UnitOfWork
@@ -245,4 +247,18 @@ def handler(fn: TurnHandler) -> PtbCallback:
                 await turn.reply(esc(exc))
             await turn.answer()
 
-    return callback
+    # Logging (#9): every line logged while handling carries the user's hashed id.
+    @functools.wraps(fn)
+    async def logged(update: Update, context: BotContext) -> None:
+        user = update.effective_user
+        with user_context(user.id if user else None):
+            started = time.perf_counter()
+            await callback(update, context)
+            log.debug(
+                "update %s handled by %s in %.1f ms",
+                update.update_id,
+                fn.__name__,
+                (time.perf_counter() - started) * 1000,
+            )
+
+    return logged

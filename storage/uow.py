@@ -7,6 +7,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.account import AccountRepository  # privacy (#9)
+
 # Progress, stats and streaks (issue 6)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
@@ -30,6 +32,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # privacy (#9): counts for /deletemydata
+        self.account = AccountRepository(self.session)
         # evidence (#5)
         self.evidence = EvidenceRepository(self.session)
         # Progress, stats and streaks (issue 6)

@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
+from bot.logs import user_context
 from bot.runtime import BotContext, Turn, handler
 from bot.texts import HELP, NOTHING_SAVED, STALE_BUTTON, esc
 
@@ -66,10 +67,12 @@ async def unexpected_content(turn: Turn) -> None:
 async def on_error(update: object, context: BotContext) -> None:
     """Log the failure with its traceback and tell the user plainly that nothing was saved."""
     error = context.error
-    if isinstance(error, Forbidden):
-        log.info("user blocked the bot: %s", error)
-        raise ApplicationHandlerStop
-    log.error("update failed", exc_info=error)
+    user = update.effective_user if isinstance(update, Update) else None
+    with user_context(user.id if user else None):
+        if isinstance(error, Forbidden):
+            log.info("user blocked the bot: %s", error)
+            raise ApplicationHandlerStop
+        log.error("update failed", exc_info=error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     # The failed handler's unit of work has already rolled back on its way out.

@@ -25,7 +25,7 @@ from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import skill_name_key
-from bot.keyboards import Button, back_cancel_row, button, cancel_button, grid, markup
+from bot.keyboards import Button, back_cancel_row, button, cancel_button, grid, markup, page_nav_row
 from bot.runtime import Turn, handler
 from bot.services.card_extras import card_extras
 from bot.services.practice import (
@@ -407,12 +407,7 @@ def _skill_rows(summaries: list[SkillSummary], data: dict[str, Any]) -> list[lis
     page = min(max(int(data.get("page", 0)), 0), pages - 1)
     shown = ordered[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]
     rows = grid([button(s.name, PREFIX, "sk", s.id) for s in shown], 2)
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(button("◀", PREFIX, "pg", page - 1))
-    if page < pages - 1:
-        nav.append(button("▶", PREFIX, "pg", page + 1))
-    if nav:
+    if nav := page_nav_row(PREFIX, "pg", page, pages):
         rows.append(nav)
     rows.append([button("➕ New skill", PREFIX, "new")])
     return rows

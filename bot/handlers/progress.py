@@ -10,7 +10,7 @@ from bot import charts
 from bot.callbacks import BadCallback
 from bot.domain.skills import skill_name_key
 from bot.handlers.chart_photos import send_chart
-from bot.keyboards import Button, button, grid, markup
+from bot.keyboards import Button, button, grid, markup, page_nav_row
 from bot.reports import NO_SKILLS, progress_caption, progress_text
 from bot.runtime import Turn, handler
 from bot.services.insights import skill_progress
@@ -41,12 +41,7 @@ def picker(skills: list[SkillRef], page: int) -> tuple[str, InlineKeyboardMarkup
     rows: list[list[Button]] = grid(
         [button(s.name, PREFIX, "s", s.skill_id, page) for s in shown], 2
     )
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(button("◀", PREFIX, "l", page - 1))
-    if page < pages - 1:
-        nav.append(button("▶", PREFIX, "l", page + 1))
-    if nav:
+    if nav := page_nav_row(PREFIX, "l", page, pages):
         rows.append(nav)
     rows.append([button(CLOSE, PREFIX, "x")])
     return text, markup(rows)

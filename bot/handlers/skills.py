@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import BadCallback, Callback
 from bot.domain.errors import DomainError
-from bot.keyboards import Button, button, cancel_button, markup
+from bot.keyboards import Button, button, cancel_button, markup, page_nav_row
 from bot.runtime import Turn, handler
 from bot.services.skills import create_skill, rename_skill
 from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
@@ -51,12 +51,7 @@ def skills_screen(summaries: list[SkillSummary], page: int) -> tuple[str, Inline
         ]
     )
     rows: list[list[Button]] = [[button(s.name, PREFIX, "o", s.id, page)] for s in shown]
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(button("◀", PREFIX, "l", page - 1))
-    if page < pages - 1:
-        nav.append(button("▶", PREFIX, "l", page + 1))
-    if nav:
+    if nav := page_nav_row(PREFIX, "l", page, pages):
         rows.append(nav)
     rows.append([button("➕ Add skill", PREFIX, "add"), button("✖ Close", PREFIX, "x")])
     return text, markup(rows)

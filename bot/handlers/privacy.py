@@ -1,0 +1,106 @@
+"""/deletemydata: erase every row of the user after a confirmation that says what goes."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup
+
+from bot.callbacks import BadCallback, Callback
+from bot.keyboards import button, markup
+from bot.runtime import Turn, handler
+from bot.texts import plural
+from storage.models import Conversation
+from storage.repositories.account import AccountFootprint
+
+DELETE_BUTTON = "🗑 Delete everything"
+KEEP_BUTTON = "Keep my data"
+
+
+def _counts(footprint: AccountFootprint) -> list[int]:
+    return [footprint.skills, footprint.sessions, footprint.evidence]
+
+
+def _what_goes(footprint: AccountFootprint) -> str:
+    return (
+        f"• {plural(footprint.skills, 'skill')}\n"
+        f"• {plural(footprint.sessions, 'practice session')}\n"
+        f"• {plural(footprint.evidence, 'piece')} of evidence (links, notes, screenshot details)\n"
+        "• your time zone, reminder settings and anything you were in the middle of"
+    )
+
+
+def confirmation_screen(
+    footprint: AccountFootprint, *, changed: bool = False
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The warning with exact counts, and the two choices."""
+    lead = "Your data changed since I asked, so here is the new count.\n\n" if changed else ""
+    text = (
+        f"{lead}⚠️ <b>Delete all your data?</b>\n\nThis erases, for good:\n"
+        f"{_what_goes(footprint)}\n\n"
+        "There is no undo. If you want a copy, send /export first."
+    )
+    keyboard = markup(
+        [
+            [
+                button(DELETE_BUTTON, DeleteDataFlow.prefix, "yes"),
+                button(KEEP_BUTTON, DeleteDataFlow.prefix, "no"),
+            ]
+        ]
+    )
+    return text, keyboard
+
+
+@handler
+async def deletemydata_command(turn: Turn) -> None:
+    """/deletemydata: show exactly what would be erased and ask to confirm."""
+    footprint = await turn.uow.account.footprint(turn.user_id)
+    text, keyboard = confirmation_screen(footprint)
+    message = await turn.reply(text, keyboard)
+    await turn.begin(
+        DeleteDataFlow.name, "confirm", {"counts": _counts(footprint)}, message.message_id
+    )
+    await turn.uow.commit()
+
+
+class DeleteDataFlow:
+    """The confirmation step; only the newest confirmation's buttons work."""
+
+    name = "delete_data"
+    prefix = "dmd"
+    title = "the data deletion"
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """A message while the question is open: point at the buttons."""
+        await turn.reply(
+            f"Tap <b>{DELETE_BUTTON}</b> or <b>{KEEP_BUTTON}</b> above "
+            "(or send /cancel). Nothing has been deleted."
+        )
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Delete everything (if the counts shown are still true) or keep it."""
+        action = callback.action()
+        if action == "no":
+            await turn.finish()
+            await turn.uow.commit()
+            await turn.answer("Kept")
+            await turn.show("Kept. Nothing was deleted.")
+            return
+        if action != "yes":
+            raise BadCallback(f"delete-data action {action!r}")
+        await turn.uow.users.lock(turn.user_id)
+        footprint = await turn.uow.account.footprint(turn.user_id)
+        if _counts(footprint) != conv.data.get("counts"):
+            # Something was saved after the question was shown: confirm what is there now.
+            text, keyboard = confirmation_screen(footprint, changed=True)
+            message_id = await turn.show(text, keyboard)
+            await turn.advance("confirm", message_id=message_id, counts=_counts(footprint))
+            await turn.uow.commit()
+            return
+        # ON DELETE CASCADE takes every row the user owns, conversations included.
+        await turn.uow.users.delete(turn.user_id)
+        await turn.uow.commit()
+        await turn.answer("Deleted")
+        await turn.show(
+            "Done: I erased all your data —\n"
+            f"{_what_goes(footprint)}\n\n"
+            "I no longer know anything about you. Send /start if you ever want to begin again."
+        )

@@ -1,0 +1,175 @@
+"""Seed one user's data in every table, and read back everything a user owns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, select
+
+from storage.models import (
+    Base,
+    Conversation,
+    Evidence,
+    PracticeLog,
+    SendLedger,
+    UndoSnapshot,
+)
+from tests.conftest import START, UnitOfWorkFactory
+
+
+@dataclass(frozen=True, slots=True)
+class SeededAccount:
+    """Ids of what was seeded, and strings that appear nowhere but in this user's data."""
+
+    user_id: int
+    skill: int
+    archived_skill: int
+    log: int
+    evidence: int
+    screenshot: int
+    skill_evidence: int
+    secrets: tuple[str, ...]
+    # The Quick Log keyboard nonce that made the first session (its client_token).
+    nonce: str = "sN0nce42"
+
+    def ids(self) -> dict[str, int | str]:
+        """Placeholders for templates such as 'sk:o:{skill}:0'."""
+        return {
+            "user": self.user_id,
+            "skill": self.skill,
+            "archived_skill": self.archived_skill,
+            "log": self.log,
+            "evidence": self.evidence,
+            "screenshot": self.screenshot,
+            "skill_evidence": self.skill_evidence,
+            "nonce": self.nonce,
+        }
+
+
+async def seed_account(
+    uow_factory: UnitOfWorkFactory,
+    user_id: int,
+    tag: str,
+    *,
+    first_name: str | None = None,
+    timezone: str = "Europe/Berlin",
+    now: datetime = START,
+    conversation: bool = True,
+) -> SeededAccount:
+    """A user with two skills (one archived), sessions, evidence and an open conversation."""
+    secrets = (
+        f"Oboe-{tag}-7731",
+        f"Lute-{tag}-4410",
+        f"Reed-making drills by {tag} #5521",
+        f"https://{tag.lower()}.example/portfolio-9034",
+        f"Private reflection of {tag} #6612",
+        f"score-{tag}-2207.png",
+    )
+    skill_name, archived_name, description, url, note, file_name = secrets
+    async with uow_factory() as uow:
+        user, _ = await uow.users.ensure(user_id, user_id, first_name or tag, timezone)
+        user.timezone = timezone
+        skill = await uow.skills.add(user_id, skill_name, skill_name.casefold())
+        archived = await uow.skills.add(user_id, archived_name, archived_name.casefold())
+        archived.archived_at = now - timedelta(days=3)
+        logs = [
+            PracticeLog(
+                user_id=user_id,
+                skill_id=skill.id,
+                practiced_on=date(2026, 11, 20) - timedelta(days=n),
+                duration_minutes=30 + n,
+                description=f"{description} day {n}",
+            )
+            for n in range(3)
+        ]
+        # The first one was saved by a Quick Log tap (see bot/quicklog.py's client_token).
+        logs[0].source = "quick"
+        logs[0].client_token = f"ql.{SeededAccount.nonce}.{skill.id}.30"
+        uow.session.add_all(logs)
+        await uow.session.flush()
+        link = Evidence(
+            user_id=user_id, practice_log_id=logs[0].id, skill_id=skill.id, kind="link", url=url
+        )
+        shot = Evidence(
+            user_id=user_id,
+            practice_log_id=logs[1].id,
+            skill_id=skill.id,
+            kind="screenshot",
+            file_name=file_name,
+            file_size=123_456,
+            mime_type="image/png",
+            width=800,
+            height=600,
+            storage="telegram",
+            file_id=f"photo-file-{user_id}",
+            file_unique_id=f"photo-unique-{user_id}",
+            uploaded_at=now,
+        )
+        skill_note = Evidence(user_id=user_id, skill_id=skill.id, kind="note", note=note)
+        uow.session.add_all([link, shot, skill_note])
+        if conversation:
+            # Half-way through renaming the skill.
+            uow.session.add(
+                Conversation(
+                    user_id=user_id,
+                    chat_id=user_id,
+                    name="skill_name",
+                    state="rename",
+                    data={"skill_id": skill.id},
+                    expires_at=now + timedelta(days=1),
+                )
+            )
+        uow.session.add_all(
+            [
+                SendLedger(user_id=user_id, kind="weekly", period_key="2026-W47", status="sent"),
+                UndoSnapshot(
+                    user_id=user_id,
+                    kind="practice_log",
+                    payload={"description": description},
+                    expires_at=now + timedelta(minutes=5),
+                ),
+            ]
+        )
+        await uow.session.flush()
+        await uow.commit()
+        return SeededAccount(
+            user_id=user_id,
+            skill=skill.id,
+            archived_skill=archived.id,
+            log=logs[0].id,
+            evidence=link.id,
+            screenshot=shot.id,
+            skill_evidence=skill_note.id,
+            secrets=secrets,
+        )
+
+
+def _owner_column(table: Table) -> Any:
+    if table.name == "users":
+        return table.c.id
+    if "user_id" not in table.c:
+        raise AssertionError(f"table {table.name} has no user_id: say here how rows map to users")
+    return table.c.user_id
+
+
+async def owned_rows(
+    uow_factory: UnitOfWorkFactory, user_id: int
+) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table that belongs to the user, in primary-key order."""
+    snapshot: dict[str, list[tuple[Any, ...]]] = {}
+    async with uow_factory() as uow:
+        for table in Base.metadata.sorted_tables:
+            query = (
+                select(table)
+                .where(_owner_column(table) == user_id)
+                .order_by(*table.primary_key.columns)
+            )
+            snapshot[table.name] = [tuple(row) for row in (await uow.session.execute(query))]
+    return snapshot
+
+
+async def owned_counts(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, int]:
+    """How many rows of each table belong to the user."""
+    return {name: len(rows) for name, rows in (await owned_rows(uow_factory, user_id)).items()}
