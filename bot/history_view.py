@@ -238,7 +238,12 @@ def page_screen(
     )
     keyboard.append(
         [
-            ctx_button(f"🎯 {what} ▾" if skill_name else "🎯 Skill ▾", "sk", 0, ctx=page_ctx),
+            ctx_button(
+                f"🎯 {shorten(skill_name, SKILL_LABEL)} ▾" if skill_name else "🎯 Skill ▾",
+                "sk",
+                0,
+                ctx=page_ctx,
+            ),
             button("✖ Close", PREFIX, "x"),
         ]
     )

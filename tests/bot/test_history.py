@@ -40,6 +40,9 @@ def no_failed_updates(api: FakeBotApi) -> Iterator[None]:
     assert not failed, "an update failed: see the log for its traceback"
 
 
+ZONE = "Pacific/Auckland"
+
+
 def _flat(buttons: list[list[str]]) -> list[str]:
     return [label for row in buttons for label in row]
 
@@ -117,7 +120,7 @@ async def test_typed_filters_in_the_users_time_zone(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     skills = await user_with_skills(
-        uow_factory, SARAH, "React", "SQL", "Machine Learning", timezone="Pacific/Auckland"
+        uow_factory, SARAH, "React", "SQL", "Machine Learning", timezone=ZONE
     )
     react, sql, ml = skills["React"], skills["SQL"], skills["Machine Learning"]
     # In Auckland (UTC+13) the test clock's 12:00 UTC on 25 Nov is already 26 Nov.
@@ -168,6 +171,15 @@ async def test_typed_filters_in_the_users_time_zone(
         assert message in sarah.last_text(), command
         assert "Try /history react" in sarah.last_text() or "History" not in sarah.last_text()
     assert tag(1) not in sarah.last_text()
+    # Names are escaped in text and shown as typed on buttons.
+    rock = (await user_with_skills(uow_factory, SARAH, "Rock & <Roll>", timezone=ZONE))[
+        "Rock & <Roll>"
+    ]
+    await add_sessions(uow_factory, SARAH, [(7, rock, date(2026, 11, 24), 25)])
+    await sarah.send("/history rock")
+    assert "History — Rock & <Roll> · All time" in sarah.last_text()
+    assert shown(sarah.last_text()) == [7]
+    assert "🎯 Rock & <Roll> ▾" in _flat(sarah.buttons())
 
 
 async def test_detail_shows_every_field_and_its_evidence_and_back_returns_to_the_page(
