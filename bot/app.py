@@ -42,6 +42,7 @@ from bot.handlers import (
 )
 from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
+from bot.handlers import history as history_handlers  # history (#4)
 from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
@@ -57,6 +58,8 @@ COMMANDS: list[tuple[str, str]] = [
     ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
+    # History (#4)
+    ("history", "Browse, edit and delete past sessions"),
     # evidence (#5)
     ("evidence", "Links, notes and screenshots per skill"),
     ("note", "Save a note as evidence"),
@@ -83,6 +86,7 @@ FLOWS += [importing.ImportFlow()]
 FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 # Issue #3: logging.
 FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
+FLOWS.append(history_handlers.HistoryEditFlow())  # history (#4): editing one field
 
 PRIVATE = filters.ChatType.PRIVATE
 
@@ -160,6 +164,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         # Issue #3: logging.
         "log": log_handlers.log_command,
         "quick": quick_handlers.quick_command,
+        # History (#4)
+        "history": history_handlers.history_command,
     }
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
@@ -185,6 +191,9 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Issue #3: Quick Log buttons (also on reminders) and the card's "Log another".
     app.add_handler(CallbackQueryHandler(quick_handlers.quick_button, pattern=r"^ql:"))
     app.add_handler(CallbackQueryHandler(log_handlers.log_another_button, pattern=r"^lgn$"))
+    # History (#4): list, detail, edit menu, delete and Undo; also the card's Edit/Delete.
+    history_pattern = rf"^{history_handlers.PREFIX}:"
+    app.add_handler(CallbackQueryHandler(history_handlers.history_button, pattern=history_pattern))
     flow_prefixes = "|".join(re.escape(f.prefix) for f in deps.flows.values())
     app.add_handler(CallbackQueryHandler(route_callback, pattern=f"^(?:{flow_prefixes}):"))
     app.add_handler(CallbackQueryHandler(common.unknown_button))
@@ -217,6 +226,13 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
     # Reminders, streak reminders and weekly summaries (#7, #10): one sweep for all users.
     app.job_queue.run_repeating(
         reminders_job, interval=settings.sweep_interval_seconds, first=10, name="reminders"
+    )
+    # History (#4): drop undo snapshots whose window has passed.
+    app.job_queue.run_repeating(
+        history_handlers.purge_undo_job,
+        interval=settings.sweep_interval_seconds,
+        first=15,
+        name="purge-undo-snapshots",
     )
 
 

@@ -13,10 +13,12 @@ from storage.repositories.account import AccountRepository  # privacy (#9)
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
+from storage.repositories.history import HistoryRepository  # history (#4)
 from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
+from storage.repositories.undo import UndoRepository  # history (#4)
 from storage.repositories.users import UserRepository
 
 
@@ -43,6 +45,9 @@ class UnitOfWork:
         self.transfer = TransferRepository(self.session)
         # Issue #3: practice sessions.
         self.practice_logs = PracticeLogRepository(self.session)
+        # History (#4): keyset pages and totals; undo snapshots of deleted sessions.
+        self.history = HistoryRepository(self.session)
+        self.undo = UndoRepository(self.session)
         return self
 
     async def __aexit__(

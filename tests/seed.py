@@ -33,6 +33,8 @@ class SeededAccount:
     secrets: tuple[str, ...]
     # The Quick Log keyboard nonce that made the first session (its client_token).
     nonce: str = "sN0nce42"
+    # History (#4): the id of the seeded undo snapshot, for ↩️ Undo probes.
+    undo: int = 0
 
     def ids(self) -> dict[str, int | str]:
         """Placeholders for templates such as 'sk:o:{skill}:0'."""
@@ -45,6 +47,7 @@ class SeededAccount:
             "screenshot": self.screenshot,
             "skill_evidence": self.skill_evidence,
             "nonce": self.nonce,
+            "undo": self.undo,  # history (#4)
         }
 
 
@@ -121,15 +124,16 @@ async def seed_account(
                     expires_at=now + timedelta(days=1),
                 )
             )
+        undo = UndoSnapshot(
+            user_id=user_id,
+            kind="practice_log",
+            payload={"description": description},
+            expires_at=now + timedelta(minutes=5),
+        )
         uow.session.add_all(
             [
                 SendLedger(user_id=user_id, kind="weekly", period_key="2026-W47", status="sent"),
-                UndoSnapshot(
-                    user_id=user_id,
-                    kind="practice_log",
-                    payload={"description": description},
-                    expires_at=now + timedelta(minutes=5),
-                ),
+                undo,
             ]
         )
         await uow.session.flush()
@@ -143,6 +147,7 @@ async def seed_account(
             screenshot=shot.id,
             skill_evidence=skill_note.id,
             secrets=secrets,
+            undo=undo.id,
         )
 
 

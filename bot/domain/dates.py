@@ -80,6 +80,15 @@ def parse_practice_date(text: str, today: date) -> date:
     return validate_practice_date(_parse(cleaned, text, today), today)
 
 
+# History filters (#4): range ends may lie after today ("2026-11-01..2026-12-31").
+def parse_calendar_date(text: str, today: date) -> date:
+    """Parse a typed date like parse_practice_date, but allow dates after ``today``."""
+    cleaned = _clean(text)
+    if not cleaned:
+        raise DomainError(f"Please type a date. {_EXAMPLES}")
+    return _parse(cleaned, text, today)
+
+
 def validate_practice_date(practiced_on: date, today: date) -> date:
     """Refuse a practice date after the user's ``today``; return it unchanged otherwise."""
     if practiced_on > today:

@@ -169,7 +169,21 @@ PROBES: list[Probe] = [
     press("reminders-close", "rm:x", "/reminders", refused_with=None),
     press("reminders-input-no-conversation", "rmi:back"),
     message("reminders-goal-typed", "90", "/reminders"),
-    # HOOK: add rows for /history (#4) - every button and command that takes an id.
+    # --- history (#4): hs:<action>:<log id>[:<field>:<value>][:<anchor>:<skill>:<range>] ---
+    press("history-page-skill", "hs:p:a:0:0:{skill}:a", "/history", refused_with=None),
+    press("history-page-anchor", "hs:p:o:739940:{log}:{skill}:w", "/history", refused_with=None),
+    press("history-detail", "hs:v:{log}:0:0:0:a", "/history"),
+    press("history-edit-menu", "hs:edit:{log}", "/history"),
+    press("history-edit-field", "hs:ef:{log}:desc:0:0:0:a", "/history"),
+    press("history-set-value", "hs:set:{log}:dur:30", "/history"),
+    press("history-set-skill", "hs:set:{log}:skill:{skill}", refused_with=("can be edited",)),
+    press("history-delete-ask", "hs:del:{log}", "/history"),
+    press("history-delete-yes", "hs:dy:{log}:0:0:0:a", "/history"),
+    press("history-undo", "hs:u:{undo}", "/history", refused_with=("nothing to undo",)),
+    press("history-skill-picker", "hs:sk:0:0:0:{skill}:a", "/history", refused_with=None),
+    press("history-close", "hs:x", "/history", refused_with=None),
+    press("history-edit-flow", "he:x"),
+    command("history-by-name", "/history {skill_name} last week", refused_with=("no skill",)),
 ]
 
 # Commands that take no id at all (every other registered command needs a probe above).

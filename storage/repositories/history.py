@@ -1,0 +1,217 @@
+"""History reads: keyset pages of one user's sessions under a filter, the filter's totals, and
+one session with its skill name and evidence count.
+
+Pages are keyset pages on (practiced_on, id), newest first, read through the index
+(user_id, practiced_on, id) or, with a skill filter, (skill_id, practiced_on, id): a page costs
+the same however long the history is, and sessions added between two presses neither repeat
+nor hide rows on the next page (OFFSET paging would shift them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import ColumnElement
+
+from storage.models import Evidence, PracticeLog, Skill
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """A position in the newest-first order: a session's date and id."""
+
+    practiced_on: date
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryFilter:
+    """Which sessions a page lists: one skill or all, between two dates (inclusive, optional)."""
+
+    skill_id: int | None = None
+    start: date | None = None
+    end: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """A session as history shows it."""
+
+    id: int
+    skill_id: int
+    skill_name: str
+    practiced_on: date
+    duration_minutes: int
+    description: str
+    difficulty: int | None
+    confidence: int | None
+    created_at: datetime
+    updated_at: datetime
+    evidence: int = 0
+
+    @property
+    def cursor(self) -> Cursor:
+        """This row's position in the order."""
+        return Cursor(self.practiced_on, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryTotals:
+    """How many sessions and minutes a filter matches."""
+
+    sessions: int
+    minutes: int
+
+
+_ROW_COLUMNS = (
+    PracticeLog.id,
+    PracticeLog.skill_id,
+    Skill.name,
+    PracticeLog.practiced_on,
+    PracticeLog.duration_minutes,
+    PracticeLog.description,
+    PracticeLog.difficulty,
+    PracticeLog.confidence,
+    PracticeLog.created_at,
+    PracticeLog.updated_at,
+)
+
+
+def _position() -> ColumnElement[Any]:
+    """A row's place in the order, as a row value: (practiced_on, id)."""
+    return tuple_(PracticeLog.practiced_on, PracticeLog.id)
+
+
+def _at(cursor: Cursor) -> ColumnElement[Any]:
+    return tuple_(cursor.practiced_on, cursor.id)
+
+
+def _matching(user_id: int, where: HistoryFilter, dialect: str) -> list[ColumnElement[bool]]:
+    """The filter as conditions on practice_logs, always scoped to the owner."""
+    if where.skill_id is not None and dialect == "sqlite":
+        # `user_id + 0` still keeps other users' rows out, but cannot use an index, so the
+        # planner reads the (skill_id, practiced_on, id) index (SQLite has no statistics to
+        # prefer it over the user's index and would scan all of the user's sessions).
+        # PostgreSQL has statistics, and the expression would only spoil its row estimate.
+        conditions = [(PracticeLog.user_id + 0) == user_id, PracticeLog.skill_id == where.skill_id]
+    elif where.skill_id is not None:
+        conditions = [PracticeLog.user_id == user_id, PracticeLog.skill_id == where.skill_id]
+    else:
+        conditions = [PracticeLog.user_id == user_id]
+    if where.start is not None:
+        conditions.append(PracticeLog.practiced_on >= where.start)
+    if where.end is not None:
+        conditions.append(PracticeLog.practiced_on <= where.end)
+    return conditions
+
+
+def _rows_query(user_id: int, where: HistoryFilter, dialect: str) -> Select[*tuple[Any, ...]]:
+    # The skill is joined on its id and the bound owner, not on practice_logs.user_id: an
+    # equality between the two columns would let SQLite reach practice_logs through the user's
+    # index again, defeating `user_id + 0` under a skill filter.
+    return (
+        select(*_ROW_COLUMNS)
+        .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
+        .where(*_matching(user_id, where, dialect))
+    )
+
+
+class HistoryRepository:
+    """Read-only queries behind /history; every one is scoped to the owner's user id."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _dialect(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def older(
+        self,
+        user_id: int,
+        where: HistoryFilter,
+        cursor: Cursor | None,
+        limit: int,
+        *,
+        inclusive: bool = False,
+    ) -> list[HistoryRow]:
+        """Up to `limit` rows older than the cursor (or from the newest), newest first."""
+        query = _rows_query(user_id, where, self._dialect)
+        if cursor is not None:
+            query = query.where(
+                _position() <= _at(cursor) if inclusive else _position() < _at(cursor)
+            )
+        query = query.order_by(PracticeLog.practiced_on.desc(), PracticeLog.id.desc())
+        return await self._with_evidence(user_id, await self._fetch(query.limit(limit)))
+
+    async def newer(
+        self, user_id: int, where: HistoryFilter, cursor: Cursor, limit: int
+    ) -> list[HistoryRow]:
+        """Up to `limit` rows just newer than the cursor, newest first."""
+        query = (
+            _rows_query(user_id, where, self._dialect)
+            .where(_position() > _at(cursor))
+            .order_by(PracticeLog.practiced_on.asc(), PracticeLog.id.asc())
+            .limit(limit)
+        )
+        return await self._with_evidence(user_id, list(reversed(await self._fetch(query))))
+
+    async def has_newer(self, user_id: int, where: HistoryFilter, cursor: Cursor) -> bool:
+        """Whether any row of the filter comes before the cursor in newest-first order."""
+        return await self._exists(user_id, where, _position() > _at(cursor))
+
+    async def has_older(self, user_id: int, where: HistoryFilter, cursor: Cursor) -> bool:
+        """Whether any row of the filter comes after the cursor in newest-first order."""
+        return await self._exists(user_id, where, _position() < _at(cursor))
+
+    async def totals(self, user_id: int, where: HistoryFilter) -> HistoryTotals:
+        """Sessions and minutes the whole filter matches, in one aggregate query."""
+        row = (
+            await self._session.execute(
+                select(
+                    func.count(), func.coalesce(func.sum(PracticeLog.duration_minutes), 0)
+                ).where(*_matching(user_id, where, self._dialect))
+            )
+        ).one()
+        return HistoryTotals(int(row[0]), int(row[1]))
+
+    async def session(self, user_id: int, log_id: int) -> HistoryRow | None:
+        """One of the user's sessions with its skill name and evidence count, or None."""
+        query = _rows_query(user_id, HistoryFilter(), self._dialect).where(PracticeLog.id == log_id)
+        rows = await self._with_evidence(user_id, await self._fetch(query))
+        return rows[0] if rows else None
+
+    async def evidence_counts(self, user_id: int, log_ids: Sequence[int]) -> dict[int, int]:
+        """Pieces of evidence per session, for the given sessions only (one GROUP BY)."""
+        if not log_ids:
+            return {}
+        rows = await self._session.execute(
+            select(Evidence.practice_log_id, func.count())
+            # `user_id + 0`: read through ix_evidence_practice_log_id (see storage.repositories
+            # .evidence._of_session) while still scoping to the owner.
+            .where(Evidence.practice_log_id.in_(list(log_ids)), (Evidence.user_id + 0) == user_id)
+            .group_by(Evidence.practice_log_id)
+        )
+        return {int(log_id): int(count) for log_id, count in rows.all() if log_id is not None}
+
+    async def _fetch(self, query: Select[*tuple[Any, ...]]) -> list[HistoryRow]:
+        return [HistoryRow(*row) for row in (await self._session.execute(query)).all()]
+
+    async def _with_evidence(self, user_id: int, rows: list[HistoryRow]) -> list[HistoryRow]:
+        counts = await self.evidence_counts(user_id, [row.id for row in rows])
+        return [replace(row, evidence=counts.get(row.id, 0)) for row in rows]
+
+    async def _exists(
+        self, user_id: int, where: HistoryFilter, condition: ColumnElement[bool]
+    ) -> bool:
+        found = await self._session.scalar(
+            select(PracticeLog.id)
+            .where(*_matching(user_id, where, self._dialect), condition)
+            .limit(1)
+        )
+        return found is not None
