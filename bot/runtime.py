@@ -140,7 +140,8 @@ class Turn:
     async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
         """Replace the pressed message's content, or send a new one; returns its message id."""
         query = self.query
-        if query is not None and isinstance(query.message, Message):
+        # A photo or document (a chart, an export) has no text to replace: answer below it.
+        if query is not None and isinstance(query.message, Message) and query.message.text:
             await self.release()
             try:
                 await query.message.edit_text(

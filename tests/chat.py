@@ -73,7 +73,12 @@ class _ErrorSink:
             if isinstance(handler, cls):
                 return handler
         sink = cls()
+        # First in line: the bot's own error handler stops later error handlers
+        # (ApplicationHandlerStop), which would hide a crash from the test.
+        existing = dict(app.error_handlers)
+        app.error_handlers.clear()
         app.add_error_handler(sink)
+        app.error_handlers.update(existing)
         return sink
 
 
