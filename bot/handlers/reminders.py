@@ -7,10 +7,12 @@ The buttons under a reminder ("⚙️ Reminder settings", "🔕 No more streak r
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
 
 from bot.callbacks import BadCallback, Callback
 from bot.domain.dates import format_date
@@ -35,6 +37,8 @@ from bot.reminders.texts import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, setting
 from bot.runtime import Turn, handler
 from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill
+
+log = logging.getLogger(__name__)
 
 PREFIX = SETTINGS_PREFIX
 INPUT_PREFIX = "rmi"
@@ -320,7 +324,11 @@ async def _drop_settings_rows(turn: Turn) -> None:
         for row in (current.inline_keyboard if current else ())
     ]
     kept: list[list[InlineKeyboardButton]] = [row for row in rows if row]
-    await query.message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    try:
+        await query.message.edit_reply_markup(InlineKeyboardMarkup(kept) if kept else None)
+    except BadRequest:
+        # The reminder was deleted, or is too old to edit: the setting is saved all the same.
+        log.debug("could not trim the reminder's keyboard")
 
 
 async def _set(turn: Turn, cb: Callback) -> None:
