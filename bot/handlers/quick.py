@@ -8,7 +8,6 @@ from bot.callbacks import BadCallback, Callback
 from bot.cards import session_card, session_card_keyboard
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
-from bot.handlers.log import drop_step_keyboard
 from bot.keyboards import button, cancel_button, markup
 from bot.quicklog import (
     ACTION_CLOSE,
@@ -142,7 +141,7 @@ async def _ask_note(turn: Turn, log_id: int) -> None:
     )
     old = await turn.load_conversation()
     if old is not None and old.message_id is not None:
-        await drop_step_keyboard(turn, old.message_id)
+        await turn.remove_keyboard(old.message_id)
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
     await turn.uow.commit()
 
@@ -181,7 +180,7 @@ class QuickNoteFlow:
         await turn.finish()
         await turn.uow.commit()
         if step_message is not None:
-            await drop_step_keyboard(turn, step_message)
+            await turn.remove_keyboard(step_message)
         name = skill.name if skill else "?"
         await turn.reply(
             session_card(log, name, turn.today, heading="📝 Note saved"),
