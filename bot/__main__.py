@@ -149,7 +149,11 @@ def _announce_start(app: BotApp, settings: Settings) -> None:
             settings.mode,
             settings.database_kind,
             application.bot.username,
-            application.update_processor.max_concurrent_updates,
+            getattr(
+                application.update_processor,
+                "concurrency",
+                application.update_processor.max_concurrent_updates,
+            ),
             settings.telegram_api_url,
             where,
         )

@@ -37,8 +37,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         # PTB's own slot (process_update is final) is taken before do_process_update runs, so
         # a user's queued burst would hold every slot while waiting on its own lock. Its limit
         # is therefore only a generous backstop; the real one is taken after the per-user wait.
-        self._limit = max_concurrent_updates  # before super(): its checks read the property
         super().__init__(max_concurrent_updates * _BACKSTOP_FACTOR)
+        self._limit = max_concurrent_updates
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
@@ -62,8 +62,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
                 del self._holders[key], self._locks[key]
 
     @property
-    def max_concurrent_updates(self) -> int:
-        """How many updates run at once (the real limit, not PTB's backstop)."""
+    def concurrency(self) -> int:
+        """How many updates run at once (the real limit; max_concurrent_updates is the backstop)."""
         return self._limit
 
     @property
