@@ -104,3 +104,23 @@ async def test_one_users_burst_does_not_hold_every_slot(app: BotApp) -> None:
     release.set()
     await asyncio.gather(*burst)
     assert [o for o in order if o.startswith("end")] == ["end a0", "end a1", "end a2", "end a3"]
+
+
+async def test_quick_undo_keeps_attached_evidence_restorable(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await sarah.send("/addskill React")
+    await sarah.send("/quick")
+    await sarah.tap("React 30m")
+    card = sarah.last_message()
+    await sarah.send("/note Hooks clicked today, finally")
+    await sarah.tap_containing("React · today")
+    await sarah.tap("↩️ Undo", message=card)
+    assert "1 piece of evidence" in sarah.last_text()
+    async with uow_factory() as uow:
+        assert await uow.practice_logs.last_log(1001) is None
+    await sarah.tap("↩️ Restore")
+    async with uow_factory() as uow:
+        restored = await uow.practice_logs.last_log(1001)
+        assert restored is not None
+        assert await uow.evidence.count_for_session(1001, restored.id) == 1
