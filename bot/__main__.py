@@ -12,9 +12,7 @@ import re
 import socket
 import sys
 
-from telegram import Update
-
-from bot.app import build_application
+from bot.app import ALLOWED_UPDATES, build_application
 from bot.config import (
     ConfigError,
     Settings,
@@ -118,7 +116,7 @@ def _check_port_free(listen: str, port: int) -> None:
 def _run(app: BotApp, settings: Settings) -> None:
     """Serve updates until a stop signal: polling by default, a webhook with WEBHOOK_URL."""
     if not settings.webhook_url:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, drop_pending_updates=False)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False)
         return
     secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
     app.run_webhook(
@@ -128,7 +126,7 @@ def _run(app: BotApp, settings: Settings) -> None:
         url_path=re.escape(settings.webhook_path),
         webhook_url=settings.webhook_url,
         secret_token=secret,
-        allowed_updates=Update.ALL_TYPES,
+        allowed_updates=ALLOWED_UPDATES,
         drop_pending_updates=False,
     )
 
@@ -151,7 +149,11 @@ def _announce_start(app: BotApp, settings: Settings) -> None:
             settings.mode,
             settings.database_kind,
             application.bot.username,
-            application.update_processor.max_concurrent_updates,
+            getattr(
+                application.update_processor,
+                "concurrency",
+                application.update_processor.max_concurrent_updates,
+            ),
             settings.telegram_api_url,
             where,
         )

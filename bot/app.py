@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from telegram import BotCommand
+from telegram import BotCommand, Update
 from telegram.ext import (
     AIORateLimiter,
     ApplicationBuilder,
@@ -88,7 +88,10 @@ FLOWS.append(evidence_handlers.EvidenceFlow())  # evidence (#5)
 FLOWS += [log_handlers.LogFlow(), quick_handlers.QuickNoteFlow()]
 FLOWS.append(history_handlers.HistoryEditFlow())  # history (#4): editing one field
 
-PRIVATE = filters.ChatType.PRIVATE
+# Private chats only, and only new messages: an edit of an old message is not a new answer.
+PRIVATE = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
+# The update kinds the bot handles; Telegram then doesn't send the others at all.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 
 
 def build_application(

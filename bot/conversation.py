@@ -14,6 +14,7 @@ from telegram import Bot
 from telegram.ext import ApplicationHandlerStop
 
 from bot.callbacks import Callback
+from bot.domain.errors import DomainError
 from bot.runtime import BotContext, Deps, Turn, handler
 from bot.texts import STALE_BUTTON, esc
 from storage.models import Conversation
@@ -48,7 +49,12 @@ async def route_message(turn: Turn) -> None:
         await turn.finish()
         await turn.uow.commit()
         return
-    await flow.on_message(turn, conv)
+    try:
+        await flow.on_message(turn, conv)
+    except DomainError as exc:
+        # Answered here, not by the wrapper: the message must not also reach later groups.
+        await turn.uow.rollback()
+        await turn.reply(esc(exc))
     raise ApplicationHandlerStop
 
 
@@ -81,33 +87,30 @@ async def cancel_command(turn: Turn) -> None:
     if conv is None:
         await turn.reply("There's nothing to cancel. Send /help to see what I can do.")
         return
-    await _drop_step_keyboard(turn, conv)
+    await turn.remove_keyboard(conv.message_id)
     await turn.reply(f"Cancelled {esc(_title(turn, conv))}. Nothing was saved.")
 
 
 @handler
 async def cancel_button(turn: Turn) -> None:
-    """The ✖ Cancel button on any conversation step."""
+    """The ✖ Cancel button: ends the conversation whose step it is on, or just closes its screen."""
     conv = await turn.load_conversation()
+    query = turn.query
+    pressed_id = query.message.message_id if query and query.message else None
+    if conv is None or (conv.message_id is not None and conv.message_id != pressed_id):
+        # An older screen's Cancel must not end the conversation the user is in now.
+        await turn.answer("Closed")
+        await turn.show("Closed. Nothing was changed.")
+        return
     await turn.finish()
     await turn.uow.commit()
     await turn.answer("Cancelled")
-    title = _title(turn, conv) if conv else "that"
-    await turn.show(f"Cancelled {esc(title)}. Nothing was saved.")
+    await turn.show(f"Cancelled {esc(_title(turn, conv))}. Nothing was saved.")
 
 
 def _title(turn: Turn, conv: Conversation) -> str:
     flow = turn.deps.flows.get(conv.name)
     return flow.title if flow else "that"
-
-
-async def _drop_step_keyboard(turn: Turn, conv: Conversation) -> None:
-    if conv.message_id is None:
-        return
-    try:
-        await turn.context.bot.edit_message_reply_markup(conv.chat_id, conv.message_id)
-    except Exception:
-        log.debug("could not remove the keyboard of message %s", conv.message_id)
 
 
 async def expire_conversations(context: BotContext) -> None:

@@ -157,6 +157,16 @@ class Turn:
             return query.message.message_id
         return (await self.reply(text, keyboard)).message_id
 
+    async def remove_keyboard(self, message_id: int | None) -> None:
+        """Remove the keyboard of an earlier bot message in this chat (best effort)."""
+        if message_id is None:
+            return
+        await self.release()
+        try:
+            await self.context.bot.edit_message_reply_markup(self.chat_id, message_id)
+        except BadRequest:
+            log.debug("keyboard of message %s already gone", message_id)
+
     async def drop_keyboard(self) -> None:
         """Remove the inline keyboard from the pressed message (best effort)."""
         query = self.query

@@ -22,6 +22,7 @@ POSTGRES_CONCURRENCY = 8
 # would only queue on its lock (waiting with sleep-and-retry); a few still overlap one user's
 # Bot API round trip with another's database work (measured in benchmarks/load_webhook.py).
 SQLITE_CONCURRENCY = 4
+_BACKSTOP_FACTOR = 64
 
 
 def default_concurrency(database_kind: str) -> int:
@@ -33,26 +34,37 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
     """Concurrent across users, sequential (in arrival order) within each user."""
 
     def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
+        # PTB's own slot (process_update is final) is taken before do_process_update runs, so
+        # a user's queued burst would hold every slot while waiting on its own lock. Its limit
+        # is therefore only a generous backstop; the real one is taken after the per-user wait.
+        super().__init__(max_concurrent_updates * _BACKSTOP_FACTOR)
+        self._limit = max_concurrent_updates
+        self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        """Run the update once no earlier update of the same user is running."""
+        """Wait for this user's earlier updates, then for a free slot, then run the update."""
         key = _user_key(update)
         if key is None:
-            await coroutine
+            async with self._slots:
+                await coroutine
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._holders[key] = self._holders.get(key, 0) + 1
         try:
-            async with lock:
+            async with lock, self._slots:
                 await coroutine
         finally:
             self._holders[key] -= 1
             if self._holders[key] == 0:
                 # Nobody else queued for this user: forget the lock so memory stays bounded.
                 del self._holders[key], self._locks[key]
+
+    @property
+    def concurrency(self) -> int:
+        """How many updates run at once (the real limit; max_concurrent_updates is the backstop)."""
+        return self._limit
 
     @property
     def users_in_progress(self) -> int:

@@ -72,9 +72,9 @@ def test_concurrency_follows_the_backend_unless_configured(tmp_path: object) -> 
 
     default = build_application(settings()).update_processor
     assert isinstance(default, PerUserUpdateProcessor)
-    assert default.max_concurrent_updates == 4
+    assert default.concurrency == 4
     one_by_one = build_application(settings(concurrent_updates=1)).update_processor
     assert not isinstance(one_by_one, PerUserUpdateProcessor)
     app = build_application(settings(concurrent_updates=6))
     assert isinstance(app.update_processor, PerUserUpdateProcessor)
-    assert app.update_processor.max_concurrent_updates == 6
+    assert app.update_processor.concurrency == 6

@@ -80,17 +80,6 @@ def _merge(pending: list[Pending], found: Collected) -> list[Pending]:
     return merged
 
 
-async def _drop_keyboard(turn: Turn, message_id: int | None) -> None:
-    """Remove the keyboard of an earlier step message (best effort)."""
-    if message_id is None:
-        return
-    await turn.release()
-    try:
-        await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
-    except Exception:
-        log.debug("could not remove the keyboard of message %s", message_id)
-
-
 async def _resolve(turn: Turn, target: dict[str, Any] | None) -> Target | None:
     """A stored or pressed target, re-checked against the user."""
     if not target:
@@ -138,7 +127,7 @@ async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> 
         )
         return
     if conv is not None:
-        await _drop_keyboard(turn, conv.message_id)
+        await turn.remove_keyboard(conv.message_id)
     message = await turn.reply(*screen)
     data = {"pending": [item.to_json() for item in items]}
     if conv is not None:
@@ -206,7 +195,7 @@ async def note_command(turn: Turn) -> None:
             "a reflection.",
             markup([[cancel_button()]]),
         )
-        await _drop_keyboard(turn, ours.message_id if ours else None)
+        await turn.remove_keyboard(ours.message_id if ours else None)
         await turn.begin(
             FLOW_NAME, "collect", {"mode": Mode.NOTE.value}, message_id=message.message_id
         )
@@ -220,7 +209,7 @@ async def note_command(turn: Turn) -> None:
             await turn.uow.commit()
             await turn.reply(NOT_FOUND)
             return
-        await _drop_keyboard(turn, ours.message_id)
+        await turn.remove_keyboard(ours.message_id)
         await _save(turn, target, [note])
         return
     found = Collected(items=[note])
@@ -293,7 +282,7 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
         conv = await turn.load_conversation()
         message = await turn.reply(text, keyboard)
         if conv is not None and conv.name == FLOW_NAME:
-            await _drop_keyboard(turn, conv.message_id)
+            await turn.remove_keyboard(conv.message_id)
         await turn.begin(FLOW_NAME, "collect", data, message_id=message.message_id)
     else:
         message_id = await turn.show(text, keyboard)
@@ -425,7 +414,7 @@ class EvidenceFlow:
             await turn.uow.commit()
             await turn.reply(NOT_FOUND)
             return
-        await _drop_keyboard(turn, conv.message_id)
+        await turn.remove_keyboard(conv.message_id)
         await _save(turn, target, _merge([], found))
         if found.problems:
             await turn.reply("\n".join(f"⚠️ {esc(p)}" for p in found.problems))

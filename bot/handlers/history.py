@@ -19,7 +19,6 @@ from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
-from bot.handlers.log import drop_step_keyboard
 from bot.history_view import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
 from bot.runtime import BotContext, Deps, Turn, handler
 from bot.services.history import (
@@ -396,14 +395,14 @@ async def _ask(
         await turn.answer()
         message_id = await turn.show(*screen)
         if step_message not in (None, message_id):
-            await drop_step_keyboard(turn, step_message)
+            await turn.remove_keyboard(step_message)
     else:
         if step_message is not None:
-            await drop_step_keyboard(turn, step_message)
+            await turn.remove_keyboard(step_message)
         message_id = (await turn.reply(*screen)).message_id
     other = await turn.load_conversation()
     if other is not None and other.name != FLOW_NAME and other.message_id is not None:
-        await drop_step_keyboard(turn, other.message_id)
+        await turn.remove_keyboard(other.message_id)
     await turn.begin(FLOW_NAME, field, {"log_id": row.id, "ctx": ctx.text()}, message_id)
     await turn.uow.commit()
 
@@ -417,7 +416,7 @@ async def _session_vanished(turn: Turn, conv: Conversation | None, ctx: ListCont
         await _gone(turn, ctx)
         return
     if step_message is not None:
-        await drop_step_keyboard(turn, step_message)
+        await turn.remove_keyboard(step_message)
     await turn.reply(*view.gone_screen(ctx, GONE))
 
 
@@ -462,10 +461,10 @@ async def _apply(
         await turn.answer("Saved" if old != value else "No change")
         shown_at = await turn.show(*screen)
         if step_message not in (None, shown_at):
-            await drop_step_keyboard(turn, step_message)
+            await turn.remove_keyboard(step_message)
         return
     if step_message is not None:
-        await drop_step_keyboard(turn, step_message)
+        await turn.remove_keyboard(step_message)
     await turn.reply(*screen)
 
 

@@ -9,7 +9,6 @@ instance continues it.
 
 from __future__ import annotations
 
-import contextlib
 import secrets
 from datetime import date, timedelta
 from typing import Any, Final
@@ -215,7 +214,7 @@ async def log_command(turn: Turn) -> None:
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
-            await drop_step_keyboard(turn, old.message_id)
+            await turn.remove_keyboard(old.message_id)
         await turn.finish()
     rest = _command_argument(turn.text)
     if not rest:
@@ -333,7 +332,7 @@ async def _open(turn: Turn, data: dict[str, Any], step: str, *, problem: str | N
     """Begin the conversation at `step` in a new message, replacing any open conversation."""
     old = await turn.load_conversation()
     if old is not None and old.message_id is not None:
-        await drop_step_keyboard(turn, old.message_id)
+        await turn.remove_keyboard(old.message_id)
     await turn.begin(LogFlow.name, step, data)
     await _ask(turn, data, step, problem=problem, edit=False)
 
@@ -358,7 +357,7 @@ async def _ask(
         message_id = await turn.show(text, keyboard)
     else:
         if conv.message_id is not None:
-            await drop_step_keyboard(turn, conv.message_id)
+            await turn.remove_keyboard(conv.message_id)
         message_id = (await turn.reply(text, keyboard)).message_id
     conv.data = {}  # advance() merges; these steps replace what the conversation remembers
     await turn.advance(step, message_id=message_id, **data)
@@ -482,17 +481,10 @@ async def _reopen(turn: Turn, data: dict[str, Any], step: str, problem: str | No
         await _ask(turn, data, step, problem=problem)
 
 
-async def drop_step_keyboard(turn: Turn, message_id: int) -> None:
-    """Remove the keyboard of an earlier bot message (best effort), outside any transaction."""
-    await turn.release()
-    with contextlib.suppress(BadRequest):  # already gone, or no keyboard left to remove
-        await turn.context.bot.edit_message_reply_markup(turn.chat_id, message_id)
-
-
 async def _delete_message(turn: Turn, message_id: int) -> None:
     """Delete a finished step message, or at least its keyboard."""
     await turn.release()
     try:
         await turn.context.bot.delete_message(turn.chat_id, message_id)
     except BadRequest:
-        await drop_step_keyboard(turn, message_id)
+        await turn.remove_keyboard(message_id)

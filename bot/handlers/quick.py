@@ -5,10 +5,9 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import BadCallback, Callback
-from bot.cards import session_card, session_card_keyboard
+from bot.cards import HISTORY_PREFIX, session_card, session_card_keyboard
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
-from bot.handlers.log import drop_step_keyboard
 from bot.keyboards import button, cancel_button, markup
 from bot.quicklog import (
     ACTION_CLOSE,
@@ -27,6 +26,7 @@ from bot.quicklog import (
 )
 from bot.runtime import Turn, handler
 from bot.services.card_extras import card_extras
+from bot.services.history import UNDO_MINUTES, delete_session
 from bot.services.practice import (
     ArchivedSkill,
     SessionDraft,
@@ -36,7 +36,7 @@ from bot.services.practice import (
     save_practice_log,
     update_practice_log,
 )
-from bot.texts import NOT_FOUND, esc, minutes
+from bot.texts import NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation
 
 NO_SKILLS = (
@@ -118,15 +118,24 @@ async def _undo(turn: Turn, log_id: int, nonce: str) -> None:
     if log is None or not made_by(log.client_token, nonce):
         await turn.answer(ALREADY_UNDONE)
         return
-    skill = await turn.uow.skills.get(turn.user_id, log.skill_id)
-    what = f"{esc(skill.name) if skill else 'the session'} — {minutes(log.duration_minutes)}"
-    await turn.uow.practice_logs.delete(turn.user_id, log.id)
+    # Evidence may have been attached since the tap: delete through the snapshot, so the
+    # session and its evidence can come back as they were (the history's Undo).
+    deleted = await delete_session(turn.uow, turn.user_id, log.id, turn.now)
     await turn.uow.commit()
+    summary = deleted.summary
+    what = f"{esc(summary.skill_name)} — {minutes(summary.duration_minutes)}"
+    rows = [[button("⚡ Quick log", PREFIX, ACTION_OPEN)]]
+    if summary.evidence:
+        text = (
+            f"↩️ Undone: removed <b>{what}</b> and its "
+            f"{plural(summary.evidence, 'piece')} of evidence. Changed your mind? "
+            f"Restore brings them back for {UNDO_MINUTES} minutes."
+        )
+        rows.insert(0, [button("↩️ Restore", HISTORY_PREFIX, "u", deleted.snapshot_id)])
+    else:
+        text = f"↩️ Undone: removed <b>{what}</b>. Nothing else changed."
     await turn.answer("Undone")
-    await turn.show(
-        f"↩️ Undone: removed <b>{what}</b>. Nothing else changed.",
-        markup([[button("⚡ Quick log", PREFIX, ACTION_OPEN)]]),
-    )
+    await turn.show(text, markup(rows))
 
 
 async def _ask_note(turn: Turn, log_id: int) -> None:
@@ -142,7 +151,7 @@ async def _ask_note(turn: Turn, log_id: int) -> None:
     )
     old = await turn.load_conversation()
     if old is not None and old.message_id is not None:
-        await drop_step_keyboard(turn, old.message_id)
+        await turn.remove_keyboard(old.message_id)
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
     await turn.uow.commit()
 
@@ -181,7 +190,7 @@ class QuickNoteFlow:
         await turn.finish()
         await turn.uow.commit()
         if step_message is not None:
-            await drop_step_keyboard(turn, step_message)
+            await turn.remove_keyboard(step_message)
         name = skill.name if skill else "?"
         await turn.reply(
             session_card(log, name, turn.today, heading="📝 Note saved"),

@@ -173,7 +173,13 @@ async def timezone_command(turn: Turn) -> None:
     args = turn.context.args or []
     if args:
         zone = await _set_timezone(turn, " ".join(args))
+        conv = await turn.load_conversation()
+        if conv is not None and conv.name in (TimezoneFlow.name, SetupFlow.name):
+            # The zone was the question an open /timezone or /start was waiting for.
+            await turn.finish()
         await turn.uow.commit()
+        if conv is not None and turn.conversation is None:
+            await turn.remove_keyboard(conv.message_id)
         await turn.reply(f"Your time zone is now <b>{esc(describe_timezone(zone, turn.now))}</b>.")
         return
     text = f"Your time zone is <b>{esc(describe_timezone(turn.timezone, turn.now))}</b>.\n\n"

@@ -94,7 +94,7 @@ PROBES: list[Probe] = [
     press("timezone-zone", "tz:z:Asia/Tokyo"),
     press("timezone-keep", "tz:keep"),
     press("skill-name-flow", "skn:x"),
-    press("cancel", "cx", "/help", refused_with=("Cancelled",)),
+    press("cancel", "cx", "/help", refused_with=("Closed",)),
     command("cancel-command", "/cancel", refused_with=("nothing to cancel",)),
     message("typed-into-no-conversation", "Renamed by Mallory"),
     # --- /log and /quick (#3): lg:<step>:<id>, ql:<action>:<id>:<minutes>:<nonce> ---
