@@ -34,6 +34,7 @@ from bot.handlers import (
     importing,
     privacy,  # privacy (#9)
     progress,
+    reminders,  # reminders (#7, #10)
     setup,
     skills,
     stats,
@@ -45,6 +46,7 @@ from bot.handlers import history as history_handlers  # history (#4)
 from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
+from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
 from bot.updates import PerUserUpdateProcessor, default_concurrency
 from storage.db import create_engine, create_session_factory
@@ -66,6 +68,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("stats", "Totals, weekly and monthly summaries, charts"),
     ("streak", "Your practice streak"),
     ("timezone", "Set your time zone"),
+    ("reminders", "Reminders, weekly summary and goal"),
     # Export and import (#8)
     ("export", "Download your history as JSON or CSV"),
     ("import", "Import sessions from a spreadsheet or an export"),
@@ -75,6 +78,8 @@ COMMANDS: list[tuple[str, str]] = [
 ]
 
 FLOWS: list[Flow] = [setup.SetupFlow(), setup.TimezoneFlow(), skills.SkillNameFlow()]
+# Reminders (#7, #10): typed times, goals and pause dates.
+FLOWS.append(reminders.ReminderInputFlow())
 FLOWS.append(privacy.DeleteDataFlow())  # privacy (#9)
 # Export and import (#8)
 FLOWS += [importing.ImportFlow()]
@@ -147,6 +152,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "cancel": cancel_command,
         "skills": skills.skills_command,
         "addskill": skills.addskill_command,
+        "reminders": reminders.reminders_command,
         "deletemydata": privacy.deletemydata_command,  # privacy (#9)
         # evidence (#5)
         "evidence": evidence_handlers.evidence_command,
@@ -171,6 +177,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Buttons: each feature owns a prefix; conversation steps go to their flow.
     app.add_handler(CallbackQueryHandler(cancel_button, pattern=f"^{CANCEL_PREFIX}$"))
     app.add_handler(CallbackQueryHandler(skills.skills_button, pattern=r"^sk:"))
+    app.add_handler(CallbackQueryHandler(reminders.reminders_button, pattern=r"^rm:"))
     # evidence (#5): screen buttons; its conversation steps ("ev:m", "ev:t") go to the router.
     app.add_handler(
         CallbackQueryHandler(
@@ -218,6 +225,10 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
         interval=settings.sweep_interval_seconds,
         first=5,
         name="expire-conversations",
+    )
+    # Reminders, streak reminders and weekly summaries (#7, #10): one sweep for all users.
+    app.job_queue.run_repeating(
+        reminders_job, interval=settings.sweep_interval_seconds, first=10, name="reminders"
     )
     # History (#4): drop undo snapshots whose window has passed.
     app.job_queue.run_repeating(

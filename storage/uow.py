@@ -15,6 +15,7 @@ from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.history import HistoryRepository  # history (#4)
 from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
+from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.undo import UndoRepository  # history (#4)
@@ -32,6 +33,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
+        # Reminders and weekly summaries (#7, #10).
+        self.reminders = ReminderRepository(self.session)
         # privacy (#9): counts for /deletemydata
         self.account = AccountRepository(self.session)
         # evidence (#5)

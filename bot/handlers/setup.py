@@ -8,6 +8,7 @@ from bot.callbacks import BadCallback, Callback
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone, parse_timezone
 from bot.keyboards import Button, button, cancel_button, grid, markup
+from bot.reminders.texts import REMINDERS_BUTTON, REMINDERS_OFFER  # Reminders (#7)
 from bot.runtime import Turn, handler
 from bot.services.skills import create_skill
 from bot.texts import esc
@@ -69,6 +70,9 @@ class SetupFlow:
             f"Added <b>{esc(skill.name)}</b>. You're all set! 🎉\n\n"
             "Log a session with /log (or <code>/log 30m what you did</code>), or tap a "
             "duration in /quick. /help lists everything."
+            # Reminders (#7): the defaults, offered at the end of set-up.
+            f"\n\n{REMINDERS_OFFER}",
+            REMINDERS_BUTTON,
         )
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
@@ -84,6 +88,8 @@ class SetupFlow:
             await turn.uow.commit()
             await turn.show(
                 "No problem. Add skills any time with /addskill or /skills. /help lists everything."
+                f"\n\n{REMINDERS_OFFER}",  # Reminders (#7)
+                REMINDERS_BUTTON,
             )
         else:
             raise BadCallback(f"setup action {action!r} at {conv.state!r}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.streaks import Streak, compute_streak
+from bot.services.milestones import celebrate
 from bot.services.practice import SavedSession
 from storage.uow import UnitOfWork
 
@@ -37,10 +38,11 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     SQLite is set by round trips (benchmarks/quick_log.py).
     """
     lines: list[str] = []
-    _before, after = streaks_around(saved, today)
+    before, after = streaks_around(saved, today)
     line = streak_line(after)
     if line:
         lines.append(line)
-    # Issue #10 hook: a milestone celebration, e.g.
-    #   if saved.created and (m := milestone_for_log(_before, after)): lines.append(...)
+    # Issue #10: a milestone celebration, at most once per streak (queries only when crossed).
+    if saved.created and (celebration := await celebrate(uow, user_id, before, after)):
+        lines.append(celebration)
     return lines

@@ -157,6 +157,18 @@ PROBES: list[Probe] = [
     command("help", "/help"),
     command("addskill", "/addskill Bassoon"),
     command("import-prompt", "/import"),
+    # --- reminders (#7, #10): rm:<screen> | rm:set:<field>:<value> | rm:set:sg:<skill>:<min> ---
+    press("reminders-skill-goal-screen", "rm:gk:{skill}", "/reminders"),
+    press("reminders-skill-goal-set", "rm:set:sg:{skill}:60", "/reminders"),
+    press("reminders-skill-goal-ask", "rm:ask:sg:{skill}", "/reminders"),
+    press("reminders-screen", "rm:i", "/reminders", refused_with=None),
+    press("reminders-set-own", "rm:set:id:3", "/reminders", refused_with=None),
+    press("reminders-pause-own", "rm:set:p:7", "/reminders", refused_with=None),
+    press("reminders-open", "rm:open", refused_with=None),
+    press("reminders-streak-off-own", "rm:off:s", refused_with=None),
+    press("reminders-close", "rm:x", "/reminders", refused_with=None),
+    press("reminders-input-no-conversation", "rmi:back"),
+    message("reminders-goal-typed", "90", "/reminders"),
     # --- history (#4): hs:<action>:<log id>[:<field>:<value>][:<anchor>:<skill>:<range>] ---
     press("history-page-skill", "hs:p:a:0:0:{skill}:a", "/history", refused_with=None),
     press("history-page-anchor", "hs:p:o:739940:{log}:{skill}:w", "/history", refused_with=None),
@@ -172,7 +184,6 @@ PROBES: list[Probe] = [
     press("history-close", "hs:x", "/history", refused_with=None),
     press("history-edit-flow", "he:x"),
     command("history-by-name", "/history {skill_name} last week", refused_with=("no skill",)),
-    # HOOK: add rows for /reminders (#7) - every button and command that takes an id.
 ]
 
 # Commands that take no id at all (every other registered command needs a probe above).
@@ -190,6 +201,7 @@ NO_ID_COMMANDS = {
     "export",
     "import",
     "quick",
+    "reminders",  # #7: its buttons are probed above
 }
 
 

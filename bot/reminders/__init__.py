@@ -1,0 +1,1 @@
+"""Scheduled reminders and weekly summaries: the sweep, delivery, and message rendering."""
