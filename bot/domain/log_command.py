@@ -181,7 +181,10 @@ def _join(text: str, tokens: Sequence[_Token]) -> str | None:
             adjacent = token.index == previous.index + 1
             parts.append(text[previous.end : token.start] if adjacent else " ")
         parts.append(text[token.start : token.end])
-    description = "".join(parts).strip(_DESCRIPTION_EDGES)
+    description = "".join(parts)
+    # Alternate both trims: any Unicode space (str.strip) and the separators around the edges.
+    while (trimmed := description.strip().strip(_DESCRIPTION_EDGES)) != description:
+        description = trimmed
     return description or None
 
 

@@ -211,3 +211,10 @@ def test_date_given_tells_a_missing_date_from_a_bad_one(text: str, date_given: b
     draft = parse(text)
     assert draft.date_given is date_given
     assert (draft.practiced_on is None) is (date_given is False or bool(draft.problems))
+
+
+@pytest.mark.parametrize("text", ["<\x1f-", "react 45m \x1f- built it \x1f", "- \u2003notes:"])
+def test_description_edges_are_trimmed_of_any_space_and_separator(text: str) -> None:
+    draft = parse(text)
+    assert draft.description is None or draft.description.strip() == draft.description
+    assert draft.description is None or draft.description[0] not in "-:"
