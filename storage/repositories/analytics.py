@@ -13,34 +13,12 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import PracticeLog, Skill
+from storage.sql_functions import day_number
 
 # Skill id reported for islands of the user's overall streak (any skill counts).
 ALL_SKILLS = 0
-
-
-class day_number(FunctionElement[int]):
-    """A date as a whole number of days, so consecutive dates differ by exactly 1."""
-
-    type = Integer()
-    inherit_cache = True
-    name = "day_number"
-
-
-@compiles(day_number, "sqlite")
-def _day_number_sqlite(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    # Dates are 'YYYY-MM-DD' text on SQLite; julianday() of a date is always N.5.
-    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) AS INTEGER)"
-
-
-@compiles(day_number, "postgresql")
-def _day_number_postgresql(element: day_number, compiler: SQLCompiler, **kw: Any) -> str:
-    # date - date is an integer number of days on PostgreSQL.
-    return f"({compiler.process(element.clauses, **kw)} - DATE '1970-01-01')"
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
-from storage.repositories.analytics import day_number
+from storage.sql_functions import day_number, utc_date
 
 # Kinds whose rules the selection knows (bot.domain.reminders.ReminderKind has the same values).
 STREAK = "streak"
@@ -64,26 +64,6 @@ _ZONE_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 # Neither a date any user can have practised on nor NULL: NULL would poison GREATEST on SQLite.
 _NO_DATE = date(1, 1, 1)
-
-
-class utc_date(FunctionElement[date]):
-    """The UTC calendar date of a stored UTC timestamp."""
-
-    type = Date()
-    inherit_cache = True
-    name = "utc_date"
-
-
-@compiles(utc_date, "sqlite")
-def _utc_date_sqlite(element: utc_date, compiler: SQLCompiler, **kw: Any) -> str:
-    # SQLite keeps UTCDateTime as naive UTC text.
-    return f"date({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(utc_date, "postgresql")
-def _utc_date_postgresql(element: utc_date, compiler: SQLCompiler, **kw: Any) -> str:
-    # Not ::date: that would use the session's time zone.
-    return f"CAST(({compiler.process(element.clauses, **kw)} AT TIME ZONE 'UTC') AS DATE)"
 
 
 class latest(FunctionElement[date]):
