@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, select, text
 
+from benchmarks.common import remove_users
 from bot.app import build_application
 from bot.config import Settings
 from bot.evidence_view import PAGE_SIZE, page_count
@@ -115,15 +116,6 @@ async def seed(url: str) -> dict[int, int]:
     return skills
 
 
-async def remove(url: str) -> None:
-    """Delete the benchmark users (and by cascade everything they own)."""
-    engine = create_engine(url)
-    async with UnitOfWork(create_session_factory(engine)) as uow:
-        await uow.session.execute(delete(User).where(User.id.in_(list(SESSIONS))))
-        await uow.commit()
-    await engine.dispose()
-
-
 async def timed(action: Callable[[], Awaitable[object]]) -> float:
     """Median milliseconds of REPEATS runs after WARMUP runs."""
     for _ in range(WARMUP):
@@ -180,7 +172,7 @@ async def measure(url: str, label: str) -> list[str]:
     finally:
         await app.shutdown()
         await app.bot_data["deps"].engine.dispose()
-        await remove(url)
+        await remove_users(url, SESSIONS)
     lines = [
         f"{label}: light = {SESSIONS[LIGHT]} sessions / {EVIDENCE[LIGHT]} evidence "
         f"({EVIDENCE[LIGHT] // SKILLS[LIGHT]} on React), heavy = {SESSIONS[HEAVY]:,} sessions / "

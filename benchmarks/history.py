@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, select, text
 
+from benchmarks.common import remove_users
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from storage.db import create_engine, create_session_factory
@@ -126,15 +127,6 @@ async def seed(url: str) -> dict[int, dict[str, int]]:
     return marks
 
 
-async def remove(url: str) -> None:
-    """Delete the benchmark users (and by cascade everything they own)."""
-    engine = create_engine(url)
-    async with UnitOfWork(create_session_factory(engine)) as uow:
-        await uow.session.execute(delete(User).where(User.id.in_(list(SESSIONS))))
-        await uow.commit()
-    await engine.dispose()
-
-
 def scenarios(user: ChatUser, marks: dict[str, int]) -> dict[str, Action]:
     """What one user does; every action is one update through the Application."""
     skill, middle = marks["skill"], f"{marks['middle_day']}:{marks['middle_id']}"
@@ -192,7 +184,7 @@ async def measure(url: str, label: str) -> list[str]:
     finally:
         await app.shutdown()
         await on_shutdown(app)
-        await remove(url)
+        await remove_users(url, SESSIONS)
     lines = [
         f"{label}: light = {SESSIONS[LIGHT]} sessions, heavy = {SESSIONS[HEAVY]:,} sessions; "
         f"median of {ROUNDS} alternating rounds, ms",

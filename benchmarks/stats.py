@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, text
 
+from benchmarks.common import remove_users
 from bot.app import build_application
 from bot.config import Settings
 from bot.services.insights import StatsPeriod, skill_progress, stats_report, streak_report
@@ -89,15 +90,6 @@ async def seed(url: str) -> None:
         async with engine.connect() as connection:
             await connection.execute(text("ANALYZE practice_logs"))
             await connection.commit()
-    await engine.dispose()
-
-
-async def cleanup(url: str) -> None:
-    """Remove the benchmark users and everything they own."""
-    engine = create_engine(url)
-    async with UnitOfWork(create_session_factory(engine)) as uow:
-        await uow.session.execute(delete(User).where(User.id.in_(list(USERS))))
-        await uow.commit()
     await engine.dispose()
 
 
@@ -215,7 +207,7 @@ async def run(backend: str, url: str) -> None:
         results.update(await measure_services(url))
     finally:
         if backend == "PostgreSQL":
-            await cleanup(url)
+            await remove_users(url, USERS)
     print(f"\nSeeded {sum(USERS.values()):,} sessions in {seeded:.1f} s")
     print("\n".join(report(backend, results)))
 
