@@ -33,7 +33,7 @@ import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import PurePosixPath
@@ -47,7 +47,6 @@ from bot.domain.dates import validate_practice_date
 from bot.domain.durations import format_duration, parse_duration, validate_duration
 from bot.domain.errors import DomainError
 from bot.domain.evidence import (
-    EvidenceKind,
     ScreenshotMeta,
     validate_evidence,
     validate_screenshot,
@@ -61,13 +60,48 @@ from bot.domain.export_format import (
     SettingValue,
     unneutralise_cell,
 )
+from bot.domain.import_format.model import (
+    DedupeKey,
+    ImportEvidence,
+    ImportFile,
+    ImportKind,
+    ImportRow,
+    ImportSkill,
+    RowError,
+    dedupe_key,
+    session_dedupe_key,
+)
 from bot.domain.practice import (
     MAX_DESCRIPTION_LENGTH,
     MIN_DESCRIPTION_LENGTH,
     validate_description,
     validate_rating,
 )
-from bot.domain.skills import normalize_skill_name, skill_name_key
+from bot.domain.skills import normalize_skill_name
+
+__all__ = [
+    "ACCEPTED_FORMATS",
+    "HEADER_SEARCH_ROWS",
+    "IMPORT_EXTENSIONS",
+    "IMPORT_MIME_TYPES",
+    "MAX_IMPORT_BYTES",
+    "MAX_IMPORT_ROWS",
+    "MAX_XLSX_COMPRESSION_RATIO",
+    "MAX_XLSX_ENTRIES",
+    "MAX_XLSX_UNCOMPRESSED_BYTES",
+    "DedupeKey",
+    "ImportEvidence",
+    "ImportFile",
+    "ImportKind",
+    "ImportRow",
+    "ImportSkill",
+    "RowError",
+    "check_import_size",
+    "dedupe_key",
+    "is_import_document",
+    "read_import",
+    "session_dedupe_key",
+]
 
 # Telegram lets bots download up to 20 MB; 10 MB is ample for 20,000 rows and bounds the work.
 MAX_IMPORT_BYTES: Final = 10 * 1024 * 1024
@@ -80,14 +114,6 @@ MAX_XLSX_COMPRESSION_RATIO: Final = 100
 _RATIO_CHECK_MIN_BYTES: Final = 1024 * 1024
 # A header may sit below a title or a blank line or two, but not further down than this.
 HEADER_SEARCH_ROWS: Final = 10
-
-ImportKind = Literal[
-    "practice-tracker-json",
-    "practice-tracker-csv",
-    "spreadsheet-csv",
-    "spreadsheet-xlsx",
-    "toggl-csv",
-]
 
 ACCEPTED_FORMATS: Final = (
     "I can import: a practice-tracker export (.json or .csv); a spreadsheet saved as CSV or "
@@ -103,92 +129,6 @@ _DATE_HINT: Final = "write it like 2026-11-20 or 20.11.2026"
 _MB: Final = 1024 * 1024
 
 _T = TypeVar("_T")
-
-
-@dataclass(frozen=True, slots=True)
-class ImportEvidence:
-    """A piece of evidence from our JSON export, with the ids it had in the exporting account."""
-
-    source_id: int | None
-    practice_log_source_id: int | None
-    skill_name: str | None
-    kind: EvidenceKind
-    url: str | None
-    note: str | None
-    file: ExportFile | None
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportSkill:
-    """A skill listed in our JSON export (it may have no sessions, or be archived)."""
-
-    source_id: int
-    name: str
-    archived: bool
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRow:
-    """One valid session read from a file, ready for duplicate checks and saving."""
-
-    row_number: int
-    practiced_on: date
-    skill_name: str
-    duration_minutes: int
-    description: str
-    difficulty: int | None
-    confidence: int | None
-    description_generated: bool = False
-    source_id: int | None = None
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-    evidence: tuple[ImportEvidence, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class RowError:
-    """Why one row of a file cannot be imported."""
-
-    row_number: int
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class ImportFile:
-    """Everything read from one file: valid sessions, per-row problems and, for JSON, the rest."""
-
-    kind: ImportKind
-    rows: list[ImportRow]
-    errors: list[RowError]
-    rows_read: int
-    # Evidence attached to a skill rather than a session (JSON only); session evidence is on rows.
-    evidence: list[ImportEvidence] = field(default_factory=list)
-    skills: list[ImportSkill] = field(default_factory=list)
-    user: ExportUser | None = None
-
-
-DedupeKey = tuple[str, date, int, str]
-
-
-def session_dedupe_key(
-    skill_name: str, practiced_on: date, duration_minutes: int, description: str
-) -> DedupeKey:
-    """Identity of a session for duplicate detection; build existing sessions' keys with this."""
-    return (
-        skill_name_key(" ".join(skill_name.split())),
-        practiced_on,
-        duration_minutes,
-        description.strip(),
-    )
-
-
-def dedupe_key(row: ImportRow) -> DedupeKey:
-    """Identity of an imported row: same skill (any case), date, minutes and description."""
-    return session_dedupe_key(
-        row.skill_name, row.practiced_on, row.duration_minutes, row.description
-    )
 
 
 def check_import_size(size: int) -> None:
