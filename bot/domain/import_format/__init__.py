@@ -29,7 +29,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
@@ -59,6 +58,18 @@ from bot.domain.export_format import (
     ExportUser,
     SettingValue,
     unneutralise_cell,
+)
+from bot.domain.import_format.intake import (
+    ACCEPTED_FORMATS,
+    IMPORT_EXTENSIONS,
+    IMPORT_MIME_TYPES,
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
+    MB,
+    UNREADABLE,
+    check_import_size,
+    is_import_document,
+    too_many_rows,
 )
 from bot.domain.import_format.model import (
     DedupeKey,
@@ -103,9 +114,6 @@ __all__ = [
     "session_dedupe_key",
 ]
 
-# Telegram lets bots download up to 20 MB; 10 MB is ample for 20,000 rows and bounds the work.
-MAX_IMPORT_BYTES: Final = 10 * 1024 * 1024
-MAX_IMPORT_ROWS: Final = 20_000
 # An XLSX is a zip of XML: these caps are checked on the zip directory before openpyxl opens it.
 MAX_XLSX_UNCOMPRESSED_BYTES: Final = 50 * 1024 * 1024
 MAX_XLSX_ENTRIES: Final = 1000
@@ -115,60 +123,13 @@ _RATIO_CHECK_MIN_BYTES: Final = 1024 * 1024
 # A header may sit below a title or a blank line or two, but not further down than this.
 HEADER_SEARCH_ROWS: Final = 10
 
-ACCEPTED_FORMATS: Final = (
-    "I can import: a practice-tracker export (.json or .csv); a spreadsheet saved as CSV or "
-    "XLSX whose first row names the columns (date, skill, minutes or hours, and optionally "
-    "description, difficulty, confidence); or a Toggl Track detailed CSV export."
-)
-_UNREADABLE: Final = "I couldn't read this file. " + ACCEPTED_FORMATS
 _CORRUPT_XLSX: Final = (
     "This Excel file is damaged or not really an .xlsx, so I couldn't open it. "
     "Open it in Excel and save it again as .xlsx or CSV. " + ACCEPTED_FORMATS
 )
 _DATE_HINT: Final = "write it like 2026-11-20 or 20.11.2026"
-_MB: Final = 1024 * 1024
 
 _T = TypeVar("_T")
-
-
-def check_import_size(size: int) -> None:
-    """Refuse a file over the import cap (checked on Telegram's reported size before download)."""
-    if size > MAX_IMPORT_BYTES:
-        raise DomainError(
-            # Rounded up, so a file just over the limit never reads as "10.0 MB".
-            f"This file is {math.ceil(size * 10 / _MB) / 10:.1f} MB; "
-            f"the limit is {MAX_IMPORT_BYTES // _MB} MB. "
-            "Split it into smaller files and send them one at a time."
-        )
-
-
-# What spreadsheet apps and Telegram clients label CSV, TSV, Excel, OpenDocument and JSON files
-# (Windows labels .csv "application/vnd.ms-excel"); old .xls and .ods are claimed too, so their
-# senders hear why they can't be read rather than nothing.
-IMPORT_MIME_TYPES: Final = frozenset(
-    {
-        "text/csv",
-        "text/comma-separated-values",
-        "text/x-csv",
-        "application/csv",
-        "application/x-csv",
-        "text/tab-separated-values",
-        "application/vnd.ms-excel",
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "application/vnd.ms-excel.sheet.macroenabled.12",
-        "application/vnd.oasis.opendocument.spreadsheet",
-        "application/json",
-        "text/json",
-    }
-)
-IMPORT_EXTENSIONS: Final = frozenset({".csv", ".tsv", ".xlsx", ".xlsm", ".xls", ".ods", ".json"})
-
-
-def is_import_document(file_name: str | None, mime_type: str | None) -> bool:
-    """Tell whether a document looks like something /import reads (by MIME type or extension)."""
-    mime = (mime_type or "").split(";", 1)[0].strip().lower()
-    suffix = PurePosixPath((file_name or "").strip().lower()).suffix
-    return mime in IMPORT_MIME_TYPES or suffix in IMPORT_EXTENSIONS
 
 
 def read_import(
@@ -211,7 +172,7 @@ def _decode(data: bytes) -> str:
                 continue
     # NUL never occurs in a real CSV or JSON; it marks a binary file that cp1252 happened to decode.
     if text is None or "\x00" in text:
-        raise DomainError(_UNREADABLE)
+        raise DomainError(UNREADABLE)
     return text
 
 
@@ -499,13 +460,6 @@ def _build_row(raw: _RawRow, rules: _Rules) -> ImportRow | RowError:
     )
 
 
-def _too_many_rows(count: int, limit: int) -> DomainError:
-    return DomainError(
-        f"This file has {count:,} rows; the limit is {limit:,}. "
-        "Split it into smaller files and import them one at a time."
-    )
-
-
 # --- header row ------------------------------------------------------------------------------
 
 _FIELD_NAMES: Final[dict[str, frozenset[str]]] = {
@@ -698,7 +652,7 @@ def _read_table(
     header, position = _find_header(kept)
     data_count = total - position - 1
     if data_count > max_rows:
-        raise _too_many_rows(data_count, max_rows)
+        raise too_many_rows(data_count, max_rows)
     kind = _table_kind(header, source)
     ours = kind == "practice-tracker-csv"
 
@@ -789,8 +743,8 @@ def _check_zip(data: bytes) -> None:
     total = sum(entry.file_size for entry in entries)
     if total > MAX_XLSX_UNCOMPRESSED_BYTES:
         raise DomainError(
-            f"This spreadsheet unpacks to {total / _MB:,.0f} MB; the limit is "
-            f"{MAX_XLSX_UNCOMPRESSED_BYTES // _MB} MB. Save fewer rows, or save it as CSV."
+            f"This spreadsheet unpacks to {total / MB:,.0f} MB; the limit is "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES // MB} MB. Save fewer rows, or save it as CSV."
         )
     for entry in entries:
         if (
@@ -808,7 +762,7 @@ def _check_zip(data: bytes) -> None:
             "Save it as .xlsx or CSV and send that."
         )
     if "[Content_Types].xml" not in names or not any(name.startswith("xl/") for name in names):
-        raise DomainError(_UNREADABLE)
+        raise DomainError(UNREADABLE)
 
 
 def _read_xlsx(data: bytes, today: date, max_rows: int) -> ImportFile:
@@ -1010,7 +964,7 @@ def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
         )
     logs = _json_list(document, "practice_logs")
     if len(logs) > max_rows:
-        raise _too_many_rows(len(logs), max_rows)
+        raise too_many_rows(len(logs), max_rows)
     skills = [_json_skill(n, item) for n, item in enumerate(_json_list(document, "skills"), 1)]
     evidence_items = _json_list(document, "evidence")
     user = _json_user(document.get("user"))
