@@ -33,17 +33,13 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Final, Literal, TypeVar
 
 import openpyxl
 from defusedxml import DefusedXmlException
-from openpyxl.utils.datetime import from_excel
 
-from bot.domain.dates import validate_practice_date
-from bot.domain.durations import format_duration, parse_duration, validate_duration
 from bot.domain.errors import DomainError
 from bot.domain.evidence import (
     ScreenshotMeta,
@@ -58,6 +54,21 @@ from bot.domain.export_format import (
     ExportUser,
     SettingValue,
     unneutralise_cell,
+)
+from bot.domain.import_format.cells import (
+    CellError,
+    Rules,
+    generated_description,
+    infer_month_first,
+    is_blank,
+    lenient_timestamp,
+    read_date,
+    read_description,
+    read_duration,
+    read_rating,
+    read_skill,
+    read_timestamp,
+    shorten,
 )
 from bot.domain.import_format.intake import (
     ACCEPTED_FORMATS,
@@ -81,12 +92,6 @@ from bot.domain.import_format.model import (
     RowError,
     dedupe_key,
     session_dedupe_key,
-)
-from bot.domain.practice import (
-    MAX_DESCRIPTION_LENGTH,
-    MIN_DESCRIPTION_LENGTH,
-    validate_description,
-    validate_rating,
 )
 from bot.domain.skills import normalize_skill_name
 
@@ -127,7 +132,6 @@ _CORRUPT_XLSX: Final = (
     "This Excel file is damaged or not really an .xlsx, so I couldn't open it. "
     "Open it in Excel and save it again as .xlsx or CSV. " + ACCEPTED_FORMATS
 )
-_DATE_HINT: Final = "write it like 2026-11-20 or 20.11.2026"
 
 _T = TypeVar("_T")
 
@@ -176,13 +180,6 @@ def _decode(data: bytes) -> str:
     return text
 
 
-# --- cells -> values -------------------------------------------------------------------------
-
-
-class _CellError(Exception):
-    """One reason a row is invalid (collected, then reported together)."""
-
-
 @dataclass(frozen=True, slots=True)
 class _RawRow:
     """A row's cells for each field, before validation."""
@@ -199,252 +196,39 @@ class _RawRow:
     source_id: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class _Rules:
-    """How to read the cells of one file."""
-
-    today: date
-    month_first: bool = False
-    hours: bool = False
-    generate_description: bool = True
-    strict_timestamps: bool = False
-    excel_epoch: datetime | None = None
-
-
-def _is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    """Echo a cell in a message without letting a huge cell flood it."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-_YMD_RE: Final = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ].*)?")
-_NUMERIC_DATE_RE: Final = re.compile(r"(\d{1,2})([-/.])(\d{1,2})\2(\d{4}|\d{2})(?:[T ,].*)?")
-_NAMED_DATE_FORMATS: Final = ("%d %b %Y", "%d %B %Y", "%b %d %Y", "%B %d %Y")
-
-
-def _date_or_error(year: int, month: int, day: int, text: str) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise _CellError(f"There's no such date as “{_shorten(text)}”.") from None
-
-
-def _parse_date_text(text: str, month_first: bool) -> date:
-    """Read a written date: ISO, day-first numeric, month-first when unambiguous, or month names."""
-    cleaned = text.strip()
-    if match := _YMD_RE.fullmatch(cleaned):
-        return _date_or_error(int(match[1]), int(match[3]), int(match[4]), cleaned)
-    if match := _NUMERIC_DATE_RE.fullmatch(cleaned):
-        first, second, year_text = int(match[1]), int(match[3]), match[4]
-        year = 2000 + int(year_text) if len(year_text) == 2 else int(year_text)
-        swap = first <= 12 < second or (month_first and first <= 12 and second <= 12)
-        day, month = (second, first) if swap else (first, second)
-        return _date_or_error(year, month, day, cleaned)
-    named = " ".join(cleaned.replace(",", " ").split())
-    for pattern in _NAMED_DATE_FORMATS:
-        try:
-            return datetime.strptime(named, pattern).date()
-        except ValueError:
-            continue
-    raise _CellError(f"Unreadable date “{_shorten(cleaned)}” ({_DATE_HINT}).")
-
-
-def _infer_month_first(values: Iterable[object]) -> bool:
-    """Tell whether a file writes numeric dates month first (only if some date proves it)."""
-    month_first = day_first = False
-    for value in values:
-        if not isinstance(value, str):
-            continue
-        match = _NUMERIC_DATE_RE.fullmatch(value.strip())
-        if match is None:
-            continue
-        first, second = int(match[1]), int(match[3])
-        month_first |= first <= 12 < second
-        day_first |= second <= 12 < first
-    return month_first and not day_first
-
-
-def _read_date(value: object, rules: _Rules) -> date:
-    if _is_blank(value):
-        raise _CellError("Missing date.")
-    if isinstance(value, datetime):
-        practiced_on = value.date()
-    elif isinstance(value, date):
-        practiced_on = value
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        practiced_on = _excel_serial_date(value, rules)
-    else:
-        practiced_on = _parse_date_text(str(value), rules.month_first)
-    try:
-        return validate_practice_date(practiced_on, rules.today)
-    except DomainError:
-        raise _CellError(f"The date {practiced_on.isoformat()} is in the future.") from None
-
-
-def _excel_serial_date(value: float, rules: _Rules) -> date:
-    # Serial 1 is 1900-01-01 and 2958465 is 9999-12-31, Excel's own range.
-    if rules.excel_epoch is None or not 1 <= value <= 2958465:
-        raise _CellError(f"Unreadable date “{value}” ({_DATE_HINT}).")
-    converted = from_excel(value, rules.excel_epoch)
-    if not isinstance(converted, datetime):
-        raise _CellError(f"Unreadable date “{value}” ({_DATE_HINT}).")
-    return converted.date()
-
-
-def _read_skill(value: object) -> str:
-    if _is_blank(value):
-        raise _CellError("Missing skill.")
-    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    try:
-        return normalize_skill_name(text)
-    except DomainError as exc:
-        raise _CellError(str(exc)) from None
-
-
-_CLOCK_RE: Final = re.compile(r"(\d{1,5}):([0-5]\d):([0-5]\d)")
-_PLAIN_NUMBER_RE: Final = re.compile(r"\d{1,6}(?:[.,]\d{1,9})?")
-
-
-def _round_minutes(minutes: Decimal) -> int:
-    return int(minutes.to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def _checked_minutes(minutes: int) -> int:
-    try:
-        return validate_duration(minutes)
-    except DomainError as exc:
-        raise _CellError(str(exc)) from None
-
-
-def _read_duration(value: object, rules: _Rules) -> int:
-    """Read minutes from a cell; ``rules.hours`` means bare numbers are hours (1.5 = 90 min)."""
-    if _is_blank(value):
-        raise _CellError("Missing duration.")
-    if isinstance(value, bool | date):
-        raise _CellError(f"Unreadable duration “{_shorten(str(value))}”.")
-    if isinstance(value, time):
-        seconds = value.hour * 3600 + value.minute * 60 + value.second
-        return _checked_minutes(_round_minutes(Decimal(seconds) / 60))
-    if isinstance(value, timedelta):
-        return _checked_minutes(_round_minutes(Decimal(value.total_seconds()) / 60))
-    if isinstance(value, int | float):
-        number = Decimal(str(value))
-        if number < 0:
-            raise _CellError("A duration can't be negative.")
-        return _checked_minutes(_round_minutes(number * 60 if rules.hours else number))
-    text = str(value).strip()
-    if match := _CLOCK_RE.fullmatch(text):
-        seconds = int(match[1]) * 3600 + int(match[2]) * 60 + int(match[3])
-        return _checked_minutes(_round_minutes(Decimal(seconds) / 60))
-    if rules.hours and _PLAIN_NUMBER_RE.fullmatch(text):
-        return _checked_minutes(_round_minutes(Decimal(text.replace(",", ".")) * 60))
-    try:
-        return parse_duration(text)
-    except DomainError as exc:
-        raise _CellError(str(exc)) from None
-
-
-_WHOLE_NUMBER_RE: Final = re.compile(r"\d{1,3}(?:[.,]0+)?")
-
-
-def _read_rating(value: object, what: str) -> int | None:
-    if _is_blank(value):
-        return None
-    number: int | None = None
-    if isinstance(value, int) and not isinstance(value, bool):
-        number = value
-    elif isinstance(value, float) and value.is_integer():
-        number = int(value)
-    elif isinstance(value, str) and _WHOLE_NUMBER_RE.fullmatch(value.strip()):
-        number = int(re.split(r"[.,]", value.strip())[0])
-    if number is None:
-        raise _CellError(
-            f"{what.capitalize()} “{_shorten(str(value))}” isn't a whole number from 1 to 5."
-        )
-    try:
-        return validate_rating(number, what)
-    except DomainError as exc:
-        raise _CellError(str(exc)) from None
-
-
-def _read_description(value: object) -> str:
-    text = str(value)
-    try:
-        return validate_description(text)
-    except DomainError:
-        length = len(" ".join(text.split()))
-        if length < MIN_DESCRIPTION_LENGTH:
-            raise _CellError(
-                f"Description too short: {length} characters (at least {MIN_DESCRIPTION_LENGTH})."
-            ) from None
-        raise _CellError(
-            f"Description too long: {length:,} characters (at most {MAX_DESCRIPTION_LENGTH})."
-        ) from None
-
-
-def _generated_description(skill_name: str, minutes: int) -> str:
-    """Stand in for a missing description, e.g. "Imported practice: 45 min of React"."""
-    return validate_description(f"Imported practice: {format_duration(minutes)} of {skill_name}")
-
-
-def _read_timestamp(value: object, what: str) -> datetime | None:
-    if _is_blank(value):
-        return None
-    if isinstance(value, datetime):
-        parsed = value
-    else:
-        try:
-            parsed = datetime.fromisoformat(str(value).strip())
-        except ValueError:
-            raise _CellError(f"Unreadable {what} “{_shorten(str(value))}”.") from None
-    # Exports write UTC; a naive timestamp is taken to be UTC as well.
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _lenient_timestamp(value: object) -> datetime | None:
-    try:
-        return _read_timestamp(value, "created_at")
-    except _CellError:
-        return None
-
-
-def _build_row(raw: _RawRow, rules: _Rules) -> ImportRow | RowError:
+def _build_row(raw: _RawRow, rules: Rules) -> ImportRow | RowError:
     """Validate one row's cells with the /log rules, collecting every problem found."""
     reasons: list[str] = []
 
     def attempt(read: Callable[[], _T]) -> _T | None:
         try:
             return read()
-        except _CellError as exc:
+        except CellError as exc:
             reasons.append(str(exc))
             return None
 
-    practiced_on = attempt(lambda: _read_date(raw.date, rules))
-    skill = attempt(lambda: _read_skill(raw.skill))
-    minutes = attempt(lambda: _read_duration(raw.duration, rules))
-    generated = _is_blank(raw.description) and rules.generate_description
+    practiced_on = attempt(lambda: read_date(raw.date, rules))
+    skill = attempt(lambda: read_skill(raw.skill))
+    minutes = attempt(lambda: read_duration(raw.duration, rules))
+    generated = is_blank(raw.description) and rules.generate_description
     description: str | None = None
-    if _is_blank(raw.description) and not rules.generate_description:
+    if is_blank(raw.description) and not rules.generate_description:
         reasons.append("Missing description.")
     elif not generated:
-        description = attempt(lambda: _read_description(raw.description))
-    difficulty = attempt(lambda: _read_rating(raw.difficulty, "difficulty"))
-    confidence = attempt(lambda: _read_rating(raw.confidence, "confidence"))
+        description = attempt(lambda: read_description(raw.description))
+    difficulty = attempt(lambda: read_rating(raw.difficulty, "difficulty"))
+    confidence = attempt(lambda: read_rating(raw.confidence, "confidence"))
     if rules.strict_timestamps:
-        created_at = attempt(lambda: _read_timestamp(raw.created_at, "created_at"))
-        updated_at = attempt(lambda: _read_timestamp(raw.updated_at, "updated_at"))
+        created_at = attempt(lambda: read_timestamp(raw.created_at, "created_at"))
+        updated_at = attempt(lambda: read_timestamp(raw.updated_at, "updated_at"))
     else:
         # Only bookkeeping: a spreadsheet app may have reformatted it, so drop rather than refuse.
-        created_at = _lenient_timestamp(raw.created_at)
+        created_at = lenient_timestamp(raw.created_at)
         updated_at = None
     if reasons or practiced_on is None or skill is None or minutes is None:
         return RowError(raw.number, " ".join(reasons))
     if description is None:
-        description = _generated_description(skill, minutes)
+        description = generated_description(skill, minutes)
     return ImportRow(
         row_number=raw.number,
         practiced_on=practiced_on,
@@ -619,7 +403,7 @@ def _collect_rows(
                 f"This file has more than {line_limit:,} lines; the limit is {max_rows:,} rows. "
                 "Split it into smaller files and import them one at a time."
             )
-        if all(_is_blank(cell) for cell in cells):
+        if all(is_blank(cell) for cell in cells):
             continue
         count += 1
         # Past the limit only the count matters (for the message), so stop storing rows.
@@ -676,9 +460,9 @@ def _read_table(
         )
         for number, cells in kept[position + 1 :]
     ]
-    rules = _Rules(
+    rules = Rules(
         today=today,
-        month_first=_infer_month_first(raw.date for raw in raws),
+        month_first=infer_month_first(raw.date for raw in raws),
         # Toggl writes hh:mm:ss, or decimal hours when the user picked that duration format.
         hours=header.hours or kind == "toggl-csv",
         excel_epoch=excel_epoch,
@@ -847,10 +631,10 @@ def _json_skill(number: int, item: object) -> ImportSkill:
         raise _damaged(f"skill {number} has no id")
     try:
         name = normalize_skill_name(str(item.get("name") or ""))
-        created_at = _read_timestamp(item.get("created_at"), "created_at")
+        created_at = read_timestamp(item.get("created_at"), "created_at")
     except DomainError as exc:
         raise _damaged(f"skill {number}: {exc}") from None
-    except _CellError as exc:
+    except CellError as exc:
         raise _damaged(f"skill {number}: {exc}") from None
     return ImportSkill(
         source_id=item["id"],
@@ -864,7 +648,7 @@ def _json_raw_row(number: int, item: object, skill_names: dict[int, str]) -> _Ra
     if not isinstance(item, dict):
         return RowError(number, "This entry is not a practice session record.")
     skill = item.get("skill")
-    if _is_blank(skill):
+    if is_blank(skill):
         skill_id = _json_int(item.get("skill_id"))
         skill = skill_names.get(skill_id) if skill_id is not None else None
     return _RawRow(
@@ -885,10 +669,10 @@ def _json_screenshot(value: object) -> ScreenshotMeta | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        raise _CellError("Its file details are not a record.")
-    uploaded_at = _read_timestamp(value.get("uploaded_at"), "uploaded_at")
+        raise CellError("Its file details are not a record.")
+    uploaded_at = read_timestamp(value.get("uploaded_at"), "uploaded_at")
     if uploaded_at is None:
-        raise _CellError("The screenshot has no upload time.")
+        raise CellError("The screenshot has no upload time.")
     return validate_screenshot(
         file_name=value.get("file_name"),
         file_id=str(value.get("file_id") or ""),
@@ -919,7 +703,7 @@ def _export_file(meta: ScreenshotMeta) -> ExportFile:
 def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
     """Validate one evidence record with the same rules as evidence added in chat."""
     if not isinstance(item, dict):
-        raise _CellError("This entry is not an evidence record.")
+        raise CellError("This entry is not an evidence record.")
     log_id = _json_int(item.get("practice_log_id"))
     skill_id = _json_int(item.get("skill_id"))
     try:
@@ -932,7 +716,7 @@ def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
             screenshot=_json_screenshot(item.get("file")),
         )
     except DomainError as exc:
-        raise _CellError(str(exc)) from None
+        raise CellError(str(exc)) from None
     return ImportEvidence(
         source_id=_json_int(item.get("id")),
         practice_log_source_id=log_id,
@@ -941,7 +725,7 @@ def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
         url=checked.url,
         note=checked.note,
         file=None if checked.screenshot is None else _export_file(checked.screenshot),
-        created_at=_read_timestamp(item.get("created_at"), "created_at"),
+        created_at=read_timestamp(item.get("created_at"), "created_at"),
     )
 
 
@@ -959,7 +743,7 @@ def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
     version = document.get("version")
     if _json_int(version) != EXPORT_VERSION:
         raise DomainError(
-            f"This export is format version {_shorten(json.dumps(version))}; I can read version "
+            f"This export is format version {shorten(json.dumps(version))}; I can read version "
             f"{EXPORT_VERSION}. Export your data again with this bot and send the new file."
         )
     logs = _json_list(document, "practice_logs")
@@ -970,7 +754,7 @@ def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
     user = _json_user(document.get("user"))
     skill_names = {skill.source_id: skill.name for skill in skills}
 
-    rules = _Rules(today=today, generate_description=False, strict_timestamps=True)
+    rules = Rules(today=today, generate_description=False, strict_timestamps=True)
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     log_ids: set[int] = set()
@@ -990,7 +774,7 @@ def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
     for number, item in enumerate(evidence_items, 1):
         try:
             evidence = _json_evidence(item, skill_names)
-        except _CellError as exc:
+        except CellError as exc:
             errors.append(RowError(number, f"Evidence item {number}: {exc}"))
             continue
         log_id = evidence.practice_log_source_id
