@@ -31,11 +31,11 @@ import io
 import json
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Final, Literal, TypeVar
+from typing import Final, Literal
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -58,15 +58,8 @@ from bot.domain.export_format import (
 from bot.domain.import_format.cells import (
     CellError,
     Rules,
-    generated_description,
     infer_month_first,
     is_blank,
-    lenient_timestamp,
-    read_date,
-    read_description,
-    read_duration,
-    read_rating,
-    read_skill,
     read_timestamp,
     shorten,
 )
@@ -93,6 +86,7 @@ from bot.domain.import_format.model import (
     dedupe_key,
     session_dedupe_key,
 )
+from bot.domain.import_format.rows import RawRow, build_row
 from bot.domain.skills import normalize_skill_name
 
 __all__ = [
@@ -132,8 +126,6 @@ _CORRUPT_XLSX: Final = (
     "This Excel file is damaged or not really an .xlsx, so I couldn't open it. "
     "Open it in Excel and save it again as .xlsx or CSV. " + ACCEPTED_FORMATS
 )
-
-_T = TypeVar("_T")
 
 
 def read_import(
@@ -178,70 +170,6 @@ def _decode(data: bytes) -> str:
     if text is None or "\x00" in text:
         raise DomainError(UNREADABLE)
     return text
-
-
-@dataclass(frozen=True, slots=True)
-class _RawRow:
-    """A row's cells for each field, before validation."""
-
-    number: int
-    date: object
-    skill: object
-    duration: object
-    description: object = None
-    difficulty: object = None
-    confidence: object = None
-    created_at: object = None
-    updated_at: object = None
-    source_id: int | None = None
-
-
-def _build_row(raw: _RawRow, rules: Rules) -> ImportRow | RowError:
-    """Validate one row's cells with the /log rules, collecting every problem found."""
-    reasons: list[str] = []
-
-    def attempt(read: Callable[[], _T]) -> _T | None:
-        try:
-            return read()
-        except CellError as exc:
-            reasons.append(str(exc))
-            return None
-
-    practiced_on = attempt(lambda: read_date(raw.date, rules))
-    skill = attempt(lambda: read_skill(raw.skill))
-    minutes = attempt(lambda: read_duration(raw.duration, rules))
-    generated = is_blank(raw.description) and rules.generate_description
-    description: str | None = None
-    if is_blank(raw.description) and not rules.generate_description:
-        reasons.append("Missing description.")
-    elif not generated:
-        description = attempt(lambda: read_description(raw.description))
-    difficulty = attempt(lambda: read_rating(raw.difficulty, "difficulty"))
-    confidence = attempt(lambda: read_rating(raw.confidence, "confidence"))
-    if rules.strict_timestamps:
-        created_at = attempt(lambda: read_timestamp(raw.created_at, "created_at"))
-        updated_at = attempt(lambda: read_timestamp(raw.updated_at, "updated_at"))
-    else:
-        # Only bookkeeping: a spreadsheet app may have reformatted it, so drop rather than refuse.
-        created_at = lenient_timestamp(raw.created_at)
-        updated_at = None
-    if reasons or practiced_on is None or skill is None or minutes is None:
-        return RowError(raw.number, " ".join(reasons))
-    if description is None:
-        description = generated_description(skill, minutes)
-    return ImportRow(
-        row_number=raw.number,
-        practiced_on=practiced_on,
-        skill_name=skill,
-        duration_minutes=minutes,
-        description=description,
-        difficulty=difficulty,
-        confidence=confidence,
-        description_generated=generated,
-        source_id=raw.source_id,
-        created_at=created_at,
-        updated_at=updated_at,
-    )
 
 
 # --- header row ------------------------------------------------------------------------------
@@ -448,7 +376,7 @@ def _read_table(
         return unneutralise_cell(value) if ours and isinstance(value, str) else value
 
     raws = [
-        _RawRow(
+        RawRow(
             number=number,
             date=cell(cells, "date"),
             skill=cell(cells, "skill"),
@@ -470,7 +398,7 @@ def _read_table(
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     for raw in raws:
-        built = _build_row(raw, rules)
+        built = build_row(raw, rules)
         if isinstance(built, ImportRow):
             rows.append(built)
         else:
@@ -644,14 +572,14 @@ def _json_skill(number: int, item: object) -> ImportSkill:
     )
 
 
-def _json_raw_row(number: int, item: object, skill_names: dict[int, str]) -> _RawRow | RowError:
+def _json_raw_row(number: int, item: object, skill_names: dict[int, str]) -> RawRow | RowError:
     if not isinstance(item, dict):
         return RowError(number, "This entry is not a practice session record.")
     skill = item.get("skill")
     if is_blank(skill):
         skill_id = _json_int(item.get("skill_id"))
         skill = skill_names.get(skill_id) if skill_id is not None else None
-    return _RawRow(
+    return RawRow(
         number=number,
         date=item.get("date"),
         skill=skill,
@@ -760,8 +688,8 @@ def _read_json(text: str, today: date, max_rows: int) -> ImportFile:
     log_ids: set[int] = set()
     for number, item in enumerate(logs, 1):
         raw = _json_raw_row(number, item, skill_names)
-        built = raw if isinstance(raw, RowError) else _build_row(raw, rules)
-        if isinstance(raw, _RawRow) and raw.source_id is not None:
+        built = raw if isinstance(raw, RowError) else build_row(raw, rules)
+        if isinstance(raw, RawRow) and raw.source_id is not None:
             log_ids.add(raw.source_id)
         if isinstance(built, ImportRow):
             rows.append(built)
