@@ -29,10 +29,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import PurePosixPath
 from typing import Final, Literal
@@ -63,6 +62,7 @@ from bot.domain.import_format.cells import (
     read_timestamp,
     shorten,
 )
+from bot.domain.import_format.headers import HEADER_SEARCH_ROWS, Header, find_header, header_name
 from bot.domain.import_format.intake import (
     ACCEPTED_FORMATS,
     IMPORT_EXTENSIONS,
@@ -119,8 +119,6 @@ MAX_XLSX_ENTRIES: Final = 1000
 MAX_XLSX_COMPRESSION_RATIO: Final = 100
 # Small parts compress extremely well without being dangerous; only big ones are ratio-checked.
 _RATIO_CHECK_MIN_BYTES: Final = 1024 * 1024
-# A header may sit below a title or a blank line or two, but not further down than this.
-HEADER_SEARCH_ROWS: Final = 10
 
 _CORRUPT_XLSX: Final = (
     "This Excel file is damaged or not really an .xlsx, so I couldn't open it. "
@@ -172,145 +170,8 @@ def _decode(data: bytes) -> str:
     return text
 
 
-# --- header row ------------------------------------------------------------------------------
-
-_FIELD_NAMES: Final[dict[str, frozenset[str]]] = {
-    "date": frozenset(
-        {
-            "date",
-            "day",
-            "when",
-            "practiced on",
-            "practised on",
-            "practice date",
-            "date practiced",
-            "date practised",
-            "session date",
-            "start date",
-        }
-    ),
-    "skill": frozenset(
-        {"skill", "skill name", "project", "project name", "topic", "subject", "activity"}
-    ),
-    "minutes": frozenset(
-        {
-            "minutes",
-            "mins",
-            "min",
-            "duration",
-            "duration minutes",
-            "time",
-            "time spent",
-            "minutes practiced",
-            "minutes practised",
-            "length",
-        }
-    ),
-    "hours": frozenset(
-        {
-            "hours",
-            "hrs",
-            "hour",
-            "duration hours",
-            "time spent hours",
-            "hours practiced",
-            "hours practised",
-        }
-    ),
-    "description": frozenset(
-        {
-            "description",
-            "notes",
-            "note",
-            "what",
-            "details",
-            "summary",
-            "comment",
-            "comments",
-            "what i did",
-            "what was practiced",
-            "what was practised",
-            "what i practiced",
-            "what i practised",
-        }
-    ),
-    "difficulty": frozenset({"difficulty", "difficulty rating"}),
-    "confidence": frozenset({"confidence", "confidence rating"}),
-    "created_at": frozenset({"created at"}),
-}
-_FIELD_BY_NAME: Final = {name: key for key, names in _FIELD_NAMES.items() for name in names}
-_HOURS_UNITS: Final = frozenset({"h", "hr", "hrs", "hour", "hours", "decimal", "in hours"})
-_MINUTES_UNITS: Final = frozenset({"m", "min", "mins", "minute", "minutes", "in minutes"})
-_REQUIRED: Final = ("date", "skill", "duration")
-_REQUIRED_HELP: Final = {
-    "date": "date (date, day, when)",
-    "skill": "skill (skill, project, topic, subject, activity)",
-    "duration": "duration (minutes, duration, hours, time spent)",
-}
 _TOGGL_COLUMNS: Final = frozenset({"project", "description", "start date", "duration"})
 _TOGGL_MARKERS: Final = frozenset({"user", "email", "start time", "end date", "end time"})
-_HEADER_EXAMPLE: Final = "for example: Date, Skill, Minutes, Description"
-
-
-def _header_name(cell: object) -> tuple[str, str]:
-    """Normalise a header cell: "Time_Spent (Hours):" -> ("time spent", "hours")."""
-    text = "" if cell is None else str(cell).casefold().replace("_", " ").replace("-", " ")
-    unit = " ".join(" ".join(re.findall(r"\(([^)]*)\)", text)).split())
-    base = re.sub(r"[^\w\s]", " ", re.sub(r"\([^)]*\)", " ", text))
-    return " ".join(base.split()), unit
-
-
-@dataclass(frozen=True, slots=True)
-class _Header:
-    """Where each field sits in a header row."""
-
-    columns: dict[str, int]
-    hours: bool
-    names: tuple[str, ...]
-
-    @property
-    def complete(self) -> bool:
-        return all(key in self.columns for key in _REQUIRED)
-
-
-def _map_header(cells: Sequence[object]) -> _Header:
-    """Find the known columns in a row; the first column naming a field wins."""
-    columns: dict[str, int] = {}
-    hours = False
-    names: list[str] = []
-    for index, cell in enumerate(cells):
-        base, unit = _header_name(cell)
-        names.append(base)
-        key = _FIELD_BY_NAME.get(base)
-        if key in {"minutes", "hours"}:
-            if "duration" in columns:
-                continue
-            columns["duration"] = index
-            hours = unit in _HOURS_UNITS or (key == "hours" and unit not in _MINUTES_UNITS)
-        elif key is not None and key not in columns:
-            columns[key] = index
-    return _Header(columns, hours, tuple(names))
-
-
-def _find_header(kept: Sequence[tuple[int, Sequence[object]]]) -> tuple[_Header, int]:
-    """Find the header among the first non-blank rows; return it and its position in ``kept``."""
-    best: _Header | None = None
-    for position, (_number, cells) in enumerate(kept[:HEADER_SEARCH_ROWS]):
-        header = _map_header(cells)
-        if header.complete:
-            return header, position
-        if best is None or len(header.columns) > len(best.columns):
-            best = header
-    if best is None or not best.columns:
-        raise DomainError(
-            "I couldn't find a header row naming the columns. Put the column names in the "
-            f"first row, {_HEADER_EXAMPLE}. " + ACCEPTED_FORMATS
-        )
-    missing = " and ".join(_REQUIRED_HELP[key] for key in _REQUIRED if key not in best.columns)
-    raise DomainError(
-        f"The header row has no column for {missing}. Name the columns in the first row, "
-        f"{_HEADER_EXAMPLE}."
-    )
 
 
 # --- tables (CSV and XLSX) -------------------------------------------------------------------
@@ -340,10 +201,10 @@ def _collect_rows(
     return kept, count
 
 
-def _table_kind(header: _Header, source: Literal["csv", "xlsx"]) -> ImportKind:
+def _table_kind(header: Header, source: Literal["csv", "xlsx"]) -> ImportKind:
     if source == "xlsx":
         return "spreadsheet-xlsx"
-    if header.names == tuple(_header_name(column)[0] for column in CSV_COLUMNS):
+    if header.names == tuple(header_name(column)[0] for column in CSV_COLUMNS):
         return "practice-tracker-csv"
     names = set(header.names)
     if names >= _TOGGL_COLUMNS and names & _TOGGL_MARKERS:
@@ -361,7 +222,7 @@ def _read_table(
     excel_epoch: datetime | None = None,
 ) -> ImportFile:
     """Turn the rows of a CSV or XLSX sheet into sessions and row errors."""
-    header, position = _find_header(kept)
+    header, position = find_header(kept)
     data_count = total - position - 1
     if data_count > max_rows:
         raise too_many_rows(data_count, max_rows)
