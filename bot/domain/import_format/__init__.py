@@ -30,11 +30,10 @@ import csv
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import PurePosixPath
-from typing import Final, Literal
+from typing import Final
 
 import openpyxl
 from defusedxml import DefusedXmlException
@@ -46,23 +45,20 @@ from bot.domain.evidence import (
     validate_screenshot,
 )
 from bot.domain.export_format import (
-    CSV_COLUMNS,
     EXPORT_FORMAT,
     EXPORT_VERSION,
     ExportFile,
     ExportUser,
     SettingValue,
-    unneutralise_cell,
 )
 from bot.domain.import_format.cells import (
     CellError,
     Rules,
-    infer_month_first,
     is_blank,
     read_timestamp,
     shorten,
 )
-from bot.domain.import_format.headers import HEADER_SEARCH_ROWS, Header, find_header, header_name
+from bot.domain.import_format.headers import HEADER_SEARCH_ROWS
 from bot.domain.import_format.intake import (
     ACCEPTED_FORMATS,
     IMPORT_EXTENSIONS,
@@ -87,6 +83,7 @@ from bot.domain.import_format.model import (
     session_dedupe_key,
 )
 from bot.domain.import_format.rows import RawRow, build_row
+from bot.domain.import_format.tables import collect_rows, read_table
 from bot.domain.skills import normalize_skill_name
 
 __all__ = [
@@ -170,103 +167,6 @@ def _decode(data: bytes) -> str:
     return text
 
 
-_TOGGL_COLUMNS: Final = frozenset({"project", "description", "start date", "duration"})
-_TOGGL_MARKERS: Final = frozenset({"user", "email", "start time", "end date", "end time"})
-
-
-# --- tables (CSV and XLSX) -------------------------------------------------------------------
-
-
-def _collect_rows(
-    rows: Iterable[Sequence[object]], max_rows: int
-) -> tuple[list[tuple[int, Sequence[object]]], int]:
-    """Keep the non-blank rows that can matter, numbered as a spreadsheet shows them; count all."""
-    kept: list[tuple[int, Sequence[object]]] = []
-    count = 0
-    keep_limit = max_rows + HEADER_SEARCH_ROWS
-    # Counting stops somewhere: millions of blank lines would otherwise cost seconds to skip.
-    line_limit = 5 * max_rows + 1000
-    for number, cells in enumerate(rows, start=1):
-        if number > line_limit:
-            raise DomainError(
-                f"This file has more than {line_limit:,} lines; the limit is {max_rows:,} rows. "
-                "Split it into smaller files and import them one at a time."
-            )
-        if all(is_blank(cell) for cell in cells):
-            continue
-        count += 1
-        # Past the limit only the count matters (for the message), so stop storing rows.
-        if count <= keep_limit:
-            kept.append((number, cells))
-    return kept, count
-
-
-def _table_kind(header: Header, source: Literal["csv", "xlsx"]) -> ImportKind:
-    if source == "xlsx":
-        return "spreadsheet-xlsx"
-    if header.names == tuple(header_name(column)[0] for column in CSV_COLUMNS):
-        return "practice-tracker-csv"
-    names = set(header.names)
-    if names >= _TOGGL_COLUMNS and names & _TOGGL_MARKERS:
-        return "toggl-csv"
-    return "spreadsheet-csv"
-
-
-def _read_table(
-    kept: Sequence[tuple[int, Sequence[object]]],
-    total: int,
-    *,
-    source: Literal["csv", "xlsx"],
-    today: date,
-    max_rows: int,
-    excel_epoch: datetime | None = None,
-) -> ImportFile:
-    """Turn the rows of a CSV or XLSX sheet into sessions and row errors."""
-    header, position = find_header(kept)
-    data_count = total - position - 1
-    if data_count > max_rows:
-        raise too_many_rows(data_count, max_rows)
-    kind = _table_kind(header, source)
-    ours = kind == "practice-tracker-csv"
-
-    def cell(cells: Sequence[object], key: str) -> object:
-        index = header.columns.get(key)
-        if index is None or index >= len(cells):
-            return None
-        value = cells[index]
-        return unneutralise_cell(value) if ours and isinstance(value, str) else value
-
-    raws = [
-        RawRow(
-            number=number,
-            date=cell(cells, "date"),
-            skill=cell(cells, "skill"),
-            duration=cell(cells, "duration"),
-            description=cell(cells, "description"),
-            difficulty=cell(cells, "difficulty"),
-            confidence=cell(cells, "confidence"),
-            created_at=cell(cells, "created_at") if ours else None,
-        )
-        for number, cells in kept[position + 1 :]
-    ]
-    rules = Rules(
-        today=today,
-        month_first=infer_month_first(raw.date for raw in raws),
-        # Toggl writes hh:mm:ss, or decimal hours when the user picked that duration format.
-        hours=header.hours or kind == "toggl-csv",
-        excel_epoch=excel_epoch,
-    )
-    rows: list[ImportRow] = []
-    errors: list[RowError] = []
-    for raw in raws:
-        built = build_row(raw, rules)
-        if isinstance(built, ImportRow):
-            rows.append(built)
-        else:
-            errors.append(built)
-    return ImportFile(kind=kind, rows=rows, errors=errors, rows_read=len(raws))
-
-
 def _sniff_delimiter(text: str) -> str:
     """Pick the delimiter (comma, semicolon, tab) that splits the first lines into most cells."""
     lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS]
@@ -290,13 +190,13 @@ def _read_csv(text: str, today: date, max_rows: int) -> ImportFile:
         delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        kept, total = _collect_rows(reader, max_rows)
+        kept, total = collect_rows(reader, max_rows)
     except csv.Error:
         raise DomainError(
             "This CSV file is damaged (an unclosed quote or a cell far too long), so I couldn't "
             "read it. Save it again from your spreadsheet app and send it."
         ) from None
-    return _read_table(kept, total, source="csv", today=today, max_rows=max_rows)
+    return read_table(kept, total, source="csv", today=today, max_rows=max_rows)
 
 
 def _check_zip(data: bytes) -> None:
@@ -351,16 +251,14 @@ def _read_xlsx(data: bytes, today: date, max_rows: int) -> ImportFile:
         if not workbook.worksheets:
             raise DomainError("This workbook has no worksheet to import.")
         epoch = workbook.epoch
-        kept, total = _collect_rows(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
+        kept, total = collect_rows(workbook.worksheets[0].iter_rows(values_only=True), max_rows)
     except DomainError:
         raise
     except Exception as exc:  # a damaged sheet fails only when its rows are read
         raise _xlsx_error(exc) from None
     finally:
         workbook.close()
-    return _read_table(
-        kept, total, source="xlsx", today=today, max_rows=max_rows, excel_epoch=epoch
-    )
+    return read_table(kept, total, source="xlsx", today=today, max_rows=max_rows, excel_epoch=epoch)
 
 
 def _xlsx_error(exc: BaseException) -> DomainError:
