@@ -26,7 +26,6 @@ Decisions:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
@@ -58,6 +57,7 @@ from bot.domain.import_format.cells import (
     read_timestamp,
     shorten,
 )
+from bot.domain.import_format.csv_sheets import read_csv
 from bot.domain.import_format.headers import HEADER_SEARCH_ROWS
 from bot.domain.import_format.intake import (
     ACCEPTED_FORMATS,
@@ -143,7 +143,7 @@ def read_import(
     text = _decode(data)
     if suffix == ".json" or text.lstrip().startswith(("{", "[")):
         return _read_json(text, today, max_rows)
-    return _read_csv(text, today, max_rows)
+    return read_csv(text, today, max_rows)
 
 
 def _decode(data: bytes) -> str:
@@ -165,38 +165,6 @@ def _decode(data: bytes) -> str:
     if text is None or "\x00" in text:
         raise DomainError(UNREADABLE)
     return text
-
-
-def _sniff_delimiter(text: str) -> str:
-    """Pick the delimiter (comma, semicolon, tab) that splits the first lines into most cells."""
-    lines = [line for line in text.splitlines()[:50] if line.strip()][:HEADER_SEARCH_ROWS]
-    best, best_cells = ",", 1
-    for delimiter in (",", ";", "\t"):
-        cells = max(
-            (len(next(csv.reader([line], delimiter=delimiter))) for line in lines), default=1
-        )
-        if cells > best_cells:
-            best, best_cells = delimiter, cells
-    return best
-
-
-def _read_csv(text: str, today: date, max_rows: int) -> ImportFile:
-    first_line, _, rest = text.partition("\n")
-    hint = first_line.strip().casefold()
-    # Excel writes and honours a "sep=;" first line, and does not show it as a row.
-    if hint.startswith("sep=") and len(hint) == 5:
-        delimiter, text = hint[4], rest
-    else:
-        delimiter = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        kept, total = collect_rows(reader, max_rows)
-    except csv.Error:
-        raise DomainError(
-            "This CSV file is damaged (an unclosed quote or a cell far too long), so I couldn't "
-            "read it. Save it again from your spreadsheet app and send it."
-        ) from None
-    return read_table(kept, total, source="csv", today=today, max_rows=max_rows)
 
 
 def _check_zip(data: bytes) -> None:
