@@ -22,15 +22,19 @@ Decisions:
 - Caps: 10 MB per file, 20,000 data rows (and 5 lines per allowed row, so a file of blank lines
   is refused quickly); XLSX: 50 MB unpacked, 1,000 zip entries, compression ratio 100 per big part.
 - Seconds (Toggl's hh:mm:ss, Excel time cells) round to the nearest minute, halves up.
+
+Modules (callers import from this package root; its ``__all__`` is the public API):
+- reader: read_import, which tells the format from the bytes and decodes text;
+- intake: caps, accepted file types, check_import_size, is_import_document;
+- model: ImportFile, ImportRow, RowError and the rest of the result, dedupe keys;
+- json_export: our JSON export v1; csv_sheets: CSV delimiter and rows; xlsx: safe XLSX reading;
+- tables: sheet rows -> sessions for CSV and XLSX (our CSV, Toggl, any spreadsheet);
+- headers: finding the header row and its columns; rows: one row -> session or RowError;
+- cells: reading one cell (date, skill, duration, rating, description, timestamp).
 """
 
 from __future__ import annotations
 
-from datetime import date
-from pathlib import PurePosixPath
-
-from bot.domain.errors import DomainError
-from bot.domain.import_format.csv_sheets import read_csv
 from bot.domain.import_format.headers import HEADER_SEARCH_ROWS
 from bot.domain.import_format.intake import (
     ACCEPTED_FORMATS,
@@ -38,11 +42,9 @@ from bot.domain.import_format.intake import (
     IMPORT_MIME_TYPES,
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
-    UNREADABLE,
     check_import_size,
     is_import_document,
 )
-from bot.domain.import_format.json_export import read_json
 from bot.domain.import_format.model import (
     DedupeKey,
     ImportEvidence,
@@ -54,12 +56,11 @@ from bot.domain.import_format.model import (
     dedupe_key,
     session_dedupe_key,
 )
+from bot.domain.import_format.reader import read_import
 from bot.domain.import_format.xlsx import (
-    CORRUPT_XLSX,
     MAX_XLSX_COMPRESSION_RATIO,
     MAX_XLSX_ENTRIES,
     MAX_XLSX_UNCOMPRESSED_BYTES,
-    read_xlsx,
 )
 
 __all__ = [
@@ -85,47 +86,3 @@ __all__ = [
     "read_import",
     "session_dedupe_key",
 ]
-
-
-def read_import(
-    filename: str, data: bytes, today: date, *, max_rows: int = MAX_IMPORT_ROWS
-) -> ImportFile:
-    """Read a file the user sent: DomainError if it is unusable as a whole, RowError per bad row."""
-    check_import_size(len(data))
-    if not data.strip():
-        raise DomainError("This file is empty. " + ACCEPTED_FORMATS)
-    suffix = PurePosixPath(filename.lower()).suffix
-    if data.startswith(b"PK\x03\x04"):
-        return read_xlsx(data, today, max_rows)
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DomainError(
-            "This is an old-style Excel file (.xls), which I can't read. In Excel choose "
-            "Save As and pick Excel Workbook (.xlsx) or CSV, then send that file."
-        )
-    if suffix in {".xlsx", ".xlsm"}:
-        raise DomainError(CORRUPT_XLSX)
-    text = _decode(data)
-    if suffix == ".json" or text.lstrip().startswith(("{", "[")):
-        return read_json(text, today, max_rows)
-    return read_csv(text, today, max_rows)
-
-
-def _decode(data: bytes) -> str:
-    """Decode text: UTF-16 with a BOM (Excel "Unicode text"), UTF-8 (BOM optional), else cp1252."""
-    text: str | None = None
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            text = data.decode("utf-16")
-        except UnicodeDecodeError:
-            text = None
-    else:
-        for encoding in ("utf-8-sig", "cp1252"):
-            try:
-                text = data.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-    # NUL never occurs in a real CSV or JSON; it marks a binary file that cp1252 happened to decode.
-    if text is None or "\x00" in text:
-        raise DomainError(UNREADABLE)
-    return text
