@@ -16,6 +16,7 @@ from openpyxl.utils.datetime import from_excel
 
 from bot.domain.dates import validate_practice_date
 from bot.domain.durations import format_duration, parse_duration, validate_duration
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 from bot.domain.practice import (
     MAX_DESCRIPTION_LENGTH,
@@ -47,12 +48,6 @@ class Rules:
 def is_blank(value: object) -> bool:
     """Tell whether a cell is empty (None or only whitespace)."""
     return value is None or (isinstance(value, str) and not value.strip())
-
-
-def shorten(text: str, limit: int = 30) -> str:
-    """Echo a cell in a message without letting a huge cell flood it."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 _YMD_RE: Final = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[T ].*)?")

@@ -9,6 +9,7 @@ import json
 from dataclasses import replace
 from datetime import date
 
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 from bot.domain.evidence import ScreenshotMeta, validate_evidence, validate_screenshot
 from bot.domain.export_format import (
@@ -18,7 +19,7 @@ from bot.domain.export_format import (
     ExportUser,
     SettingValue,
 )
-from bot.domain.import_format.cells import CellError, Rules, is_blank, read_timestamp, shorten
+from bot.domain.import_format.cells import CellError, Rules, is_blank, read_timestamp
 from bot.domain.import_format.intake import ACCEPTED_FORMATS, too_many_rows
 from bot.domain.import_format.model import (
     ImportEvidence,
