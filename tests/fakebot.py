@@ -748,6 +748,20 @@ class FakeBotApi:
         self, method: str, params: Mapping[str, Any], *, token: str | None = None
     ) -> tuple[int, JSON]:
         """Answer one Bot API call, blocking the thread during a getUpdates long poll."""
+        status, body = self._answer(method, params, token)
+        return status, json_copy(body)
+
+    async def handle_async(
+        self, method: str, params: Mapping[str, Any], *, token: str | None = None
+    ) -> tuple[int, JSON]:
+        """Answer one Bot API call; a getUpdates long poll sleeps on the event loop."""
+        status, body = await self._answer_async(method, params, token)
+        return status, json_copy(body)
+
+    def _answer(
+        self, method: str, params: Mapping[str, Any], token: str | None
+    ) -> tuple[int, JSON]:
+        # The body is also the recorded call.response: callers that keep it get a copy (handle).
         call, ticket, generation = self._begin(method, params, token)
         wait = self._poll_wait_seconds(call)
         if wait > 0:
@@ -760,10 +774,10 @@ class FakeBotApi:
                     self._cond.wait(remaining)
         return self._respond(call, ticket)
 
-    async def handle_async(
-        self, method: str, params: Mapping[str, Any], *, token: str | None = None
+    async def _answer_async(
+        self, method: str, params: Mapping[str, Any], token: str | None
     ) -> tuple[int, JSON]:
-        """Answer one Bot API call; a getUpdates long poll sleeps on the event loop."""
+        # Like _answer; FakeRequest only serializes the body, so it needs no copy.
         call, ticket, generation = self._begin(method, params, token)
         wait = self._poll_wait_seconds(call)
         if wait > 0:
@@ -823,7 +837,9 @@ class FakeBotApi:
                 status, body = 200, {"ok": True, "result": result}
             except ApiError as exc:
                 status, body = exc.status, exc.envelope()
-            call.status, call.response = status, json_copy(body)
+            # Handlers answer with fresh objects (never stored state or call params), so the
+            # body can be recorded as is; handle()/handle_async() copy it for their callers.
+            call.status, call.response = status, body
             self._cond.notify_all()
             return status, body
 
@@ -1011,8 +1027,9 @@ class FakeBotApi:
         return message
 
     def _store(self, message: JSON) -> JSON:
+        """Keep `message` (freshly built, shared with nothing) as state; answer with a copy."""
         key = (int(message["chat"]["id"]), int(message["message_id"]))
-        self.messages[key] = json_copy(message)
+        self.messages[key] = message
         self._touch(key)
         return json_copy(message)
 
@@ -1147,7 +1164,7 @@ class FakeBotApi:
             "pending_update_count": len(self._updates),
         }
         if self.webhook and "allowed_updates" in self.webhook:
-            info["allowed_updates"] = self.webhook["allowed_updates"]
+            info["allowed_updates"] = json_copy(self.webhook["allowed_updates"])
         return info
 
     @staticmethod
@@ -1198,7 +1215,7 @@ class FakeBotApi:
         message["text"] = text
         self._set_or_pop(message, "entities", entities)
         if isinstance(params.get("link_preview_options"), dict):
-            message["link_preview_options"] = params["link_preview_options"]
+            message["link_preview_options"] = json_copy(params["link_preview_options"])
         self._set_or_pop(message, "reply_markup", markup)
         return self._store(message)
 
@@ -1381,7 +1398,7 @@ class FakeBotApi:
         message.update({k: source[k] for k in _CONTENT_KEYS if k in source})
         message["forward_origin"] = {
             "type": "user",
-            "sender_user": source.get("from", BOT_USER),
+            "sender_user": source["from"] if "from" in source else dict(BOT_USER),
             "date": source.get("date", self.now()),
         }
         return self._store(message)
@@ -1469,8 +1486,8 @@ class FakeRequest(BaseRequest):
             return _not_found()
         self._note_token(method_match["token"])
         params = params_from_request_data(request_data, self.api)
-        status, body = await self.api.handle_async(
-            method_match["method"], params, token=method_match["token"]
+        status, body = await self.api._answer_async(
+            method_match["method"], params, method_match["token"]
         )
         return status, json.dumps(body).encode()
 
