@@ -132,6 +132,8 @@ _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 def utf16_len(text: str) -> int:
     """Length of text in UTF-16 code units, the unit of Telegram entity offsets."""
+    if text.isascii():
+        return len(text)
     return len(text.encode("utf-16-le")) // 2
 
 
@@ -288,6 +290,7 @@ _HTML_TAGS: dict[str, str] = {
     "tg-emoji": "custom_emoji",
 }
 _HTML_SPACE = " \t\n\r\v\f"
+_HTML_MARKUP = re.compile(r"[&<]")
 _HTML_ENTITY = re.compile(r"&(?:(lt|gt|amp|quot)|#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6}));")
 _NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 
@@ -340,8 +343,11 @@ class _HtmlScanner:
                 else:
                     self.start_tag()
             else:
-                self.emit(ch)
-                self.i += 1
+                # Plain text up to the next entity or tag goes out in one piece.
+                markup = _HTML_MARKUP.search(src, self.i)
+                end = markup.start() if markup else len(src)
+                self.emit(src[self.i : end])
+                self.i = end
         if self.stack:
             name = self.stack[-1].name
             raise HtmlParseError(f'Can\'t find end tag corresponding to start tag "{name}"')
