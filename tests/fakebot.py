@@ -125,6 +125,7 @@ _CONTENT_KEYS = (
     "animation",
 )
 _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
+_INTEGER_RE = re.compile(r"-?\d+")
 _METHOD_ROUTE = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
 _FILE_ROUTE = re.compile(r"/file/bot(?P<token>[^/]+)/(?P<path>.+)$")
 _PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -518,7 +519,7 @@ def normalize_params(params: Mapping[str, Any]) -> JSON:
         if key in _JSON_FIELDS and isinstance(value, str):
             with contextlib.suppress(ValueError):
                 value = json.loads(value)
-        elif key in _INT_FIELDS and isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        elif key in _INT_FIELDS and isinstance(value, str) and _INTEGER_RE.fullmatch(value):
             value = int(value)
         out[key] = value
     return out
