@@ -1156,7 +1156,7 @@ class FakeBotApi:
         if not url:
             return self._delete_webhook(params)
         self.webhook = {
-            key: params[key]
+            key: json_copy(params[key])
             for key in ("url", "allowed_updates", "max_connections", "secret_token")
             if key in params
         }
