@@ -27,6 +27,7 @@ from bot.domain.timezones import local_today
 from bot.logs import user_context
 from bot.texts import STALE_BUTTON, esc
 from storage.models import Conversation, User
+from storage.repositories.users import Contact
 from storage.uow import UnitOfWork
 
 if TYPE_CHECKING:
@@ -70,19 +71,27 @@ BotApp = Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], d
 class Turn:
     """One update being handled: who, when, the unit of work, and ways to answer."""
 
-    def __init__(self, update: Update, context: BotContext, uow: UnitOfWork, user: User) -> None:
+    def __init__(
+        self, update: Update, context: BotContext, uow: UnitOfWork, contact: Contact
+    ) -> None:
         self.update = update
         self.context = context
         self.uow = uow
-        self.user = user
-        # Plain copies: a rollback expires ORM attributes, and async sessions cannot lazy-load.
-        self.user_id: int = user.id
-        self.chat_id: int = user.chat_id
-        self.timezone: str = user.timezone
+        self.user_id: int = contact.id
+        self.chat_id: int = contact.chat_id
+        self.first_name: str | None = contact.first_name
+        self.timezone: str = contact.timezone
         self.deps = context.deps
         self.now = self.deps.clock()
         self.conversation: Conversation | None = None
         self._answered = False
+
+    async def load_user(self) -> User:
+        """The user's full row (reminder settings and the like), to show or change it."""
+        user = await self.uow.users.get(self.user_id)
+        if user is None:  # the wrapper registered them in this same transaction
+            raise RuntimeError("the user's row vanished mid-update")
+        return user
 
     @property
     def today(self) -> date:
@@ -241,10 +250,10 @@ def handler(fn: TurnHandler) -> PtbCallback:
             return
         deps = context.deps
         async with deps.uow() as uow:
-            user, _ = await uow.users.ensure(
+            contact = await uow.users.ensure(
                 tg_user.id, chat.id, tg_user.first_name, deps.settings.default_timezone
             )
-            turn = Turn(update, context, uow, user)
+            turn = Turn(update, context, uow, contact)
             try:
                 await fn(turn)
             except BadCallback as exc:

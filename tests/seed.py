@@ -72,8 +72,8 @@ async def seed_account(
     )
     skill_name, archived_name, description, url, note, file_name = secrets
     async with uow_factory() as uow:
-        user, _ = await uow.users.ensure(user_id, user_id, first_name or tag, timezone)
-        user.timezone = timezone
+        await uow.users.ensure(user_id, user_id, first_name or tag, timezone)
+        await uow.users.set_timezone(user_id, timezone)
         skill = await uow.skills.add(user_id, skill_name, skill_name.casefold())
         archived = await uow.skills.add(user_id, archived_name, archived_name.casefold())
         archived.archived_at = now - timedelta(days=3)

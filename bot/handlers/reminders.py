@@ -36,7 +36,7 @@ from bot.reminders.messages import prefs_of
 from bot.reminders.texts import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, settings_text
 from bot.runtime import Turn, handler
 from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
-from storage.models import Conversation, Skill
+from storage.models import Conversation, Skill, User
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def _times(field: str, choices: Sequence[int], current: int) -> list[list[Button
 
 async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overview with one button per setting."""
-    user = turn.user
+    user = await turn.load_user()
     skill_goals = await turn.uow.reminders.skill_goals(turn.user_id)
     text = settings_text(
         prefs_of(user), user.weekly_goal_minutes, len(skill_goals), turn.timezone, turn.today
@@ -118,9 +118,8 @@ async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     return text, markup(rows)
 
 
-def inactivity_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
+def inactivity_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
     """On/off, after how many days, and at what time."""
-    user = turn.user
     text = (
         f"👋 <b>Inactivity nudge</b>: {onoff(user.inactivity_enabled)}\n\n"
         f"When you haven't practised for <b>{plural(user.inactivity_days, 'day')}</b>, I send a "
@@ -140,9 +139,8 @@ def inactivity_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     return text, markup(rows)
 
 
-def streak_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
+def streak_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
     """On/off and the evening time."""
-    user = turn.user
     text = (
         f"🔥 <b>Streak reminder</b>: {onoff(user.streak_enabled)}\n\n"
         "When you have a streak of 2 days or more and haven't practised yet today, I remind "
@@ -157,9 +155,8 @@ def streak_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     return text, markup(rows)
 
 
-def weekly_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
+def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
     """On/off, weekday and time."""
-    user = turn.user
     text = (
         f"📊 <b>Weekly summary</b>: {onoff(user.weekly_enabled)}\n\n"
         f"Every <b>{WEEKDAY_NAMES[user.weekly_weekday]}</b> at "
@@ -183,7 +180,7 @@ def weekly_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
 
 async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overall weekly goal, and a button per skill for its own goal."""
-    goal = turn.user.weekly_goal_minutes
+    goal = (await turn.load_user()).weekly_goal_minutes
     skills = await turn.uow.reminders.goal_skills(turn.user_id)
     lines = [
         "🎯 <b>Weekly goal</b>",
@@ -228,9 +225,9 @@ def skill_goal_screen(skill: Skill) -> tuple[str, InlineKeyboardMarkup]:
     return text, markup(rows)
 
 
-def pause_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
+def pause_screen(turn: Turn, user: User) -> tuple[str, InlineKeyboardMarkup]:
     """Pause everything for a while (vacation), or resume."""
-    until = turn.user.paused_until
+    until = user.paused_until
     paused = is_paused(until, turn.today)
     status = (
         f"Paused through <b>{esc(format_date(until, turn.today))}</b>."
@@ -254,15 +251,15 @@ def pause_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
 
 async def _screen(turn: Turn, name: str) -> tuple[str, InlineKeyboardMarkup]:
     if name == "i":
-        return inactivity_screen(turn)
+        return inactivity_screen(await turn.load_user())
     if name == "s":
-        return streak_screen(turn)
+        return streak_screen(await turn.load_user())
     if name == "w":
-        return weekly_screen(turn)
+        return weekly_screen(await turn.load_user())
     if name == "g":
         return await goal_screen(turn)
     if name == "p":
-        return pause_screen(turn)
+        return pause_screen(turn, await turn.load_user())
     return await main_screen(turn)
 
 
@@ -306,7 +303,7 @@ async def reminders_button(turn: Turn) -> None:
 async def _streak_off(turn: Turn, cb: Callback) -> None:
     if cb.text(1) != "s":
         raise BadCallback("unknown reminder to turn off")
-    turn.user.streak_enabled = False
+    (await turn.load_user()).streak_enabled = False
     await turn.uow.commit()
     await turn.answer("Streak reminders off")
     await _drop_settings_rows(turn)
@@ -333,7 +330,7 @@ async def _drop_settings_rows(turn: Turn) -> None:
 
 async def _set(turn: Turn, cb: Callback) -> None:
     """Save one setting from a button, then redraw its screen."""
-    user, field = turn.user, cb.text(1)
+    user, field = await turn.load_user(), cb.text(1)
     screen = "m"
     if field in ("ie", "se", "we"):
         value = bool(cb.integer(2, high=1))
@@ -432,7 +429,7 @@ class ReminderInputFlow:
     async def _save(
         self, turn: Turn, conv: Conversation, field: str, text: str
     ) -> tuple[str, InlineKeyboardMarkup]:
-        user = turn.user
+        user = await turn.load_user()
         if field in TIME_FIELDS:
             column, screen = TIME_FIELDS[field]
             setattr(user, column, parse_time_of_day(text))
@@ -448,7 +445,7 @@ class ReminderInputFlow:
             return skill_goal_screen(skill)
         if field == "p":
             user.paused_until = check_pause_until(parse_pause_until(text, turn.today), turn.today)
-            return pause_screen(turn)
+            return pause_screen(turn, user)
         raise BadCallback(f"unknown reminder input {field!r}")
 
     async def _back_screen(

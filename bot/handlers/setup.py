@@ -32,7 +32,7 @@ def timezone_keyboard(prefix: str, current: str) -> InlineKeyboardMarkup:
 
 async def _set_timezone(turn: Turn, raw: str) -> str:
     zone = parse_timezone(raw)
-    turn.user.timezone = zone
+    await turn.uow.users.set_timezone(turn.user_id, zone)
     turn.timezone = zone
     return zone
 
@@ -156,7 +156,7 @@ class TimezoneFlow:
 @handler
 async def start_command(turn: Turn) -> None:
     """/start: greet, then ask for the time zone."""
-    name = esc(turn.user.first_name or "there")
+    name = esc(turn.first_name or "there")
     text = (
         f"👋 Hi {name}! I'm <b>Practice Tracker</b>. Log every practice session here — "
         "it takes two taps — attach links, notes and screenshots as evidence, and watch "

@@ -33,8 +33,8 @@ async def user_with_skills(
 ) -> dict[str, int]:
     """Register the user (in `timezone`) with skills; returns name -> id."""
     async with uow_factory() as uow:
-        user, _ = await uow.users.ensure(user_id, user_id, "User", timezone)
-        user.timezone = timezone
+        await uow.users.ensure(user_id, user_id, "User", timezone)
+        await uow.users.set_timezone(user_id, timezone)
         ids = {name: (await uow.skills.add(user_id, name, name.casefold())).id for name in names}
         await uow.commit()
         return ids
