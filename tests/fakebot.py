@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
-from typing import Any, Self
+from typing import Any, Self, TypeVar, cast
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram._utils.types import ODVInput
@@ -138,25 +138,29 @@ def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+_T = TypeVar("_T")
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def json_copy(value: Any) -> Any:
+def json_copy(value: _T) -> _T:
     """A deep copy of a JSON-shaped tree (dict, list, scalars): several times faster than deepcopy.
 
     Anything else (tuples, uploads, dict subclasses) is handed to copy.deepcopy, so the result is
     always as independent of `value` as a deepcopy would be.
     """
-    kind = type(value)
-    if kind is dict:
-        return {
-            key: item if type(item) in _SCALARS else json_copy(item) for key, item in value.items()
-        }
-    if kind is list:
-        return [item if type(item) in _SCALARS else json_copy(item) for item in value]
+    tree: Any = value
+    kind = type(tree)
     if kind in _SCALARS:
         return value
-    return copy.deepcopy(value)
+    if kind is dict:
+        copied: Any = {
+            key: item if type(item) in _SCALARS else json_copy(item) for key, item in tree.items()
+        }
+    elif kind is list:
+        copied = [item if type(item) in _SCALARS else json_copy(item) for item in tree]
+    else:
+        return copy.deepcopy(value)
+    return cast(_T, copied)
 
 
 class ApiError(Exception):
