@@ -153,8 +153,27 @@ class PracticeLog(TimestampMixin, Base):
         ),
         CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 5", name="difficulty"),
         CheckConstraint("confidence IS NULL OR confidence BETWEEN 1 AND 5", name="confidence"),
-        Index(None, "user_id", "practiced_on", "id"),
-        Index(None, "skill_id", "practiced_on", "id"),
+        # Keyset pages read (practiced_on, id) in order from the leading columns; the trailing
+        # columns make the counts and sums over a user's (or a skill's) sessions index-only
+        # ("USING COVERING INDEX" on SQLite, Index Only Scan on PostgreSQL). Plain key columns,
+        # not PostgreSQL INCLUDE, so one definition covers both backends. Named explicitly: the
+        # convention's name would exceed PostgreSQL's 63-character limit.
+        Index(
+            "ix_practice_logs_user_id_practiced_on_id_covering",
+            "user_id",
+            "practiced_on",
+            "id",
+            "skill_id",
+            "duration_minutes",
+        ),
+        Index(
+            "ix_practice_logs_skill_id_practiced_on_id_covering",
+            "skill_id",
+            "practiced_on",
+            "id",
+            "user_id",
+            "duration_minutes",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
