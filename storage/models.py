@@ -245,7 +245,11 @@ class SendLedger(Base):
     """One row per scheduled message ever claimed; the unique key makes each send happen once."""
 
     __tablename__ = "send_ledger"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "period_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "period_key"),
+        # Ledger pruning: the old rows of the periodic kinds as one index range per kind.
+        Index(None, "kind", "period_key"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
