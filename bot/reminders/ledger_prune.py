@@ -1,8 +1,9 @@
 """Keep the send ledger from growing forever: delete the rows nothing can read any more.
 
 What is deleted: rows of the periodic kinds (inactivity, streak, weekly: storage's
-PERIODIC_KINDS) whose period_key, a local date, is before the UTC date LEDGER_RETENTION_DAYS
-ago, *and* whose claimed_at is older than that too, whatever their status.
+PERIODIC_KINDS) whose period_key, a local date (ISO text, so text order is date order), is
+before the UTC date LEDGER_RETENTION_DAYS ago, *and* whose claimed_at is older than that too,
+whatever their status.
 
 Why that is safe: a periodic row is read in exactly these places, and each looks only at the
 user's *current* local date, which in any time zone (UTC-12 to UTC+14) is yesterday, today or
@@ -26,9 +27,12 @@ Never deleted: every other kind. Milestone rows ("claim a one-off event ... True
 first caller ever") are what stops a streak's milestone being celebrated twice, however old;
 and a kind added later stays until someone lists it as periodic.
 
-Batches: each batch is its own short transaction of at most PRUNE_BATCH rows, found through
-the (kind, period_key) index, so a big backlog never holds SQLite's write lock for long; between
-batches the prune rests as long as the batch took, so other writers get at least half the time.
+Batches: each batch is its own short transaction, its rows found through the (kind, period_key)
+index, so a big backlog never holds SQLite's write lock for long; between batches the prune rests
+as long as the batch took, so other writers get at least half the time. A row costs about the
+same at any batch size (it leaves three b-trees, the unique index scattered by user), so SQLite,
+whose one write lock every other writer waits for, takes 1,000 rows a batch (50-80 ms measured,
+benchmarks/ledger_prune.py); PostgreSQL, which locks only the rows it deletes, takes 5,000.
 Several instances may prune at once: the delete is idempotent, and on PostgreSQL the batches skip
 rows another instance has locked.
 """
@@ -41,12 +45,14 @@ import time
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from bot.config import Settings
 from bot.domain.reminders import period_key
 from bot.runtime import BotContext, Deps
 
 log = logging.getLogger(__name__)
 
-PRUNE_BATCH = 5_000
+SQLITE_BATCH = 1_000
+POSTGRES_BATCH = 5_000
 # Seconds of rest per second of work between batches (1.0: at most half the time holding locks).
 REST_RATIO = 1.0
 
@@ -60,10 +66,16 @@ class PruneReport:
     longest_batch: float = 0.0
 
 
+def batch_size(settings: Settings) -> int:
+    """Rows deleted per transaction on this backend."""
+    return POSTGRES_BATCH if settings.database_kind == "postgresql" else SQLITE_BATCH
+
+
 async def prune_send_ledger(
-    deps: Deps, *, batch: int = PRUNE_BATCH, rest_ratio: float = REST_RATIO
+    deps: Deps, *, batch: int | None = None, rest_ratio: float = REST_RATIO
 ) -> PruneReport:
-    """Delete old rows of the periodic kinds, `batch` rows per transaction, until none is left."""
+    """Delete old rows of the periodic kinds, a batch per transaction, until none is left."""
+    batch = batch or batch_size(deps.settings)
     cutoff = deps.clock().astimezone(UTC) - timedelta(days=deps.settings.ledger_retention_days)
     before_period = period_key(cutoff.date())
     report = PruneReport()

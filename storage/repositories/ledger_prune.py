@@ -7,9 +7,14 @@ this module only runs the statement.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.sqltypes import NullType
 
 from storage.models import SendLedger
 from storage.repositories.reminders import INACTIVITY, STREAK, WEEKLY
@@ -17,6 +22,29 @@ from storage.repositories.reminders import INACTIVITY, STREAK, WEEKLY
 # Kinds keyed by the local date they belong to, read only while that date is current.
 # Anything else (milestones, any kind added later) is never pruned unless listed here.
 PERIODIC_KINDS = (INACTIVITY, STREAK, WEEKLY)
+
+
+class among(FunctionElement[Any]):
+    """among(column, scalar subquery): the column's value is one of the subquery's rows."""
+
+    type = NullType()  # not Boolean: SQLite would compare the whole test to 1
+    inherit_cache = True
+    name = "among"
+
+
+@compiles(among, "sqlite")
+def _among_sqlite(element: among, compiler: SQLCompiler, **kw: Any) -> str:
+    column, query = element.clauses
+    return f"{compiler.process(column, **kw)} IN {compiler.process(query, **kw)}"
+
+
+@compiles(among, "postgresql")
+def _among_postgresql(element: among, compiler: SQLCompiler, **kw: Any) -> str:
+    # ARRAY(subquery) runs the subquery once and then looks rows up by primary key. IN
+    # (subquery) becomes a hash join over a scan of the whole table whenever the statistics
+    # promise many old rows: 80 ms a batch at 680,000 rows, growing with the table.
+    column, query = element.clauses
+    return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(query, **kw)})"
 
 
 class LedgerPruneRepository:
@@ -27,12 +55,14 @@ class LedgerPruneRepository:
 
     async def delete_batch(self, before_period: str, claimed_before: datetime, limit: int) -> int:
         """Delete up to `limit` periodic rows with period_key < before_period and claimed_at
-        < claimed_before; returns how many.
+        < claimed_before, oldest periods first; returns how many.
 
-        The candidates are one range per kind of the (kind, period_key) index, so a batch costs
-        the same however many rows are kept. On PostgreSQL they are locked with SKIP LOCKED:
-        instances pruning at once take different rows and never wait on each other or on an
-        account deletion's cascade; SQLite ignores the clause (it has one writer at a time).
+        One statement: the ids come from one range per kind of the (kind, period_key) index, in
+        its order (no sort), and the rows go by primary key; no id passes through Python (a
+        round trip of 5,000 ids held the event loop for ~150 ms). On PostgreSQL the batch is
+        locked with SKIP LOCKED: instances pruning at once take different rows and never wait
+        on each other or on an account deletion's cascade. SQLite ignores the clause (its one
+        writer already excludes the others).
         """
         doomed = (
             select(SendLedger.id)
@@ -41,12 +71,13 @@ class LedgerPruneRepository:
                 SendLedger.period_key < before_period,
                 SendLedger.claimed_at < claimed_before,
             )
+            .order_by(SendLedger.kind, SendLedger.period_key)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
         result = await self._session.execute(
             delete(SendLedger)
-            .where(SendLedger.id.in_(doomed))
+            .where(among(SendLedger.id, doomed.scalar_subquery()))
             .execution_options(synchronize_session=False)
         )
         return int(getattr(result, "rowcount", 0) or 0)
