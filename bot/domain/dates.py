@@ -19,6 +19,7 @@ import re
 from datetime import date, timedelta
 from typing import Final
 
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 
 _EXAMPLES: Final = "Try today, yesterday, 3 days ago, friday, 20.11 or 2026-11-20."
@@ -143,7 +144,7 @@ def _parse(cleaned: str, original: str, today: date) -> date:
         year = int(match["y"])
         full_year = 2000 + year if len(match["y"]) == 2 else year
         return _make_date(full_year, month, day, original, _DAY_FIRST_HINT)
-    raise DomainError(f"I couldn't read “{_shorten(original)}” as a date. {_EXAMPLES}")
+    raise DomainError(f"I couldn't read “{shorten(original)}” as a date. {_EXAMPLES}")
 
 
 def _days_before(today: date, digits: str) -> date:
@@ -180,16 +181,10 @@ def _make_date(year: int, month: int, day: int, original: str, hint: str) -> dat
 def _no_such_date(original: str, hint: str) -> DomainError:
     """Explain an impossible calendar date."""
     return DomainError(
-        f"There's no such date as “{_shorten(original)}” — check the day and month ({hint})."
+        f"There's no such date as “{shorten(original)}” — check the day and month ({hint})."
     )
 
 
 def _clean(text: str) -> str:
     """Lowercase and collapse whitespace so "Last  Friday " reads as "last friday"."""
     return " ".join(text.split()).lower()
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    """Echo user input back in a message without letting a huge paste flood it."""
-    stripped = " ".join(text.split())
-    return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"

@@ -15,6 +15,7 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Final
 
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 
 MIN_DURATION_MINUTES: Final = 1
@@ -88,7 +89,7 @@ def _parse_minutes(cleaned: str, original: str) -> int:
             total = hours * 60 + minutes
             validate_duration(_clamp(total))  # a too-long total deserves that message instead
             raise DomainError(
-                f"The minutes after the hours must be under 60 in “{_shorten(original)}”. "
+                f"The minutes after the hours must be under 60 in “{shorten(original)}”. "
                 f"Did you mean {_suggest(total)}?"
             )
         return _clamp(hours * 60 + minutes)
@@ -100,14 +101,14 @@ def _parse_minutes(cleaned: str, original: str) -> int:
         value = match["m"].replace(",", ".")
         hint = f" Did you mean {value}h?" if not match["unit"] and value[-1].isdigit() else ""
         raise DomainError(
-            f"Durations are whole minutes, so I can't use “{_shorten(original)}”. "
+            f"Durations are whole minutes, so I can't use “{shorten(original)}”. "
             + (hint.strip() or _EXAMPLES)
         )
     if _LOOSE_COLON_RE.fullmatch(cleaned):
         raise DomainError(
             f"Please write the minutes with two digits, like 1:05 or 1:50. {_EXAMPLES}"
         )
-    raise DomainError(f"I couldn't read “{_shorten(original)}” as a duration. {_EXAMPLES}")
+    raise DomainError(f"I couldn't read “{shorten(original)}” as a duration. {_EXAMPLES}")
 
 
 def _clamp(minutes: Decimal) -> int:
@@ -129,9 +130,3 @@ def _suggest(total: Decimal) -> str:
     """Suggest the usual spelling for a total given with 60+ minutes, e.g. 1h75 -> 2h15."""
     hours, minutes = divmod(int(min(total, Decimal(10**6))), 60)
     return f"{hours}h{minutes:02d}"
-
-
-def _shorten(text: str, limit: int = 30) -> str:
-    """Echo user input back in a message without letting a huge paste flood it."""
-    stripped = " ".join(text.split())
-    return stripped if len(stripped) <= limit else stripped[: limit - 1] + "…"
