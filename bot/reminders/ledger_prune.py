@@ -1,7 +1,7 @@
 """Keep the send ledger from growing forever: delete the rows nothing can read any more.
 
-What is deleted: rows of the periodic kinds (inactivity, streak, weekly: storage's
-PERIODIC_KINDS) whose period_key, a local date (ISO text, so text order is date order), is
+What is deleted: rows of the periodic kinds (inactivity, streak, weekly: storage.models'
+LEDGER_PERIODIC_KINDS) whose period_key, a local date (ISO text, so text order is date order), is
 before the UTC date LEDGER_RETENTION_DAYS ago, *and* whose claimed_at is older than that too,
 whatever their status.
 
@@ -27,12 +27,13 @@ Never deleted: every other kind. Milestone rows ("claim a one-off event ... True
 first caller ever") are what stops a streak's milestone being celebrated twice, however old;
 and a kind added later stays until someone lists it as periodic.
 
-Batches: each batch is its own short transaction, its rows found through the (kind, period_key)
-index, so a big backlog never holds SQLite's write lock for long; between batches the prune rests
-as long as the batch took, so other writers get at least half the time. A row costs about the
-same at any batch size (it leaves three b-trees, the unique index scattered by user), so SQLite,
-whose one write lock every other writer waits for, takes 1,000 rows a batch (50-80 ms measured,
-benchmarks/ledger_prune.py); PostgreSQL, which locks only the rows it deletes, takes 5,000.
+Batches: each batch is its own short transaction, its rows found through a partial index on
+claimed_at that holds only the periodic rows, so a big backlog never holds SQLite's write lock
+for long; between batches the prune rests as long as the batch took, so other writers get at
+least half the time. A row costs about the same at any batch size (it leaves three b-trees, the
+unique index scattered by user), so SQLite, whose one write lock every other writer waits for,
+takes 1,000 rows a batch (50-80 ms measured, benchmarks/ledger_prune.py); PostgreSQL, which
+locks only the rows it deletes, takes 5,000.
 Several instances may prune at once: the delete is idempotent, and on PostgreSQL the batches skip
 rows another instance has locked.
 """

@@ -9,19 +9,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.sqltypes import NullType
 
-from storage.models import SendLedger
-from storage.repositories.reminders import INACTIVITY, STREAK, WEEKLY
-
-# Kinds keyed by the local date they belong to, read only while that date is current.
-# Anything else (milestones, any kind added later) is never pruned unless listed here.
-PERIODIC_KINDS = (INACTIVITY, STREAK, WEEKLY)
+from storage.models import LEDGER_PRUNE_INDEX_SQL, SendLedger
 
 
 class among(FunctionElement[Any]):
@@ -54,24 +49,25 @@ class LedgerPruneRepository:
         self._session = session
 
     async def delete_batch(self, before_period: str, claimed_before: datetime, limit: int) -> int:
-        """Delete up to `limit` periodic rows with period_key < before_period and claimed_at
-        < claimed_before, oldest periods first; returns how many.
+        """Delete up to `limit` periodic rows claimed before `claimed_before` whose period_key
+        is before `before_period`, oldest claim first; returns how many.
 
-        One statement: the ids come from one range per kind of the (kind, period_key) index, in
-        its order (no sort), and the rows go by primary key; no id passes through Python (a
-        round trip of 5,000 ids held the event loop for ~150 ms). On PostgreSQL the batch is
-        locked with SKIP LOCKED: instances pruning at once take different rows and never wait
-        on each other or on an account deletion's cascade. SQLite ignores the clause (its one
-        writer already excludes the others).
+        Only the periodic kinds (storage.models.LEDGER_PERIODIC_KINDS) are ever candidates:
+        milestones and any kind not listed there stay. One statement: the ids come from the
+        partial index on claimed_at, in its order (no sort), and the rows go by primary key; no
+        id passes through Python (a round trip of 5,000 ids held the event loop for ~150 ms).
+        On PostgreSQL the batch is locked with SKIP LOCKED: instances pruning at once take
+        different rows and never wait on each other or on an account deletion's cascade.
+        SQLite ignores the clause (its one writer already excludes the others).
         """
         doomed = (
             select(SendLedger.id)
             .where(
-                SendLedger.kind.in_(PERIODIC_KINDS),
-                SendLedger.period_key < before_period,
+                text(LEDGER_PRUNE_INDEX_SQL),  # the index's condition, word for word: it is used
                 SendLedger.claimed_at < claimed_before,
+                SendLedger.period_key < before_period,
             )
-            .order_by(SendLedger.kind, SendLedger.period_key)
+            .order_by(SendLedger.claimed_at)
             .limit(limit)
             .with_for_update(skip_locked=True)
         )

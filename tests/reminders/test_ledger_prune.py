@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
 from bot.config import Settings
+from bot.domain.reminders import ReminderKind
 from bot.reminders.ledger_prune import batch_size, prune_send_ledger
 from bot.reminders.sweep import LEASE, sweep
 from bot.runtime import BotApp
-from storage.models import SendLedger, User
+from bot.services.milestones import MILESTONE_KIND
+from storage.models import LEDGER_PERIODIC_KINDS, LEDGER_PERIODIC_SQL, SendLedger, User
 from tests.chat import ChatUser, run_job
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
@@ -207,6 +209,42 @@ async def test_two_instances_pruning_at_once_delete_each_row_once(
         )
     assert first.deleted + second.deleted == old
     assert await _count(uow_factory) == recent
+
+
+async def test_the_prune_finds_its_rows_through_its_own_partial_index(
+    app: BotApp, uow_factory: UnitOfWorkFactory
+) -> None:
+    # A partial index is used only if the query states its condition (SQLite: word for word);
+    # otherwise every run would quietly scan the whole table.
+    await _backlog(uow_factory, users=3, old_days=3)
+    engine = deps_of(app).engine
+    deletes: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.startswith("DELETE FROM send_ledger"):
+            deletes.append((statement, parameters))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", capture)
+    try:
+        await prune_send_ledger(deps_of(app))
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", capture)
+    statement, parameters = deletes[0]
+    async with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            await conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a tiny table
+            plan = await conn.exec_driver_sql("EXPLAIN " + statement, parameters)
+        else:
+            plan = await conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
+        lines = [str(row[-1]) for row in plan.all()]
+    assert any("ix_send_ledger_claimed_at" in line for line in lines), lines
+
+
+def test_the_periodic_kinds_are_the_reminder_kinds_and_spelled_alike_in_sql() -> None:
+    assert set(LEDGER_PERIODIC_KINDS) == {kind.value for kind in ReminderKind}
+    quoted = ", ".join(f"'{kind}'" for kind in LEDGER_PERIODIC_KINDS)
+    assert f"kind IN ({quoted})" == LEDGER_PERIODIC_SQL
+    assert MILESTONE_KIND not in LEDGER_PERIODIC_KINDS
 
 
 async def test_the_prune_runs_hourly_by_default_and_keeps_at_least_a_week(app: BotApp) -> None:
