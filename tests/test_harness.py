@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import copy
 import html
 import struct
 import zlib
@@ -544,6 +545,46 @@ async def test_unknown_methods_answer_true_with_a_warning(
     assert await app.bot.pin_chat_message(1, 1)
     assert api.last().warning == "pinChatMessage is not emulated; answered True"
     assert api.warnings == ["pinChatMessage is not emulated; answered True"]
+
+
+def test_callers_never_share_objects_with_the_fakes_state() -> None:
+    api = FakeBotApi()
+    markup = {"inline_keyboard": [[{"text": "Go", "callback_data": "go"}]]}
+    preview = {"is_disabled": True}
+    sent_params = {"chat_id": 10, "text": "<b>Hi</b>", "parse_mode": "HTML"}
+    sent_params |= {"reply_markup": markup, "link_preview_options": preview}
+    _, sent = api.handle("sendMessage", sent_params)
+    api.handle("sendMessage", {"chat_id": 10, "text": "Hello"})
+    _, edited = api.handle(
+        "editMessageText", {"chat_id": 10, "message_id": 2, "text": "Bye", "reply_markup": markup}
+    )
+    api.handle("setWebhook", {"url": "https://bot.example/hook", "allowed_updates": ["message"]})
+    _, info = api.handle("getWebhookInfo", {})
+    state = copy.deepcopy((api.messages, api.webhook, [call.response for call in api.calls]))
+
+    # What callers hold: their params, the answers, and what the query helpers return.
+    for held in (markup, preview, sent, edited, info, api.find_message(10, 1)):
+        _scramble(held)
+    _scramble(api.bot_messages(10))
+    assert (api.messages, api.webhook, [call.response for call in api.calls]) == state
+
+    # The calls log is not the chat state either.
+    for call in api.calls:
+        _scramble(call.params)
+        _scramble(call.response)
+    assert (api.messages, api.webhook) == state[:2]
+
+
+def _scramble(value: Any) -> None:
+    """Change every dict and list inside value, in place."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _scramble(item)
+        value["scrambled"] = True
+    elif isinstance(value, list):
+        for item in value:
+            _scramble(item)
+        value.append("scrambled")
 
 
 def _raw_message(message_id: int, text: str, user_id: int = 555) -> dict[str, Any]:

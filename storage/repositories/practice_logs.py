@@ -135,7 +135,8 @@ def _checked_insert(dialect_name: str, around_name: bool) -> Insert:
         dialect.insert(PracticeLog)
         .from_select(list(columns), allowed)
         .on_conflict_do_nothing(index_elements=["user_id", "client_token"])
-        .returning(*PracticeLog.__table__.c, skill_name, other_dates)
+        # Only what the caller cannot know already: every other column is a bound value.
+        .returning(PracticeLog.id, skill_name, other_dates)
     )
     return statement
 
@@ -240,8 +241,23 @@ class PracticeLogRepository:
         row = (await connection.execute(statement, params)).one_or_none()
         if row is None:
             return None
-        *values, skill_name, dates = row
-        log = PracticeLog(**dict(zip(_COLUMN_KEYS, values, strict=True)))
+        log_id, skill_name, dates = row
+        if isinstance(description, AroundSkillName):
+            description = description.prefix + skill_name + description.suffix
+        log = PracticeLog(
+            id=log_id,
+            user_id=user_id,
+            skill_id=skill_id,
+            practiced_on=practiced_on,
+            duration_minutes=duration_minutes,
+            description=description,
+            difficulty=difficulty,
+            confidence=confidence,
+            source=source,
+            client_token=client_token,
+            created_at=params["now"],
+            updated_at=params["now"],
+        )
         # Known to be in the database already: attach it without another round trip.
         make_transient_to_detached(log)
         self._session.add(log)
@@ -322,9 +338,6 @@ class PracticeLogRepository:
         if exclude_log_id is not None:
             query = query.where(PracticeLog.id != exclude_log_id)
         return list(await self._session.scalars(query))
-
-
-_COLUMN_KEYS = tuple(c.key for c in PracticeLog.__table__.c)
 
 
 def _parse_dates(joined: str | None) -> list[date]:

@@ -210,6 +210,28 @@ async def test_add_checked_inserts_only_when_every_rule_holds(
     assert await _count(uow_factory) == 2
 
 
+async def test_add_checked_returns_the_row_exactly_as_stored(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    react, _ = await _seed(uow_factory)
+    added = await _checked(
+        uow_factory,
+        skill_id=react,
+        description=AroundSkillName("Quick practice: 30 min of ", ""),
+        difficulty=4,
+        source="quick",
+        client_token="tok",
+    )
+    assert added is not None
+    columns = [c.key for c in PracticeLog.__table__.c]
+    async with uow_factory() as uow:
+        stored = await uow.session.get(PracticeLog, added.log.id)
+        assert stored is not None
+        expected = {key: getattr(stored, key) for key in columns}
+    assert {key: getattr(added.log, key) for key in columns} == expected
+    assert expected["description"] == "Quick practice: 30 min of React"
+
+
 async def test_add_checked_returns_the_other_sessions_dates_in_the_window(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
