@@ -46,6 +46,7 @@ from bot.handlers import history as history_handlers  # history (#4)
 from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
 from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
+from bot.reminders.ledger_prune import ledger_prune_job  # send-ledger pruning
 from bot.reminders.sweep import reminders_job
 from bot.runtime import BotApp, BotContext, Deps
 from bot.updates import PerUserUpdateProcessor, default_concurrency
@@ -236,6 +237,13 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
         interval=settings.sweep_interval_seconds,
         first=15,
         name="purge-undo-snapshots",
+    )
+    # Send-ledger pruning: old reminder and summary records, in short batches.
+    app.job_queue.run_repeating(
+        ledger_prune_job,
+        interval=settings.ledger_prune_interval_minutes * 60,
+        first=120,
+        name="prune-send-ledger",
     )
 
 

@@ -55,6 +55,13 @@ class Settings(BaseSettings):
     # 8 on PostgreSQL; 1 handles them strictly one by one.
     concurrent_updates: int | None = Field(default=None, ge=1, le=256)
 
+    # --- send-ledger pruning ---
+    # Minutes between prunes of the send ledger (old reminder and summary records).
+    ledger_prune_interval_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    # Days a reminder's or summary's record is kept. Nothing reads one after its local day, so
+    # the floor is only a margin; the default keeps about a month of history for support.
+    ledger_retention_days: int = Field(default=35, ge=7, le=3660)
+
     @field_validator("webhook_url", mode="before")
     @classmethod
     def _blank_webhook_is_polling(cls, value: object) -> object:

@@ -260,11 +260,33 @@ class Conversation(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+# Send-ledger pruning: the kinds keyed by a local date and read only while it is current, as
+# the SQL the prune's index and its query both spell out (literally: a partial index is used
+# only when the query repeats its condition, and SQLite cannot see through a parameter).
+LEDGER_PERIODIC_KINDS = ("inactivity", "streak", "weekly")
+LEDGER_PERIODIC_SQL = "kind IN ('inactivity', 'streak', 'weekly')"
+# The claimed_at test is always true (the column is NOT NULL) and no sweep query states it,
+# so the planner can never pick the prune's index for the sweep's lookups, not even when its
+# statistics say the table is empty (PostgreSQL then did, with the kinds alone as condition,
+# and claiming due reminders got four times slower). The prune's query states both.
+LEDGER_PRUNE_INDEX_SQL = f"{LEDGER_PERIODIC_SQL} AND claimed_at IS NOT NULL"
+
+
 class SendLedger(Base):
     """One row per scheduled message ever claimed; the unique key makes each send happen once."""
 
     __tablename__ = "send_ledger"
-    __table_args__ = (UniqueConstraint("user_id", "kind", "period_key"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind", "period_key"),
+        # Send-ledger pruning: only the periodic rows (milestones stay forever), oldest claim
+        # first. Not (kind, period_key): the sweep's per-user lookups could use that one.
+        Index(
+            None,
+            "claimed_at",
+            sqlite_where=text(LEDGER_PRUNE_INDEX_SQL),
+            postgresql_where=text(LEDGER_PRUNE_INDEX_SQL),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))

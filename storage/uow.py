@@ -14,6 +14,7 @@ from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
 from storage.repositories.history import HistoryRepository  # history (#4)
+from storage.repositories.ledger_prune import LedgerPruneRepository  # send-ledger pruning
 from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
@@ -48,6 +49,8 @@ class UnitOfWork:
         # History (#4): keyset pages and totals; undo snapshots of deleted sessions.
         self.history = HistoryRepository(self.session)
         self.undo = UndoRepository(self.session)
+        # Send-ledger pruning: old rows of the periodic reminder kinds.
+        self.ledger_prune = LedgerPruneRepository(self.session)
         return self
 
     async def __aexit__(
