@@ -1,8 +1,8 @@
 """send_ledger: partial index on claimed_at of the periodic kinds, for pruning
 
-Revision ID: ledger_prune_index
+Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-26 10:00:00.000000
+Create Date: 2026-11-25 19:40:00.000000
 
 The prune (bot/reminders/ledger_prune.py) deletes rows of the periodic kinds claimed long ago.
 Without an index every run scans the whole table (inside SQLite's write lock); this one holds
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = 'ledger_prune_index'
+revision: str = '0002'
 down_revision: str | None = '0001'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
