@@ -23,7 +23,7 @@ from tests.conftest import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)
-REVISION = "history_index_covering"
+REVISION = "0003"
 USER_INDEX = "ix_practice_logs_user_id_practiced_on_id_covering"
 SKILL_INDEX = "ix_practice_logs_skill_id_practiced_on_id_covering"
 COVERING = {

@@ -1,7 +1,7 @@
 """practice_logs: the two keyset indexes also carry skill_id/user_id and duration_minutes
 
-Revision ID: history_index_covering
-Revises: 0001
+Revision ID: 0003
+Revises: 0002
 Create Date: 2026-11-25 20:00:00.000000
 
 (user_id, practiced_on, id) becomes (user_id, practiced_on, id, skill_id, duration_minutes) and
@@ -16,8 +16,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = 'history_index_covering'
-down_revision: str | None = '0001'
+revision: str = '0003'
+down_revision: str | None = '0002'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
