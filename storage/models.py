@@ -153,27 +153,14 @@ class PracticeLog(TimestampMixin, Base):
         ),
         CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 5", name="difficulty"),
         CheckConstraint("confidence IS NULL OR confidence BETWEEN 1 AND 5", name="confidence"),
-        # Keyset pages read (practiced_on, id) in order from the leading columns; the trailing
-        # columns make the counts and sums over a user's (or a skill's) sessions index-only
-        # ("USING COVERING INDEX" on SQLite, Index Only Scan on PostgreSQL). Plain key columns,
-        # not PostgreSQL INCLUDE, so one definition covers both backends. Named explicitly: the
-        # convention's name would exceed PostgreSQL's 63-character limit.
-        Index(
-            "ix_practice_logs_user_id_practiced_on_id_covering",
-            "user_id",
-            "practiced_on",
-            "id",
-            "skill_id",
-            "duration_minutes",
-        ),
-        Index(
-            "ix_practice_logs_skill_id_practiced_on_id_covering",
-            "skill_id",
-            "practiced_on",
-            "id",
-            "user_id",
-            "duration_minutes",
-        ),
+        # Keyset pages read (practiced_on, id) in order from the leading columns. The user's
+        # index also carries duration_minutes, so counts and sums of minutes over a user's
+        # sessions by date (the /history total line, the daily cap check) are index-only.
+        # Not skill_id here nor user_id in the skill index: an index holding both lets
+        # PostgreSQL's generic plan for prepared statements (asyncpg) join skills first and
+        # sort all of a heavy user's sessions for one /history page (see benchmarks/RESULTS.md).
+        Index(None, "user_id", "practiced_on", "id", "duration_minutes"),
+        Index(None, "skill_id", "practiced_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
