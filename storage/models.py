@@ -153,7 +153,13 @@ class PracticeLog(TimestampMixin, Base):
         ),
         CheckConstraint("difficulty IS NULL OR difficulty BETWEEN 1 AND 5", name="difficulty"),
         CheckConstraint("confidence IS NULL OR confidence BETWEEN 1 AND 5", name="confidence"),
-        Index(None, "user_id", "practiced_on", "id"),
+        # Keyset pages read (practiced_on, id) in order from the leading columns. The user's
+        # index also carries duration_minutes, so counts and sums of minutes over a user's
+        # sessions by date (the /history total line, the daily cap check) are index-only.
+        # Not skill_id here nor user_id in the skill index: an index holding both lets
+        # PostgreSQL's generic plan for prepared statements (asyncpg) join skills first and
+        # sort all of a heavy user's sessions for one /history page (see benchmarks/RESULTS.md).
+        Index(None, "user_id", "practiced_on", "id", "duration_minutes"),
         Index(None, "skill_id", "practiced_on", "id"),
     )
 

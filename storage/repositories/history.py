@@ -4,7 +4,8 @@ one session with its skill name and evidence count.
 Pages are keyset pages on (practiced_on, id), newest first, read through the index
 (user_id, practiced_on, id) or, with a skill filter, (skill_id, practiced_on, id): a page costs
 the same however long the history is, and sessions added between two presses neither repeat
-nor hide rows on the next page (OFFSET paging would shift them).
+nor hide rows on the next page (OFFSET paging would shift them). The user's index also carries
+duration_minutes, so the totals of a filter without a skill are read from the index alone.
 """
 
 from __future__ import annotations
