@@ -23,20 +23,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
-import platform
 import sqlite3
 import statistics
 import sys
-import tempfile
 import time
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text, update
 
+from benchmarks.common import on_both_backends, record
 from bot.config import Settings
 from bot.reminders.ledger_prune import POSTGRES_BATCH, batch_size, prune_send_ledger
 from bot.runtime import Deps
@@ -51,7 +49,6 @@ KEPT_DAYS = 35
 MILESTONES_PER_USER = 3
 TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
-RESULTS = Path(__file__).with_name("RESULTS.md")
 COLUMNS = ("user_id", "kind", "period_key", "status", "claimed_at", "sent_at")
 
 
@@ -272,27 +269,19 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite (file, WAL)"] = await measure(f"sqlite+aiosqlite:///{tmp}/bench.db")
-    pg = os.environ.get("BENCH_POSTGRES_URL")
-    if pg:
-        results["PostgreSQL"] = await measure(pg)
+    results = await on_both_backends(measure)
     lines = report_lines(results)
     print("\n".join(lines))
     for name, figures in results.items():
         ratio = figures["idle_no_index"] / figures["idle"]
         print(f"{name}: idle prune {ratio:.0f}x faster with the index")
     if not args.no_record:
-        load_avg = os.getloadavg()[0]
-        header = (
-            f"\n## Send-ledger pruning ({date.today()}, 2 cores, Python "
-            f"{platform.python_version()}, load average {load_avg:.1f} at the start)\n\n"
+        record(
+            "Send-ledger pruning",
             "`python benchmarks/ledger_prune.py`: 10,000 users; 300,000 streak rows older than "
-            "the 35-day retention, 350,000 kept (35 days), 30,000 old milestones.\n\n"
+            "the 35-day retention, 350,000 kept (35 days), 30,000 old milestones.",
+            lines,
         )
-        with RESULTS.open("a") as out:
-            out.write(header + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -22,11 +22,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import platform
 import random
 import sqlite3
 import sys
-import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -36,6 +34,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy import delete, text
 
+from benchmarks.common import on_both_backends, record
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.domain.reminders import INACTIVITY_DAY_CHOICES
@@ -72,7 +71,6 @@ ZONES = (
     "America/Sao_Paulo",
     "UTC",
 )
-RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 class Clock:
@@ -287,28 +285,20 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
-    results: dict[str, dict[str, float]] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        results["SQLite (file, WAL)"] = await measure(f"sqlite+aiosqlite:///{tmp}/bench.db")
-    pg = os.environ.get("BENCH_POSTGRES_URL")
-    if pg:
-        results["PostgreSQL"] = await measure(pg)
+    results = await on_both_backends(measure)
     lines = report_lines(results)
     print("\n".join(lines))
     for name, figures in results.items():
         share = figures["rate"] / 30 * 100
         print(f"{name}: {figures['rate']:.2f} msg/s = {share:.1f}% of 30/s")
     if not args.no_record:
-        load = os.getloadavg()[0]
-        header = (
-            f"\n## #7 Reminder sweep ({date.today()}, 2 cores, Python {platform.python_version()}, "
-            f"load average {load:.1f} at the start)\n\n"
+        record(
+            "#7 Reminder sweep",
             f"{USERS:,} users in {len(ZONES)} time zones (bulk-inserted), a skill each, "
             "~120,000 sessions; the sweep runs at Sunday 20:30 UTC; "
-            "`python benchmarks/reminders.py`.\n\n"
+            "`python benchmarks/reminders.py`.",
+            lines,
         )
-        with RESULTS.open("a") as out:
-            out.write(header + "\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
