@@ -31,7 +31,7 @@ from sqlalchemy import delete, insert, select, text
 from benchmarks.common import remove_users
 from bot.app import build_application
 from bot.config import Settings
-from bot.evidence_view import PAGE_SIZE, page_count
+from bot.ui.evidence import PAGE_SIZE, page_count
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Evidence, PracticeLog, Skill, User

@@ -36,8 +36,8 @@ from sqlalchemy import text, update
 
 from benchmarks.common import on_both_backends, record
 from bot.config import Settings
-from bot.reminders.ledger_prune import POSTGRES_BATCH, batch_size, prune_send_ledger
-from bot.runtime import Deps
+from bot.core.runtime import Deps
+from bot.jobs.ledger_prune import POSTGRES_BATCH, batch_size, prune_send_ledger
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import User

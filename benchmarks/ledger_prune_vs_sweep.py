@@ -27,7 +27,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 import reminders  # the benchmark module beside this one
 from sqlalchemy import delete, text
 
-from bot.runtime import Deps
+from bot.core.runtime import Deps
 from storage.models import LEDGER_PRUNE_INDEX_SQL, SendLedger
 from tests.fakebot import FakeBotApi
 

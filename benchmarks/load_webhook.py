@@ -35,7 +35,7 @@ from sqlalchemy import delete
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.texts import NOTHING_SAVED  # noqa: E402
+from bot.ui.texts import NOTHING_SAVED  # noqa: E402
 from storage.db import create_engine  # noqa: E402
 from storage.models import User  # noqa: E402
 from tests.botprocess import (  # noqa: E402

@@ -44,8 +44,8 @@ from telegram import Update
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
-from bot.quicklog import ACTION_CLOSE, ACTION_SAVE, PREFIX, QUICK_MINUTES, new_nonce
-from bot.runtime import BotApp, Deps
+from bot.core.runtime import BotApp, Deps
+from bot.ui.quick_log import ACTION_CLOSE, ACTION_SAVE, PREFIX, QUICK_MINUTES, new_nonce
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, User

@@ -37,10 +37,10 @@ from sqlalchemy import delete, text
 from benchmarks.common import on_both_backends, record
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
+from bot.core.runtime import Deps
 from bot.domain.reminders import INACTIVITY_DAY_CHOICES
-from bot.reminders.sender import Sender
-from bot.reminders.sweep import KINDS, claim_batches, sweep
-from bot.runtime import Deps
+from bot.jobs.reminders import KINDS, claim_batches, sweep
+from bot.jobs.sender import Sender
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import SendLedger

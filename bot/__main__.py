@@ -22,8 +22,8 @@ from bot.config import (
     load_settings,
     sqlite_path,
 )
-from bot.logs import configure_logging
-from bot.runtime import BotApp
+from bot.core.logs import configure_logging
+from bot.core.runtime import BotApp
 from storage.db import create_engine
 from storage.migrate import pending_revisions, upgrade_to_head
 

@@ -20,15 +20,14 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.conversation import (
-    CANCEL_PREFIX,
-    Flow,
+from bot.core.conversation import (
     cancel_button,
     cancel_command,
-    expire_conversations,
     route_callback,
     route_message,
 )
+from bot.core.runtime import BotApp, BotContext, Deps, Flow
+from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from bot.handlers import (
     common,
     importing,
@@ -40,16 +39,17 @@ from bot.handlers import (
     stats,
     streak,
 )
-from bot.handlers import evidence as evidence_handlers  # evidence (#5)
 from bot.handlers import export as export_handlers
 from bot.handlers import history as history_handlers  # history (#4)
 from bot.handlers import log as log_handlers  # issue #3: logging
 from bot.handlers import quick as quick_handlers  # issue #3: Quick Log
-from bot.handlers.evidence_input import EVIDENCE_MESSAGES  # evidence (#5)
-from bot.reminders.ledger_prune import ledger_prune_job  # send-ledger pruning
-from bot.reminders.sweep import reminders_job
-from bot.runtime import BotApp, BotContext, Deps
-from bot.updates import PerUserUpdateProcessor, default_concurrency
+from bot.handlers.evidence import flow as evidence_handlers
+from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES  # evidence (#5)
+from bot.jobs.conversation_expiry import expire_conversations
+from bot.jobs.ledger_prune import ledger_prune_job  # send-ledger pruning
+from bot.jobs.reminders import reminders_job
+from bot.jobs.undo_purge import purge_undo_job
+from bot.ui.callbacks import CANCEL_PREFIX
 from storage.db import create_engine, create_session_factory
 
 # What Telegram's command menu shows (setMyCommands), in menu order.
@@ -233,7 +233,7 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
     )
     # History (#4): drop undo snapshots whose window has passed.
     app.job_queue.run_repeating(
-        history_handlers.purge_undo_job,
+        purge_undo_job,
         interval=settings.sweep_interval_seconds,
         first=15,
         name="purge-undo-snapshots",

@@ -15,9 +15,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bot import charts
 from bot.domain.analytics import DailySkillTotal, daily_series, weekly_series
 from bot.domain.progress import ActivityBaseline, DayTotal, history_days, progress_history
+from bot.ui import charts
 
 DOCS = Path(__file__).resolve().parent
 TODAY = date(2026, 11, 25)

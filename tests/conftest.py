@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
 from storage.db import create_engine, create_session_factory
 from storage.uow import UnitOfWork
 from tests.chat import ChatUser

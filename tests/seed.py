@@ -87,7 +87,7 @@ async def seed_account(
             )
             for n in range(3)
         ]
-        # The first one was saved by a Quick Log tap (see bot/quicklog.py's client_token).
+        # The first one was saved by a Quick Log tap (see bot/ui/quick_log.py's client_token).
         logs[0].source = "quick"
         logs[0].client_token = f"ql.{SeededAccount.nonce}.{skill.id}.30"
         uow.session.add_all(logs)

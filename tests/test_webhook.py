@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
-from bot.logs import hash_user_id
+from bot.core.logs import hash_user_id
 from tests.botprocess import (
     BotProcess,
     bot_env,

@@ -8,9 +8,9 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ApplicationHandlerStop
 
-from bot.logs import user_context
-from bot.runtime import BotContext, Turn, handler
-from bot.texts import HELP, NOTHING_SAVED, STALE_BUTTON, esc
+from bot.core.logs import user_context
+from bot.core.runtime import BotContext, Turn, handler
+from bot.ui.texts import HELP, NOTHING_SAVED, STALE_BUTTON, esc
 
 log = logging.getLogger(__name__)
 

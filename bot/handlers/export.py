@@ -6,9 +6,7 @@ import asyncio
 
 from telegram.constants import ParseMode
 
-from bot.callbacks import BadCallback
-from bot.keyboards import button, markup
-from bot.runtime import Turn, handler
+from bot.core.runtime import Turn, handler
 from bot.services.export import (
     ExportBundle,
     ExportFormat,
@@ -16,7 +14,9 @@ from bot.services.export import (
     gather_export,
     serialise,
 )
-from bot.texts import BUTTON_CANCEL, esc, minutes, plural
+from bot.ui.callbacks import BadCallback
+from bot.ui.keyboards import button, markup
+from bot.ui.texts import BUTTON_CANCEL, esc, minutes, plural
 
 PREFIX = "exp"
 

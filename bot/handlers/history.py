@@ -12,26 +12,25 @@ from typing import Any, Final, cast
 
 from telegram import InlineKeyboardMarkup
 
-from bot import history_view as view
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
-from bot.history_view import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
-from bot.runtime import BotContext, Deps, Turn, handler
 from bot.services.history import (
     UNDO_MINUTES,
     SkillGone,
     UndoExpired,
     UndoUnavailable,
     delete_session,
-    purge_expired_snapshots,
     undo_delete,
 )
 from bot.services.practice import DayIsFull, UnknownLog, update_practice_log
-from bot.texts import NOT_FOUND, esc, minutes
+from bot.ui import history as view
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.history import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
+from bot.ui.texts import NOT_FOUND, esc, minutes
 from storage.models import Conversation
 from storage.repositories.history import Cursor, HistoryFilter, HistoryRepository, HistoryRow
 from storage.repositories.practice_logs import LogChanges
@@ -466,17 +465,3 @@ async def _apply(
     if step_message is not None:
         await turn.remove_keyboard(step_message)
     await turn.reply(*screen)
-
-
-# ----- the undo sweep -----
-
-
-async def purge_undo_snapshots(deps: Deps) -> int:
-    """Delete expired undo snapshots; returns how many."""
-    async with deps.uow() as uow:
-        return await purge_expired_snapshots(uow, deps.clock())
-
-
-async def purge_undo_job(context: BotContext) -> None:
-    """Job callback: run the undo-snapshot sweep."""
-    await purge_undo_snapshots(context.deps)

@@ -15,7 +15,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import filters
 
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import NO_PREVIEW, Turn, handler
 from bot.domain.errors import DomainError
 from bot.domain.evidence import is_image_document
 from bot.domain.import_format import (
@@ -24,11 +24,11 @@ from bot.domain.import_format import (
     is_import_document,
     read_import,
 )
-from bot.handlers import import_screens as screens
-from bot.keyboards import button, cancel_button, markup
-from bot.runtime import NO_PREVIEW, Turn, handler
 from bot.services.bulk_import import plan_import, run_import
-from bot.texts import esc, plural
+from bot.ui import imports as screens
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.keyboards import button, cancel_button, markup
+from bot.ui.texts import esc, plural
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 Steps: skill -> duration -> date -> description -> difficulty -> confidence, each with Back and
 Cancel. A one-message /log that leaves a part missing or wrong opens the conversation at that
 step with the rest filled in ("fill" mode), and saves as soon as the required parts are there.
-The conversation lives in the database (bot/conversation.py), so a restarted bot or another
+The conversation lives in the database (bot/core/conversation.py), so a restarted bot or another
 instance continues it.
 """
 
@@ -16,16 +16,13 @@ from typing import Any, Final
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest
 
-from bot.callbacks import Callback
-from bot.cards import session_card, session_card_keyboard
+from bot.core.runtime import Turn, handler
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import skill_name_key
-from bot.keyboards import Button, back_cancel_row, button, cancel_button, grid, markup, page_nav_row
-from bot.runtime import Turn, handler
 from bot.services.card_extras import card_extras
 from bot.services.practice import (
     ArchivedSkill,
@@ -37,12 +34,23 @@ from bot.services.practice import (
     save_practice_log,
 )
 from bot.services.skills import create_skill
-from bot.texts import NOT_FOUND, esc
+from bot.ui.callbacks import Callback
+from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.keyboards import (
+    Button,
+    back_cancel_row,
+    button,
+    cancel_button,
+    grid,
+    markup,
+    page_nav_row,
+)
+from bot.ui.log_steps import DURATIONS, QUESTIONS
+from bot.ui.texts import NOT_FOUND, esc
 from storage.models import Conversation
 from storage.repositories.skills import SkillSummary
 
 PREFIX: Final = "lg"
-DURATIONS: Final = (15, 30, 60, 90, 120)
 SKILLS_PER_PAGE: Final = 8
 STEPS: Final = ("skill", "duration", "date", "description", "difficulty", "confidence")
 REQUIRED: Final = ("skill", "duration", "date", "description")
@@ -57,19 +65,6 @@ KEYS: Final = {
 }
 HEADER: Final = "📝 <b>Log practice</b>"
 ALREADY_DONE: Final = "That step is already done."
-DURATION_HINT: Final = "Tap one, or type it: 45, 1h30, 1.5h, 1:15, 90 minutes…"
-DATE_HINT: Final = "Tap one, or type it: 3 days ago, monday, 20.11, 2026-11-20…"
-QUESTIONS: Final = {
-    "skill": "Which skill did you practise?",
-    "new_skill": "What's the new skill called? Send its name (1–64 characters).",
-    "duration": f"How long did you practise? {DURATION_HINT}",
-    "date": f"When did you practise? {DATE_HINT}",
-    "description": (
-        "What did you practise? Type 10–500 characters, e.g. <i>Built a todo list component</i>."
-    ),
-    "difficulty": "How hard was it? 1 = easy … 5 = very hard.",
-    "confidence": "How confident do you feel now? 1 = not at all … 5 = very.",
-}
 
 
 class LogFlow:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback, Callback
-from bot.keyboards import button, markup
-from bot.runtime import Turn, handler
-from bot.texts import plural
+from bot.core.runtime import Turn, handler
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.keyboards import button, markup
+from bot.ui.texts import plural
 from storage.models import Conversation
 from storage.repositories.account import AccountFootprint
 

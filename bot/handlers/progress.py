@@ -6,15 +6,15 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
-from bot import charts
-from bot.callbacks import BadCallback
+from bot.core.chart_photos import send_chart
+from bot.core.runtime import Turn, handler
 from bot.domain.skills import skill_name_key
-from bot.handlers.chart_photos import send_chart
-from bot.keyboards import Button, button, grid, markup, page_nav_row
-from bot.reports import NO_SKILLS, progress_caption, progress_text
-from bot.runtime import Turn, handler
 from bot.services.insights import skill_progress
-from bot.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui import charts
+from bot.ui.callbacks import BadCallback
+from bot.ui.keyboards import Button, button, grid, markup, page_nav_row
+from bot.ui.reports import NO_SKILLS, progress_caption, progress_text
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
 from storage.repositories.analytics import SkillRef
 
 PREFIX = "pg"

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback, Callback
-from bot.cards import HISTORY_PREFIX, session_card, session_card_keyboard
+from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
-from bot.keyboards import button, cancel_button, markup
-from bot.quicklog import (
+from bot.services.card_extras import card_extras
+from bot.services.history import UNDO_MINUTES, delete_session
+from bot.services.practice import (
+    ArchivedSkill,
+    SessionDraft,
+    UnknownLog,
+    UnknownSkill,
+    quick_options,
+    save_practice_log,
+    update_practice_log,
+)
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.cards import HISTORY_PREFIX, session_card, session_card_keyboard
+from bot.ui.keyboards import button, cancel_button, markup
+from bot.ui.quick_log import (
     ACTION_CLOSE,
     ACTION_NOTE,
     ACTION_OPEN,
@@ -24,19 +36,7 @@ from bot.quicklog import (
     quick_card_keyboard,
     quick_log_keyboard,
 )
-from bot.runtime import Turn, handler
-from bot.services.card_extras import card_extras
-from bot.services.history import UNDO_MINUTES, delete_session
-from bot.services.practice import (
-    ArchivedSkill,
-    SessionDraft,
-    UnknownLog,
-    UnknownSkill,
-    quick_options,
-    save_practice_log,
-    update_practice_log,
-)
-from bot.texts import NOT_FOUND, esc, minutes, plural
+from bot.ui.texts import NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation
 
 NO_SKILLS = (

@@ -14,7 +14,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.dates import format_date
 from bot.domain.errors import DomainError
 from bot.domain.reminders import (
@@ -31,11 +31,11 @@ from bot.domain.reminders import (
     parse_pause_until,
     parse_time_of_day,
 )
-from bot.keyboards import Button, back_cancel_row, button, grid, markup
-from bot.reminders.messages import prefs_of
-from bot.reminders.texts import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, settings_text
-from bot.runtime import Turn, handler
-from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
+from bot.jobs.reminder_messages import prefs_of
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.keyboards import Button, back_cancel_row, button, grid, markup
+from bot.ui.reminders import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, settings_text
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill, User
 
 log = logging.getLogger(__name__)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone, parse_timezone
-from bot.keyboards import Button, button, cancel_button, grid, markup
-from bot.reminders.texts import REMINDERS_BUTTON, REMINDERS_OFFER  # Reminders (#7)
-from bot.runtime import Turn, handler
 from bot.services.skills import create_skill
-from bot.texts import esc
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.keyboards import Button, button, cancel_button, grid, markup
+from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER  # Reminders (#7)
+from bot.ui.texts import esc
 from storage.models import Conversation
 
 TZ_PROMPT = (

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
-from bot.keyboards import Button, button, cancel_button, markup, page_nav_row
-from bot.runtime import Turn, handler
 from bot.services.skills import create_skill, rename_skill
-from bot.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.keyboards import Button, button, cancel_button, markup, page_nav_row
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill
 from storage.repositories.skills import SkillSummary
 

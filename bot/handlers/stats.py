@@ -6,14 +6,14 @@ from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
-from bot import charts
-from bot.callbacks import BadCallback
-from bot.handlers.chart_photos import send_chart
-from bot.keyboards import Button, button, markup
-from bot.reports import HEATMAP_CAPTION, NO_PRACTICE, WEEKLY_CAPTION, stats_text
-from bot.runtime import Turn, handler
+from bot.core.chart_photos import send_chart
+from bot.core.runtime import Turn, handler
 from bot.services.insights import StatsPeriod, heatmap_series, stats_report, weekly_chart_series
-from bot.texts import esc
+from bot.ui import charts
+from bot.ui.callbacks import BadCallback
+from bot.ui.keyboards import Button, button, markup
+from bot.ui.reports import HEATMAP_CAPTION, NO_PRACTICE, WEEKLY_CAPTION, stats_text
+from bot.ui.texts import esc
 
 PREFIX = "st"
 PERIOD_LABELS = {StatsPeriod.WEEK: "Week", StatsPeriod.MONTH: "Month", StatsPeriod.ALL: "All time"}

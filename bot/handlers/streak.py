@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.reports import NO_PRACTICE, streak_text
-from bot.runtime import Turn, handler
+from bot.core.runtime import Turn, handler
 from bot.services.insights import streak_report
+from bot.ui.reports import NO_PRACTICE, streak_text
 
 
 @handler

@@ -1,7 +1,7 @@
 """Extra lines for the saved-entry card: the streak now, and (issue #10) milestone celebrations.
 
 Every save path (/log, Quick Log, reminder buttons) calls card_extras() after the session is
-saved and before committing, and passes the lines to bot.cards.session_card(extra=...). This is
+saved and before committing, and passes the lines to bot.ui.cards.session_card(extra=...). This is
 the hook for more motivation lines: add them here, not in each handler.
 """
 

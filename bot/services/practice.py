@@ -20,7 +20,7 @@ from bot.domain.practice import (
     validate_practice_date,
     validate_rating,
 )
-from bot.texts import NOT_FOUND
+from bot.ui.texts import NOT_FOUND
 from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.uow import UnitOfWork

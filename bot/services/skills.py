@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain.errors import DomainError
 from bot.domain.skills import normalize_skill_name, skill_name_key
-from bot.texts import esc
+from bot.ui.texts import esc
 from storage.models import Skill
 from storage.uow import UnitOfWork
 

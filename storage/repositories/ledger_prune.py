@@ -1,6 +1,6 @@
 """Pruning the send ledger: delete, a bounded batch at a time, rows that can no longer matter.
 
-Which rows those are, and why deleting them is safe, is argued in bot/reminders/ledger_prune.py;
+Which rows those are, and why deleting them is safe, is argued in bot/jobs/ledger_prune.py;
 this module only runs the statement.
 """
 

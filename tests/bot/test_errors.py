@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 from sqlalchemy import text
 
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
 from storage.models import Skill
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory

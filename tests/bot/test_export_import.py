@@ -13,8 +13,8 @@ import pytest
 from bot.domain.export_format import FORMULA_TRIGGERS
 from bot.domain.import_format import read_import
 from bot.domain.skills import skill_name_key
-from bot.handlers.import_screens import error_line
 from bot.handlers.importing import has_import_caption
+from bot.ui.imports import error_line
 from tests.bot.transfer_helpers import (
     add_evidence,
     add_log,

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from bot.handlers.history import NOT_EDITABLE, purge_undo_snapshots
-from bot.runtime import BotApp
-from bot.texts import NOT_FOUND, NOTHING_SAVED, STALE_BUTTON
+from bot.core.runtime import BotApp
+from bot.handlers.history import NOT_EDITABLE
+from bot.jobs.undo_purge import purge_undo_snapshots
+from bot.ui.texts import NOT_FOUND, NOTHING_SAVED, STALE_BUTTON
 from storage.models import Evidence, PracticeLog
 from tests.bot.history_helpers import (
     SARAH,

@@ -17,8 +17,8 @@ from sqlalchemy import select
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
-from bot.conversation import expire_idle_conversations
-from bot.runtime import BotApp, Deps
+from bot.core.runtime import BotApp, Deps
+from bot.jobs.conversation_expiry import expire_idle_conversations
 from storage.models import Conversation, PracticeLog, User
 from tests.chat import ChatUser
 from tests.conftest import FakeClock, UnitOfWorkFactory

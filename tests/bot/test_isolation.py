@@ -22,8 +22,8 @@ from typing import Literal
 import pytest
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.runtime import BotApp, Deps
-from bot.texts import NOT_FOUND, STALE_BUTTON
+from bot.core.runtime import BotApp, Deps
+from bot.ui.texts import NOT_FOUND, STALE_BUTTON
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import ApiCall, FakeBotApi, UploadedFile

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import build_application, on_shutdown
-from bot.conversation import expire_idle_conversations
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
+from bot.jobs.conversation_expiry import expire_idle_conversations
 from bot.services.practice import SessionDraft, save_practice_log
 from storage.models import PracticeLog
 from tests.chat import ChatUser

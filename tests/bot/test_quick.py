@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.quicklog import client_token
+from bot.ui.quick_log import client_token
 from tests.bot.test_log import (
     TODAY,
     callback_data,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import on_startup
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
 from storage.models import Skill
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory

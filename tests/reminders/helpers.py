@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
-from bot.runtime import BotApp, Deps
+from bot.core.runtime import BotApp, Deps
 from storage.models import PracticeLog, SendLedger, Skill, User
 from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, FakeRequest

@@ -6,10 +6,10 @@ import asyncio
 from datetime import UTC, date, datetime
 
 from bot.config import Settings
+from bot.core.runtime import BotApp
 from bot.domain.reminders import ReminderKind
-from bot.reminders.sender import Sender
-from bot.reminders.sweep import LEASE, claim_batch, sweep
-from bot.runtime import BotApp
+from bot.jobs.reminders import LEASE, claim_batch, sweep
+from bot.jobs.sender import Sender
 from tests.chat import ChatUser
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
@@ -161,8 +161,8 @@ async def test_a_claim_taken_over_is_not_sent_by_its_first_owner(
     settings: Settings,
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    from bot.reminders.sender import delivery_bot
-    from bot.reminders.sweep import deliver
+    from bot.jobs.reminders import deliver
+    from bot.jobs.sender import delivery_bot
 
     await _streak_users(uow_factory, 1)
     clock.set(EVENING)

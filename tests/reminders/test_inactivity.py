@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.reminders.sweep import sweep
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
+from bot.jobs.reminders import sweep
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import add_sessions, add_user, chats, deps_of, ledger, texts_to

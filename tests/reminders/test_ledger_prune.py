@@ -12,10 +12,10 @@ from pydantic import ValidationError
 from sqlalchemy import event, func, insert, select, update
 
 from bot.config import Settings
+from bot.core.runtime import BotApp
 from bot.domain.reminders import ReminderKind
-from bot.reminders.ledger_prune import batch_size, prune_send_ledger
-from bot.reminders.sweep import LEASE, sweep
-from bot.runtime import BotApp
+from bot.jobs.ledger_prune import batch_size, prune_send_ledger
+from bot.jobs.reminders import LEASE, sweep
 from bot.services.milestones import MILESTONE_KIND
 from storage.models import LEDGER_PERIODIC_KINDS, LEDGER_PERIODIC_SQL, SendLedger, User
 from tests.chat import ChatUser, run_job

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from bot.reminders.sweep import sweep
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
+from bot.jobs.reminders import sweep
 from storage.models import PracticeLog
 from tests.chat import ChatUser
 from tests.conftest import FakeClock, UnitOfWorkFactory

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import delete
 
+from bot.core.runtime import BotApp
 from bot.domain.reminders import (
     INACTIVITY_DAY_CHOICES,
     WEEKLY_ACTIVITY_DAYS,
@@ -18,8 +19,7 @@ from bot.domain.reminders import (
     local_clock,
 )
 from bot.domain.streaks import compute_streak
-from bot.reminders.sweep import KINDS, LEASE, claim_batches
-from bot.runtime import BotApp
+from bot.jobs.reminders import KINDS, LEASE, claim_batches
 from storage.models import PracticeLog, SendLedger, User
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.reminders.helpers import add_sessions, add_user, deps_of

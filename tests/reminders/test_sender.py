@@ -10,7 +10,8 @@ from telegram import Bot, Message
 from telegram.error import BadRequest, Forbidden, NetworkError
 
 from bot.config import Settings
-from bot.reminders.sender import (
+from bot.core.runtime import BotApp
+from bot.jobs.sender import (
     PACE,
     WINDOW_MARGIN,
     NoLongerWanted,
@@ -18,7 +19,6 @@ from bot.reminders.sender import (
     delivery_bot,
     retry_seconds,
 )
-from bot.runtime import BotApp
 from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotApi, FakeRequest
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.texts import NOT_FOUND, STALE_BUTTON
+from bot.ui.texts import NOT_FOUND, STALE_BUTTON
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory
 from tests.reminders.helpers import add_sessions, skill_id, user_row

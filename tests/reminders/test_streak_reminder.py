@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from bot.config import Settings
+from bot.core.runtime import BotApp
 from bot.domain.reminders import ReminderKind
-from bot.reminders.sender import Sender, delivery_bot
-from bot.reminders.sweep import claim_batch, deliver, sweep
-from bot.runtime import BotApp
+from bot.jobs.reminders import claim_batch, deliver, sweep
+from bot.jobs.sender import Sender, delivery_bot
 from tests.chat import ChatUser
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi

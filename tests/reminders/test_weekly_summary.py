@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from bot.reminders.sender import Sender
-from bot.reminders.sweep import sweep
-from bot.runtime import BotApp
+from bot.core.runtime import BotApp
+from bot.jobs.reminders import sweep
+from bot.jobs.sender import Sender
 from storage.models import Evidence
 from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, UploadedFile

@@ -4,7 +4,7 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-11-25 19:40:00.000000
 
-The prune (bot/reminders/ledger_prune.py) deletes rows of the periodic kinds claimed long ago.
+The prune (bot/jobs/ledger_prune.py) deletes rows of the periodic kinds claimed long ago.
 Without an index every run scans the whole table (inside SQLite's write lock); this one holds
 only the periodic rows (milestones, kept forever, stay out of it), oldest claim first.
 """

@@ -31,7 +31,7 @@ from bot.services.insights import (
     StreakReport,
     TimelineEntry,
 )
-from bot.texts import esc, minutes, plural
+from bot.ui.texts import esc, minutes, plural
 
 MAX_TEXT = 4096
 MAX_SKILL_LINES = 15

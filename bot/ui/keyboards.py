@@ -6,9 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import encode
-from bot.conversation import CANCEL_PREFIX
-from bot.texts import BUTTON_BACK, BUTTON_CANCEL
+from bot.ui.callbacks import CANCEL_PREFIX, encode
+from bot.ui.texts import BUTTON_BACK, BUTTON_CANCEL
 
 Button = tuple[str, str]  # (label, callback_data)
 

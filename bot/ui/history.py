@@ -10,7 +10,7 @@ Callback data (prefix "hs"; everything is re-checked when pressed):
 - u:<snapshot>     undo a delete               - x               close
 <ctx> is four fields: anchor date (ordinal) and id of the page's first row (0:0: the newest
 page), skill id (0: all) and the range token: enough to come back to the same page and filter.
-The saved-entry card (bot/cards.py) sends edit/del without a context.
+The saved-entry card (bot/ui/cards.py) sends edit/del without a context.
 """
 
 from __future__ import annotations
@@ -23,15 +23,15 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback, Callback, encode
-from bot.cards import HISTORY_PREFIX, ratings_line
 from bot.domain.dates import format_date
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec, range_from_token
-from bot.evidence_view import PREFIX as EVIDENCE_PREFIX
-from bot.evidence_view import render_session_evidence, shorten
-from bot.handlers.log import DURATIONS, QUESTIONS
-from bot.keyboards import Button, button, cancel_button, grid, markup
-from bot.texts import BUTTON_BACK, esc, minutes, plural
+from bot.ui.callbacks import BadCallback, Callback, encode
+from bot.ui.cards import HISTORY_PREFIX, ratings_line
+from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
+from bot.ui.evidence import render_session_evidence, shorten
+from bot.ui.keyboards import Button, button, cancel_button, grid, markup
+from bot.ui.log_steps import DURATIONS, QUESTIONS
+from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 from storage.repositories.evidence import EvidenceEntry
 from storage.repositories.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
 from storage.repositories.skills import SkillSummary

@@ -27,11 +27,11 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.core.runtime import NO_PREVIEW, BotContext, Deps
 from bot.domain.reminders import WEEKLY_ACTIVITY_DAYS, ReminderKind, local_clock
-from bot.reminders.messages import Outgoing, Skip, Verdict, check, render
-from bot.reminders.sender import NoLongerWanted, Sender, delivery_bot
-from bot.reminders.texts import WEEKLY_CHART_CAPTION
-from bot.runtime import NO_PREVIEW, BotContext, Deps
+from bot.jobs.reminder_messages import Outgoing, Skip, Verdict, check, render
+from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot
+from bot.ui.reminders import WEEKLY_CHART_CAPTION
 from storage.repositories.reminders import BLOCKED, FAILED, SENT, SKIPPED, Claim
 
 log = logging.getLogger(__name__)

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 MAX_CALLBACK_BYTES = 64
 SEPARATOR = ":"
+# The ✖ Cancel button that leaves any conversation; its data is the prefix alone.
+CANCEL_PREFIX = "cx"
 
 
 class BadCallback(ValueError):

@@ -13,7 +13,7 @@ from bot.domain.import_format import (
     RowError,
 )
 from bot.services.bulk_import import ImportPlan, ImportResult
-from bot.texts import esc, minutes, plural
+from bot.ui.texts import esc, minutes, plural
 
 # Telegram allows 4096 characters; the source is measured (tags included), so this is safe.
 MAX_TEXT: Final = 3900

@@ -47,8 +47,8 @@ from dataclasses import dataclass
 from datetime import UTC, timedelta
 
 from bot.config import Settings
+from bot.core.runtime import BotContext, Deps
 from bot.domain.reminders import period_key
-from bot.runtime import BotContext, Deps
 
 log = logging.getLogger(__name__)
 

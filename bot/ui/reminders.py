@@ -15,8 +15,8 @@ from bot.domain.reminders import (
     progress_bar,
 )
 from bot.domain.streaks import Streak
-from bot.keyboards import button, markup
-from bot.texts import esc, minutes, plural
+from bot.ui.keyboards import button, markup
+from bot.ui.texts import esc, minutes, plural
 
 # Callback prefix of /reminders and of the buttons under reminders (bot/handlers/reminders.py).
 SETTINGS_PREFIX = "rm"

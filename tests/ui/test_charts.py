@@ -9,9 +9,9 @@ from datetime import date, timedelta
 import pytest
 from PIL import Image
 
-from bot import charts
 from bot.domain.analytics import DailySkillTotal, daily_series, weekly_series
 from bot.domain.progress import ProgressPoint
+from bot.ui import charts
 
 TODAY = date(2025, 6, 18)
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

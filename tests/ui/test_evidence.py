@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from bot.domain.evidence import EvidenceKind
-from bot.evidence_view import (
+from bot.ui.evidence import (
     PAGE_SIZE,
     count_phrase,
     evidence_buttons,

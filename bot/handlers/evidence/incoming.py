@@ -19,8 +19,8 @@ from bot.domain.evidence import (
     validate_note,
     validate_screenshot,
 )
-from bot.evidence_view import shorten
 from bot.services.evidence import Pending
+from bot.ui.evidence import shorten
 
 MAX_BATCH = 20
 ACCEPTED = (

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.callbacks import MAX_CALLBACK_BYTES, decode
-from bot.cards import session_card, session_card_keyboard
-from bot.quicklog import (
+from bot.services.practice import QuickSkill, RepeatChoice
+from bot.ui.callbacks import MAX_CALLBACK_BYTES, decode
+from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.quick_log import (
     client_token,
     made_by,
     new_nonce,
@@ -14,7 +15,6 @@ from bot.quicklog import (
     quick_log_keyboard,
     quick_log_rows,
 )
-from bot.services.practice import QuickSkill, RepeatChoice
 from storage.models import PracticeLog
 
 TODAY = date(2026, 11, 25)

@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.charts import weekly_minutes_chart
 from bot.domain.analytics import DailySkillTotal, weekly_series
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
@@ -25,12 +24,13 @@ from bot.domain.reminders import (
     weekly_window,
 )
 from bot.domain.streaks import Streak, compute_streak
-from bot.keyboards import Button, button, markup
-from bot.quicklog import new_nonce, quick_log_rows
-from bot.reminders import texts
-from bot.reminders.texts import SETTINGS_PREFIX
 from bot.services.insights import skill_progress
 from bot.services.practice import QuickSkill as LogSkill
+from bot.ui import reminders as texts
+from bot.ui.charts import weekly_minutes_chart
+from bot.ui.keyboards import Button, button, markup
+from bot.ui.quick_log import new_nonce, quick_log_rows
+from bot.ui.reminders import SETTINGS_PREFIX
 from storage.models import User
 from storage.repositories.analytics import SkillRef
 from storage.repositories.reminders import CLAIMED, Claim

@@ -8,34 +8,15 @@ user is. Here each update reads the user's conversation row, so any instance con
 from __future__ import annotations
 
 import logging
-from typing import Protocol
 
-from telegram import Bot
 from telegram.ext import ApplicationHandlerStop
 
-from bot.callbacks import Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
-from bot.runtime import BotContext, Deps, Turn, handler
-from bot.texts import STALE_BUTTON, esc
+from bot.ui.texts import STALE_BUTTON, esc
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
-
-CANCEL_PREFIX = "cx"
-
-
-class Flow(Protocol):
-    """A conversation: a name stored in the row, a callback prefix, and its step handlers."""
-
-    name: str
-    prefix: str
-    title: str
-
-    async def on_message(self, turn: Turn, conv: Conversation) -> None:
-        """Handle a message while the conversation is at `conv.state`."""
-
-    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """Handle a press of one of this flow's buttons at `conv.state`."""
 
 
 @handler
@@ -111,33 +92,3 @@ async def cancel_button(turn: Turn) -> None:
 def _title(turn: Turn, conv: Conversation) -> str:
     flow = turn.deps.flows.get(conv.name)
     return flow.title if flow else "that"
-
-
-async def expire_conversations(context: BotContext) -> None:
-    """Job callback: run the idle-conversation sweep."""
-    await expire_idle_conversations(context.deps, context.bot)
-
-
-async def expire_idle_conversations(deps: Deps, bot: Bot) -> int:
-    """End conversations left idle past the timeout and tell each user once; returns how many."""
-    async with deps.uow() as uow:
-        expired = await uow.conversations.pop_expired(deps.clock())
-        await uow.commit()
-    minutes = deps.settings.conversation_timeout_minutes
-    for item in expired:
-        flow = deps.flows.get(item.name)
-        title = flow.title if flow else "the conversation"
-        try:
-            if item.message_id is not None:
-                await bot.edit_message_reply_markup(item.chat_id, item.message_id)
-        except Exception:
-            log.debug("could not remove a timed-out keyboard")
-        try:
-            await bot.send_message(
-                item.chat_id,
-                f"⌛ {esc(title).capitalize()} timed out after {minutes} minutes without a reply, "
-                "so I closed it. Nothing was saved; start again any time.",
-            )
-        except Exception:
-            log.warning("could not send a timeout notice", exc_info=True)
-    return len(expired)

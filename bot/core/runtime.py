@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -20,18 +20,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.callbacks import BadCallback, Callback, decode
 from bot.config import Settings
+from bot.core.logs import user_context
 from bot.domain.errors import DomainError
 from bot.domain.timezones import local_today
-from bot.logs import user_context
-from bot.texts import STALE_BUTTON, esc
+from bot.ui.callbacks import BadCallback, Callback, decode
+from bot.ui.texts import STALE_BUTTON, esc
 from storage.models import Conversation, User
 from storage.repositories.users import Contact
 from storage.uow import UnitOfWork
-
-if TYPE_CHECKING:
-    from bot.conversation import Flow
 
 log = logging.getLogger(__name__)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
@@ -54,6 +51,20 @@ class Deps:
     def flow_by_prefix(self, prefix: str) -> Flow | None:
         """The conversation flow whose buttons use this callback prefix."""
         return next((f for f in self.flows.values() if f.prefix == prefix), None)
+
+
+class Flow(Protocol):
+    """A conversation: a name stored in the row, a callback prefix, and its step handlers."""
+
+    name: str
+    prefix: str
+    title: str
+
+    async def on_message(self, turn: Turn, conv: Conversation) -> None:
+        """Handle a message while the conversation is at `conv.state`."""
+
+    async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
+        """Handle a press of one of this flow's buttons at `conv.state`."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -186,7 +197,7 @@ class Turn:
             except BadRequest:
                 log.debug("keyboard already gone")
 
-    # --- conversations (state lives in the database, see bot/conversation.py) ---
+    # --- conversations (state lives in the database, see bot/core/conversation.py) ---
 
     async def load_conversation(self) -> Conversation | None:
         """The user's open, unexpired conversation."""

@@ -9,7 +9,7 @@ from telegram import Chat, Message, Update, User
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.updates import PerUserUpdateProcessor, default_concurrency
+from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from tests.conftest import TEST_TOKEN
 
 

@@ -6,9 +6,9 @@ from datetime import date
 
 import pytest
 
-from bot.callbacks import BadCallback, decode
 from bot.domain.history_filters import ALL, RangeSpec
-from bot.history_view import TOP, ListContext, context_from, context_from_text, ctx_button
+from bot.ui.callbacks import BadCallback, decode
+from bot.ui.history import TOP, ListContext, context_from, context_from_text, ctx_button
 from storage.repositories.history import Cursor
 
 BIG = 2_147_483_647  # the largest id an INTEGER primary key reaches on PostgreSQL

@@ -16,17 +16,17 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot import evidence_view as view
-from bot.callbacks import BadCallback, Callback
+from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
-from bot.evidence_view import PREFIX
-from bot.handlers.evidence_input import MAX_BATCH, Collected, Mode, collect
-from bot.keyboards import Button, button, cancel_button, markup
-from bot.runtime import Turn, handler
+from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
 from bot.services.evidence import Pending, Target, attach, session_target, skill_target
-from bot.texts import NOT_FOUND, esc
+from bot.ui import evidence as view
+from bot.ui.callbacks import BadCallback, Callback
+from bot.ui.evidence import PREFIX
+from bot.ui.keyboards import Button, button, cancel_button, markup
+from bot.ui.texts import NOT_FOUND, esc
 from storage.models import Conversation
 from storage.repositories.evidence import EvidenceEntry
 

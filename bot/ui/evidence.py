@@ -16,8 +16,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
 from bot.domain.evidence import EvidenceKind, photo_file_name
-from bot.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
-from bot.texts import esc, minutes
+from bot.ui.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
+from bot.ui.texts import esc, minutes
 from storage.repositories.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
 
 PREFIX = "ev"

@@ -7,8 +7,8 @@ from typing import Any
 
 from telegram import Update
 
-from bot.runtime import BotApp
-from bot.updates import PerUserUpdateProcessor
+from bot.core.runtime import BotApp
+from bot.core.updates import PerUserUpdateProcessor
 from tests.chat import ChatUser
 from tests.conftest import UnitOfWorkFactory
 

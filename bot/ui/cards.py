@@ -4,7 +4,7 @@ Callback prefixes on the card, and who handles them:
 - EVIDENCE_PREFIX "ev", action "add", log id: 📎 Add evidence (issue #5).
 - HISTORY_PREFIX "hs", actions "edit" / "del", log id: ✏️ Edit and 🗑 Delete (issue #4).
 - LOG_ANOTHER_PREFIX "lgn": ➕ Log another (bot/handlers/log.py).
-The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.quicklog.quick_card_keyboard.
+The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.ui.quick_log.quick_card_keyboard.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
-from bot.keyboards import button, markup
-from bot.texts import esc, minutes
+from bot.ui.keyboards import button, markup
+from bot.ui.texts import esc, minutes
 from storage.models import PracticeLog
 
 EVIDENCE_PREFIX = "ev"

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from telegram import InputFile, Message
 from telegram.constants import ChatAction, ParseMode
 
-from bot.runtime import Turn
+from bot.core.runtime import Turn
 
 # Matplotlib is not documented as thread-safe even with one Figure per call (font caches are
 # shared), so renders queue up here; on two cores running them side by side gains little.

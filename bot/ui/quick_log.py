@@ -19,10 +19,10 @@ from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
-from bot.callbacks import BadCallback
 from bot.domain.durations import format_duration
-from bot.keyboards import Button, button, markup
 from bot.services.practice import QuickSkill, RepeatChoice
+from bot.ui.callbacks import BadCallback
+from bot.ui.keyboards import Button, button, markup
 
 PREFIX: Final = "ql"
 QUICK_MINUTES: Final = (15, 30, 60)

@@ -1,0 +1,1 @@
+"""Per-update plumbing: the handler wrapper, conversations, update processing, logging."""

@@ -1,0 +1,1 @@
+"""Evidence: /evidence screens, the evidence conversation, and links, notes and photos sent."""

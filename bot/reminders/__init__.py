@@ -1,1 +1,0 @@
-"""Scheduled reminders and weekly summaries: the sweep, delivery, and message rendering."""

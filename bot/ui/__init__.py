@@ -1,0 +1,1 @@
+"""Pure presentation: texts, keyboards, callback data, cards, screens and charts."""

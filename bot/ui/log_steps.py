@@ -1,0 +1,20 @@
+"""The /log conversation's questions and quick-duration buttons (also used when editing)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+DURATIONS: Final = (15, 30, 60, 90, 120)
+DURATION_HINT: Final = "Tap one, or type it: 45, 1h30, 1.5h, 1:15, 90 minutes…"
+DATE_HINT: Final = "Tap one, or type it: 3 days ago, monday, 20.11, 2026-11-20…"
+QUESTIONS: Final = {
+    "skill": "Which skill did you practise?",
+    "new_skill": "What's the new skill called? Send its name (1–64 characters).",
+    "duration": f"How long did you practise? {DURATION_HINT}",
+    "date": f"When did you practise? {DATE_HINT}",
+    "description": (
+        "What did you practise? Type 10–500 characters, e.g. <i>Built a todo list component</i>."
+    ),
+    "difficulty": "How hard was it? 1 = easy … 5 = very hard.",
+    "confidence": "How confident do you feel now? 1 = not at all … 5 = very.",
+}
