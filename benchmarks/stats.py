@@ -28,7 +28,8 @@ from sqlalchemy import delete, insert, text
 from benchmarks.common import remove_users
 from bot.app import build_application
 from bot.config import Settings
-from bot.services.insights import StatsPeriod, skill_progress, stats_report, streak_report
+from bot.domain.reports import StatsPeriod
+from bot.services.insights import skill_progress, stats_report, streak_report
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, Skill, User

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Final
@@ -400,3 +400,45 @@ def validate_evidence(
         )
     except ValidationError as exc:
         raise _domain_error(exc, "evidence") from None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRef:
+    """A practice session as evidence screens name it."""
+
+    id: int
+    skill_id: int
+    skill_name: str
+    practiced_on: date
+    duration_minutes: int
+    description: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceEntry:
+    """One piece of evidence with the session it is attached to (None: skill-level)."""
+
+    id: int
+    kind: str
+    skill_id: int
+    skill_name: str
+    url: str | None
+    note: str | None
+    file_name: str | None
+    file_size: int | None
+    mime_type: str | None
+    width: int | None
+    height: int | None
+    file_id: str | None
+    file_unique_id: str | None
+    created_at: datetime
+    session: SessionRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillEvidenceCount:
+    """A skill that has evidence, and how much."""
+
+    skill_id: int
+    name: str
+    count: int

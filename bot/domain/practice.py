@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
@@ -166,3 +167,28 @@ def _normalize(text: str) -> str:
 def _characters(count: int) -> str:
     """Say "1 character" or "7 characters"."""
     return f"{count} character" if count == 1 else f"{count} characters"
+
+
+@dataclass(frozen=True, slots=True)
+class QuickSkill:
+    """A skill offered on the Quick Log grid."""
+
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatChoice:
+    """The "Repeat last session" button: the last session's skill and duration."""
+
+    skill_id: int
+    skill_name: str
+    minutes: int
+
+
+@dataclass(frozen=True, slots=True)
+class QuickOptions:
+    """What a Quick Log keyboard offers: active skills, most recently practised first."""
+
+    skills: list[QuickSkill]
+    repeat: RepeatChoice | None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from datetime import date
 
 from bot.domain.errors import DomainError
 
@@ -31,3 +33,15 @@ def normalize_skill_name(raw: str) -> str:
 def skill_name_key(name: str) -> str:
     """The case-insensitive identity of a skill name (two names clash when keys are equal)."""
     return unicodedata.normalize("NFKC", name).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class SkillSummary:
+    """A skill with its practice totals."""
+
+    id: int
+    name: str
+    archived: bool
+    sessions: int
+    total_minutes: int
+    last_practiced: date | None

@@ -16,6 +16,7 @@ from bot.core.runtime import Turn, handler
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
+from bot.domain.history import Cursor, HistoryFilter, HistoryRow
 from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
 from bot.services.history import (
@@ -32,7 +33,7 @@ from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.history import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
 from bot.ui.texts import NOT_FOUND, esc, minutes
 from storage.models import Conversation
-from storage.repositories.history import Cursor, HistoryFilter, HistoryRepository, HistoryRow
+from storage.repositories.history import HistoryRepository
 from storage.repositories.practice_logs import LogChanges
 
 PREFIX: Final = view.PREFIX

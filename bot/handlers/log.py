@@ -22,7 +22,7 @@ from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
-from bot.domain.skills import skill_name_key
+from bot.domain.skills import SkillSummary, skill_name_key
 from bot.services.card_extras import card_extras
 from bot.services.practice import (
     ArchivedSkill,
@@ -48,7 +48,6 @@ from bot.ui.keyboards import (
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import NOT_FOUND, esc
 from storage.models import Conversation
-from storage.repositories.skills import SkillSummary
 
 PREFIX: Final = "lg"
 SKILLS_PER_PAGE: Final = 8

@@ -6,12 +6,12 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
+from bot.domain.skills import SkillSummary
 from bot.services.skills import create_skill, rename_skill
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import Button, button, cancel_button, markup, page_nav_row
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill
-from storage.repositories.skills import SkillSummary
 
 PREFIX = "sk"
 PAGE_SIZE = 8

@@ -8,7 +8,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
-from bot.services.insights import StatsPeriod, heatmap_series, stats_report, weekly_chart_series
+from bot.domain.reports import StatsPeriod
+from bot.services.insights import heatmap_series, stats_report, weekly_chart_series
 from bot.ui import charts
 from bot.ui.callbacks import BadCallback
 from bot.ui.keyboards import Button, button, markup

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.analytics import DailySkillTotal, weekly_series
+from bot.domain.practice import QuickSkill as LogSkill
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -25,7 +26,6 @@ from bot.domain.reminders import (
 )
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.insights import skill_progress
-from bot.services.practice import QuickSkill as LogSkill
 from bot.ui import reminders as texts
 from bot.ui.charts import weekly_minutes_chart
 from bot.ui.keyboards import Button, button, markup

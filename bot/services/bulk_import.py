@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby
 
@@ -25,6 +24,7 @@ from bot.domain.import_format import (
     dedupe_key,
     session_dedupe_key,
 )
+from bot.domain.import_format.model import ImportPlan, ImportResult, PlannedSkill
 from bot.domain.practice import check_daily_total
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
@@ -33,58 +33,6 @@ from storage.repositories.transfer import NewEvidence, NewLog, NewSkill
 from storage.uow import UnitOfWork
 
 EvidenceKey = tuple[int, str, str | None, str | None, str | None]
-
-
-@dataclass(frozen=True, slots=True)
-class PlannedSkill:
-    """A skill the import will create."""
-
-    name: str
-    key: str
-    archived: bool = False
-    created_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ImportPlan:
-    """What importing a file would do to this user's history, and what it would leave out."""
-
-    imported: ImportFile
-    sessions: list[ImportRow]
-    duplicates: int
-    errors: list[RowError]
-    new_skills: list[PlannedSkill]
-    skill_evidence: list[ImportEvidence]
-    restore_timezone: str | None
-    restore_settings: bool
-
-    @property
-    def minutes(self) -> int:
-        """Total minutes of the sessions to import."""
-        return sum(row.duration_minutes for row in self.sessions)
-
-    @property
-    def evidence_count(self) -> int:
-        """Pieces of evidence to import (of the new sessions, and attached to skills)."""
-        return sum(len(row.evidence) for row in self.sessions) + len(self.skill_evidence)
-
-    @property
-    def has_work(self) -> bool:
-        """Whether importing would change anything."""
-        return bool(self.sessions or self.new_skills or self.skill_evidence)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportResult:
-    """What an import wrote."""
-
-    sessions: int
-    minutes: int
-    skills_created: list[str]
-    evidence: int
-    duplicates: int
-    invalid: int
-    settings_restored: bool
 
 
 def _date_range(rows: Iterable[ImportRow]) -> tuple[date, date] | None:

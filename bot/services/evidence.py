@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.evidence import EvidenceKind, ScreenshotMeta, validate_evidence
-from storage.repositories.evidence import ScreenshotFields, SessionRef
+from bot.domain.evidence import EvidenceKind, ScreenshotMeta, SessionRef, validate_evidence
+from storage.repositories.evidence import ScreenshotFields
 from storage.uow import UnitOfWork
 
 

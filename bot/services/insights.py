@@ -8,19 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import StrEnum
 
 from bot.domain.analytics import (
     DailySeries,
     DailySkillTotal,
-    Frequency,
     Period,
-    PeriodSummary,
     SkillTotals,
-    Totals,
-    WeekdayPattern,
     WeeklySeries,
     daily_series,
     frequency,
@@ -37,47 +31,32 @@ from bot.domain.analytics import (
 from bot.domain.progress import (
     TREND_WINDOW_WEEKS,
     ActivityBaseline,
-    Progress,
-    ProgressPoint,
-    SkillActivity,
     activity_as_of,
     compute_progress,
     history_days,
     progress_history,
 )
 from bot.domain.progress import DayTotal as SkillDayTotal
+from bot.domain.reports import (
+    PATTERN_WEEKS,
+    SkillProgress,
+    SkillStreak,
+    StatsPeriod,
+    StatsReport,
+    StreakReport,
+    TimelineEntry,
+)
 from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
 from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillRef, SkillTotalsRow
 from storage.uow import UnitOfWork
 
 HISTORY_WEEKS = 12
-PATTERN_WEEKS = 26
 TIMELINE_MONTHS = 12
 WEEKLY_CHART_WEEKS = 12
 HEATMAP_WEEKS = 26
 
 
-class StatsPeriod(StrEnum):
-    """What /stats covers."""
-
-    WEEK = "week"
-    MONTH = "month"
-    ALL = "all"
-
-
 # --- progress ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SkillProgress:
-    """One skill's progress now, the activity behind it, and its weekly history."""
-
-    skill_id: int
-    name: str
-    archived: bool
-    activity: SkillActivity
-    progress: Progress
-    history: list[ProgressPoint]
 
 
 async def skill_progress(
@@ -127,30 +106,6 @@ async def _baseline(
 
 
 # --- stats ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """Practice in one stretch of the timeline (a day, a week or a month)."""
-
-    start: date
-    end: date
-    minutes: int
-    sessions: int
-
-
-@dataclass(frozen=True, slots=True)
-class StatsReport:
-    """Everything /stats shows for one period."""
-
-    period: StatsPeriod
-    today: date
-    start: date | None
-    totals: Totals
-    frequency: Frequency
-    summary: PeriodSummary
-    pattern: WeekdayPattern
-    timeline: list[TimelineEntry]
 
 
 def _named(rows: Iterable[DailyRow], names: dict[int, str]) -> list[DailySkillTotal]:
@@ -262,25 +217,6 @@ async def heatmap_series(uow: UnitOfWork, user_id: int, today: date) -> DailySer
 
 
 # --- streaks ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SkillStreak:
-    """One skill's streak."""
-
-    skill_id: int
-    name: str
-    streak: Streak
-
-
-@dataclass(frozen=True, slots=True)
-class StreakReport:
-    """The overall streak, each practised skill's, and this week's practice days."""
-
-    overall: Streak
-    skills: list[SkillStreak]
-    week_start: date
-    week: list[bool]
 
 
 def _streaks_by_group(islands: Iterable[Island], today: date) -> dict[int, Streak]:

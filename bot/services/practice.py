@@ -11,16 +11,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.domain.durations import validate_duration
-from bot.domain.errors import DomainError
+from bot.domain.errors import NOT_FOUND, DomainError
 from bot.domain.practice import (
     MAX_MINUTES_PER_DAY,
+    QuickOptions,
+    QuickSkill,
+    RepeatChoice,
     check_daily_total,
     quick_description,
     validate_description,
     validate_practice_date,
     validate_rating,
 )
-from bot.ui.texts import NOT_FOUND
 from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.uow import UnitOfWork
@@ -96,31 +98,6 @@ class SavedSession:
     skill_name: str
     created: bool
     other_dates: list[date]
-
-
-@dataclass(frozen=True, slots=True)
-class QuickSkill:
-    """A skill offered on the Quick Log grid."""
-
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class RepeatChoice:
-    """The "Repeat last session" button: the last session's skill and duration."""
-
-    skill_id: int
-    skill_name: str
-    minutes: int
-
-
-@dataclass(frozen=True, slots=True)
-class QuickOptions:
-    """What a Quick Log keyboard offers: active skills, most recently practised first."""
-
-    skills: list[QuickSkill]
-    repeat: RepeatChoice | None
 
 
 async def quick_options(uow: UnitOfWork, user_id: int) -> QuickOptions:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from bot.domain.errors import DomainError
 from bot.domain.skills import normalize_skill_name, skill_name_key
-from bot.ui.texts import esc
 from storage.models import Skill
 from storage.uow import UnitOfWork
 
@@ -40,8 +39,3 @@ async def rename_skill(uow: UnitOfWork, user_id: int, skill: Skill, raw_name: st
     old = skill.name
     await uow.skills.rename(skill, name, key)
     return old
-
-
-def skill_label(skill: Skill) -> str:
-    """The escaped skill name for HTML messages."""
-    return f"<b>{esc(skill.name)}</b>"

@@ -1,8 +1,8 @@
 """The saved-entry card: how one practice session is shown after it is saved (pure renderers).
 
 Callback prefixes on the card, and who handles them:
-- EVIDENCE_PREFIX "ev", action "add", log id: 📎 Add evidence (issue #5).
-- HISTORY_PREFIX "hs", actions "edit" / "del", log id: ✏️ Edit and 🗑 Delete (issue #4).
+- EVIDENCE_PREFIX "ev", action "add", log id: 📎 Add evidence (bot/handlers/evidence).
+- HISTORY_PREFIX "hs", actions "edit" / "del", log id: ✏️ Edit, 🗑 Delete (bot/handlers/history.py).
 - LOG_ANOTHER_PREFIX "lgn": ➕ Log another (bot/handlers/log.py).
 The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.ui.quick_log.quick_card_keyboard.
 """
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
 from bot.ui.keyboards import button, markup
 from bot.ui.texts import esc, minutes
-from storage.models import PracticeLog
 
 EVIDENCE_PREFIX = "ev"
 HISTORY_PREFIX = "hs"
@@ -27,6 +27,21 @@ BUTTON_ADD_EVIDENCE = "📎 Add evidence"
 BUTTON_EDIT = "✏️ Edit"
 BUTTON_DELETE = "🗑 Delete"
 BUTTON_LOG_ANOTHER = "➕ Log another"
+
+
+class CardSession(Protocol):
+    """What a card shows of a session (a saved row, or a history row)."""
+
+    @property
+    def practiced_on(self) -> date: ...
+    @property
+    def duration_minutes(self) -> int: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def difficulty(self) -> int | None: ...
+    @property
+    def confidence(self) -> int | None: ...
 
 
 def ratings_line(difficulty: int | None, confidence: int | None) -> str | None:
@@ -40,7 +55,7 @@ def ratings_line(difficulty: int | None, confidence: int | None) -> str | None:
 
 
 def session_card(
-    log: PracticeLog,
+    log: CardSession,
     skill_name: str,
     today: date,
     *,

@@ -15,10 +15,15 @@ from datetime import date
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
-from bot.domain.evidence import EvidenceKind, photo_file_name
+from bot.domain.evidence import (
+    EvidenceEntry,
+    EvidenceKind,
+    SessionRef,
+    SkillEvidenceCount,
+    photo_file_name,
+)
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
 from bot.ui.texts import esc, minutes
-from storage.repositories.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
 
 PREFIX = "ev"
 PAGE_SIZE = 8

@@ -24,7 +24,10 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
+from bot.domain.evidence import EvidenceEntry
+from bot.domain.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec, range_from_token
+from bot.domain.skills import SkillSummary
 from bot.ui.callbacks import BadCallback, Callback, encode
 from bot.ui.cards import HISTORY_PREFIX, ratings_line
 from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
@@ -32,9 +35,6 @@ from bot.ui.evidence import render_session_evidence, shorten
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
-from storage.repositories.evidence import EvidenceEntry
-from storage.repositories.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
-from storage.repositories.skills import SkillSummary
 
 PREFIX: Final = HISTORY_PREFIX
 EDIT_PREFIX: Final = "he"

@@ -12,7 +12,7 @@ from bot.domain.import_format import (
     ImportKind,
     RowError,
 )
-from bot.services.bulk_import import ImportPlan, ImportResult
+from bot.domain.import_format.model import ImportPlan, ImportResult
 from bot.ui.texts import esc, minutes, plural
 
 # Telegram allows 4096 characters; the source is measured (tags included), so this is safe.

@@ -20,7 +20,7 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.durations import format_duration
-from bot.services.practice import QuickSkill, RepeatChoice
+from bot.domain.practice import QuickSkill, RepeatChoice
 from bot.ui.callbacks import BadCallback
 from bot.ui.keyboards import Button, button, markup
 

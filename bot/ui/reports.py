@@ -22,8 +22,7 @@ from bot.domain.progress import (
     Stage,
     Trend,
 )
-from bot.domain.streaks import Streak, streak_deadline
-from bot.services.insights import (
+from bot.domain.reports import (
     PATTERN_WEEKS,
     SkillStreak,
     StatsPeriod,
@@ -31,6 +30,7 @@ from bot.services.insights import (
     StreakReport,
     TimelineEntry,
 )
+from bot.domain.streaks import Streak, streak_deadline
 from bot.ui.texts import esc, minutes, plural
 
 MAX_TEXT = 4096

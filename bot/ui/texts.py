@@ -5,11 +5,11 @@ from __future__ import annotations
 import html
 
 from bot.domain.durations import format_duration
+from bot.domain.errors import NOT_FOUND as NOT_FOUND
 
 BUTTON_BACK = "« Back"
 BUTTON_CANCEL = "✖ Cancel"
 STALE_BUTTON = "This button has expired. Nothing was changed."
-NOT_FOUND = "That item no longer exists. Nothing was changed."
 NOTHING_SAVED = "Something went wrong on my side and nothing was saved. Please try again."
 
 

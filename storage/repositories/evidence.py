@@ -10,26 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from bot.domain.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
 from storage.models import Evidence, PracticeLog, Skill
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRef:
-    """A practice session as evidence screens name it."""
-
-    id: int
-    skill_id: int
-    skill_name: str
-    practiced_on: date
-    duration_minutes: int
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,36 +34,6 @@ class ScreenshotFields:
     file_id: str
     file_unique_id: str
     uploaded_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceEntry:
-    """One piece of evidence with the session it is attached to (None: skill-level)."""
-
-    id: int
-    kind: str
-    skill_id: int
-    skill_name: str
-    url: str | None
-    note: str | None
-    file_name: str | None
-    file_size: int | None
-    mime_type: str | None
-    width: int | None
-    height: int | None
-    file_id: str | None
-    file_unique_id: str | None
-    created_at: datetime
-    session: SessionRef | None
-
-
-@dataclass(frozen=True, slots=True)
-class SkillEvidenceCount:
-    """A skill that has evidence, and how much."""
-
-    skill_id: int
-    name: str
-    count: int
 
 
 def _entry(

@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.domain.skills import SkillSummary
 from storage.models import Evidence, PracticeLog, Skill
-
-
-@dataclass(frozen=True, slots=True)
-class SkillSummary:
-    """A skill with its practice totals."""
-
-    id: int
-    name: str
-    archived: bool
-    sessions: int
-    total_minutes: int
-    last_practiced: date | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,10 +17,10 @@ from sqlalchemy import event, insert, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot.domain.history import HistoryFilter
 from storage.db import create_engine
 from storage.migrate import alembic_config
 from storage.models import Base, PracticeLog, Skill, User
-from storage.repositories.history import HistoryFilter
 from storage.uow import UnitOfWork
 from tests.conftest import UnitOfWorkFactory
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.domain.history import Cursor, HistoryFilter
 from storage.models import Evidence, PracticeLog, User
-from storage.repositories.history import Cursor, HistoryFilter
 from tests.conftest import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.services.practice import QuickSkill, RepeatChoice
+from bot.domain.practice import QuickSkill, RepeatChoice
 from bot.ui.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.quick_log import (

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.evidence import EvidenceKind
+from bot.domain.evidence import EvidenceEntry, EvidenceKind, SessionRef
 from bot.ui.evidence import (
     PAGE_SIZE,
     count_phrase,
@@ -18,7 +18,6 @@ from bot.ui.evidence import (
     skill_evidence_screen,
     target_screen,
 )
-from storage.repositories.evidence import EvidenceEntry, SessionRef
 from tests.fakebot import parse_html
 
 TODAY = date(2026, 11, 25)

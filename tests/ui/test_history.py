@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
+from bot.domain.history import Cursor
 from bot.domain.history_filters import ALL, RangeSpec
 from bot.ui.callbacks import BadCallback, decode
 from bot.ui.history import TOP, ListContext, context_from, context_from_text, ctx_button
-from storage.repositories.history import Cursor
 
 BIG = 2_147_483_647  # the largest id an INTEGER primary key reaches on PostgreSQL
 WIDE = RangeSpec("dates", start=date(2020, 1, 1), end=date(2026, 11, 25))

@@ -103,3 +103,55 @@ def dedupe_key(row: ImportRow) -> DedupeKey:
     return session_dedupe_key(
         row.skill_name, row.practiced_on, row.duration_minutes, row.description
     )
+
+
+@dataclass(frozen=True, slots=True)
+class PlannedSkill:
+    """A skill the import will create."""
+
+    name: str
+    key: str
+    archived: bool = False
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPlan:
+    """What importing a file would do to this user's history, and what it would leave out."""
+
+    imported: ImportFile
+    sessions: list[ImportRow]
+    duplicates: int
+    errors: list[RowError]
+    new_skills: list[PlannedSkill]
+    skill_evidence: list[ImportEvidence]
+    restore_timezone: str | None
+    restore_settings: bool
+
+    @property
+    def minutes(self) -> int:
+        """Total minutes of the sessions to import."""
+        return sum(row.duration_minutes for row in self.sessions)
+
+    @property
+    def evidence_count(self) -> int:
+        """Pieces of evidence to import (of the new sessions, and attached to skills)."""
+        return sum(len(row.evidence) for row in self.sessions) + len(self.skill_evidence)
+
+    @property
+    def has_work(self) -> bool:
+        """Whether importing would change anything."""
+        return bool(self.sessions or self.new_skills or self.skill_evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What an import wrote."""
+
+    sessions: int
+    minutes: int
+    skills_created: list[str]
+    evidence: int
+    duplicates: int
+    invalid: int
+    settings_restored: bool

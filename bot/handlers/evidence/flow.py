@@ -18,7 +18,7 @@ from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
-from bot.domain.evidence import EvidenceKind, validate_note
+from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
 from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
 from bot.services.evidence import Pending, Target, attach, session_target, skill_target
@@ -28,7 +28,6 @@ from bot.ui.evidence import PREFIX
 from bot.ui.keyboards import Button, button, cancel_button, markup
 from bot.ui.texts import NOT_FOUND, esc
 from storage.models import Conversation
-from storage.repositories.evidence import EvidenceEntry
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,76 @@
+"""What /stats, /progress and /streak show: the results the insight services assemble."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from bot.domain.analytics import Frequency, PeriodSummary, Totals, WeekdayPattern
+from bot.domain.progress import Progress, ProgressPoint, SkillActivity
+from bot.domain.streaks import Streak
+
+PATTERN_WEEKS = 26
+
+
+class StatsPeriod(StrEnum):
+    """What /stats covers."""
+
+    WEEK = "week"
+    MONTH = "month"
+    ALL = "all"
+
+
+@dataclass(frozen=True, slots=True)
+class SkillProgress:
+    """One skill's progress now, the activity behind it, and its weekly history."""
+
+    skill_id: int
+    name: str
+    archived: bool
+    activity: SkillActivity
+    progress: Progress
+    history: list[ProgressPoint]
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """Practice in one stretch of the timeline (a day, a week or a month)."""
+
+    start: date
+    end: date
+    minutes: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
+class StatsReport:
+    """Everything /stats shows for one period."""
+
+    period: StatsPeriod
+    today: date
+    start: date | None
+    totals: Totals
+    frequency: Frequency
+    summary: PeriodSummary
+    pattern: WeekdayPattern
+    timeline: list[TimelineEntry]
+
+
+@dataclass(frozen=True, slots=True)
+class SkillStreak:
+    """One skill's streak."""
+
+    skill_id: int
+    name: str
+    streak: Streak
+
+
+@dataclass(frozen=True, slots=True)
+class StreakReport:
+    """The overall streak, each practised skill's, and this week's practice days."""
+
+    overall: Streak
+    skills: list[SkillStreak]
+    week_start: date
+    week: list[bool]
