@@ -44,7 +44,7 @@ class Settings(BaseSettings):
     conversation_timeout_minutes: int = Field(default=30, ge=1, le=24 * 60)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
 
-    # --- operations (#9) ---
+    # --- operations ---
     # Bot API calls per second that carry a chat_id (Telegram's bulk limit is about 30);
     # 0 turns the limiter off, e.g. for a bot Telegram granted a higher limit.
     rate_limit_per_second: float = Field(default=30.0, ge=0)

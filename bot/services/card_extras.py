@@ -1,4 +1,4 @@
-"""Extra lines for the saved-entry card: the streak now, and (issue #10) milestone celebrations.
+"""Extra lines for the saved-entry card: the streak now, and milestone celebrations.
 
 Every save path (/log, Quick Log, reminder buttons) calls card_extras() after the session is
 saved and before committing, and passes the lines to bot.ui.cards.session_card(extra=...). This is
@@ -42,7 +42,7 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     line = streak_line(after)
     if line:
         lines.append(line)
-    # Issue #10: a milestone celebration, at most once per streak (queries only when crossed).
+    # At most one celebration per streak; the ledger is queried only when a milestone is crossed.
     if saved.created and (celebration := await celebrate(uow, user_id, before, after)):
         lines.append(celebration)
     return lines

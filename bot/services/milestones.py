@@ -1,4 +1,4 @@
-"""Streak milestones (#10): 7, 30, 100 and 365 days, or a new record, celebrated once each.
+"""Streak milestones: 7, 30, 100 and 365 days, or a new record, celebrated once each.
 
 "Once" is decided by the send ledger, like scheduled messages: a row (user, "milestone",
 "<milestone>:<first day of the streak>") is claimed in the same transaction as the session, so

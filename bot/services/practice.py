@@ -2,7 +2,7 @@
 
 /log, Quick Log and (later) reminder buttons all save one session through save_practice_log, so
 the per-user lock, the 24-hour day cap, ownership, archived skills and idempotency are decided
-in one place. (Bulk import, #8, writes thousands of rows in batches: bot/services/bulk_import.py.)
+in one place. (Bulk import writes thousands of rows in batches: bot/services/bulk_import.py.)
 """
 
 from __future__ import annotations
