@@ -278,7 +278,7 @@ def handler(fn: TurnHandler) -> PtbCallback:
                 await turn.reply(esc(exc))
             await turn.answer()
 
-    # Logging (#9): every line logged while handling carries the user's hashed id.
+    # Every line logged while handling carries the user's hashed id.
     @functools.wraps(fn)
     async def logged(update: Update, context: BotContext) -> None:
         user = update.effective_user

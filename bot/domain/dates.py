@@ -81,7 +81,7 @@ def parse_practice_date(text: str, today: date) -> date:
     return validate_practice_date(_parse(cleaned, text, today), today)
 
 
-# History filters (#4): range ends may lie after today ("2026-11-01..2026-12-31").
+# History filters: range ends may lie after today ("2026-11-01..2026-12-31").
 def parse_calendar_date(text: str, today: date) -> date:
     """Parse a typed date like parse_practice_date, but allow dates after ``today``."""
     cleaned = _clean(text)

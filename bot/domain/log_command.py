@@ -53,7 +53,7 @@ class LogDraft:
     description: str | None = None
     ambiguous_skill_ids: tuple[int, ...] = ()
     problems: tuple[str, ...] = ()
-    # Issue #3: True when a date-shaped phrase was typed, even an invalid one, so the caller can
+    # True when a date-shaped phrase was typed, even an invalid one, so the caller can
     # tell "no date given" (default: today) from "a date that needs asking again".
     date_given: bool = field(default=False, compare=False)
 

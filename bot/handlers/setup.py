@@ -10,7 +10,7 @@ from bot.domain.timezones import COMMON_ZONES, describe_timezone, parse_timezone
 from bot.services.skills import create_skill
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup
-from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER  # Reminders (#7)
+from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER
 from bot.ui.texts import esc
 from storage.models import Conversation
 
@@ -70,7 +70,7 @@ class SetupFlow:
             f"Added <b>{esc(skill.name)}</b>. You're all set! 🎉\n\n"
             "Log a session with /log (or <code>/log 30m what you did</code>), or tap a "
             "duration in /quick. /help lists everything."
-            # Reminders (#7): the defaults, offered at the end of set-up.
+            # Reminders are offered at the end of set-up, with their defaults.
             f"\n\n{REMINDERS_OFFER}",
             REMINDERS_BUTTON,
         )
@@ -88,7 +88,7 @@ class SetupFlow:
             await turn.uow.commit()
             await turn.show(
                 "No problem. Add skills any time with /addskill or /skills. /help lists everything."
-                f"\n\n{REMINDERS_OFFER}",  # Reminders (#7)
+                f"\n\n{REMINDERS_OFFER}",
                 REMINDERS_BUTTON,
             )
         else:
