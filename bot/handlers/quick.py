@@ -7,15 +7,14 @@ from telegram import InlineKeyboardMarkup
 from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
-from bot.services.card_extras import card_extras
 from bot.services.history import UNDO_MINUTES, delete_session
+from bot.services.log_session import log_session
 from bot.services.practice import (
     ArchivedSkill,
     SessionDraft,
     UnknownLog,
     UnknownSkill,
     quick_options,
-    save_practice_log,
     update_practice_log,
 )
 from bot.ui.callbacks import BadCallback, Callback
@@ -97,15 +96,14 @@ async def _save(turn: Turn, cb: Callback) -> None:
         client_token=client_token(nonce, skill_id, minutes_),
     )
     try:
-        saved = await save_practice_log(turn.uow, turn.user_id, turn.today, draft)
+        logged = await log_session(turn.uow, turn.user_id, turn.today, draft)
     except UnknownSkill:
         await turn.answer(NOT_FOUND)
         return
     except ArchivedSkill as exc:
         await turn.answer(str(exc), alert=True)
         return
-    extras = await card_extras(turn.uow, turn.user_id, turn.today, saved)
-    await turn.uow.commit()
+    saved, extras = logged.saved, logged.extras
     await turn.answer("Saved" if saved.created else "Already saved — one session.")
     heading = "⚡ Logged" if saved.created else "⚡ Already logged"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)

@@ -1,8 +1,8 @@
 """Extra lines for the saved-entry card: the streak now, and milestone celebrations.
 
-Every save path (/log, Quick Log, reminder buttons) calls card_extras() after the session is
-saved and before committing, and passes the lines to bot.ui.cards.session_card(extra=...). This is
-the hook for more motivation lines: add them here, not in each handler.
+Every save path goes through bot.services.log_session, which calls card_extras() after the
+session is saved and before committing; handlers pass the lines to bot.ui.cards.session_card(
+extra=...). This is the hook for more motivation lines: add them here, not in each handler.
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from bot.ui.callbacks import CANCEL_PREFIX, encode
 from bot.ui.texts import BUTTON_BACK, BUTTON_CANCEL
 
 Button = tuple[str, str]  # (label, callback_data)
+Screen = tuple[str, InlineKeyboardMarkup]  # a message's text (HTML) and its keyboard
 
 
 def button(label: str, prefix: str, *fields: str | int) -> Button:

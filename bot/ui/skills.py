@@ -1,0 +1,82 @@
+"""The /skills screens: the paged list with totals, one skill's actions, the delete question."""
+
+from __future__ import annotations
+
+from bot.domain.skills import SkillSummary
+from bot.ui.keyboards import Button, Screen, button, cancel_button, markup, page_nav_row
+from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
+
+PREFIX = "sk"
+PAGE_SIZE = 8
+
+
+def _summary_line(s: SkillSummary) -> str:
+    archived = " <i>(archived)</i>" if s.archived else ""
+    return (
+        f"• <b>{esc(s.name)}</b>{archived} — {minutes(s.total_minutes)} · "
+        f"{plural(s.sessions, 'session')}"
+    )
+
+
+def skills_screen(summaries: list[SkillSummary], page: int) -> Screen:
+    """The /skills list, one page of skill buttons, and the add/close row."""
+    if not summaries:
+        text = (
+            "You have no skills yet. A skill is anything you practise: "
+            "<i>React</i>, <i>Guitar</i>, <i>Spanish</i>…\nTap ➕ Add skill, or send "
+            "<code>/addskill Guitar</code>."
+        )
+        return text, markup([[button("➕ Add skill", PREFIX, "add"), cancel_button()]])
+    pages = max(1, -(-len(summaries) // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = summaries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    total = sum(s.total_minutes for s in summaries)
+    header = f"<b>Your skills</b> — {minutes(total)} in all"
+    if pages > 1:
+        header += f" (page {page + 1}/{pages})"
+    text = "\n".join(
+        [
+            header,
+            "",
+            *(_summary_line(s) for s in shown),
+            "",
+            "Tap a skill to rename, archive or delete it.",
+        ]
+    )
+    rows: list[list[Button]] = [[button(s.name, PREFIX, "o", s.id, page)] for s in shown]
+    if nav := page_nav_row(PREFIX, "l", page, pages):
+        rows.append(nav)
+    rows.append([button("➕ Add skill", PREFIX, "add"), button("✖ Close", PREFIX, "x")])
+    return text, markup(rows)
+
+
+def skill_screen(summary: SkillSummary, page: int) -> Screen:
+    """One skill's totals and its actions."""
+    last = f", last on {summary.last_practiced:%d %b %Y}" if summary.last_practiced else ""
+    state = "\nArchived: hidden from /log and /quick." if summary.archived else ""
+    text = (
+        f"<b>{esc(summary.name)}</b>\n{minutes(summary.total_minutes)} over "
+        f"{plural(summary.sessions, 'session')}{last}.{state}"
+    )
+    archive = (
+        button("📤 Unarchive", PREFIX, "ua", summary.id, page)
+        if summary.archived
+        else button("🗄 Archive", PREFIX, "a", summary.id, page)
+    )
+    return text, markup(
+        [
+            [button("✏️ Rename", PREFIX, "r", summary.id, page), archive],
+            [button("🗑 Delete", PREFIX, "d", summary.id, page)],
+            [button(BUTTON_BACK + " to skills", PREFIX, "l", page)],
+        ]
+    )
+
+
+def delete_question(name: str, sessions: int, evidence: int, skill_id: int, page: int) -> Screen:
+    """Delete <skill> with its sessions and evidence? [🗑 Delete] [Keep]."""
+    text = (
+        f"Delete <b>{esc(name)}</b> with its {plural(sessions, 'session')} and "
+        f"{plural(evidence, 'piece')} of evidence? This can't be undone."
+    )
+    keep = button("Keep", PREFIX, "o", skill_id, page)
+    return text, markup([[button("🗑 Delete", PREFIX, "dy", skill_id, page), keep]])
