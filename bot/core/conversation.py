@@ -28,7 +28,6 @@ async def route_message(turn: Turn) -> None:
     flow = turn.deps.flows.get(conv.name)
     if flow is None:
         await turn.finish()
-        await turn.uow.commit()
         return
     try:
         await flow.on_message(turn, conv)
@@ -64,7 +63,6 @@ async def cancel_command(turn: Turn) -> None:
     """/cancel: leave whatever conversation is open."""
     conv = await turn.load_conversation()
     await turn.finish()
-    await turn.uow.commit()
     if conv is None:
         await turn.reply("There's nothing to cancel. Send /help to see what I can do.")
         return
@@ -84,7 +82,6 @@ async def cancel_button(turn: Turn) -> None:
         await turn.show("Closed. Nothing was changed.")
         return
     await turn.finish()
-    await turn.uow.commit()
     await turn.answer("Cancelled")
     await turn.show(f"Cancelled {esc(_title(turn, conv))}. Nothing was saved.")
 

@@ -211,8 +211,10 @@ class Turn:
         state: str,
         data: Mapping[str, Any] | None = None,
         message_id: int | None = None,
+        *,
+        commit: bool = True,
     ) -> Conversation:
-        """Start (or replace) the user's conversation at `state`."""
+        """Start (or replace) the user's conversation at `state`, and commit (see _step)."""
         conv = Conversation(
             user_id=self.user_id,
             chat_id=self.chat_id,
@@ -224,10 +226,11 @@ class Turn:
         )
         await self.uow.conversations.save(conv)
         self.conversation = conv
+        await self._step(commit)
         return conv
 
     async def advance(self, state: str, message_id: int | None = None, **data: Any) -> None:
-        """Move the open conversation to `state`, merging `data` into what it remembers."""
+        """Move the open conversation to `state`, merging `data` in, and commit (see _step)."""
         conv = self.conversation
         if conv is None:
             raise RuntimeError("advance() without an open conversation")
@@ -237,11 +240,20 @@ class Turn:
             conv.message_id = message_id
         conv.expires_at = self._expiry()
         await self.uow.conversations.save(conv)
+        await self._step(commit=True)
 
-    async def finish(self) -> None:
-        """Close the user's conversation."""
+    async def finish(self, *, commit: bool = True) -> None:
+        """Close the user's conversation, and commit (see _step)."""
         await self.uow.conversations.delete(self.user_id)
         self.conversation = None
+        await self._step(commit)
+
+    async def _step(self, commit: bool) -> None:
+        # A conversation step is plumbing, so it commits here and handlers never call commit().
+        # commit=False stages the step for a service to commit together with its write: the
+        # step and the write then land (or roll back) as one, so a retry never repeats a save.
+        if commit:
+            await self.uow.commit()
 
     def _expiry(self) -> datetime:
         return self.now + timedelta(minutes=self.deps.settings.conversation_timeout_minutes)

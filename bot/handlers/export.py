@@ -80,7 +80,7 @@ async def export_button(turn: Turn) -> None:
     await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
     bundle = await gather_export(turn.uow, turn.user_id, turn.now)
     # End the read before talking to Telegram: on SQLite it holds the database's write lock.
-    await turn.uow.commit()
+    await turn.release()
     data = await asyncio.to_thread(serialise, bundle, fmt)
     filename = export_filename(fmt, turn.today)
     await turn.context.bot.send_document(

@@ -124,7 +124,6 @@ async def _refuse(turn: Turn, text: str, *, status_id: int | None = None) -> Non
     if in_flow:
         # A new file replaces the previous one: an older preview's Import button is now stale.
         await turn.advance("file", message_id=message_id)
-        await turn.uow.commit()
 
 
 async def preview_document(turn: Turn, document: Document) -> None:
@@ -135,7 +134,6 @@ async def preview_document(turn: Turn, document: Document) -> None:
     except DomainError as exc:
         await _refuse(turn, esc(exc))
         return
-    await turn.uow.commit()
     status = await turn.reply(f"⏳ Reading {screens.file_label(name)}…")
     try:
         imported = await _read(turn, document.file_id, name)
@@ -144,13 +142,13 @@ async def preview_document(turn: Turn, document: Document) -> None:
         await turn.uow.rollback()
         await _refuse(turn, esc(exc), status_id=status.message_id)
         return
-    await turn.uow.commit()
+    # The plan only read: end that transaction before the edits below talk to Telegram.
+    await turn.release()
     text = screens.preview_text(name, plan)
     if not plan.has_work:
         await _edit(turn, status.message_id, text)
         if turn.conversation is not None:
             await turn.finish()
-            await turn.uow.commit()
         return
     keyboard = markup([[button(screens.import_button_label(plan), PREFIX, "go"), cancel_button()]])
     message_id = await _edit(turn, status.message_id, text, keyboard)
@@ -160,7 +158,6 @@ async def preview_document(turn: Turn, document: Document) -> None:
         {"file_id": document.file_id, "file_name": name},
         message_id=message_id,
     )
-    await turn.uow.commit()
 
 
 async def confirm_import(turn: Turn, conv: Conversation) -> None:
@@ -171,7 +168,6 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
     status_id = conv.message_id
     # Closing the conversation first means a second tap finds nothing to confirm.
     await turn.finish()
-    await turn.uow.commit()
     await turn.answer("Importing…")
     await _edit(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
     try:
@@ -184,7 +180,6 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
             await _edit(turn, status_id, screens.progress_text(name, 60, step))
         result = await run_import(turn.uow, turn.user_id, imported, turn.now)
-        await turn.uow.commit()
     except DomainError as exc:
         await turn.uow.rollback()
         await _edit(
@@ -225,7 +220,6 @@ async def import_command(turn: Turn) -> None:
     """/import: ask for the file."""
     message = await turn.reply(screens.PROMPT, _cancel_keyboard())
     await turn.begin(FLOW_NAME, "file", message_id=message.message_id)
-    await turn.uow.commit()
 
 
 @handler

@@ -209,7 +209,7 @@ async def log_command(turn: Turn) -> None:
     if old is not None:
         if old.message_id is not None:
             await turn.remove_keyboard(old.message_id)
-        await turn.finish()
+        await turn.finish(commit=False)
     rest = _command_argument(turn.text)
     if not rest:
         await _open(turn, data, "skill")

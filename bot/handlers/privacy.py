@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
+from bot.services.account import erase_account, footprint_counts
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import button, markup
 from bot.ui.texts import plural
@@ -13,10 +14,6 @@ from storage.repositories.account import AccountFootprint
 
 DELETE_BUTTON = "🗑 Delete everything"
 KEEP_BUTTON = "Keep my data"
-
-
-def _counts(footprint: AccountFootprint) -> list[int]:
-    return [footprint.skills, footprint.sessions, footprint.evidence]
 
 
 def _what_goes(footprint: AccountFootprint) -> str:
@@ -56,9 +53,8 @@ async def deletemydata_command(turn: Turn) -> None:
     text, keyboard = confirmation_screen(footprint)
     message = await turn.reply(text, keyboard)
     await turn.begin(
-        DeleteDataFlow.name, "confirm", {"counts": _counts(footprint)}, message.message_id
+        DeleteDataFlow.name, "confirm", {"counts": footprint_counts(footprint)}, message.message_id
     )
-    await turn.uow.commit()
 
 
 class DeleteDataFlow:
@@ -80,24 +76,17 @@ class DeleteDataFlow:
         action = callback.action()
         if action == "no":
             await turn.finish()
-            await turn.uow.commit()
             await turn.answer("Kept")
             await turn.show("Kept. Nothing was deleted.")
             return
         if action != "yes":
             raise BadCallback(f"delete-data action {action!r}")
-        await turn.uow.users.lock(turn.user_id)
-        footprint = await turn.uow.account.footprint(turn.user_id)
-        if _counts(footprint) != conv.data.get("counts"):
-            # Something was saved after the question was shown: confirm what is there now.
+        erased, footprint = await erase_account(turn.uow, turn.user_id, conv.data.get("counts"))
+        if not erased:
             text, keyboard = confirmation_screen(footprint, changed=True)
             message_id = await turn.show(text, keyboard)
-            await turn.advance("confirm", message_id=message_id, counts=_counts(footprint))
-            await turn.uow.commit()
+            await turn.advance("confirm", message_id=message_id, counts=footprint_counts(footprint))
             return
-        # ON DELETE CASCADE takes every row the user owns, conversations included.
-        await turn.uow.users.delete(turn.user_id)
-        await turn.uow.commit()
         await turn.answer("Deleted")
         await turn.show(
             "Done: I erased all your data —\n"

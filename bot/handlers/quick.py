@@ -151,7 +151,6 @@ async def _ask_note(turn: Turn, log_id: int) -> None:
     if old is not None and old.message_id is not None:
         await turn.remove_keyboard(old.message_id)
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
-    await turn.uow.commit()
 
 
 class QuickNoteFlow:
@@ -177,7 +176,6 @@ class QuickNoteFlow:
             )
         except UnknownLog:
             await turn.finish()
-            await turn.uow.commit()
             await turn.reply(NOT_FOUND)
             return
         except DomainError as exc:
@@ -186,7 +184,6 @@ class QuickNoteFlow:
         skill = await turn.uow.skills.get(turn.user_id, log.skill_id)
         step_message = conv.message_id
         await turn.finish()
-        await turn.uow.commit()
         if step_message is not None:
             await turn.remove_keyboard(step_message)
         name = skill.name if skill else "?"

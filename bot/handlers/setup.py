@@ -6,8 +6,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
 from bot.domain.errors import DomainError
-from bot.domain.timezones import COMMON_ZONES, describe_timezone, parse_timezone
-from bot.services.skills import create_skill
+from bot.domain.timezones import COMMON_ZONES, describe_timezone
+from bot.services.skills import add_skill
+from bot.services.timezone import set_timezone
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup
 from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER
@@ -31,8 +32,7 @@ def timezone_keyboard(prefix: str, current: str) -> InlineKeyboardMarkup:
 
 
 async def _set_timezone(turn: Turn, raw: str) -> str:
-    zone = parse_timezone(raw)
-    await turn.uow.users.set_timezone(turn.user_id, zone)
+    zone = await set_timezone(turn.uow, turn.user_id, raw)
     turn.timezone = zone
     return zone
 
@@ -59,13 +59,13 @@ class SetupFlow:
                 return
             await self._after_timezone(turn, zone, edit=False)
             return
+        await turn.finish(commit=False)  # committed with the new skill, or rolled back with it
         try:
-            skill = await create_skill(turn.uow, turn.user_id, turn.text)
+            skill = await add_skill(turn.uow, turn.user_id, turn.text)
         except DomainError as exc:
+            await turn.uow.rollback()
             await turn.reply(f"{esc(exc)}\nSend another name, or tap Skip.")
             return
-        await turn.finish()
-        await turn.uow.commit()
         await turn.reply(
             f"Added <b>{esc(skill.name)}</b>. You're all set! 🎉\n\n"
             "Log a session with /log (or <code>/log 30m what you did</code>), or tap a "
@@ -85,7 +85,6 @@ class SetupFlow:
             await self._after_timezone(turn, turn.timezone, edit=True)
         elif conv.state == "skill" and action == "skip":
             await turn.finish()
-            await turn.uow.commit()
             await turn.show(
                 "No problem. Add skills any time with /addskill or /skills. /help lists everything."
                 f"\n\n{REMINDERS_OFFER}",
@@ -98,7 +97,6 @@ class SetupFlow:
         confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
         if await turn.uow.skills.count(turn.user_id) > 0:
             await turn.finish()
-            await turn.uow.commit()
             text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
             await (turn.show(text) if edit else turn.reply(text))
             return
@@ -109,7 +107,6 @@ class SetupFlow:
         )
         message_id = await (turn.show(text, keyboard) if edit else _reply_id(turn, text, keyboard))
         await turn.advance("skill", message_id=message_id)
-        await turn.uow.commit()
 
 
 async def _reply_id(turn: Turn, text: str, keyboard: InlineKeyboardMarkup) -> int:
@@ -147,7 +144,6 @@ class TimezoneFlow:
 
     async def _done(self, turn: Turn, zone: str, *, changed: bool = True) -> None:
         await turn.finish()
-        await turn.uow.commit()
         verb = "is now" if changed else "stays"
         text = f"Your time zone {verb} <b>{esc(describe_timezone(zone, turn.now))}</b>."
         await (turn.show(text) if turn.query else turn.reply(text))
@@ -164,7 +160,6 @@ async def start_command(turn: Turn) -> None:
     )
     message = await turn.reply(text, timezone_keyboard(SetupFlow.prefix, turn.timezone))
     await turn.begin(SetupFlow.name, "tz", message_id=message.message_id)
-    await turn.uow.commit()
 
 
 @handler
@@ -177,7 +172,6 @@ async def timezone_command(turn: Turn) -> None:
         if conv is not None and conv.name in (TimezoneFlow.name, SetupFlow.name):
             # The zone was the question an open /timezone or /start was waiting for.
             await turn.finish()
-        await turn.uow.commit()
         if conv is not None and turn.conversation is None:
             await turn.remove_keyboard(conv.message_id)
         await turn.reply(f"Your time zone is now <b>{esc(describe_timezone(zone, turn.now))}</b>.")
@@ -187,4 +181,3 @@ async def timezone_command(turn: Turn) -> None:
         text + TZ_PROMPT, timezone_keyboard(TimezoneFlow.prefix, turn.timezone)
     )
     await turn.begin(TimezoneFlow.name, "tz", message_id=message.message_id)
-    await turn.uow.commit()

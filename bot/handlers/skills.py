@@ -59,7 +59,6 @@ async def _ask_name(turn: Turn, state: str, prompt: str, **data: int) -> None:
     keyboard = markup([[cancel_button()]])
     message_id = await turn.show(prompt + " Send it as a message (1–64 characters).", keyboard)
     await turn.begin(SkillNameFlow.name, state, data, message_id=message_id)
-    await turn.uow.commit()
 
 
 # --- the /skills buttons: "sk:<action>[:<skill id>:<list page>]" ---
@@ -161,7 +160,7 @@ class SkillNameFlow:
         if not turn.text:
             await turn.reply("I need the skill's name as text (1–64 characters), or tap Cancel.")
             return
-        await turn.finish()
+        await turn.finish(commit=False)  # committed with the change, or rolled back with it
         try:
             if conv.state == "rename":
                 skill_id = int(conv.data["skill_id"])
@@ -171,7 +170,7 @@ class SkillNameFlow:
                 skill = await add_skill(turn.uow, turn.user_id, turn.text)
                 done = f"Added <b>{esc(skill.name)}</b>. Log a session with /log."
         except UnknownSkill:
-            await turn.uow.commit()  # the conversation ends: its skill is gone
+            await turn.finish()  # the skill is gone, and so is the question about it
             await turn.reply(NOT_FOUND)
             return
         except DomainError as exc:

@@ -251,9 +251,11 @@ async def write_plan(
 async def run_import(
     uow: UnitOfWork, user_id: int, imported: ImportFile, now: datetime
 ) -> ImportResult:
-    """Plan against the current history and write, inside the caller's one transaction."""
+    """Plan against the current history, write it all, and commit: one transaction."""
     # Serialises two imports (or an import and a /log) of one user on PostgreSQL, so the
     # duplicate and 24-hour checks see each other's rows; SQLite writers are serial anyway.
     await uow.users.lock(user_id)
     plan = await plan_import(uow, user_id, imported)
-    return await write_plan(uow, user_id, plan, now)
+    result = await write_plan(uow, user_id, plan, now)
+    await uow.commit()
+    return result
