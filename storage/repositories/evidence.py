@@ -151,7 +151,7 @@ class EvidenceRepository:
             for log, skill_name in rows.all()
         ]
 
-    async def session(self, user_id: int, log_id: int) -> SessionRef | None:
+    async def session_ref(self, user_id: int, log_id: int) -> SessionRef | None:
         """The user's practice session with this id, or None (also when it is someone else's)."""
         found = await self._fetch_sessions(user_id, PracticeLog.id == log_id, limit=1)
         return found[0] if found else None

@@ -181,7 +181,7 @@ class HistoryRepository:
         ).one()
         return HistoryTotals(int(row[0]), int(row[1]))
 
-    async def session(self, user_id: int, log_id: int) -> HistoryRow | None:
+    async def row(self, user_id: int, log_id: int) -> HistoryRow | None:
         """One of the user's sessions with its skill name and evidence count, or None."""
         query = _rows_query(user_id, HistoryFilter(), self._dialect).where(PracticeLog.id == log_id)
         rows = await self._with_evidence(user_id, await self._fetch(query))
