@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.models import Evidence, PracticeLog, Skill
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,11 +121,8 @@ def _of_session(user_id: int, log_id: int) -> list[ColumnElement[bool]]:
     return [Evidence.practice_log_id == log_id, (Evidence.user_id + 0) == user_id]
 
 
-class EvidenceRepository:
+class EvidenceRepository(Repository):
     """Reads and writes a user's evidence; every query is scoped by the owner's id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # --- targets ---
 
@@ -258,10 +255,7 @@ class EvidenceRepository:
 
     async def delete(self, user_id: int, evidence_id: int) -> bool:
         """Delete one piece of the user's evidence; False if it was not there."""
-        result = await self._session.execute(
-            delete(Evidence).where(Evidence.id == evidence_id, Evidence.user_id == user_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return await self._delete_owned(Evidence, evidence_id, user_id)
 
     # --- reads ---
 
@@ -299,12 +293,9 @@ class EvidenceRepository:
 
     async def count_for_skill(self, user_id: int, skill_id: int) -> int:
         """How many pieces of evidence the skill has (its sessions' included)."""
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(Evidence)
-            .where(Evidence.user_id == user_id, Evidence.skill_id == skill_id)
+        return await self._count(
+            Evidence, Evidence.user_id == user_id, Evidence.skill_id == skill_id
         )
-        return int(count or 0)
 
     async def page_for_skill(
         self, user_id: int, skill_id: int, *, offset: int, limit: int
@@ -327,10 +318,7 @@ class EvidenceRepository:
 
     async def count_for_session(self, user_id: int, log_id: int) -> int:
         """How many pieces of evidence the session has."""
-        count = await self._session.scalar(
-            select(func.count()).select_from(Evidence).where(*_of_session(user_id, log_id))
-        )
-        return int(count or 0)
+        return await self._count(Evidence, *_of_session(user_id, log_id))
 
     async def page_for_session(
         self, user_id: int, log_id: int, *, offset: int, limit: int

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Evidence, PracticeLog, Skill
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,11 +122,8 @@ def _rows_query(user_id: int, where: HistoryFilter, dialect: str) -> Select[*tup
     )
 
 
-class HistoryRepository:
+class HistoryRepository(Repository):
     """Read-only queries behind /history; every one is scoped to the owner's user id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     @property
     def _dialect(self) -> str:

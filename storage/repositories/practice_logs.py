@@ -16,17 +16,16 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
-    delete,
     func,
     select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import PracticeLog, Skill
+from storage.repositories.base import Repository
 from storage.types import UTCDateTime, utcnow
 
 
@@ -141,11 +140,8 @@ def _checked_insert(dialect_name: str, around_name: bool) -> Insert:
     return statement
 
 
-class PracticeLogRepository:
+class PracticeLogRepository(Repository):
     """Reads and writes a user's practice sessions; every method filters by the owner."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(
         self,
@@ -292,10 +288,7 @@ class PracticeLogRepository:
 
     async def delete(self, user_id: int, log_id: int) -> bool:
         """Delete the user's session (its evidence goes with it); False if it was not there."""
-        result = await self._session.execute(
-            delete(PracticeLog).where(PracticeLog.id == log_id, PracticeLog.user_id == user_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return await self._delete_owned(PracticeLog, log_id, user_id)
 
     async def minutes_on_day(
         self, user_id: int, day: date, exclude_log_id: int | None = None

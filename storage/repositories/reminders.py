@@ -35,9 +35,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
+from storage.repositories.base import Repository
 from storage.sql_functions import day_number, latest, utc_date
 
 # Kinds whose rules the selection knows (bot.domain.reminders.ReminderKind has the same values).
@@ -112,11 +112,8 @@ class SkillGoal:
     goal_minutes: int
 
 
-class ReminderRepository:
+class ReminderRepository(Repository):
     """Due-user selection, claims and ledger updates, and the figures reminders show."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # ----- selection and claims -----
 

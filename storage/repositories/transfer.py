@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, PracticeLog, Skill, User
+from storage.repositories.base import Repository
 
 EXPORT_BATCH_ROWS = 2000
 
@@ -156,11 +156,8 @@ def _values(item: object, **extra: object) -> dict[str, Any]:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-class TransferRepository:
+class TransferRepository(Repository):
     """A user's whole history, read for export and written in bulk for import."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # --- export ---------------------------------------------------------------------------
 
