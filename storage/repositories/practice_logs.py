@@ -216,17 +216,23 @@ class PracticeLogRepository(Repository):
         (the day total is read inside this statement, not locked).
         """
         around = isinstance(description, AroundSkillName)
-        params: dict[str, Any] = {
+        now = utcnow()
+        # The new row's columns, bar id and description: bound into the statement, then reused
+        # for the ORM object that stands for the inserted row.
+        columns: dict[str, Any] = {
             "user_id": user_id,
             "skill_id": skill_id,
             "practiced_on": practiced_on,
             "duration_minutes": duration_minutes,
-            "description": description,
             "difficulty": difficulty,
             "confidence": confidence,
             "source": source,
             "client_token": client_token,
-            "now": utcnow(),
+        }
+        params: dict[str, Any] = {
+            **columns,
+            "description": description,
+            "now": now,
             "max_day_minutes": max_day_minutes,
             "dates_since": dates_since,
         }
@@ -241,18 +247,7 @@ class PracticeLogRepository(Repository):
         if isinstance(description, AroundSkillName):
             description = description.prefix + skill_name + description.suffix
         log = PracticeLog(
-            id=log_id,
-            user_id=user_id,
-            skill_id=skill_id,
-            practiced_on=practiced_on,
-            duration_minutes=duration_minutes,
-            description=description,
-            difficulty=difficulty,
-            confidence=confidence,
-            source=source,
-            client_token=client_token,
-            created_at=params["now"],
-            updated_at=params["now"],
+            id=log_id, description=description, created_at=now, updated_at=now, **columns
         )
         # Known to be in the database already: attach it without another round trip.
         make_transient_to_detached(log)
