@@ -80,18 +80,6 @@ class SkillEvidenceCount:
 def _entry(
     evidence: Evidence, log: PracticeLog | None, skill_id: int, skill_name: str
 ) -> EvidenceEntry:
-    session = (
-        SessionRef(
-            id=log.id,
-            skill_id=log.skill_id,
-            skill_name=skill_name,
-            practiced_on=log.practiced_on,
-            duration_minutes=log.duration_minutes,
-            description=log.description,
-        )
-        if log is not None
-        else None
-    )
     return EvidenceEntry(
         id=evidence.id,
         kind=evidence.kind,
@@ -107,7 +95,18 @@ def _entry(
         file_id=evidence.file_id,
         file_unique_id=evidence.file_unique_id,
         created_at=evidence.created_at,
-        session=session,
+        session=_session_ref(log, skill_name) if log is not None else None,
+    )
+
+
+def _session_ref(log: PracticeLog, skill_name: str) -> SessionRef:
+    return SessionRef(
+        id=log.id,
+        skill_id=log.skill_id,
+        skill_name=skill_name,
+        practiced_on=log.practiced_on,
+        duration_minutes=log.duration_minutes,
+        description=log.description,
     )
 
 
@@ -136,17 +135,7 @@ class EvidenceRepository(Repository):
             .order_by(PracticeLog.practiced_on.desc(), PracticeLog.id.desc())
             .limit(limit)
         )
-        return [
-            SessionRef(
-                id=log.id,
-                skill_id=log.skill_id,
-                skill_name=skill_name,
-                practiced_on=log.practiced_on,
-                duration_minutes=log.duration_minutes,
-                description=log.description,
-            )
-            for log, skill_name in rows.all()
-        ]
+        return [_session_ref(log, skill_name) for log, skill_name in rows.all()]
 
     async def session_ref(self, user_id: int, log_id: int) -> SessionRef | None:
         """The user's practice session with this id, or None (also when it is someone else's)."""
