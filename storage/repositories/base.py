@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, delete, func, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from storage.models import Base, Evidence, PracticeLog, Skill
+
+
+def select_sessions_with_skill() -> Select[
+    int, int, str, date, int, str, int | None, int | None, datetime, datetime
+]:
+    """A session with its skill's name, in the field order of HistoryRow and LogRecord.
+
+    Join Skill to it; both rows are built positionally from these columns.
+    """
+    return select(
+        PracticeLog.id,
+        PracticeLog.skill_id,
+        Skill.name,
+        PracticeLog.practiced_on,
+        PracticeLog.duration_minutes,
+        PracticeLog.description,
+        PracticeLog.difficulty,
+        PracticeLog.confidence,
+        PracticeLog.created_at,
+        PracticeLog.updated_at,
+    )
 
 
 class Repository:

@@ -19,7 +19,7 @@ from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Evidence, PracticeLog, Skill
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, select_sessions_with_skill
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,20 +69,6 @@ class HistoryTotals:
     minutes: int
 
 
-_ROW_COLUMNS = (
-    PracticeLog.id,
-    PracticeLog.skill_id,
-    Skill.name,
-    PracticeLog.practiced_on,
-    PracticeLog.duration_minutes,
-    PracticeLog.description,
-    PracticeLog.difficulty,
-    PracticeLog.confidence,
-    PracticeLog.created_at,
-    PracticeLog.updated_at,
-)
-
-
 def _position() -> ColumnElement[Any]:
     """A row's place in the order, as a row value: (practiced_on, id)."""
     return tuple_(PracticeLog.practiced_on, PracticeLog.id)
@@ -116,7 +102,7 @@ def _rows_query(user_id: int, where: HistoryFilter, dialect: str) -> Select[*tup
     # equality between the two columns would let SQLite reach practice_logs through the user's
     # index again, defeating `user_id + 0` under a skill filter.
     return (
-        select(*_ROW_COLUMNS)
+        select_sessions_with_skill()
         .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
         .where(*_matching(user_id, where, dialect))
     )
