@@ -7,19 +7,17 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.repositories.account import AccountRepository  # privacy (#9)
-
-# Progress, stats and streaks (issue 6)
+from storage.repositories.account import AccountRepository
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
-from storage.repositories.evidence import EvidenceRepository  # evidence (#5)
-from storage.repositories.history import HistoryRepository  # history (#4)
-from storage.repositories.ledger_prune import LedgerPruneRepository  # send-ledger pruning
-from storage.repositories.practice_logs import PracticeLogRepository  # issue #3: logging
+from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.history import HistoryRepository
+from storage.repositories.ledger_prune import LedgerPruneRepository
+from storage.repositories.practice_logs import PracticeLogRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
 from storage.repositories.transfer import TransferRepository
-from storage.repositories.undo import UndoRepository  # history (#4)
+from storage.repositories.undo import UndoRepository
 from storage.repositories.users import UserRepository
 
 
@@ -31,25 +29,18 @@ class UnitOfWork:
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
+        # Every repository shares this one session, so their writes commit or roll back together.
         self.users = UserRepository(self.session)
         self.skills = SkillRepository(self.session)
         self.conversations = ConversationRepository(self.session)
-        # Reminders and weekly summaries (#7, #10).
         self.reminders = ReminderRepository(self.session)
-        # privacy (#9): counts for /deletemydata
         self.account = AccountRepository(self.session)
-        # evidence (#5)
         self.evidence = EvidenceRepository(self.session)
-        # Progress, stats and streaks (issue 6)
         self.analytics = AnalyticsRepository(self.session)
-        # Export and import (#8)
         self.transfer = TransferRepository(self.session)
-        # Issue #3: practice sessions.
         self.practice_logs = PracticeLogRepository(self.session)
-        # History (#4): keyset pages and totals; undo snapshots of deleted sessions.
         self.history = HistoryRepository(self.session)
         self.undo = UndoRepository(self.session)
-        # Send-ledger pruning: old rows of the periodic reminder kinds.
         self.ledger_prune = LedgerPruneRepository(self.session)
         return self
 

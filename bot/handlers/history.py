@@ -177,7 +177,7 @@ async def _gone(turn: Turn, ctx: ListContext) -> None:
 
 
 async def _show_detail(turn: Turn, log_id: int, ctx: ListContext, banner: str = "") -> None:
-    row = await turn.uow.history.session(turn.user_id, log_id)
+    row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
         return
@@ -203,7 +203,7 @@ async def _show_edit_menu(turn: Turn, log_id: int, ctx: ListContext, banner: str
     if await _open_edit(turn) is not None:  # « Back from a value step: stop waiting for it
         await turn.finish()
         await turn.uow.commit()
-    row = await turn.uow.history.session(turn.user_id, log_id)
+    row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
         return
@@ -223,7 +223,7 @@ async def _start_field(turn: Turn, cb: Callback) -> None:
     """An edit menu button: ask for the field's new value (typed, or one of its buttons)."""
     log_id, field = cb.integer(1), _field(cb, 2)
     ctx = view.context_from(cb, 3)
-    row = await turn.uow.history.session(turn.user_id, log_id)
+    row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
         return
@@ -253,7 +253,7 @@ async def _open_edit(turn: Turn) -> Conversation | None:
 
 
 async def _confirm_delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
-    row = await turn.uow.history.session(turn.user_id, log_id)
+    row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
         return
@@ -361,7 +361,7 @@ class HistoryEditFlow:
         try:
             value = _parse_value(conv.state, text, turn.today)
         except DomainError as exc:
-            row = await turn.uow.history.session(turn.user_id, log_id)
+            row = await turn.uow.history.row(turn.user_id, log_id)
             if row is None:
                 await _session_vanished(turn, conv, ctx)
                 return
@@ -425,7 +425,7 @@ async def _apply(
 ) -> None:
     """Save the new value under /log's rules, then show the session with what changed."""
     key = FIELDS[field][0]
-    before = await turn.uow.history.session(turn.user_id, log_id)
+    before = await turn.uow.history.row(turn.user_id, log_id)
     if before is None:
         await _session_vanished(turn, conv, ctx)
         return
@@ -450,7 +450,7 @@ async def _apply(
             f"✅ Updated the {name}: {_shown(field, old, turn.today)} → "
             f"{_shown(field, value, turn.today)}.\n\n"
         )
-    after = await turn.uow.history.session(turn.user_id, log_id)
+    after = await turn.uow.history.row(turn.user_id, log_id)
     assert after is not None  # the user is locked and the row was just updated
     step_message = conv.message_id if conv is not None else None
     if conv is not None:

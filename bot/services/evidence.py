@@ -77,7 +77,7 @@ class AttachResult:
 
 async def session_target(uow: UnitOfWork, user_id: int, log_id: int) -> Target | None:
     """The user's own session as a target, or None (missing or someone else's)."""
-    session = await uow.evidence.session(user_id, log_id)
+    session = await uow.evidence.session_ref(user_id, log_id)
     if session is None:
         return None
     return Target(skill_id=session.skill_id, skill_name=session.skill_name, session=session)

@@ -84,7 +84,7 @@ async def delete_session(
     Flushes; the caller commits.
     """
     await uow.users.lock(user_id)
-    row = await uow.history.session(user_id, log_id)
+    row = await uow.history.row(user_id, log_id)
     rows = await uow.undo.session_rows(user_id, log_id)
     if row is None or rows is None:
         raise UnknownLog()

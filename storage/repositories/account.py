@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import ScalarSelect, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, PracticeLog, Skill
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,11 +19,8 @@ class AccountFootprint:
     evidence: int
 
 
-class AccountRepository:
+class AccountRepository(Repository):
     """Reads across all of one user's data."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def footprint(self, user_id: int) -> AccountFootprint:
         """Counts of the user's skills, practice sessions and evidence, in one query."""

@@ -12,9 +12,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PracticeLog, Skill
+from storage.repositories.base import Repository
 from storage.sql_functions import day_number
 
 # Skill id reported for islands of the user's overall streak (any skill counts).
@@ -72,11 +72,8 @@ class PracticeDays:
     last: date | None
 
 
-class AnalyticsRepository:
+class AnalyticsRepository(Repository):
     """Read-only aggregates of one user's practice logs; every query filters by user_id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def skills(self, user_id: int) -> list[SkillRef]:
         """The user's skills (no practice totals: cheap), in creation order."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import delete
 
 from storage.models import Conversation
+from storage.repositories.base import Repository, oldest_expired
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,11 +21,8 @@ class ExpiredConversation:
     message_id: int | None
 
 
-class ConversationRepository:
+class ConversationRepository(Repository):
     """Reads and writes the conversations table."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, user_id: int) -> Conversation | None:
         """The user's open conversation, if any (expired ones included; the caller decides)."""
@@ -42,13 +39,7 @@ class ConversationRepository:
 
     async def pop_expired(self, now: datetime, limit: int = 500) -> list[ExpiredConversation]:
         """Delete and return conversations idle past their expiry (each is returned once)."""
-        due = (
-            select(Conversation.user_id)
-            .where(Conversation.expires_at <= now)
-            .order_by(Conversation.expires_at)
-            .limit(limit)
-            .scalar_subquery()
-        )
+        due = oldest_expired(Conversation.user_id, Conversation.expires_at, now, limit)
         result = await self._session.execute(
             delete(Conversation)
             .where(Conversation.user_id.in_(due), Conversation.expires_at <= now)

@@ -13,12 +13,12 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.domain.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
 from storage.models import Evidence, PracticeLog, Skill
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,18 +39,6 @@ class ScreenshotFields:
 def _entry(
     evidence: Evidence, log: PracticeLog | None, skill_id: int, skill_name: str
 ) -> EvidenceEntry:
-    session = (
-        SessionRef(
-            id=log.id,
-            skill_id=log.skill_id,
-            skill_name=skill_name,
-            practiced_on=log.practiced_on,
-            duration_minutes=log.duration_minutes,
-            description=log.description,
-        )
-        if log is not None
-        else None
-    )
     return EvidenceEntry(
         id=evidence.id,
         kind=evidence.kind,
@@ -66,7 +54,18 @@ def _entry(
         file_id=evidence.file_id,
         file_unique_id=evidence.file_unique_id,
         created_at=evidence.created_at,
-        session=session,
+        session=_session_ref(log, skill_name) if log is not None else None,
+    )
+
+
+def _session_ref(log: PracticeLog, skill_name: str) -> SessionRef:
+    return SessionRef(
+        id=log.id,
+        skill_id=log.skill_id,
+        skill_name=skill_name,
+        practiced_on=log.practiced_on,
+        duration_minutes=log.duration_minutes,
+        description=log.description,
     )
 
 
@@ -80,11 +79,8 @@ def _of_session(user_id: int, log_id: int) -> list[ColumnElement[bool]]:
     return [Evidence.practice_log_id == log_id, (Evidence.user_id + 0) == user_id]
 
 
-class EvidenceRepository:
+class EvidenceRepository(Repository):
     """Reads and writes a user's evidence; every query is scoped by the owner's id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # --- targets ---
 
@@ -98,19 +94,9 @@ class EvidenceRepository:
             .order_by(PracticeLog.practiced_on.desc(), PracticeLog.id.desc())
             .limit(limit)
         )
-        return [
-            SessionRef(
-                id=log.id,
-                skill_id=log.skill_id,
-                skill_name=skill_name,
-                practiced_on=log.practiced_on,
-                duration_minutes=log.duration_minutes,
-                description=log.description,
-            )
-            for log, skill_name in rows.all()
-        ]
+        return [_session_ref(log, skill_name) for log, skill_name in rows.all()]
 
-    async def session(self, user_id: int, log_id: int) -> SessionRef | None:
+    async def session_ref(self, user_id: int, log_id: int) -> SessionRef | None:
         """The user's practice session with this id, or None (also when it is someone else's)."""
         found = await self._fetch_sessions(user_id, PracticeLog.id == log_id, limit=1)
         return found[0] if found else None
@@ -217,10 +203,7 @@ class EvidenceRepository:
 
     async def delete(self, user_id: int, evidence_id: int) -> bool:
         """Delete one piece of the user's evidence; False if it was not there."""
-        result = await self._session.execute(
-            delete(Evidence).where(Evidence.id == evidence_id, Evidence.user_id == user_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return await self._delete_owned(Evidence, evidence_id, user_id)
 
     # --- reads ---
 
@@ -258,12 +241,9 @@ class EvidenceRepository:
 
     async def count_for_skill(self, user_id: int, skill_id: int) -> int:
         """How many pieces of evidence the skill has (its sessions' included)."""
-        count = await self._session.scalar(
-            select(func.count())
-            .select_from(Evidence)
-            .where(Evidence.user_id == user_id, Evidence.skill_id == skill_id)
+        return await self._count(
+            Evidence, Evidence.user_id == user_id, Evidence.skill_id == skill_id
         )
-        return int(count or 0)
 
     async def page_for_skill(
         self, user_id: int, skill_id: int, *, offset: int, limit: int
@@ -286,10 +266,7 @@ class EvidenceRepository:
 
     async def count_for_session(self, user_id: int, log_id: int) -> int:
         """How many pieces of evidence the session has."""
-        count = await self._session.scalar(
-            select(func.count()).select_from(Evidence).where(*_of_session(user_id, log_id))
-        )
-        return int(count or 0)
+        return await self._count(Evidence, *_of_session(user_id, log_id))
 
     async def page_for_session(
         self, user_id: int, log_id: int, *, offset: int, limit: int

@@ -15,24 +15,11 @@ from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Select, and_, func, select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
 from storage.models import Evidence, PracticeLog, Skill
-
-_ROW_COLUMNS = (
-    PracticeLog.id,
-    PracticeLog.skill_id,
-    Skill.name,
-    PracticeLog.practiced_on,
-    PracticeLog.duration_minutes,
-    PracticeLog.description,
-    PracticeLog.difficulty,
-    PracticeLog.confidence,
-    PracticeLog.created_at,
-    PracticeLog.updated_at,
-)
+from storage.repositories.base import Repository, select_sessions_with_skill
 
 
 def _position() -> ColumnElement[Any]:
@@ -68,17 +55,14 @@ def _rows_query(user_id: int, where: HistoryFilter, dialect: str) -> Select[*tup
     # equality between the two columns would let SQLite reach practice_logs through the user's
     # index again, defeating `user_id + 0` under a skill filter.
     return (
-        select(*_ROW_COLUMNS)
+        select_sessions_with_skill()
         .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
         .where(*_matching(user_id, where, dialect))
     )
 
 
-class HistoryRepository:
+class HistoryRepository(Repository):
     """Read-only queries behind /history; every one is scoped to the owner's user id."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     @property
     def _dialect(self) -> str:
@@ -133,7 +117,7 @@ class HistoryRepository:
         ).one()
         return HistoryTotals(int(row[0]), int(row[1]))
 
-    async def session(self, user_id: int, log_id: int) -> HistoryRow | None:
+    async def row(self, user_id: int, log_id: int) -> HistoryRow | None:
         """One of the user's sessions with its skill name and evidence count, or None."""
         query = _rows_query(user_id, HistoryFilter(), self._dialect).where(PracticeLog.id == log_id)
         rows = await self._with_evidence(user_id, await self._fetch(query))

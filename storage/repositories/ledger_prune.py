@@ -10,13 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select, text
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.sql.sqltypes import NullType
 
 from storage.models import LEDGER_PRUNE_INDEX_SQL, SendLedger
+from storage.repositories.base import Repository
 
 
 class among(FunctionElement[Any]):
@@ -42,11 +42,8 @@ def _among_postgresql(element: among, compiler: SQLCompiler, **kw: Any) -> str:
     return f"{compiler.process(column, **kw)} = ANY(ARRAY{compiler.process(query, **kw)})"
 
 
-class LedgerPruneRepository:
+class LedgerPruneRepository(Repository):
     """Deletes old rows of the periodic kinds from send_ledger."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def delete_batch(self, before_period: str, claimed_before: datetime, limit: int) -> int:
         """Delete up to `limit` periodic rows claimed before `claimed_before` whose period_key

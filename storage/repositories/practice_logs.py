@@ -16,17 +16,16 @@ from sqlalchemy import (
     String,
     bindparam,
     column,
-    delete,
     func,
     select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import PracticeLog, Skill
+from storage.repositories.base import Repository
 from storage.types import UTCDateTime, utcnow
 
 
@@ -141,11 +140,8 @@ def _checked_insert(dialect_name: str, around_name: bool) -> Insert:
     return statement
 
 
-class PracticeLogRepository:
+class PracticeLogRepository(Repository):
     """Reads and writes a user's practice sessions; every method filters by the owner."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(
         self,
@@ -220,17 +216,23 @@ class PracticeLogRepository:
         (the day total is read inside this statement, not locked).
         """
         around = isinstance(description, AroundSkillName)
-        params: dict[str, Any] = {
+        now = utcnow()
+        # The new row's columns, bar id and description: bound into the statement, then reused
+        # for the ORM object that stands for the inserted row.
+        columns: dict[str, Any] = {
             "user_id": user_id,
             "skill_id": skill_id,
             "practiced_on": practiced_on,
             "duration_minutes": duration_minutes,
-            "description": description,
             "difficulty": difficulty,
             "confidence": confidence,
             "source": source,
             "client_token": client_token,
-            "now": utcnow(),
+        }
+        params: dict[str, Any] = {
+            **columns,
+            "description": description,
+            "now": now,
             "max_day_minutes": max_day_minutes,
             "dates_since": dates_since,
         }
@@ -245,18 +247,7 @@ class PracticeLogRepository:
         if isinstance(description, AroundSkillName):
             description = description.prefix + skill_name + description.suffix
         log = PracticeLog(
-            id=log_id,
-            user_id=user_id,
-            skill_id=skill_id,
-            practiced_on=practiced_on,
-            duration_minutes=duration_minutes,
-            description=description,
-            difficulty=difficulty,
-            confidence=confidence,
-            source=source,
-            client_token=client_token,
-            created_at=params["now"],
-            updated_at=params["now"],
+            id=log_id, description=description, created_at=now, updated_at=now, **columns
         )
         # Known to be in the database already: attach it without another round trip.
         make_transient_to_detached(log)
@@ -292,10 +283,7 @@ class PracticeLogRepository:
 
     async def delete(self, user_id: int, log_id: int) -> bool:
         """Delete the user's session (its evidence goes with it); False if it was not there."""
-        result = await self._session.execute(
-            delete(PracticeLog).where(PracticeLog.id == log_id, PracticeLog.user_id == user_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return await self._delete_owned(PracticeLog, log_id, user_id)
 
     async def minutes_on_day(
         self, user_id: int, day: date, exclude_log_id: int | None = None

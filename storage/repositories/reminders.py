@@ -35,13 +35,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.compiler import SQLCompiler
-from sqlalchemy.sql.functions import FunctionElement
 
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
-from storage.sql_functions import day_number, utc_date
+from storage.repositories.base import Repository
+from storage.sql_functions import day_number, latest, utc_date
 
 # Kinds whose rules the selection knows (bot.domain.reminders.ReminderKind has the same values).
 STREAK = "streak"
@@ -64,24 +61,6 @@ _ZONE_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 # Neither a date any user can have practised on nor NULL: NULL would poison GREATEST on SQLite.
 _NO_DATE = date(1, 1, 1)
-
-
-class latest(FunctionElement[date]):
-    """The largest of its (non-NULL) arguments: GREATEST on PostgreSQL, max() on SQLite."""
-
-    type = Date()
-    inherit_cache = True
-    name = "latest"
-
-
-@compiles(latest, "sqlite")
-def _latest_sqlite(element: latest, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"max({compiler.process(element.clauses, **kw)})"
-
-
-@compiles(latest, "postgresql")
-def _latest_postgresql(element: latest, compiler: SQLCompiler, **kw: Any) -> str:
-    return f"GREATEST({compiler.process(element.clauses, **kw)})"
 
 
 class ZoneClock(Protocol):
@@ -133,11 +112,8 @@ class SkillGoal:
     goal_minutes: int
 
 
-class ReminderRepository:
+class ReminderRepository(Repository):
     """Due-user selection, claims and ledger updates, and the figures reminders show."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # ----- selection and claims -----
 

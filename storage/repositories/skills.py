@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import func, select
 
 from bot.domain.skills import SkillSummary
 from storage.models import Evidence, PracticeLog, Skill
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,11 +20,8 @@ class SkillFootprint:
     evidence: int
 
 
-class SkillRepository:
+class SkillRepository(Repository):
     """Reads and writes a user's skills."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, user_id: int, skill_id: int) -> Skill | None:
         """The user's skill with this id, or None (also when it belongs to someone else)."""
@@ -49,10 +46,7 @@ class SkillRepository:
 
     async def count(self, user_id: int) -> int:
         """How many skills the user has, archived included."""
-        result = await self._session.execute(
-            select(func.count()).select_from(Skill).where(Skill.user_id == user_id)
-        )
-        return int(result.scalar_one())
+        return await self._count(Skill, Skill.user_id == user_id)
 
     async def summaries(self, user_id: int, *, include_archived: bool = True) -> list[SkillSummary]:
         """The user's skills with session count, minutes and last date, most recent first."""
@@ -106,24 +100,14 @@ class SkillRepository:
 
     async def footprint(self, user_id: int, skill_id: int) -> SkillFootprint:
         """How many sessions and evidence items belong to the skill."""
-        sessions = await self._session.scalar(
-            select(func.count())
-            .select_from(PracticeLog)
-            .where(PracticeLog.user_id == user_id, PracticeLog.skill_id == skill_id)
+        sessions = await self._count(
+            PracticeLog, PracticeLog.user_id == user_id, PracticeLog.skill_id == skill_id
         )
-        evidence = await self._session.scalar(
-            select(func.count())
-            .select_from(Evidence)
-            .where(
-                Evidence.user_id == user_id,
-                Evidence.skill_id == skill_id,
-            )
+        evidence = await self._count(
+            Evidence, Evidence.user_id == user_id, Evidence.skill_id == skill_id
         )
-        return SkillFootprint(sessions=int(sessions or 0), evidence=int(evidence or 0))
+        return SkillFootprint(sessions=sessions, evidence=evidence)
 
     async def delete(self, user_id: int, skill_id: int) -> bool:
         """Delete the skill with its sessions and evidence; False if it was not there."""
-        result = await self._session.execute(
-            delete(Skill).where(Skill.id == skill_id, Skill.user_id == user_id)
-        )
-        return bool(getattr(result, "rowcount", 0))
+        return await self._delete_owned(Skill, skill_id, user_id)

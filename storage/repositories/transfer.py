@@ -13,9 +13,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, PracticeLog, Skill, User
+from storage.repositories.base import Repository, select_sessions_with_skill
 
 EXPORT_BATCH_ROWS = 2000
 
@@ -156,11 +156,8 @@ def _values(item: object, **extra: object) -> dict[str, Any]:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-class TransferRepository:
+class TransferRepository(Repository):
     """A user's whole history, read for export and written in bulk for import."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     # --- export ---------------------------------------------------------------------------
 
@@ -181,18 +178,7 @@ class TransferRepository:
     ) -> AsyncIterator[list[LogRecord]]:
         """The user's sessions, oldest date first, streamed in batches of `batch_rows`."""
         query = (
-            select(
-                PracticeLog.id,
-                PracticeLog.skill_id,
-                Skill.name.label("skill"),
-                PracticeLog.practiced_on,
-                PracticeLog.duration_minutes,
-                PracticeLog.description,
-                PracticeLog.difficulty,
-                PracticeLog.confidence,
-                PracticeLog.created_at,
-                PracticeLog.updated_at,
-            )
+            select_sessions_with_skill()
             .join(
                 Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == PracticeLog.user_id)
             )
@@ -202,7 +188,7 @@ class TransferRepository:
         )
         result = await self._session.stream(query)
         async for partition in result.partitions():
-            yield [LogRecord(**row._asdict()) for row in partition]
+            yield [LogRecord(*row) for row in partition]
 
     async def evidence(self, user_id: int) -> list[EvidenceRecord]:
         """All the user's evidence, in the order it was added."""

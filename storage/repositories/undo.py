@@ -12,9 +12,9 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Table, TypeDecorator, delete, insert, select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Evidence, PracticeLog, Skill, UndoSnapshot
+from storage.repositories.base import Repository, oldest_expired
 
 _LOGS: Table = PracticeLog.__table__  # type: ignore[assignment]
 _EVIDENCE: Table = Evidence.__table__  # type: ignore[assignment]
@@ -64,11 +64,8 @@ def _from_json(table: Table, data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-class UndoRepository:
+class UndoRepository(Repository):
     """Writes, takes and purges undo snapshots; reads and restores the rows they hold."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def add(
         self, user_id: int, kind: str, payload: dict[str, Any], now: datetime, expires_at: datetime
@@ -94,13 +91,7 @@ class UndoRepository:
 
     async def purge_expired(self, now: datetime, limit: int = 1000) -> int:
         """Delete up to `limit` snapshots past their expiry; returns how many went."""
-        due = (
-            select(UndoSnapshot.id)
-            .where(UndoSnapshot.expires_at <= now)
-            .order_by(UndoSnapshot.expires_at)
-            .limit(limit)
-            .scalar_subquery()
-        )
+        due = oldest_expired(UndoSnapshot.id, UndoSnapshot.expires_at, now, limit)
         result = await self._session.execute(delete(UndoSnapshot).where(UndoSnapshot.id.in_(due)))
         return int(getattr(result, "rowcount", 0) or 0)
 

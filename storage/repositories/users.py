@@ -7,9 +7,10 @@ from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy import delete, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage.models import User
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +28,8 @@ _CONTACT = select(User.id, User.chat_id, User.first_name, User.timezone, User.is
 _CONTACT_SQLITE = "SELECT id, chat_id, first_name, timezone, is_reachable FROM users WHERE id = ?"
 
 
-class UserRepository:
+class UserRepository(Repository):
     """Reads and writes rows of the users table."""
-
-    def __init__(self, session: AsyncSession) -> None:
-        self._session = session
 
     async def get(self, user_id: int) -> User | None:
         """The user with this Telegram id, if registered."""

@@ -82,7 +82,7 @@ async def test_every_read_is_scoped_to_the_owner(uow_factory: UnitOfWorkFactory)
     react, _, ids = await _seed(uow_factory)
     async with uow_factory() as uow:
         repo = uow.history
-        assert await repo.session(MALLORY, ids[0]) is None
+        assert await repo.row(MALLORY, ids[0]) is None
         assert await repo.older(MALLORY, HistoryFilter(skill_id=react), None, 50) == []
         assert (await repo.totals(MALLORY, HistoryFilter(skill_id=react))).sessions == 0
         mallory = await repo.older(MALLORY, HistoryFilter(), None, 50)
@@ -111,7 +111,7 @@ async def test_evidence_counts_and_a_snapshot_restores_every_column(
     async with uow_factory() as uow:
         assert await uow.history.evidence_counts(SARAH, [log_id, ids[2]]) == {log_id: 2}
         assert await uow.history.evidence_counts(MALLORY, [log_id]) == {}
-        row = await uow.history.session(SARAH, log_id)
+        row = await uow.history.row(SARAH, log_id)
         assert row is not None and row.evidence == 2
         rows = await uow.undo.session_rows(SARAH, log_id)
         assert rows is not None
