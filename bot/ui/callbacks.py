@@ -567,12 +567,15 @@ class HistoryEditField(HistoryData):
 
 @dataclass(frozen=True)
 class HistorySetValue(HistoryData):
-    """A value button: date as days back, duration in minutes, rating (0 clears it)."""
+    """A value button: date as days back, duration in minutes, rating (0 clears it).
+
+    The value's range depends on the field, so the handler checks it after the field: a
+    forged field is refused as not editable whatever value it carries."""
 
     KEY: ClassVar[tuple[str, ...]] = _one("set")
     log_id: Id
     field: Annotated[str, Text()]
-    value: Annotated[int, Int(0, MINUTES_PER_DAY)]
+    value: Id
     place: ListPlace | None = None
 
 

@@ -123,7 +123,7 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "hs:v:1:0:0",  # a cut-off place
         "hs:v:1:0:0:0:a:extra",
         "hs:v:1:99999999:1:0:a",  # past date.max
-        "hs:set:1:dur:1441",
+        "hs:set:1:dur:x",
         "ev:d:8:q:0",  # unknown origin
         "ev:t:x:4",  # unknown target kind
         "ev:m:video",
