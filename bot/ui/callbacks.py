@@ -736,7 +736,7 @@ class EvidenceDeleteYes(EvidenceData):
 
 
 @dataclass(frozen=True)
-class EvidenceKind(EvidenceData):
+class EvidenceMode(EvidenceData):
     """Conversation step "collect": what kind of evidence comes next."""
 
     KEY: ClassVar[tuple[str, ...]] = _one("m")
@@ -764,7 +764,7 @@ EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
     EvidenceShowNote,
     EvidenceDelete,
     EvidenceDeleteYes,
-    EvidenceKind,
+    EvidenceMode,
     EvidenceTarget,
 )
 # The conversation's own steps; the rest are answered without one.

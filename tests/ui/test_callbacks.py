@@ -73,7 +73,7 @@ WIRE = [
     ("ev:n:8", cb.EvidenceShowNote(8)),
     ("ev:d:8:l:0", cb.EvidenceDelete(8, "l", 0)),
     ("ev:dy:8:s:2", cb.EvidenceDeleteYes(8, "s", 2)),
-    ("ev:m:link", cb.EvidenceKind("link")),
+    ("ev:m:link", cb.EvidenceMode("link")),
     ("ev:t:k:4", cb.EvidenceTarget("k", 4)),
     ("rm:m", cb.ReminderScreen("m")),
     ("rm:p", cb.ReminderScreen("p")),
