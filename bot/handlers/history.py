@@ -13,6 +13,7 @@ from typing import Any, Final, cast
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
@@ -28,9 +29,10 @@ from bot.services.history import (
     undo_delete,
 )
 from bot.services.practice import DayIsFull, UnknownLog, update_practice_log
+from bot.ui import callbacks as hs
 from bot.ui import history as view
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.history import AT, FIELDS, NEWER, OLDER, PAGE_SIZE, ListContext
+from bot.ui.history import AT, FIELDS, NEWER, PAGE_SIZE, ListContext
 from bot.ui.texts import NOT_FOUND, esc, minutes
 from storage.models import Conversation
 from storage.repositories.history import HistoryRepository
@@ -50,6 +52,7 @@ _FIELD_NAMES: Final = {
     "diff": "difficulty",
     "conf": "confidence",
 }
+MAX_DURATION: Final = 24 * 60
 _CLEAR_WORDS: Final = frozenset({"clear", "none", "no", "-", "—", "skip", "no rating"})
 Page = tuple[list[HistoryRow], bool, bool]  # rows newest first, has newer, has older
 
@@ -140,34 +143,55 @@ async def history_button(turn: Turn) -> None:
 
 
 async def _dispatch(turn: Turn, cb: Callback) -> None:
-    action = cb.action()
-    if action == "p":
-        mode = cb.text(1)
-        if mode not in (AT, OLDER, NEWER):
-            raise BadCallback(f"page mode {mode!r}")
-        await turn.show(*await _page_screen(turn, view.context_from(cb, 2), mode))
-    elif action == "v":
-        await _show_detail(turn, cb.integer(1), view.context_from(cb, 2))
-    elif action == "edit":
-        await _show_edit_menu(turn, cb.integer(1), view.context_from(cb, 2))
-    elif action == "ef":
-        await _start_field(turn, cb)
-    elif action == "set":
-        await _set_value(turn, cb)
-    elif action == "del":
-        await _confirm_delete(turn, cb.integer(1), view.context_from(cb, 2))
-    elif action == "dy":
-        await _delete(turn, cb.integer(1), view.context_from(cb, 2))
-    elif action == "u":
-        await _undo(turn, cb.integer(1))
-    elif action == "sk":
-        skills = await turn.uow.skills.summaries(turn.user_id)
-        page = cb.integer(1, high=1000)
-        await turn.show(*view.skill_picker_screen(skills, page, view.context_from(cb, 2)))
-    elif action == "x":
-        await turn.show("Closed. /history opens it again.")
-    else:
-        raise BadCallback(f"history action {action!r}")
+    """Read the button into its schema and run its step; unknown data is a stale button."""
+    pressed = hs.HISTORY_BUTTONS.parse(cb)
+    step = BUTTON_STEPS.find(pressed)
+    if step is None:
+        raise BadCallback(f"no step for {pressed!r}")
+    await step(turn)
+
+
+async def _show_page(turn: Turn, pressed: hs.HistoryPage) -> None:
+    """A page of the list around the place's anchor."""
+    ctx = view.context_of(pressed.place)
+    await turn.show(*await _page_screen(turn, ctx, pressed.mode))
+
+
+async def _view(turn: Turn, pressed: hs.HistoryView) -> None:
+    """A session's detail."""
+    await _show_detail(turn, pressed.log_id, view.context_of(pressed.place))
+
+
+async def _edit_menu(turn: Turn, pressed: hs.HistoryEditMenu) -> None:
+    """The edit menu of a session."""
+    await _show_edit_menu(turn, pressed.log_id, view.context_of(pressed.place))
+
+
+async def _ask_delete(turn: Turn, pressed: hs.HistoryDelete) -> None:
+    """Ask to confirm deleting a session."""
+    await _confirm_delete(turn, pressed.log_id, view.context_of(pressed.place))
+
+
+async def _delete_yes(turn: Turn, pressed: hs.HistoryDeleteYes) -> None:
+    """Delete the session."""
+    await _delete(turn, pressed.log_id, view.context_of(pressed.place))
+
+
+async def _undo_step(turn: Turn, pressed: hs.HistoryUndo) -> None:
+    """↩️ Undo a delete."""
+    await _undo(turn, pressed.snapshot_id)
+
+
+async def _skill_picker(turn: Turn, pressed: hs.HistorySkillPicker) -> None:
+    """The skill filter picker."""
+    skills = await turn.uow.skills.summaries(turn.user_id)
+    ctx = view.context_of(pressed.place)
+    await turn.show(*view.skill_picker_screen(skills, pressed.page, ctx))
+
+
+async def _close(turn: Turn, pressed: hs.HistoryClose) -> None:
+    """Close the list."""
+    await turn.show("Closed. /history opens it again.")
 
 
 async def _gone(turn: Turn, ctx: ListContext) -> None:
@@ -210,19 +234,18 @@ async def _show_edit_menu(turn: Turn, log_id: int, ctx: ListContext, banner: str
     await turn.show(*view.edit_menu_screen(row, ctx, turn.today, banner))
 
 
-def _field(cb: Callback, index: int) -> str:
+def _field(field: str) -> str:
     """The field code of an edit button; anything else (skill, user, ...) is refused."""
-    field = cb.text(index)
     if field not in FIELDS:
         # Forged: the skill, owner and creation time have no button and no way in.
         raise NotEditable()
     return field
 
 
-async def _start_field(turn: Turn, cb: Callback) -> None:
+async def _start_field(turn: Turn, pressed: hs.HistoryEditField) -> None:
     """An edit menu button: ask for the field's new value (typed, or one of its buttons)."""
-    log_id, field = cb.integer(1), _field(cb, 2)
-    ctx = view.context_from(cb, 3)
+    log_id, field = pressed.log_id, _field(pressed.field)
+    ctx = view.context_of(pressed.place)
     row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
@@ -230,14 +253,13 @@ async def _start_field(turn: Turn, cb: Callback) -> None:
     await _ask(turn, row, field, ctx, await _open_edit(turn))
 
 
-async def _set_value(turn: Turn, cb: Callback) -> None:
+async def _set_value(turn: Turn, pressed: hs.HistorySetValue) -> None:
     """A value button (Today, 30 min, 4, Clear rating): save it; pressing twice changes nothing."""
-    log_id, field = cb.integer(1), _field(cb, 2)
-    raw = cb.integer(3, high=1440)
-    ctx = view.context_from(cb, 4)
+    log_id, field, raw = pressed.log_id, _field(pressed.field), pressed.value
+    ctx = view.context_of(pressed.place)
     if field == "date" and raw <= 1:
         value: Any = turn.today - timedelta(days=raw)
-    elif field == "dur" and raw >= 1:
+    elif field == "dur" and 1 <= raw <= MAX_DURATION:
         value = raw
     elif field in ("diff", "conf") and raw <= 5:
         value = raw or None  # 0: clear the rating
@@ -303,6 +325,22 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
     await turn.answer("Restored")
     ctx = view.context_from_text(restored.back)
     await _show_detail(turn, restored.log_id, ctx, f"↩️ Restored the {phrase}.\n\n")
+
+
+# Every "hs" button kind -> its step. The screens are stateless: any of them may be pressed
+# at any time, so there is no state column.
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(hs.HistoryPage, _show_page),
+    on(hs.HistoryView, _view),
+    on(hs.HistoryEditMenu, _edit_menu),
+    on(hs.HistoryEditField, _start_field),
+    on(hs.HistorySetValue, _set_value),
+    on(hs.HistoryDelete, _ask_delete),
+    on(hs.HistoryDeleteYes, _delete_yes),
+    on(hs.HistoryUndo, _undo_step),
+    on(hs.HistorySkillPicker, _skill_picker),
+    on(hs.HistoryClose, _close),
+)
 
 
 # ----- editing one field -----

@@ -10,6 +10,7 @@ instance continues it.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
@@ -17,12 +18,13 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
-from bot.domain.skills import SkillSummary, skill_name_key
+from bot.domain.skills import SkillSummary
 from bot.services.card_extras import card_extras
 from bot.services.practice import (
     ArchivedSkill,
@@ -33,23 +35,17 @@ from bot.services.practice import (
     check_room,
     save_practice_log,
 )
+from bot.services.skill_lookup import skills_matching
 from bot.services.skills import create_skill
-from bot.ui.callbacks import Callback
+from bot.ui import callbacks as lg
+from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
-from bot.ui.keyboards import (
-    Button,
-    back_cancel_row,
-    button,
-    cancel_button,
-    grid,
-    markup,
-    page_nav_row,
-)
+from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
-from bot.ui.texts import NOT_FOUND, esc
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
 from storage.models import Conversation
 
-PREFIX: Final = "lg"
+PREFIX: Final = lg.LOG
 SKILLS_PER_PAGE: Final = 8
 STEPS: Final = ("skill", "duration", "date", "description", "difficulty", "confidence")
 REQUIRED: Final = ("skill", "duration", "date", "description")
@@ -110,46 +106,18 @@ class LogFlow:
         await _forward(turn, data, "skill" if state == "new_skill" else state)
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """A button on the current step."""
-        data = dict(conv.data)
-        state, action = conv.state, callback.action()
-        if action == "back":
-            previous = _previous(state)
-            if previous is None:
-                await turn.answer(ALREADY_DONE)
-                return
-            await _ask(turn, data, previous)
-        elif state == "skill" and action == "sk":
-            await self._pick_skill(turn, data, callback.integer(1))
-        elif state == "skill" and action == "pg":
-            await _ask(turn, {**data, "page": callback.integer(1, high=1000)}, "skill")
-        elif state == "skill" and action == "new":
-            await _ask(turn, data, "new_skill")
-        elif state == "duration" and action == "d":
-            data["minutes"] = callback.integer(1, low=1, high=1440)
-            await self._checked_forward(turn, data, state)
-        elif state == "date" and action == "t":
-            data["day"] = (turn.today - timedelta(days=callback.integer(1, high=1))).isoformat()
-            await self._checked_forward(turn, data, state)
-        elif state == "description" and action == "keep" and data.get("description"):
-            await _forward(turn, data, state)
-        elif state in ("difficulty", "confidence") and action in ("r", "skip"):
-            data[state] = callback.integer(1, low=1, high=5) if action == "r" else None
-            await _forward(turn, data, state)
-        elif state == "unarchive" and action == "ua":
-            await self._unarchive(turn, data)
-        elif state == "unarchive" and action == "pick":
-            await _ask(turn, data, "skill")
-        else:
+        """A button on the current step: a lookup in BUTTON_STEPS."""
+        pressed = LOG_BUTTONS.parse(callback)
+        step = BUTTON_STEPS.find(pressed, conv.state)
+        if step is None:
             # A double tap, or a button from a step this message has already moved past.
             await turn.answer(ALREADY_DONE)
+            return
+        await step(At(turn, dict(conv.data), conv.state))
 
     async def _typed_skill(self, turn: Turn, data: dict[str, Any], text: str) -> None:
         """A skill name typed at the skill step: exact name, or a unique prefix."""
-        summaries = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
-        key = skill_name_key(text)
-        exact = [s for s in summaries if skill_name_key(s.name) == key]
-        matches = exact or [s for s in summaries if skill_name_key(s.name).startswith(key)]
+        matches = await skills_matching(turn.uow, turn.user_id, text)
         if len(matches) != 1:
             data["candidates"] = [s.id for s in matches]
             problem = (
@@ -162,37 +130,130 @@ class LogFlow:
         data.update(skill_id=matches[0].id, skill_name=matches[0].name)
         await _forward(turn, data, "skill")
 
-    async def _pick_skill(self, turn: Turn, data: dict[str, Any], skill_id: int) -> None:
-        try:
-            skill = await active_skill(turn.uow, turn.user_id, skill_id)
-        except UnknownSkill:
-            await turn.answer(NOT_FOUND)
-            await _ask(turn, data, "skill")
-            return
-        except ArchivedSkill as exc:
-            await _offer_unarchive(turn, data, exc)
-            return
-        data.update(skill_id=skill.id, skill_name=skill.name)
-        await _forward(turn, data, "skill")
 
-    async def _checked_forward(self, turn: Turn, data: dict[str, Any], state: str) -> None:
-        try:
-            await _check_day(turn, data)
-        except DayIsFull as exc:
-            await _ask(turn, data, state, problem=str(exc))
-            return
-        await _forward(turn, data, state)
+# ----- button steps -----
 
-    async def _unarchive(self, turn: Turn, data: dict[str, Any]) -> None:
-        skill = await turn.uow.skills.get(turn.user_id, int(data.get("archived_id", 0)))
-        if skill is None:
-            await turn.answer(NOT_FOUND)
-            await _ask(turn, data, "skill")
-            return
-        await turn.uow.skills.set_archived(skill, None)
-        await turn.answer(f"Unarchived {skill.name}")
-        data.update(skill_id=skill.id, skill_name=skill.name)
-        await _forward(turn, data, "skill")
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A button press at a step: the turn, what the conversation remembers, and the step."""
+
+    turn: Turn
+    data: dict[str, Any]
+    state: str
+
+
+async def _back(at: At, pressed: lg.LogBack) -> None:
+    """« Back: the previous step, if there is one."""
+    previous = _previous(at.state)
+    if previous is None:
+        await at.turn.answer(ALREADY_DONE)
+        return
+    await _ask(at.turn, at.data, previous)
+
+
+async def _pick_skill(at: At, pressed: lg.LogPickSkill) -> None:
+    """A skill button; the id is re-checked against the presser, an archived one offered back."""
+    turn, data = at.turn, at.data
+    try:
+        skill = await active_skill(turn.uow, turn.user_id, pressed.skill_id)
+    except UnknownSkill:
+        await turn.answer(NOT_FOUND)
+        await _ask(turn, data, "skill")
+        return
+    except ArchivedSkill as exc:
+        await _offer_unarchive(turn, data, exc)
+        return
+    data.update(skill_id=skill.id, skill_name=skill.name)
+    await _forward(turn, data, "skill")
+
+
+async def _skill_page(at: At, pressed: lg.LogSkillPage) -> None:
+    """◀ / ▶ through the skills."""
+    await _ask(at.turn, {**at.data, "page": pressed.page}, "skill")
+
+
+async def _new_skill(at: At, pressed: lg.LogNewSkill) -> None:
+    """➕ New skill: ask for its name."""
+    await _ask(at.turn, at.data, "new_skill")
+
+
+async def _duration(at: At, pressed: lg.LogDuration) -> None:
+    """A preset duration, if the day still has room for it."""
+    at.data["minutes"] = pressed.minutes
+    await _checked_forward(at.turn, at.data, at.state)
+
+
+async def _day(at: At, pressed: lg.LogDay) -> None:
+    """Today or Yesterday, if that day still has room for the duration."""
+    at.data["day"] = (at.turn.today - timedelta(days=pressed.days_back)).isoformat()
+    await _checked_forward(at.turn, at.data, at.state)
+
+
+async def _keep_description(at: At, pressed: lg.LogKeepDescription) -> None:
+    """Keep the description the one-message /log gave (there must be one)."""
+    if not at.data.get("description"):
+        await at.turn.answer(ALREADY_DONE)
+        return
+    await _forward(at.turn, at.data, at.state)
+
+
+async def _rate(at: At, pressed: lg.LogRate) -> None:
+    """A 1-5 answer to the difficulty or confidence step."""
+    at.data[at.state] = pressed.rating
+    await _forward(at.turn, at.data, at.state)
+
+
+async def _skip_rating(at: At, pressed: lg.LogSkipRating) -> None:
+    """Leave the difficulty or confidence unrated."""
+    at.data[at.state] = None
+    await _forward(at.turn, at.data, at.state)
+
+
+async def _unarchive(at: At, pressed: lg.LogUnarchive) -> None:
+    """Unarchive the skill the user chose, and go on with it."""
+    turn, data = at.turn, at.data
+    skill = await turn.uow.skills.get(turn.user_id, int(data.get("archived_id", 0)))
+    if skill is None:
+        await turn.answer(NOT_FOUND)
+        await _ask(turn, data, "skill")
+        return
+    await turn.uow.skills.set_archived(skill, None)
+    await turn.answer(f"Unarchived {skill.name}")
+    data.update(skill_id=skill.id, skill_name=skill.name)
+    await _forward(turn, data, "skill")
+
+
+async def _pick_another(at: At, pressed: lg.LogPickAnother) -> None:
+    """Leave the archived skill: back to the skill step."""
+    await _ask(at.turn, at.data, "skill")
+
+
+async def _checked_forward(turn: Turn, data: dict[str, Any], state: str) -> None:
+    try:
+        await _check_day(turn, data)
+    except DayIsFull as exc:
+        await _ask(turn, data, state, problem=str(exc))
+        return
+    await _forward(turn, data, state)
+
+
+# (state, button) -> step; a press with no row is from a step the message has moved past.
+BUTTON_STEPS: Final = StepTable[At](
+    on(lg.LogBack, _back),
+    on(lg.LogPickSkill, _pick_skill, at="skill"),
+    on(lg.LogSkillPage, _skill_page, at="skill"),
+    on(lg.LogNewSkill, _new_skill, at="skill"),
+    on(lg.LogDuration, _duration, at="duration"),
+    on(lg.LogDay, _day, at="date"),
+    on(lg.LogKeepDescription, _keep_description, at="description"),
+    on(lg.LogRate, _rate, at="difficulty"),
+    on(lg.LogSkipRating, _skip_rating, at="difficulty"),
+    on(lg.LogRate, _rate, at="confidence"),
+    on(lg.LogSkipRating, _skip_rating, at="confidence"),
+    on(lg.LogUnarchive, _unarchive, at="unarchive"),
+    on(lg.LogPickAnother, _pick_another, at="unarchive"),
+)
 
 
 # ----- entry points -----
@@ -372,24 +433,25 @@ async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, Inl
         name = esc(data.get("archived_name", "That skill"))
         lines[-1] = f"<b>{name}</b> is archived. Unarchive it and log this session for it?"
         rows = [
-            [button("📤 Unarchive and continue", PREFIX, "ua")],
-            [button("Pick another skill", PREFIX, "pick"), cancel_button()],
+            [press("📤 Unarchive and continue", lg.LogUnarchive())],
+            [press("Pick another skill", lg.LogPickAnother()), cancel_button()],
         ]
         return "\n".join(lines), markup(rows)
     if step == "duration":
-        rows = grid([button(f"{m} min", PREFIX, "d", m) for m in DURATIONS], 3)
+        rows = grid([press(f"{m} min", lg.LogDuration(m)) for m in DURATIONS], 3)
     elif step == "date":
-        rows = [[button("Today", PREFIX, "t", 0), button("Yesterday", PREFIX, "t", 1)]]
+        rows = [[press("Today", lg.LogDay(0)), press("Yesterday", lg.LogDay(1))]]
     elif step == "description":
-        rows = [[button("Keep it as is", PREFIX, "keep")]] if data.get("description") else []
+        keep = press("Keep it as is", lg.LogKeepDescription())
+        rows = [[keep]] if data.get("description") else []
     elif step in ("difficulty", "confidence"):
         rows = [
-            [button(str(n), PREFIX, "r", n) for n in range(1, 6)],
-            [button("Skip", PREFIX, "skip")],
+            [press(str(n), lg.LogRate(n)) for n in range(1, 6)],
+            [press("Skip", lg.LogSkipRating())],
         ]
     else:  # new_skill
         rows = []
-    return "\n".join(lines), markup([*rows, back_cancel_row(PREFIX)])
+    return "\n".join(lines), markup([*rows, [press(BUTTON_BACK, lg.LogBack()), cancel_button()]])
 
 
 def _skill_rows(summaries: list[SkillSummary], data: dict[str, Any]) -> list[list[Button]]:
@@ -399,10 +461,15 @@ def _skill_rows(summaries: list[SkillSummary], data: dict[str, Any]) -> list[lis
     pages = max(1, -(-len(ordered) // SKILLS_PER_PAGE))
     page = min(max(int(data.get("page", 0)), 0), pages - 1)
     shown = ordered[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]
-    rows = grid([button(s.name, PREFIX, "sk", s.id) for s in shown], 2)
-    if nav := page_nav_row(PREFIX, "pg", page, pages):
+    rows = grid([press(s.name, lg.LogPickSkill(s.id)) for s in shown], 2)
+    nav = []
+    if page > 0:
+        nav.append(press("◀", lg.LogSkillPage(page - 1)))
+    if page < pages - 1:
+        nav.append(press("▶", lg.LogSkillPage(page + 1)))
+    if nav:
         rows.append(nav)
-    rows.append([button("➕ New skill", PREFIX, "new")])
+    rows.append([press("➕ New skill", lg.LogNewSkill())])
     return rows
 
 

@@ -9,22 +9,19 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import date
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.dates import format_date
 from bot.domain.errors import DomainError
 from bot.domain.reminders import (
     INACTIVITY_DAY_CHOICES,
-    MAX_PAUSE_DAYS,
     MAX_UNANSWERED,
-    MAX_WEEKLY_GOAL,
-    MINUTES_PER_DAY,
     WEEKDAY_NAMES,
-    check_pause_until,
     format_minute,
     is_paused,
     parse_goal_minutes,
@@ -32,16 +29,32 @@ from bot.domain.reminders import (
     parse_time_of_day,
 )
 from bot.jobs.reminder_messages import prefs_of
+from bot.services.reminder_settings import (
+    Enabled,
+    InactivityDays,
+    PauseFor,
+    PauseUntil,
+    Reminder,
+    Resume,
+    Setting,
+    SkillGoal,
+    SkillNotFound,
+    SummaryWeekday,
+    TimeOfDay,
+    WeeklyGoal,
+    change_setting,
+)
+from bot.ui import callbacks as rm
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import Button, back_cancel_row, button, grid, markup
-from bot.ui.reminders import SETTINGS_PREFIX, STREAK_OFF_DONE, onoff, settings_text
+from bot.ui.keyboards import Button, back_cancel_row, grid, markup, press
+from bot.ui.reminders import STREAK_OFF_DONE, onoff, settings_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill, User
 
 log = logging.getLogger(__name__)
 
-PREFIX = SETTINGS_PREFIX
-INPUT_PREFIX = "rmi"
+PREFIX = rm.REMINDER_BUTTONS.prefix
+
 BUTTON_CLOSE = "✖ Close"
 INACTIVITY_TIMES = (9 * 60, 12 * 60, 18 * 60, 20 * 60)
 STREAK_TIMES = (18 * 60, 19 * 60, 20 * 60, 21 * 60, 22 * 60)
@@ -52,12 +65,19 @@ PAUSE_CHOICES = (3, 7, 14, 30)
 MAX_GOAL_SKILLS = 24
 CLOSED = "⏰ Reminder settings saved. /reminders changes them any time."
 
-# What a typed answer sets, and the screen to go back to.
-TIME_FIELDS = {
-    "im": ("inactivity_minute", "i"),
-    "sm": ("streak_minute", "s"),
-    "wm": ("weekly_minute", "w"),
+# Button code -> the reminder it sets, and the screen that shows it.
+TOGGLES: dict[str, tuple[Reminder, str]] = {
+    "ie": ("inactivity", "i"),
+    "se": ("streak", "s"),
+    "we": ("weekly", "w"),
 }
+TIMES: dict[str, tuple[Reminder, str]] = {
+    "im": ("inactivity", "i"),
+    "sm": ("streak", "s"),
+    "wm": ("weekly", "w"),
+}
+# A typed answer's field -> the screen to show after it (and to go back to).
+ANSWER_SCREENS = {"im": "i", "sm": "s", "wm": "w", "g": "g", "p": "p"}
 PROMPTS = {
     "im": "At what time should the inactivity nudge come? Send a time like 18:30 or 7pm.",
     "sm": "At what time should the streak reminder come? Send a time like 20:00 or 9pm.",
@@ -75,7 +95,7 @@ def _row(*buttons: Button) -> list[Button]:
 
 
 def _nav(back: str = "m") -> list[Button]:
-    return [button(BUTTON_BACK, PREFIX, back), button(BUTTON_CLOSE, PREFIX, "x")]
+    return [press(BUTTON_BACK, rm.ReminderScreen(back)), press(BUTTON_CLOSE, rm.ReminderClose())]
 
 
 def _mark(label: str, chosen: bool) -> str:
@@ -84,17 +104,17 @@ def _mark(label: str, chosen: bool) -> str:
 
 def _toggle(enabled: bool, field: str) -> Button:
     return (
-        button("🔕 Turn off", PREFIX, "set", field, 0)
+        press("🔕 Turn off", rm.ReminderToggle(field, on=False))
         if enabled
-        else button("🔔 Turn on", PREFIX, "set", field, 1)
+        else press("🔔 Turn on", rm.ReminderToggle(field, on=True))
     )
 
 
 def _times(field: str, choices: Sequence[int], current: int) -> list[list[Button]]:
     buttons = [
-        button(_mark(format_minute(m), m == current), PREFIX, "set", field, m) for m in choices
+        press(_mark(format_minute(m), m == current), rm.ReminderTime(field, m)) for m in choices
     ]
-    return [*grid(buttons, 3), [button("🕒 Other time…", PREFIX, "ask", field)]]
+    return [*grid(buttons, 3), [press("🕒 Other time…", rm.ReminderAsk(field))]]
 
 
 async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
@@ -106,14 +126,20 @@ async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     )
     paused = is_paused(user.paused_until, turn.today)
     rows = [
-        _row(button("👋 Inactivity nudge", PREFIX, "i"), button("🔥 Streak reminder", PREFIX, "s")),
-        _row(button("📊 Weekly summary", PREFIX, "w"), button("🎯 Weekly goal", PREFIX, "g")),
         _row(
-            button("▶️ Resume reminders", PREFIX, "set", "pr", 0)
-            if paused
-            else button("⏸ Pause (vacation)", PREFIX, "p")
+            press("👋 Inactivity nudge", rm.ReminderScreen("i")),
+            press("🔥 Streak reminder", rm.ReminderScreen("s")),
         ),
-        _row(button(BUTTON_CLOSE, PREFIX, "x")),
+        _row(
+            press("📊 Weekly summary", rm.ReminderScreen("w")),
+            press("🎯 Weekly goal", rm.ReminderScreen("g")),
+        ),
+        _row(
+            press("▶️ Resume reminders", rm.ReminderResume())
+            if paused
+            else press("⏸ Pause (vacation)", rm.ReminderScreen("p"))
+        ),
+        _row(press(BUTTON_CLOSE, rm.ReminderClose())),
     ]
     return text, markup(rows)
 
@@ -127,7 +153,7 @@ def inactivity_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
         f"{MAX_UNANSWERED} nudges in a row without a session I stop until you log again."
     )
     days = [
-        button(_mark(plural(d, "day"), d == user.inactivity_days), PREFIX, "set", "id", d)
+        press(_mark(plural(d, "day"), d == user.inactivity_days), rm.ReminderInactivityDays(d))
         for d in INACTIVITY_DAY_CHOICES
     ]
     rows = [
@@ -165,7 +191,7 @@ def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
         "you practised in the last two weeks."
     )
     days = [
-        button(_mark(name[:3], i == user.weekly_weekday), PREFIX, "set", "ww", i)
+        press(_mark(name[:3], i == user.weekly_weekday), rm.ReminderWeekday(i))
         for i, name in enumerate(WEEKDAY_NAMES)
     ]
     rows = [
@@ -188,14 +214,17 @@ async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
         f"In all: <b>{minutes(goal) if goal else 'none'}</b> a week.",
         "The weekly summary shows a progress bar for each goal.",
     ]
-    presets = [button("Off", PREFIX, "set", "g", 0)] + [
-        button(_mark(minutes(m), m == goal), PREFIX, "set", "g", m) for m in GOAL_CHOICES
+    presets = [press("Off", rm.ReminderWeeklyGoal(0))] + [
+        press(_mark(minutes(m), m == goal), rm.ReminderWeeklyGoal(m)) for m in GOAL_CHOICES
     ]
-    rows = [*grid(presets, 3), [button("✏️ Other amount…", PREFIX, "ask", "g")]]
+    rows = [*grid(presets, 3), [press("✏️ Other amount…", rm.ReminderAsk("g"))]]
     if skills:
         lines.append("\nPer skill (tap one to set its goal):")
         skill_buttons = [
-            button(f"{s.name[:20]}: {_goal_label(s.weekly_goal_minutes)}", PREFIX, "gk", s.id)
+            press(
+                f"{s.name[:20]}: {_goal_label(s.weekly_goal_minutes)}",
+                rm.ReminderSkillGoalScreen(s.id),
+            )
             for s in skills[:MAX_GOAL_SKILLS]
         ]
         rows += grid(skill_buttons, 2)
@@ -213,13 +242,13 @@ def skill_goal_screen(skill: Skill) -> tuple[str, InlineKeyboardMarkup]:
     """One skill's weekly goal."""
     goal = skill.weekly_goal_minutes
     text = f"🎯 <b>{esc(skill.name)}</b>: <b>{minutes(goal) if goal else 'no goal'}</b> a week."
-    presets = [button("Off", PREFIX, "set", "sg", skill.id, 0)] + [
-        button(_mark(minutes(m), m == goal), PREFIX, "set", "sg", skill.id, m)
+    presets = [press("Off", rm.ReminderSkillGoal(skill.id, 0))] + [
+        press(_mark(minutes(m), m == goal), rm.ReminderSkillGoal(skill.id, m))
         for m in SKILL_GOAL_CHOICES
     ]
     rows = [
         *grid(presets, 3),
-        [button("✏️ Other amount…", PREFIX, "ask", "sg", skill.id)],
+        [press("✏️ Other amount…", rm.ReminderAskSkillGoal(skill.id))],
         _nav("g"),
     ]
     return text, markup(rows)
@@ -239,12 +268,12 @@ def pause_screen(turn: Turn, user: User) -> tuple[str, InlineKeyboardMarkup]:
         "summaries; inactivity counts again from the day after the pause."
     )
     presets = [
-        button(f"{plural(d, 'day')}" if d < 7 else plural(d // 7, "week"), PREFIX, "set", "p", d)
+        press(f"{plural(d, 'day')}" if d < 7 else plural(d // 7, "week"), rm.ReminderPause(d))
         for d in PAUSE_CHOICES[:3]
-    ] + [button("1 month", PREFIX, "set", "p", PAUSE_CHOICES[3])]
-    rows = [*grid(presets, 2), [button("📅 Until a date…", PREFIX, "ask", "p")]]
+    ] + [press("1 month", rm.ReminderPause(PAUSE_CHOICES[3]))]
+    rows = [*grid(presets, 2), [press("📅 Until a date…", rm.ReminderAsk("p"))]]
     if paused:
-        rows.append([button("▶️ Resume now", PREFIX, "set", "pr", 0)])
+        rows.append([press("▶️ Resume now", rm.ReminderResume())])
     rows.append(_nav())
     return text, markup(rows)
 
@@ -274,50 +303,49 @@ async def reminders_command(turn: Turn) -> None:
 @handler
 async def reminders_button(turn: Turn) -> None:
     """Every button of the settings screens and of the reminders themselves."""
-    cb = turn.callback()
-    action = cb.action()
-    if action in ("m", "i", "s", "w", "g", "p"):
-        await turn.show(*await _screen(turn, action))
-    elif action == "x":
-        await turn.show(CLOSED)
-    elif action == "open":
-        # Pressed under a reminder: keep it (and its Quick Log buttons) and open a new screen.
-        await turn.reply(*await main_screen(turn))
-    elif action == "off":
-        await _streak_off(turn, cb)
-    elif action == "gk":
-        skill = await turn.uow.skills.get(turn.user_id, cb.integer(1))
-        if skill is None:
-            await turn.answer(NOT_FOUND)
-            await turn.show(*await goal_screen(turn))
-            return
-        await turn.show(*skill_goal_screen(skill))
-    elif action == "set":
-        await _set(turn, cb)
-    elif action == "ask":
-        await _ask(turn, cb)
-    else:
-        raise BadCallback(f"reminders action {action!r}")
+    pressed = rm.REMINDER_BUTTONS.parse(turn.callback())
+    step = BUTTONS.find(pressed)
+    if step is None:
+        raise BadCallback(f"no step for {pressed!r}")
+    await step(turn)
 
 
-async def _streak_off(turn: Turn, cb: Callback) -> None:
-    if cb.text(1) != "s":
-        raise BadCallback("unknown reminder to turn off")
-    (await turn.load_user()).streak_enabled = False
-    await turn.uow.commit()
+# ----- steps: one per kind of "rm" button -----
+
+
+async def _show_screen(turn: Turn, pressed: rm.ReminderScreen) -> None:
+    """Show the settings screen the button names."""
+    await turn.show(*await _screen(turn, pressed.screen))
+
+
+async def _close(turn: Turn, pressed: rm.ReminderClose) -> None:
+    """Close the settings."""
+    await turn.show(CLOSED)
+
+
+async def _open_below(turn: Turn, pressed: rm.ReminderOpen) -> None:
+    """Under a reminder: keep it (and its Quick Log buttons) and open a new settings screen."""
+    await turn.reply(*await main_screen(turn))
+
+
+async def _streak_off(turn: Turn, pressed: rm.ReminderStreakOff) -> None:
+    """Under a streak reminder: turn streak reminders off, offering to turn them back on."""
+    await change_setting(turn.uow, turn.user_id, Enabled("streak", on=False), turn.today)
     await turn.answer("Streak reminders off")
     await _drop_settings_rows(turn)
-    await turn.reply(STREAK_OFF_DONE, markup([[button("🔔 Turn back on", PREFIX, "set", "se", 1)]]))
+    again = press("🔔 Turn back on", rm.ReminderToggle("se", on=True))
+    await turn.reply(STREAK_OFF_DONE, markup([[again]]))
 
 
 async def _drop_settings_rows(turn: Turn) -> None:
-    """Remove the reminder's own "rm" buttons, keeping its Quick Log rows."""
+    """Remove the reminder's own "turn off" button, keeping its Quick Log rows."""
     query = turn.query
     if query is None or not isinstance(query.message, Message):
         return
     current = query.message.reply_markup
+    off = rm.ReminderStreakOff().encode()
     rows = [
-        [b for b in row if not str(b.callback_data or "").startswith(f"{PREFIX}:off")]
+        [b for b in row if b.callback_data != off]
         for row in (current.inline_keyboard if current else ())
     ]
     kept: list[list[InlineKeyboardButton]] = [row for row in rows if row]
@@ -328,78 +356,139 @@ async def _drop_settings_rows(turn: Turn) -> None:
         log.debug("could not trim the reminder's keyboard")
 
 
-async def _set(turn: Turn, cb: Callback) -> None:
-    """Save one setting from a button, then redraw its screen."""
-    user, field = await turn.load_user(), cb.text(1)
-    screen = "m"
-    if field in ("ie", "se", "we"):
-        value = bool(cb.integer(2, high=1))
-        screen = field[0] if field != "ie" else "i"
-        setattr(
-            user,
-            {"ie": "inactivity_enabled", "se": "streak_enabled", "we": "weekly_enabled"}[field],
-            value,
-        )
-    elif field == "id":
-        days = cb.integer(2, low=1, high=7)
-        if days not in INACTIVITY_DAY_CHOICES:
-            raise BadCallback("inactivity days not offered")
-        user.inactivity_days, screen = days, "i"
-    elif field in TIME_FIELDS:
-        column, screen = TIME_FIELDS[field]
-        setattr(user, column, cb.integer(2, high=MINUTES_PER_DAY - 1))
-    elif field == "ww":
-        user.weekly_weekday, screen = cb.integer(2, high=6), "w"
-    elif field == "g":
-        user.weekly_goal_minutes, screen = cb.integer(2, high=MAX_WEEKLY_GOAL) or None, "g"
-    elif field == "sg":
-        skill = await turn.uow.skills.get(turn.user_id, cb.integer(2))
-        if skill is None:
-            await turn.answer(NOT_FOUND)
-            await turn.show(*await goal_screen(turn))
-            return
-        skill.weekly_goal_minutes = cb.integer(3, high=MAX_WEEKLY_GOAL) or None
-        await turn.uow.commit()
-        await turn.answer("Saved")
-        await turn.show(*skill_goal_screen(skill))
+async def _show_skill_goal(turn: Turn, pressed: rm.ReminderSkillGoalScreen) -> None:
+    """One skill's goal screen (the goal screen again if the skill is not the presser's)."""
+    skill = await turn.uow.skills.get(turn.user_id, pressed.skill_id)
+    if skill is None:
+        await _skill_gone(turn)
         return
-    elif field == "p":
-        days = cb.integer(2, low=1, high=MAX_PAUSE_DAYS)
-        user.paused_until, screen = turn.today + timedelta(days=days - 1), "p"
-    elif field == "pr":
-        user.paused_until, screen = None, "m"
-    else:
-        raise BadCallback(f"unknown reminder setting {field!r}")
-    await turn.uow.commit()
+    await turn.show(*skill_goal_screen(skill))
+
+
+async def _skill_gone(turn: Turn) -> None:
+    await turn.answer(NOT_FOUND)
+    await turn.show(*await goal_screen(turn))
+
+
+async def _save(turn: Turn, setting: Setting, screen: str) -> None:
+    """Save a setting (the service commits), then redraw the screen it was set on."""
+    await change_setting(turn.uow, turn.user_id, setting, turn.today)
     await turn.answer("Saved")
     await turn.show(*await _screen(turn, screen))
 
 
-async def _ask(turn: Turn, cb: Callback) -> None:
+async def _set_toggle(turn: Turn, pressed: rm.ReminderToggle) -> None:
+    """Turn a reminder on or off."""
+    reminder, screen = TOGGLES[pressed.setting]
+    await _save(turn, Enabled(reminder, pressed.on), screen)
+
+
+async def _set_inactivity_days(turn: Turn, pressed: rm.ReminderInactivityDays) -> None:
+    """Nudge after this many quiet days."""
+    await _save(turn, InactivityDays(pressed.days), "i")
+
+
+async def _set_time(turn: Turn, pressed: rm.ReminderTime) -> None:
+    """A reminder's time of day."""
+    reminder, screen = TIMES[pressed.setting]
+    await _save(turn, TimeOfDay(reminder, pressed.minute), screen)
+
+
+async def _set_weekday(turn: Turn, pressed: rm.ReminderWeekday) -> None:
+    """The weekly summary's weekday."""
+    await _save(turn, SummaryWeekday(pressed.weekday), "w")
+
+
+async def _set_weekly_goal(turn: Turn, pressed: rm.ReminderWeeklyGoal) -> None:
+    """The overall weekly goal (0: none)."""
+    await _save(turn, WeeklyGoal(pressed.minutes), "g")
+
+
+async def _set_pause(turn: Turn, pressed: rm.ReminderPause) -> None:
+    """Pause every reminder for some days."""
+    await _save(turn, PauseFor(pressed.days), "p")
+
+
+async def _resume(turn: Turn, pressed: rm.ReminderResume) -> None:
+    """End the pause now."""
+    await _save(turn, Resume(), "m")
+
+
+async def _set_skill_goal(turn: Turn, pressed: rm.ReminderSkillGoal) -> None:
+    """A skill's weekly goal; the skill id is re-checked against the presser."""
+    try:
+        skill = await change_setting(
+            turn.uow, turn.user_id, SkillGoal(pressed.skill_id, pressed.minutes), turn.today
+        )
+    except SkillNotFound:
+        await _skill_gone(turn)
+        return
+    assert skill is not None  # a SkillGoal returns its skill
+    await turn.answer("Saved")
+    await turn.show(*skill_goal_screen(skill))
+
+
+async def _ask(turn: Turn, pressed: rm.ReminderAsk) -> None:
     """Turn the screen into a prompt and wait for a typed time, goal or date."""
-    field = cb.text(1)
-    data: dict[str, int | str] = {"field": field}
-    prompt = PROMPTS.get(field)
-    if prompt is None:
-        raise BadCallback(f"nothing to ask for {field!r}")
-    if field == "sg":
-        skill = await turn.uow.skills.get(turn.user_id, cb.integer(2))
-        if skill is None:
-            await turn.answer(NOT_FOUND)
-            await turn.show(*await goal_screen(turn))
-            return
-        data["skill_id"] = skill.id
-        prompt = prompt.format(name=esc(skill.name))
-    message_id = await turn.show(prompt, markup([back_cancel_row(INPUT_PREFIX)]))
+    await _prompt(turn, pressed.setting, PROMPTS[pressed.setting], {"field": pressed.setting})
+
+
+async def _ask_skill_goal(turn: Turn, pressed: rm.ReminderAskSkillGoal) -> None:
+    """Ask for a skill's weekly goal; the skill id is re-checked against the presser."""
+    skill = await turn.uow.skills.get(turn.user_id, pressed.skill_id)
+    if skill is None:
+        await _skill_gone(turn)
+        return
+    prompt = PROMPTS["sg"].format(name=esc(skill.name))
+    await _prompt(turn, "sg", prompt, {"field": "sg", "skill_id": skill.id})
+
+
+async def _prompt(turn: Turn, field: str, prompt: str, data: dict[str, int | str]) -> None:
+    message_id = await turn.show(prompt, markup([back_cancel_row(rm.REMINDER_INPUT)]))
     await turn.begin(ReminderInputFlow.name, field, data, message_id=message_id)
     await turn.uow.commit()
+
+
+BUTTONS = StepTable[Turn](
+    on(rm.ReminderScreen, _show_screen),
+    on(rm.ReminderClose, _close),
+    on(rm.ReminderOpen, _open_below),
+    on(rm.ReminderStreakOff, _streak_off),
+    on(rm.ReminderSkillGoalScreen, _show_skill_goal),
+    on(rm.ReminderToggle, _set_toggle),
+    on(rm.ReminderInactivityDays, _set_inactivity_days),
+    on(rm.ReminderTime, _set_time),
+    on(rm.ReminderWeekday, _set_weekday),
+    on(rm.ReminderWeeklyGoal, _set_weekly_goal),
+    on(rm.ReminderSkillGoal, _set_skill_goal),
+    on(rm.ReminderPause, _set_pause),
+    on(rm.ReminderResume, _resume),
+    on(rm.ReminderAsk, _ask),
+    on(rm.ReminderAskSkillGoal, _ask_skill_goal),
+)
+
+
+# ----- the typed-value prompt -----
+
+
+def _typed_setting(field: str, conv: Conversation, text: str, today: date) -> Setting:
+    """Read a typed answer into the setting it changes (DomainError if it isn't one)."""
+    if field in TIMES:
+        return TimeOfDay(TIMES[field][0], parse_time_of_day(text))
+    if field == "g":
+        return WeeklyGoal(parse_goal_minutes(text))
+    if field == "sg":
+        return SkillGoal(int(conv.data.get("skill_id", 0)), parse_goal_minutes(text))
+    if field == "p":
+        return PauseUntil(parse_pause_until(text, today))
+    raise BadCallback(f"unknown reminder input {field!r}")
 
 
 class ReminderInputFlow:
     """A typed time, weekly goal or pause date for /reminders."""
 
     name = "reminders"
-    prefix = INPUT_PREFIX
+    prefix = rm.REMINDER_INPUT
     title = "the reminder settings"
 
     async def on_message(self, turn: Turn, conv: Conversation) -> None:
@@ -409,44 +498,27 @@ class ReminderInputFlow:
             await turn.reply("Please send it as text, or tap « Back.")
             return
         try:
-            screen = await self._save(turn, conv, field, turn.text)
+            setting = _typed_setting(field, conv, turn.text, turn.today)
+            # Closed in the same commit as the setting; a refusal rolls both back.
+            await turn.finish()
+            skill = await change_setting(turn.uow, turn.user_id, setting, turn.today)
         except DomainError as exc:
-            await turn.reply(f"{esc(exc)}\nNothing was changed; try again or tap « Back.")
+            await turn.uow.rollback()
+            problem = NOT_FOUND if isinstance(exc, SkillNotFound) else str(exc)
+            await turn.reply(f"{esc(problem)}\nNothing was changed; try again or tap « Back.")
             return
-        await turn.finish()
-        await turn.uow.commit()
-        text, keyboard = screen
+        if skill is not None:
+            text, keyboard = skill_goal_screen(skill)
+        else:
+            text, keyboard = await _screen(turn, ANSWER_SCREENS[field])
         await turn.reply("✅ Saved.\n\n" + text, keyboard)
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """« Back: return to the screen the prompt came from."""
-        if callback.action() != "back":
-            raise BadCallback(f"reminder input action {callback.action()!r}")
+        rm.REMINDER_INPUT_BUTTONS.parse(callback)  # « Back is its only button
         await turn.finish()
         await turn.uow.commit()
         await turn.show(*await self._back_screen(turn, conv))
-
-    async def _save(
-        self, turn: Turn, conv: Conversation, field: str, text: str
-    ) -> tuple[str, InlineKeyboardMarkup]:
-        user = await turn.load_user()
-        if field in TIME_FIELDS:
-            column, screen = TIME_FIELDS[field]
-            setattr(user, column, parse_time_of_day(text))
-            return await _screen(turn, screen)
-        if field == "g":
-            user.weekly_goal_minutes = parse_goal_minutes(text) or None
-            return await goal_screen(turn)
-        if field == "sg":
-            skill = await turn.uow.skills.get(turn.user_id, int(conv.data.get("skill_id", 0)))
-            if skill is None:
-                raise DomainError(NOT_FOUND)
-            skill.weekly_goal_minutes = parse_goal_minutes(text) or None
-            return skill_goal_screen(skill)
-        if field == "p":
-            user.paused_until = check_pause_until(parse_pause_until(text, turn.today), turn.today)
-            return pause_screen(turn, user)
-        raise BadCallback(f"unknown reminder input {field!r}")
 
     async def _back_screen(
         self, turn: Turn, conv: Conversation
@@ -457,5 +529,4 @@ class ReminderInputFlow:
             if skill is not None:
                 return skill_goal_screen(skill)
             return await goal_screen(turn)
-        screen = TIME_FIELDS[field][1] if field in TIME_FIELDS else field
-        return await _screen(turn, screen)
+        return await _screen(turn, ANSWER_SCREENS.get(field, field))

@@ -26,9 +26,9 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.dates import format_date
 from bot.domain.evidence import EvidenceEntry
 from bot.domain.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
-from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec, range_from_token
+from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec
 from bot.domain.skills import SkillSummary
-from bot.ui.callbacks import BadCallback, Callback, encode
+from bot.ui.callbacks import BadCallback, Callback, ListPlace, encode
 from bot.ui.cards import HISTORY_PREFIX, ratings_line
 from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
 from bot.ui.evidence import render_session_evidence, shorten
@@ -104,18 +104,17 @@ def context_from(cb: Callback, index: int) -> ListContext:
     """The context in fields index..index+3; the newest page of everything if absent."""
     if len(cb.fields) <= index:
         return TOP
-    ordinal, anchor_id = cb.integer(index, high=_MAX_ORDINAL), cb.integer(index + 1)
-    skill_id = cb.integer(index + 2)
-    try:
-        spec = range_from_token(cb.text(index + 3))
-    except ValueError as exc:
-        raise BadCallback(str(exc)) from None
-    if len(cb.fields) > index + 4:
-        raise BadCallback("extra fields")
-    if (ordinal == 0) != (anchor_id == 0):
-        raise BadCallback("half an anchor")
-    anchor = Cursor(date.fromordinal(ordinal), anchor_id) if ordinal else None
-    return ListContext(skill_id or None, spec, anchor)
+    return context_of(ListPlace.from_fields(cb.fields[index:]))
+
+
+def context_of(place: ListPlace | None) -> ListContext:
+    """The list a button's place names (the newest page of everything if it names none)."""
+    if place is None:
+        return TOP
+    anchor = (
+        Cursor(date.fromordinal(place.anchor_day), place.anchor_id) if place.anchor_day else None
+    )
+    return ListContext(place.skill_id or None, place.range, anchor)
 
 
 def context_from_text(text: str) -> ListContext:

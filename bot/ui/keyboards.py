@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.ui.callbacks import CANCEL_PREFIX, encode
+from bot.ui.callbacks import CANCEL_PREFIX, CallbackData, encode
 from bot.ui.texts import BUTTON_BACK, BUTTON_CANCEL
 
 Button = tuple[str, str]  # (label, callback_data)
@@ -16,6 +16,11 @@ Screen = tuple[str, InlineKeyboardMarkup]  # a message's text (HTML) and its key
 def button(label: str, prefix: str, *fields: str | int) -> Button:
     """A (label, callback_data) pair with encoded data."""
     return label, encode(prefix, *fields)
+
+
+def press(label: str, data: CallbackData) -> Button:
+    """A (label, callback_data) pair from a typed button."""
+    return label, data.encode()
 
 
 def markup(rows: Iterable[Sequence[Button]]) -> InlineKeyboardMarkup:

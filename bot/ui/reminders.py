@@ -15,7 +15,8 @@ from bot.domain.reminders import (
     progress_bar,
 )
 from bot.domain.streaks import Streak
-from bot.ui.keyboards import button, markup
+from bot.ui.callbacks import ReminderOpen
+from bot.ui.keyboards import markup, press
 from bot.ui.texts import esc, minutes, plural
 
 # Callback prefix of /reminders and of the buttons under reminders (bot/handlers/reminders.py).
@@ -30,7 +31,7 @@ REMINDERS_OFFER = (
     "when a streak is about to end, and send a weekly summary on Sundays at 18:00, all in your "
     "time zone. /reminders changes or pauses any of it."
 )
-REMINDERS_BUTTON = markup([[button("⏰ Reminder settings", SETTINGS_PREFIX, "open")]])
+REMINDERS_BUTTON = markup([[press("⏰ Reminder settings", ReminderOpen())]])
 
 
 def days_phrase(days: int) -> str:

@@ -10,22 +10,25 @@ Every id from a button is re-checked against the presser before anything is read
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
 from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
 from bot.services.evidence import Pending, Target, attach, session_target, skill_target
+from bot.ui import callbacks as ev
 from bot.ui import evidence as view
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.evidence import PREFIX
-from bot.ui.keyboards import Button, button, cancel_button, markup
+from bot.ui.keyboards import Button, cancel_button, markup, press
 from bot.ui.texts import NOT_FOUND, esc
 from storage.models import Conversation
 
@@ -34,8 +37,12 @@ log = logging.getLogger(__name__)
 FLOW_NAME = "evidence"
 RECENT_SESSIONS = 5
 TARGET_SKILLS = 6
-# Button actions answered without a conversation; "m" (kind) and "t" (target) are flow steps.
-BUTTON_PATTERN = rf"^{PREFIX}:(?:add|addk|s|l|pk|ss|n|d|dy|x)(?::|$)"
+# Button actions answered without a conversation; the flow's own steps go to route_callback.
+BUTTON_PATTERN = (
+    rf"^{PREFIX}:(?:"
+    + "|".join(sorted(ev.EVIDENCE_BUTTONS.actions() - ev.EVIDENCE_STEP_ACTIONS))
+    + r")(?::|$)"
+)
 PICK_REMINDER = (
     "Tap where to attach the evidence in my message above, or ✖ Cancel. "
     "(Plain text isn't added to the batch; send <code>/note your text</code> for a note.)"
@@ -142,11 +149,11 @@ async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
     await turn.finish()
     await turn.uow.commit()
     if target.session is not None:
-        view_button = button("📂 See evidence", PREFIX, "s", target.session.id)
-        more = button("➕ Add more", PREFIX, "add", target.session.id)
+        view_button = press("📂 See evidence", ev.EvidenceOfSession(target.session.id))
+        more = press("➕ Add more", ev.EvidenceAddToSession(target.session.id))
     else:
-        view_button = button("📂 See evidence", PREFIX, "l", target.skill_id, 0)
-        more = button("➕ Add more", PREFIX, "addk", target.skill_id)
+        view_button = press("📂 See evidence", ev.EvidenceOfSkill(target.skill_id, 0))
+        more = press("➕ Add more", ev.EvidenceAddToSkill(target.skill_id))
     text, keyboard = view.saved_screen(
         _where(turn, target), result.saved, result.already_there, view=view_button, add_more=more
     )
@@ -292,66 +299,125 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
 @handler
 async def evidence_button(turn: Turn) -> None:
     """Buttons of the evidence screens (not conversation steps); every id is re-checked."""
-    cb = turn.callback()
-    action = cb.action()
-    if action in ("add", "addk"):
-        target = await _resolve(turn, {"s" if action == "add" else "k": cb.integer(1)})
-        if target is None:
-            await turn.answer(NOT_FOUND, alert=True)
-            return
-        await _show_add_prompt(turn, target, Mode.ANY, new=True)
-    elif action == "s":
-        await _show_session(turn, cb.integer(1), cb.integer(2) if len(cb.fields) > 2 else 0)
-    elif action == "l":
-        await _show_list(turn, cb.integer(1), cb.integer(2))
-    elif action == "pk":
-        skills = await turn.uow.evidence.skills_with_evidence(turn.user_id)
-        await turn.show(*view.skill_picker_screen(skills, cb.integer(1)))
-    elif action == "x":
-        await turn.show("Closed. /evidence opens it again.")
-    elif action in ("ss", "n", "d", "dy"):
-        await _item_action(turn, cb)
-    else:
-        raise BadCallback(f"evidence action {action!r}")
+    pressed = ev.EVIDENCE_BUTTONS.parse(turn.callback())
+    step = SCREEN_STEPS.find(pressed)
+    if step is None:
+        raise BadCallback(f"no evidence screen step for {pressed!r}")
+    await step(turn)
 
 
-async def _item_action(turn: Turn, cb: Callback) -> None:
-    action = cb.action()
-    entry = await turn.uow.evidence.get(turn.user_id, cb.integer(1))
-    if entry is None:
+async def _add_to_session(turn: Turn, pressed: ev.EvidenceAddToSession) -> None:
+    """➕ Add evidence to a session: open the 'Add evidence' step for it."""
+    await _add_to(turn, {"s": pressed.log_id})
+
+
+async def _add_to_skill(turn: Turn, pressed: ev.EvidenceAddToSkill) -> None:
+    """➕ Add evidence to a skill: open the 'Add evidence' step for it."""
+    await _add_to(turn, {"k": pressed.skill_id})
+
+
+async def _add_to(turn: Turn, target_ref: dict[str, Any]) -> None:
+    target = await _resolve(turn, target_ref)
+    if target is None:
         await turn.answer(NOT_FOUND, alert=True)
         return
+    await _show_add_prompt(turn, target, Mode.ANY, new=True)
+
+
+async def _session_evidence(turn: Turn, pressed: ev.EvidenceOfSession) -> None:
+    """A session's evidence, a page of it."""
+    await _show_session(turn, pressed.log_id, pressed.page or 0)
+
+
+async def _skill_evidence(turn: Turn, pressed: ev.EvidenceOfSkill) -> None:
+    """A skill's evidence, a page of it."""
+    await _show_list(turn, pressed.skill_id, pressed.page)
+
+
+async def _skills(turn: Turn, pressed: ev.EvidenceSkills) -> None:
+    """The picker of skills that have evidence."""
+    skills = await turn.uow.evidence.skills_with_evidence(turn.user_id)
+    await turn.show(*view.skill_picker_screen(skills, pressed.page))
+
+
+async def _close(turn: Turn, pressed: ev.EvidenceClose) -> None:
+    """Close the evidence screen."""
+    await turn.show("Closed. /evidence opens it again.")
+
+
+async def _entry(turn: Turn, evidence_id: int) -> EvidenceEntry | None:
+    """The presser's evidence item, or None (answered) if it is gone or not theirs."""
+    entry = await turn.uow.evidence.get(turn.user_id, evidence_id)
+    if entry is None:
+        await turn.answer(NOT_FOUND, alert=True)
+    return entry
+
+
+async def _resend_step(turn: Turn, pressed: ev.EvidenceResend) -> None:
+    """🖼 Show a screenshot again."""
+    entry = await _entry(turn, pressed.evidence_id)
+    if entry is not None:
+        await _resend(turn, entry, view.where_label(entry.session, entry.skill_name, turn.today))
+
+
+async def _show_note(turn: Turn, pressed: ev.EvidenceShowNote) -> None:
+    """📖 A note in full, as a new message."""
+    entry = await _entry(turn, pressed.evidence_id)
+    if entry is None:
+        return
+    if entry.kind != EvidenceKind.NOTE:
+        raise BadCallback("not a note")
     where = view.where_label(entry.session, entry.skill_name, turn.today)
-    if action == "ss":
-        await _resend(turn, entry, where)
+    await turn.reply(f"📝 <b>Note</b> — {esc(where)}\n\n{esc(entry.note or '')}")
+
+
+async def _ask_delete(turn: Turn, pressed: ev.EvidenceDelete) -> None:
+    """🗑 Ask to confirm; Keep goes back where the delete was asked from."""
+    entry = await _entry(turn, pressed.evidence_id)
+    if entry is None:
         return
-    if action == "n":
-        if entry.kind != EvidenceKind.NOTE:
-            raise BadCallback("not a note")
-        await turn.reply(f"📝 <b>Note</b> — {esc(where)}\n\n{esc(entry.note or '')}")
+    where = view.where_label(entry.session, entry.skill_name, turn.today)
+    session = entry.session if pressed.origin == ev.FROM_SESSION else None
+    keep: Button = (
+        press("Keep", ev.EvidenceOfSession(session.id, pressed.page))
+        if session is not None
+        else press("Keep", ev.EvidenceOfSkill(entry.skill_id, pressed.page))
+    )
+    confirm = press("🗑 Delete", ev.EvidenceDeleteYes(entry.id, pressed.origin, pressed.page))
+    await turn.show(*view.delete_confirm_screen(entry, where, confirm=confirm, keep=keep))
+
+
+async def _delete_yes(turn: Turn, pressed: ev.EvidenceDeleteYes) -> None:
+    """Delete the item, then show the session view or skill list it was deleted from."""
+    entry = await _entry(turn, pressed.evidence_id)
+    if entry is None:
         return
-    origin, page = cb.text(2), cb.integer(3)
-    if origin not in (view.FROM_LIST, view.FROM_SESSION):
-        raise BadCallback(f"evidence origin {origin!r}")
-    # Return to the session view it came from, or to the skill's list.
-    session = entry.session if origin == view.FROM_SESSION else None
-    if action == "d":
-        keep: Button = (
-            button("Keep", PREFIX, "s", session.id, page)
-            if session is not None
-            else button("Keep", PREFIX, "l", entry.skill_id, page)
-        )
-        confirm = button("🗑 Delete", PREFIX, "dy", entry.id, origin, page)
-        await turn.show(*view.delete_confirm_screen(entry, where, confirm=confirm, keep=keep))
-        return
+    where = view.where_label(entry.session, entry.skill_name, turn.today)
+    session = entry.session if pressed.origin == ev.FROM_SESSION else None
     await turn.uow.evidence.delete(turn.user_id, entry.id)
     await turn.uow.commit()
     await turn.answer("Deleted")
     banner = f"🗑 Deleted the {esc(entry.kind)} from <b>{esc(where)}</b>.\n\n"
     if session is not None:
-        await _show_session(turn, session.id, page, banner)
+        await _show_session(turn, session.id, pressed.page, banner)
     else:
-        await _show_list(turn, entry.skill_id, page, banner)
+        await _show_list(turn, entry.skill_id, pressed.page, banner)
+
+
+# Evidence screen buttons -> steps; stateless, so any may be pressed at any time. The
+# conversation's own buttons are in FLOW_STEPS below.
+SCREEN_STEPS: Final = StepTable[Turn](
+    on(ev.EvidenceAddToSession, _add_to_session),
+    on(ev.EvidenceAddToSkill, _add_to_skill),
+    on(ev.EvidenceOfSession, _session_evidence),
+    on(ev.EvidenceOfSkill, _skill_evidence),
+    on(ev.EvidenceSkills, _skills),
+    on(ev.EvidenceClose, _close),
+    on(ev.EvidenceResend, _resend_step),
+    on(ev.EvidenceShowNote, _show_note),
+    on(ev.EvidenceDelete, _ask_delete),
+    on(ev.EvidenceDeleteYes, _delete_yes),
+)
 
 
 async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
@@ -428,31 +494,50 @@ class EvidenceFlow:
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Kind buttons of the 'Add evidence' step, and the target buttons of 'pick'."""
-        action = callback.action()
-        if conv.state == "collect" and action == "m":
-            mode = Mode(callback.text(1)) if callback.text(1) in ("link", "note", "shot") else None
-            target = await _resolve(turn, conv.data.get("target"))
-            if mode is None:
-                raise BadCallback(f"evidence mode {callback.text(1)!r}")
-            if target is None:
-                await turn.finish()
-                await turn.uow.commit()
-                await turn.answer(NOT_FOUND, alert=True)
-                await turn.drop_keyboard()
-                return
-            await _show_add_prompt(turn, target, mode, new=False)
-        elif conv.state == "pick" and action == "t":
-            kind, target_id = callback.text(1), callback.integer(2)
-            if kind not in ("s", "k"):
-                raise BadCallback(f"evidence target {kind!r}")
-            target = await _resolve(turn, {kind: target_id})
-            if target is None:
-                # Missing, or someone else's (forged data): nothing is saved; pick again.
-                await turn.answer(NOT_FOUND, alert=True)
-                screen = await _target_screen(turn, _pending(conv), [])
-                if screen is not None:
-                    await turn.show(*screen)
-                return
-            await _save(turn, target, _pending(conv))
-        else:
-            raise BadCallback(f"evidence step {action!r} at {conv.state!r}")
+        pressed = ev.EVIDENCE_BUTTONS.parse(callback)
+        step = FLOW_STEPS.find(pressed, conv.state)
+        if step is None:
+            raise BadCallback(f"evidence step {pressed!r} at {conv.state!r}")
+        await step(At(turn, conv))
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A press on the evidence conversation's step message."""
+
+    turn: Turn
+    conv: Conversation
+
+
+async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
+    """At "collect": Link, Note or Screenshot narrows what the next message is read as."""
+    turn = at.turn
+    target = await _resolve(turn, at.conv.data.get("target"))
+    if target is None:
+        await turn.finish()
+        await turn.uow.commit()
+        await turn.answer(NOT_FOUND, alert=True)
+        await turn.drop_keyboard()
+        return
+    await _show_add_prompt(turn, target, Mode(pressed.mode), new=False)
+
+
+async def _choose_target(at: At, pressed: ev.EvidenceTarget) -> None:
+    """At "pick": attach the waiting batch to the session or skill, re-checked as the user's."""
+    turn = at.turn
+    target = await _resolve(turn, {pressed.kind: pressed.target_id})
+    if target is None:
+        # Missing, or someone else's (forged data): nothing is saved; pick again.
+        await turn.answer(NOT_FOUND, alert=True)
+        screen = await _target_screen(turn, _pending(at.conv), [])
+        if screen is not None:
+            await turn.show(*screen)
+        return
+    await _save(turn, target, _pending(at.conv))
+
+
+# (state, button) -> step of the evidence conversation; anything else is a stale button.
+FLOW_STEPS: Final = StepTable[At](
+    on(ev.EvidenceMode, _choose_kind, at="collect"),
+    on(ev.EvidenceTarget, _choose_target, at="pick"),
+)

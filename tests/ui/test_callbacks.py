@@ -1,0 +1,198 @@
+"""The typed callback schemas: byte-exact round trips, and refusal of anything forged."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.domain.history_filters import ALL, RangeSpec
+from bot.ui import callbacks as cb
+from bot.ui.callbacks import (
+    EVIDENCE_BUTTONS,
+    HISTORY_BUTTONS,
+    LOG_BUTTONS,
+    REMINDER_BUTTONS,
+    REMINDER_INPUT_BUTTONS,
+    BadCallback,
+    CallbackData,
+    Schema,
+    decode,
+)
+
+SCHEMAS: dict[str, Schema[CallbackData]] = {
+    s.prefix: s  # type: ignore[misc]
+    for s in (LOG_BUTTONS, HISTORY_BUTTONS, EVIDENCE_BUTTONS, REMINDER_BUTTONS)
+}
+SCHEMAS["rmi"] = REMINDER_INPUT_BUTTONS  # type: ignore[assignment]
+BIG = 2_147_483_647
+
+
+def parse(data: str) -> CallbackData:
+    return SCHEMAS[decode(data).prefix].parse(data)
+
+
+# Data the bot has sent in the past: it must still read, and be written the same way.
+WIRE = [
+    ("lg:back", cb.LogBack()),
+    ("lg:sk:42", cb.LogPickSkill(42)),
+    ("lg:pg:3", cb.LogSkillPage(3)),
+    ("lg:new", cb.LogNewSkill()),
+    ("lg:d:45", cb.LogDuration(45)),
+    ("lg:t:1", cb.LogDay(1)),
+    ("lg:keep", cb.LogKeepDescription()),
+    ("lg:r:5", cb.LogRate(5)),
+    ("lg:skip", cb.LogSkipRating()),
+    ("lg:ua", cb.LogUnarchive()),
+    ("lg:pick", cb.LogPickAnother()),
+    ("hs:p:a:0:0:0:a", cb.HistoryPage("a", cb.ListPlace(0, 0, 0, ALL))),
+    ("hs:p:o", cb.HistoryPage("o")),
+    (
+        "hs:v:7:739000:12:3:d30",
+        cb.HistoryView(7, cb.ListPlace(739000, 12, 3, RangeSpec("days", days=30))),
+    ),
+    ("hs:edit:5", cb.HistoryEditMenu(5)),
+    ("hs:ef:5:dur", cb.HistoryEditField(5, "dur")),
+    (
+        "hs:set:5:conf:0:0:0:0:w",
+        cb.HistorySetValue(5, "conf", 0, cb.ListPlace(0, 0, 0, RangeSpec("week"))),
+    ),
+    ("hs:del:5", cb.HistoryDelete(5)),
+    ("hs:dy:5", cb.HistoryDeleteYes(5)),
+    ("hs:u:9", cb.HistoryUndo(9)),
+    ("hs:sk:2", cb.HistorySkillPicker(2)),
+    ("hs:x", cb.HistoryClose()),
+    ("ev:add:3", cb.EvidenceAddToSession(3)),
+    ("ev:addk:3", cb.EvidenceAddToSkill(3)),
+    ("ev:s:3", cb.EvidenceOfSession(3)),
+    ("ev:s:3:1", cb.EvidenceOfSession(3, 1)),
+    ("ev:l:3:0", cb.EvidenceOfSkill(3, 0)),
+    ("ev:pk:0", cb.EvidenceSkills(0)),
+    ("ev:x", cb.EvidenceClose()),
+    ("ev:ss:8", cb.EvidenceResend(8)),
+    ("ev:n:8", cb.EvidenceShowNote(8)),
+    ("ev:d:8:l:0", cb.EvidenceDelete(8, "l", 0)),
+    ("ev:dy:8:s:2", cb.EvidenceDeleteYes(8, "s", 2)),
+    ("ev:m:link", cb.EvidenceMode("link")),
+    ("ev:t:k:4", cb.EvidenceTarget("k", 4)),
+    ("rm:m", cb.ReminderScreen("m")),
+    ("rm:p", cb.ReminderScreen("p")),
+    ("rm:x", cb.ReminderClose()),
+    ("rm:open", cb.ReminderOpen()),
+    ("rm:off:s", cb.ReminderStreakOff()),
+    ("rm:gk:4", cb.ReminderSkillGoalScreen(4)),
+    ("rm:set:se:0", cb.ReminderToggle("se", on=False)),
+    ("rm:set:ie:1", cb.ReminderToggle("ie", on=True)),
+    ("rm:set:id:3", cb.ReminderInactivityDays(3)),
+    ("rm:set:wm:1080", cb.ReminderTime("wm", 1080)),
+    ("rm:set:ww:6", cb.ReminderWeekday(6)),
+    ("rm:set:g:150", cb.ReminderWeeklyGoal(150)),
+    ("rm:set:sg:4:0", cb.ReminderSkillGoal(4, 0)),
+    ("rm:set:p:14", cb.ReminderPause(14)),
+    ("rm:set:pr:0", cb.ReminderResume()),
+    ("rm:ask:im", cb.ReminderAsk("im")),
+    ("rm:ask:sg:4", cb.ReminderAskSkillGoal(4)),
+    ("rmi:back", cb.ReminderInputBack()),
+]
+
+
+@pytest.mark.parametrize(("data", "typed"), WIRE, ids=[d for d, _ in WIRE])
+def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -> None:
+    assert typed.encode() == data
+    assert parse(data) == typed
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "lg:zz",  # no such action
+        "lg:sk",  # missing id
+        "lg:sk:1:2",  # extra field
+        "lg:sk:-1",
+        "lg:sk:+1",
+        "lg:sk: 1",
+        "lg:sk:²",  # a digit, but not an ASCII one
+        "lg:sk:12345678901234567",  # too many digits
+        "lg:d:0",
+        "lg:d:5000",  # out of range
+        "lg:t:2",
+        "lg:r:6",
+        "hs:p:z",  # unknown page mode
+        "hs:v:1:0:5:0:a",  # half an anchor
+        "hs:v:1:0:0:0:nope",  # no such range
+        "hs:v:1:0:0",  # a cut-off place
+        "hs:v:1:0:0:0:a:extra",
+        "hs:v:1:99999999:1:0:a",  # past date.max
+        "hs:set:1:dur:x",
+        "ev:d:8:q:0",  # unknown origin
+        "ev:t:x:4",  # unknown target kind
+        "ev:m:video",
+        "rm:set:id:4",  # days not offered
+        "rm:set:im:1440",
+        "rm:set:ww:x",
+        "rm:set:ie:2",
+        "rm:set:g:99999",
+        "rm:set:p:0",
+        "rm:set:pr",
+        "rm:set:zz:1",
+        "rm:ask:zz",
+        "rm:off:x",
+        "rm:nope",
+        "rm",
+        "rmi:save",
+        "xx:back",
+        "",
+        "lg:sk:" + "1" * 70,  # over 64 bytes
+    ],
+)
+def test_forged_or_malformed_data_is_refused(data: str) -> None:
+    with pytest.raises(BadCallback):
+        parse(data) if data[:2] in SCHEMAS else LOG_BUTTONS.parse(data)
+
+
+def test_another_prefix_is_refused() -> None:
+    with pytest.raises(BadCallback):
+        LOG_BUTTONS.parse("hs:x")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: cb.LogDuration(0),
+        lambda: cb.LogRate(True),  # a bool is not a rating
+        lambda: cb.HistoryPage("z"),
+        lambda: cb.ListPlace(5, 0, 0, ALL),
+        lambda: cb.ReminderInactivityDays(4),
+        lambda: cb.EvidenceTarget("x", 1),
+    ],
+)
+def test_building_an_invalid_button_fails_loudly(build: object) -> None:
+    with pytest.raises(BadCallback):
+        build()  # type: ignore[operator]
+
+
+def test_data_that_would_not_fit_64_bytes_is_not_encoded() -> None:
+    wide = RangeSpec("dates", start=date(2020, 1, 1), end=date(2026, 11, 25))
+    press = cb.HistorySetValue(
+        BIG, "conf", 5, cb.ListPlace(date(2026, 1, 1).toordinal(), BIG, BIG, wide)
+    )
+    with pytest.raises(ValueError, match="64 bytes"):
+        press.encode()
+    assert len(cb.HistorySetValue(BIG, "conf", 5).encode().encode()) <= 64
+
+
+def test_text_fields_cannot_smuggle_a_separator() -> None:
+    with pytest.raises(ValueError, match="':'"):
+        cb.HistoryEditField(1, "dur:5").encode()
+
+
+def test_prefix_constants_match_the_screens_that_use_them() -> None:
+    from bot.ui.cards import HISTORY_PREFIX
+    from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
+    from bot.ui.reminders import SETTINGS_PREFIX
+
+    assert (cb.HISTORY, cb.EVIDENCE, cb.REMINDERS) == (
+        HISTORY_PREFIX,
+        EVIDENCE_PREFIX,
+        SETTINGS_PREFIX,
+    )
