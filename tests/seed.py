@@ -16,7 +16,7 @@ from storage.models import (
     SendLedger,
     UndoSnapshot,
 )
-from tests.conftest import START, UnitOfWorkFactory
+from tests.support import START, UnitOfWorkFactory
 
 
 @dataclass(frozen=True, slots=True)

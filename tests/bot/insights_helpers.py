@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from storage.models import PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import ApiCall, FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -10,8 +10,8 @@ from sqlalchemy import delete, select
 
 from storage.models import Evidence, PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import START, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, parse_html
+from tests.support import START, UnitOfWorkFactory
 
 SARAH = 1001
 MALLORY = 2002

@@ -15,8 +15,8 @@ from bot.jobs.conversation_expiry import expire_idle_conversations
 from bot.services.practice import SessionDraft, save_practice_log
 from storage.models import PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.support import FakeClock, UnitOfWorkFactory
 
 SARAH = 1001
 TODAY = date(2026, 11, 25)  # the clock starts 2026-11-25 12:00 UTC; Sarah's zone is UTC

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from tests.bot.insights_helpers import add_skills, assert_chart, seed, session_count
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)  # the test clock's date in UTC
 

@@ -17,7 +17,7 @@ from tests.bot.test_log import (
     seed_skills,
 )
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.support import FakeClock, UnitOfWorkFactory
 
 
 def save_data(message: dict[str, Any], label: str) -> str:

@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from tests.bot.insights_helpers import add_skills, assert_chart, seed, session_count
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 # The test clock's date (UTC): Wednesday 25 November 2026.
 WED = date(2026, 11, 25)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from tests.bot.insights_helpers import add_skills, seed
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.support import FakeClock, UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)  # Wednesday; the test clock's date in UTC
 

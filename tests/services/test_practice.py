@@ -20,7 +20,7 @@ from bot.services.practice import (
 )
 from storage.types import utcnow
 from tests.bot.test_log import SARAH, TODAY, count_logs, logs, seed_skills
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 MALLORY = 2002
 

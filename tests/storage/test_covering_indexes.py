@@ -22,7 +22,7 @@ from storage.migrate import alembic_config
 from storage.models import Base, PracticeLog, Skill, User
 from storage.repositories.history import HistoryFilter
 from storage.uow import UnitOfWork
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from storage.models import PracticeLog, User
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SARAH, MALLORY = 1, 2

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from storage.models import Evidence, PracticeLog, User
 from storage.repositories.history import Cursor, HistoryFilter
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from storage.models import PracticeLog, Skill, User
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.types import utcnow
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.models import Conversation, Evidence, PracticeLog, Skill, User
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
