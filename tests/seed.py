@@ -1,4 +1,7 @@
-"""Seed one user's data in every table, and read back everything a user owns."""
+"""Put users, skills, sessions and evidence in the test database, and read rows back.
+
+Every test that writes rows directly (not through the bot) seeds them with a function from here.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, func, select
 
+from bot.services.practice import SessionDraft, save_practice_log
 from storage.models import (
     Base,
     Conversation,
@@ -16,7 +20,32 @@ from storage.models import (
     SendLedger,
     UndoSnapshot,
 )
-from tests.support import START, UnitOfWorkFactory
+from tests.support import SARAH, START, TODAY, UnitOfWorkFactory
+
+
+async def seed_skills(
+    uow_factory: UnitOfWorkFactory, *names: str, user_id: int = SARAH
+) -> dict[str, int]:
+    """Register the user (as "Sarah", UTC) and add skills directly; returns name -> id."""
+    async with uow_factory() as uow:
+        await uow.users.ensure(user_id, user_id, "Sarah", "UTC")
+        ids = {}
+        for name in names:
+            ids[name] = (await uow.skills.add(user_id, name, name.casefold())).id
+        await uow.commit()
+        return ids
+
+
+async def seed_log(
+    uow_factory: UnitOfWorkFactory, skill_id: int, minutes: int, day: date = TODAY
+) -> int:
+    """One of Sarah's sessions, saved through the one save path (bot.services.practice)."""
+    async with uow_factory() as uow:
+        saved = await save_practice_log(
+            uow, SARAH, TODAY, SessionDraft(skill_id, day, minutes, "Seeded practice session")
+        )
+        await uow.commit()
+        return saved.log.id
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +178,24 @@ async def seed_account(
             secrets=secrets,
             undo=undo.id,
         )
+
+
+async def logs(uow_factory: UnitOfWorkFactory, user_id: int = SARAH) -> list[PracticeLog]:
+    """The user's sessions in id order, detached (readable after the unit of work ends)."""
+    async with uow_factory() as uow:
+        rows = list(
+            await uow.session.scalars(
+                select(PracticeLog).where(PracticeLog.user_id == user_id).order_by(PracticeLog.id)
+            )
+        )
+        uow.session.expunge_all()  # keep them readable after the unit of work rolls back
+        return rows
+
+
+async def count_logs(uow_factory: UnitOfWorkFactory) -> int:
+    """How many sessions there are, of all users."""
+    async with uow_factory() as uow:
+        return int(await uow.session.scalar(select(func.count()).select_from(PracticeLog)) or 0)
 
 
 def _owner_column(table: Table) -> Any:

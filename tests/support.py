@@ -7,12 +7,14 @@ never from conftest or from another test module (tests/test_test_layout.py check
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from storage.uow import UnitOfWork
 
 TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
 START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+SARAH = 1001  # the `sarah` fixture's user id
+TODAY = date(2026, 11, 25)  # the clock starts 2026-11-25 12:00 UTC; Sarah's zone is UTC
 
 UnitOfWorkFactory = Callable[[], UnitOfWork]
 
