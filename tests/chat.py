@@ -456,6 +456,17 @@ async def run_job(
     return api.calls_since(start)
 
 
+def flat(buttons: list[list[str]]) -> list[str]:
+    """Button labels, row after row, in one list."""
+    return [label for row in buttons for label in row]
+
+
+def callback_data(message: dict[str, Any]) -> list[str]:
+    """The callback_data of every inline button of a sent message, row after row."""
+    markup = message.get("reply_markup") or {}
+    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
 def _text_of(message: Mapping[str, Any]) -> str:
     return str(message.get("text", message.get("caption", "")))
 

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator, Callable
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,30 +16,10 @@ from storage.uow import UnitOfWork
 from tests.chat import ChatUser
 from tests.db import BACKENDS, TemplateDatabases
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.support import TEST_TOKEN, FakeClock, UnitOfWorkFactory
 
 # RetryAfter.retry_after as a timedelta (PTB's future default) instead of a deprecated int.
 os.environ.setdefault("PTB_TIMEDELTA", "1")
-
-TEST_TOKEN = "123456789:AAHtestTOKENtestTOKENtestTOKEN12345"
-START = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-class FakeClock:
-    """A clock tests move by hand."""
-
-    def __init__(self, now: datetime = START) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        """Move time forward by timedelta(**delta)."""
-        self.now += timedelta(**delta)
-
-    def set(self, now: datetime) -> None:
-        """Jump to `now` (aware)."""
-        self.now = now
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +84,6 @@ def sarah(app: BotApp, api: FakeBotApi) -> ChatUser:
 def mallory(app: BotApp, api: FakeBotApi) -> ChatUser:
     """Another user, who tries to touch Sarah's data."""
     return ChatUser(app, api, user_id=2002, first_name="Mallory")
-
-
-UnitOfWorkFactory = Callable[[], UnitOfWork]
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotApiServer
+from tests.support import TEST_TOKEN
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow

@@ -21,8 +21,8 @@ from tests.botprocess import (
     post_update,
     wait_for_port,
 )
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import BOT_USERNAME, FakeBotApiServer
+from tests.support import TEST_TOKEN
 
 pytestmark = pytest.mark.slow
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain.skills import skill_name_key
-from bot.domain.skills import SkillSummary
+from bot.domain.skills import SkillSummary, skill_name_key
 from storage.uow import UnitOfWork
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from storage.models import Evidence, PracticeLog, UndoSnapshot
-from tests.conftest import START, UnitOfWorkFactory
+from tests.support import START, UnitOfWorkFactory
 
 SARAH = 1001
 MALLORY = 2002

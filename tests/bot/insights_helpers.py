@@ -3,44 +3,15 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
-from datetime import date
 
 from PIL import Image
 from sqlalchemy import func, select
 
 from storage.models import PracticeLog
-from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import ApiCall, FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-async def add_skills(user: ChatUser, uow_factory: UnitOfWorkFactory, *names: str) -> dict[str, int]:
-    """Add skills the way the user does (/addskill) and return their ids by name."""
-    for name in names:
-        await user.send(f"/addskill {name}")
-    async with uow_factory() as uow:
-        return {s.name: s.skill_id for s in await uow.analytics.skills(user.user_id)}
-
-
-async def seed(
-    uow_factory: UnitOfWorkFactory, user_id: int, sessions: Iterable[tuple[int, date, int]]
-) -> None:
-    """Store practice sessions (skill id, local date, minutes) directly."""
-    async with uow_factory() as uow:
-        for skill_id, day, minutes in sessions:
-            uow.session.add(
-                PracticeLog(
-                    user_id=user_id,
-                    skill_id=skill_id,
-                    practiced_on=day,
-                    duration_minutes=minutes,
-                    description="Practised scales and pieces",
-                )
-            )
-        await uow.commit()
 
 
 async def session_count(uow_factory: UnitOfWorkFactory) -> int:

@@ -10,7 +10,7 @@ from telegram import Update
 from bot.core.runtime import BotApp
 from bot.core.updates import PerUserUpdateProcessor
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 
 async def test_an_older_screens_cancel_leaves_the_current_conversation_alone(

@@ -7,8 +7,8 @@ import json
 from storage.models import User
 from tests.bot.transfer_helpers import export
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.seed import owned_counts, owned_rows, seed_account
+from tests.support import UnitOfWorkFactory
 
 DELETE = "🗑 Delete everything"
 KEEP = "Keep my data"

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from bot.core.runtime import BotApp
 from storage.models import Skill
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 SQLITE_TRIGGER = (
     "CREATE TRIGGER refuse_skills BEFORE INSERT ON skills "

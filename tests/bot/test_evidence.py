@@ -10,42 +10,13 @@ from sqlalchemy import delete, select
 
 from storage.models import Evidence, PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import START, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, parse_html
+from tests.seed import add_skill, seed_evidence, seed_react_evidence, seed_session
+from tests.support import START, UnitOfWorkFactory
 
 SARAH = 1001
 MALLORY = 2002
 TODAY = START.date()  # the test clock's date; users default to UTC
-
-
-async def _skill(user: ChatUser, uow_factory: UnitOfWorkFactory, name: str) -> int:
-    await user.send(f"/addskill {name}")
-    async with uow_factory() as uow:
-        skill = await uow.skills.by_name_key(user.user_id, name.casefold())
-        assert skill is not None
-        return skill.id
-
-
-async def _session(
-    uow_factory: UnitOfWorkFactory,
-    skill_id: int,
-    *,
-    day: date = TODAY,
-    minutes: int = 45,
-    description: str = "Built a todo app with hooks",
-    user_id: int = SARAH,
-) -> int:
-    async with uow_factory() as uow:
-        log = PracticeLog(
-            user_id=user_id,
-            skill_id=skill_id,
-            practiced_on=day,
-            duration_minutes=minutes,
-            description=description,
-        )
-        uow.session.add(log)
-        await uow.commit()
-        return log.id
 
 
 async def _evidence(uow_factory: UnitOfWorkFactory, user_id: int | None = None) -> list[Evidence]:
@@ -63,40 +34,17 @@ async def _conversation_open(uow_factory: UnitOfWorkFactory, user_id: int = SARA
         return await uow.conversations.get(user_id) is not None
 
 
-async def _seed(
-    uow_factory: UnitOfWorkFactory,
-    skill_id: int,
-    log_id: int | None,
-    kind: str,
-    *,
-    minute: int,
-    **content: Any,
-) -> int:
-    async with uow_factory() as uow:
-        row = Evidence(
-            user_id=SARAH,
-            skill_id=skill_id,
-            practice_log_id=log_id,
-            kind=kind,
-            created_at=START + timedelta(minutes=minute),
-            **content,
-        )
-        uow.session.add(row)
-        await uow.commit()
-        return row.id
-
-
 # --- links ---
 
 
 async def test_plain_link_asks_where_most_recent_session_first(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    guitar = await _skill(sarah, uow_factory, "Guitar")
-    older = await _session(uow_factory, react, day=date(2026, 11, 23), minutes=30)
-    newest = await _session(uow_factory, react)
-    await _session(uow_factory, guitar, day=date(2026, 11, 24), minutes=60)
+    react = await add_skill(sarah, uow_factory, "React")
+    guitar = await add_skill(sarah, uow_factory, "Guitar")
+    older = await seed_session(uow_factory, react, day=date(2026, 11, 23), minutes=30)
+    newest = await seed_session(uow_factory, react)
+    await seed_session(uow_factory, guitar, day=date(2026, 11, 24), minutes=60)
 
     await sarah.send("This helped a lot: https://react.dev/learn/hooks")
     assert "1 link" in sarah.last_text()
@@ -124,8 +72,8 @@ async def test_plain_link_asks_where_most_recent_session_first(
 async def test_message_with_three_links_saves_one_evidence_per_url(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.send(
         "Today's reading: https://react.dev/learn, github.com/sarah/todo and "
         "https://overreacted.io/a-complete-guide-to-useeffect/ (and https://react.dev/learn again)"
@@ -145,7 +93,7 @@ async def test_message_with_three_links_saves_one_evidence_per_url(
 async def test_forwarded_post_with_a_text_link(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
+    react = await add_skill(sarah, uow_factory, "React")
     text = "New post: Thinking in React — read it"
     await sarah.forward(
         text,
@@ -169,8 +117,8 @@ async def test_forwarded_post_with_a_text_link(
 async def test_same_link_twice_on_one_session_is_kept_once(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    await seed_session(uow_factory, react)
     for _ in range(2):
         await sarah.send("https://react.dev/learn")
         await sarah.tap("React · today · 45 min")
@@ -181,8 +129,8 @@ async def test_same_link_twice_on_one_session_is_kept_once(
 async def test_more_evidence_joins_the_batch_until_a_target_is_picked(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.send("https://react.dev/learn")
     first_prompt = sarah.last_message()
     await sarah.send_photo()
@@ -200,7 +148,7 @@ async def test_more_evidence_joins_the_batch_until_a_target_is_picked(
 async def test_cancel_at_the_choice_saves_nothing(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await sarah.send("https://react.dev/learn")
     await sarah.tap("✖ Cancel")
     assert "Cancelled adding evidence. Nothing was saved." in sarah.last_text()
@@ -222,8 +170,8 @@ async def test_link_without_any_skill_explains_and_saves_nothing(
 async def test_note_command_keeps_line_breaks(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.send("/note useEffect runs after paint\n<b>not</b> before & that's fine")
     assert "1 note" in sarah.last_text()
     await sarah.tap("React · today · 45 min")
@@ -235,7 +183,7 @@ async def test_note_command_keeps_line_breaks(
 async def test_note_command_without_text_asks_for_it(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
+    react = await add_skill(sarah, uow_factory, "React")
     await sarah.send("/note")
     assert "Type the note" in sarah.last_text()
     await sarah.send("   ")
@@ -251,8 +199,8 @@ async def test_note_command_without_text_asks_for_it(
 async def test_add_evidence_on_a_session_then_note(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     # The saved-entry card of /log carries this button.
     await sarah.tap_data(f"ev:add:{log_id}")
     assert "Add evidence to React · today · 45 min" in sarah.last_text()
@@ -269,8 +217,8 @@ async def test_add_evidence_on_a_session_then_note(
 async def test_add_evidence_on_a_session_attaches_a_link_directly(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.tap_data(f"ev:add:{log_id}")
     await sarah.send("https://github.com/sarah/todo")
     assert "Saved 1 link to React · today · 45 min" in sarah.last_text()
@@ -285,8 +233,8 @@ async def test_add_evidence_on_a_session_attaches_a_link_directly(
 async def test_note_command_joins_an_open_evidence_step(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.send("https://react.dev/learn")
     await sarah.send("/note")
     assert "Send the note with the command" in sarah.last_text()
@@ -307,8 +255,8 @@ async def test_note_command_joins_an_open_evidence_step(
 async def test_add_evidence_kind_buttons_say_what_is_missing(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.tap_data(f"ev:add:{log_id}")
     await sarah.tap("🔗 Link")
     assert "Send the link" in sarah.last_text()
@@ -329,7 +277,7 @@ async def test_add_evidence_kind_buttons_say_what_is_missing(
 async def test_pictures_of_an_album_collect_into_one_choice(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await sarah.send_photo(photo_id="one")
     await sarah.send_photo(photo_id="two")
     await sarah.send_photo(photo_id="one")  # the same picture again is not a second piece
@@ -345,8 +293,8 @@ async def test_pictures_of_an_album_collect_into_one_choice(
 async def test_photo_keeps_metadata_of_the_largest_size_and_never_downloads(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    log_id = await _session(uow_factory, react)
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
     await sarah.send_photo(caption="The todo app running", sizes=3, photo_id="todo")
     assert "1 note and 1 screenshot" in sarah.last_text()
     await sarah.tap("React · today · 45 min")
@@ -367,7 +315,7 @@ async def test_photo_keeps_metadata_of_the_largest_size_and_never_downloads(
 async def test_image_document_keeps_its_own_name_and_type(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
+    react = await add_skill(sarah, uow_factory, "React")
     await sarah.send_document("component-tree.png", "image/png", size=48_213)
     assert "1 screenshot" in sarah.last_text()
     await sarah.tap("📚 React (skill)")
@@ -385,14 +333,14 @@ async def test_image_document_keeps_its_own_name_and_type(
 async def test_non_image_document_is_not_claimed(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
+    react = await add_skill(sarah, uow_factory, "React")
     await sarah.send_document("slides.pdf", "application/pdf")
     # Answered by the import feature's document handler, not taken as evidence.
     assert "slides.pdf" in sarah.last_text()
     assert "where should I attach" not in sarah.last_text()
     assert not await _conversation_open(uow_factory)
     # Inside "Add evidence" the file reaches us, and the answer says what is accepted.
-    log_id = await _session(uow_factory, react)
+    log_id = await seed_session(uow_factory, react)
     await sarah.tap_data(f"ev:add:{log_id}")
     await sarah.send_document("slides.pdf", "application/pdf")
     assert "“slides.pdf” isn't an image" in sarah.last_text()
@@ -422,7 +370,7 @@ async def test_non_image_document_is_not_claimed(
 async def test_invalid_evidence_gets_a_specific_message_and_saves_nothing(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory, send: Any, message: str
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await send(sarah)
     assert message in sarah.last_text()
     assert await _evidence(uow_factory) == []
@@ -432,7 +380,7 @@ async def test_invalid_evidence_gets_a_specific_message_and_saves_nothing(
 async def test_note_of_exactly_2000_characters_is_fine(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await sarah.send("/note " + "z" * 2000)
     await sarah.tap("📚 React (skill)")
     [row] = await _evidence(uow_factory)
@@ -442,7 +390,7 @@ async def test_note_of_exactly_2000_characters_is_fine(
 async def test_one_bad_link_among_good_ones_is_reported_and_skipped(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await sarah.send_text_link(
         "docs and trap", {"docs": "https://react.dev/", "trap": "data:text/html,hi"}
     )
@@ -456,7 +404,7 @@ async def test_one_bad_link_among_good_ones_is_reported_and_skipped(
 async def test_image_file_without_a_name_is_refused(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "React")
     await sarah.send_update(
         {
             "message": {
@@ -481,61 +429,10 @@ async def test_image_file_without_a_name_is_refused(
 # --- viewing ---
 
 
-async def _seed_react_evidence(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> dict[str, int]:
-    react = await _skill(sarah, uow_factory, "React")
-    guitar = await _skill(sarah, uow_factory, "Guitar")
-    later = await _session(uow_factory, react, day=date(2026, 11, 23), description="Memo and hooks")
-    earlier = await _session(
-        uow_factory, react, day=date(2026, 11, 20), minutes=30, description="Set up Vite & <App>"
-    )
-    ids = {
-        "react": react,
-        "later": later,
-        "earlier": earlier,
-        # added in an order different from the sessions' order
-        "later_link": await _seed(
-            uow_factory, react, later, "link", minute=1, url="https://react.dev/?a=1&b=2"
-        ),
-        "skill_note": await _seed(
-            uow_factory, react, None, "note", minute=2, note="Docs <first> & foremost"
-        ),
-        "earlier_shot": await _seed(
-            uow_factory,
-            react,
-            earlier,
-            "screenshot",
-            minute=3,
-            file_name="photo_uq1.jpg",
-            file_id="photo-file-1",
-            file_unique_id="uq1",
-            mime_type="image/jpeg",
-            width=1280,
-            height=960,
-            file_size=150_000,
-            storage="telegram",
-        ),
-        "later_doc": await _seed(
-            uow_factory,
-            react,
-            later,
-            "screenshot",
-            minute=4,
-            file_name="tree.png",
-            file_id="doc-file-2",
-            file_unique_id="udoc2",
-            mime_type="image/png",
-            file_size=2_000_000,
-            storage="telegram",
-        ),
-    }
-    await _seed(uow_factory, guitar, None, "note", minute=5, note="Guitar only")
-    return ids
-
-
 async def test_evidence_lists_by_session_chronologically_with_skill_group(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_react_evidence(sarah, uow_factory)
+    await seed_react_evidence(sarah, uow_factory)
     await sarah.send("/evidence react")
     call = api.last("sendMessage", SARAH)
     assert call.params["link_preview_options"] == {"is_disabled": True}
@@ -565,7 +462,7 @@ async def test_evidence_lists_by_session_chronologically_with_skill_group(
 async def test_evidence_without_a_skill_shows_a_picker(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_react_evidence(sarah, uow_factory)
+    await seed_react_evidence(sarah, uow_factory)
     await sarah.send("/evidence")
     assert "which skill?" in sarah.last_text()
     assert sarah.buttons() == [["Guitar · 1"], ["React · 4"], ["✖ Close"]]
@@ -587,13 +484,13 @@ async def test_evidence_for_a_new_user_explains_how_to_add(sarah: ChatUser) -> N
 async def test_long_lists_are_paged_under_the_message_limit(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
+    react = await add_skill(sarah, uow_factory, "React")
     logs = [
-        await _session(uow_factory, react, day=TODAY - timedelta(days=n), description="d" * 500)
+        await seed_session(uow_factory, react, day=TODAY - timedelta(days=n), description="d" * 500)
         for n in range(10)
     ]
     for n in range(20):
-        await _seed(
+        await seed_evidence(
             uow_factory, react, logs[n % 10], "note", minute=n, note=f"{n:02d}" + "&" * 1998
         )
     await sarah.send("/evidence React")
@@ -615,7 +512,7 @@ async def test_long_lists_are_paged_under_the_message_limit(
 
 
 async def test_session_evidence_view(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
-    ids = await _seed_react_evidence(sarah, uow_factory)
+    ids = await seed_react_evidence(sarah, uow_factory)
     await sarah.tap_data(f"ev:s:{ids['later']}")
     text = sarah.last_text()
     assert text.startswith("Evidence for React · Mon 23 Nov · 45 min")
@@ -628,7 +525,7 @@ async def test_session_evidence_view(sarah: ChatUser, uow_factory: UnitOfWorkFac
 async def test_screenshot_is_resent_by_file_id(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_react_evidence(sarah, uow_factory)
+    await seed_react_evidence(sarah, uow_factory)
     await sarah.send("/evidence React")
     await sarah.tap("🖼 2")
     photo = api.last("sendPhoto", SARAH)
@@ -647,7 +544,7 @@ async def test_screenshot_is_resent_by_file_id(
 async def test_delete_asks_first_and_keep_changes_nothing(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    ids = await _seed_react_evidence(sarah, uow_factory)
+    ids = await seed_react_evidence(sarah, uow_factory)
     await sarah.send("/evidence React")
     await sarah.tap("🗑 3")
     assert "Delete this link from React · Mon 23 Nov · 45 min?" in sarah.last_text()
@@ -665,7 +562,7 @@ async def test_delete_asks_first_and_keep_changes_nothing(
 async def test_deleting_from_the_session_view_returns_there(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    ids = await _seed_react_evidence(sarah, uow_factory)
+    ids = await seed_react_evidence(sarah, uow_factory)
     await sarah.tap_data(f"ev:s:{ids['later']}")
     await sarah.tap("🗑 2")
     await sarah.tap("🗑 Delete")
@@ -677,7 +574,7 @@ async def test_deleting_from_the_session_view_returns_there(
 async def test_deleting_a_session_or_skill_deletes_its_evidence(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    ids = await _seed_react_evidence(sarah, uow_factory)
+    ids = await seed_react_evidence(sarah, uow_factory)
     async with uow_factory() as uow:
         await uow.session.execute(delete(PracticeLog).where(PracticeLog.id == ids["later"]))
         await uow.commit()
@@ -698,9 +595,9 @@ async def test_deleting_a_session_or_skill_deletes_its_evidence(
 async def test_forged_attach_to_another_users_session_is_refused(
     sarah: ChatUser, mallory: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    react = await _skill(sarah, uow_factory, "React")
-    sarah_log = await _session(uow_factory, react)
-    await _skill(mallory, uow_factory, "Lockpicking")
+    react = await add_skill(sarah, uow_factory, "React")
+    sarah_log = await seed_session(uow_factory, react)
+    await add_skill(mallory, uow_factory, "Lockpicking")
     await mallory.send("https://evil.example/x")
     await mallory.tap_data(f"ev:t:s:{sarah_log}")
     assert "no longer exists" in mallory.answers()[-1]
@@ -718,7 +615,7 @@ async def test_forged_attach_to_another_users_session_is_refused(
 async def test_forged_buttons_on_another_users_evidence_change_nothing(
     sarah: ChatUser, mallory: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    ids = await _seed_react_evidence(sarah, uow_factory)
+    ids = await seed_react_evidence(sarah, uow_factory)
     await mallory.send("/evidence")
     for data in (
         f"ev:l:{ids['react']}:0",

@@ -28,8 +28,8 @@ from tests.bot.transfer_helpers import (
     set_user,
 )
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TODAY = date(2026, 11, 25)

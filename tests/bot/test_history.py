@@ -29,8 +29,8 @@ from tests.bot.history_helpers import (
     user_with_skills,
 )
 from tests.chat import ChatUser
-from tests.conftest import START, FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import START, FakeClock, UnitOfWorkFactory
 
 
 @pytest.fixture(autouse=True)

@@ -21,8 +21,8 @@ from bot.core.runtime import BotApp, Deps
 from bot.jobs.conversation_expiry import expire_idle_conversations
 from storage.models import Conversation, PracticeLog, User
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.support import FakeClock, UnitOfWorkFactory
 
 SARAH = 1001
 Instance = Literal["A", "B"]

@@ -25,9 +25,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 from bot.core.runtime import BotApp, Deps
 from bot.ui.texts import NOT_FOUND, STALE_BUTTON
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import ApiCall, FakeBotApi, UploadedFile
 from tests.seed import SeededAccount, owned_rows, seed_account
+from tests.support import UnitOfWorkFactory
 
 REFUSED = (STALE_BUTTON, NOT_FOUND)
 

@@ -4,72 +4,19 @@ archived skills, restarts, timeouts and forged buttons — through the real Appl
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from bot.app import build_application, on_shutdown
 from bot.core.runtime import BotApp
 from bot.jobs.conversation_expiry import expire_idle_conversations
-from bot.services.practice import SessionDraft, save_practice_log
-from storage.models import PracticeLog
-from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.chat import ChatUser, callback_data, flat
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.seed import count_logs, logs, seed_log, seed_skills
+from tests.support import SARAH, TODAY, FakeClock, UnitOfWorkFactory
 
-SARAH = 1001
-TODAY = date(2026, 11, 25)  # the clock starts 2026-11-25 12:00 UTC; Sarah's zone is UTC
 YESTERDAY = TODAY - timedelta(days=1)
 DESCRIPTION = "Built a todo list component"
-
-
-async def seed_skills(uow_factory: UnitOfWorkFactory, *names: str, user_id: int = SARAH) -> dict:  # type: ignore[type-arg]
-    """Register the user and add skills directly; returns name -> id."""
-    async with uow_factory() as uow:
-        await uow.users.ensure(user_id, user_id, "Sarah", "UTC")
-        ids = {}
-        for name in names:
-            ids[name] = (await uow.skills.add(user_id, name, name.casefold())).id
-        await uow.commit()
-        return ids
-
-
-async def seed_log(
-    uow_factory: UnitOfWorkFactory, skill_id: int, minutes: int, day: date = TODAY
-) -> int:
-    """A session saved through the one save path."""
-    async with uow_factory() as uow:
-        saved = await save_practice_log(
-            uow, SARAH, TODAY, SessionDraft(skill_id, day, minutes, "Seeded practice session")
-        )
-        await uow.commit()
-        return saved.log.id
-
-
-async def logs(uow_factory: UnitOfWorkFactory, user_id: int = SARAH) -> list[PracticeLog]:
-    async with uow_factory() as uow:
-        rows = list(
-            await uow.session.scalars(
-                select(PracticeLog).where(PracticeLog.user_id == user_id).order_by(PracticeLog.id)
-            )
-        )
-        uow.session.expunge_all()  # keep them readable after the unit of work rolls back
-        return rows
-
-
-async def count_logs(uow_factory: UnitOfWorkFactory) -> int:
-    async with uow_factory() as uow:
-        return int(await uow.session.scalar(select(func.count()).select_from(PracticeLog)) or 0)
-
-
-def flat(buttons: list[list[str]]) -> list[str]:
-    return [label for row in buttons for label in row]
-
-
-def callback_data(message: dict[str, Any]) -> list[str]:
-    markup = message.get("reply_markup") or {}
-    return [b["callback_data"] for row in markup.get("inline_keyboard", []) for b in row]
 
 
 async def test_full_button_flow_with_back_saves_and_shows_the_card(

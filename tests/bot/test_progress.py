@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.bot.insights_helpers import add_skills, assert_chart, seed, session_count
+from tests.bot.insights_helpers import assert_chart, session_count
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.seed import add_skills, seed_sessions
+from tests.support import UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)  # the test clock's date in UTC
 
@@ -21,7 +22,9 @@ async def test_spec_example_weekly_practice_is_45_percent_intermediate(
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "React")
     # 10 sessions, 15 hours, one session a week (the last one today).
-    await seed(uow_factory, 1001, [(ids["React"], _days_ago(7 * w), 90) for w in range(10)])
+    await seed_sessions(
+        uow_factory, 1001, [(ids["React"], _days_ago(7 * w), 90) for w in range(10)]
+    )
     calls = await sarah.send("/progress React")
     text = sarah.texts()[-2]
     assert text.startswith("📈 React: 45% · 🌿 Intermediate")
@@ -45,7 +48,7 @@ async def test_spec_example_daily_practice_is_85_percent_advanced(
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "SQL")
     # 50 sessions, 80 hours, every day for the last 50 days.
-    await seed(uow_factory, 1001, [(ids["SQL"], _days_ago(d), 96) for d in range(50)])
+    await seed_sessions(uow_factory, 1001, [(ids["SQL"], _days_ago(d), 96) for d in range(50)])
     calls = await sarah.send("/progress sql")
     text = sarah.texts()[-2]
     assert text.startswith("📈 SQL: 85% · 🌳 Advanced")
@@ -60,7 +63,9 @@ async def test_a_break_costs_points_and_the_trend_declines(
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Chess")
     # Practised on days 30..49 ago, nothing since: 20 days past the free week.
-    await seed(uow_factory, 1001, [(ids["Chess"], _days_ago(d), 60) for d in range(30, 50)])
+    await seed_sessions(
+        uow_factory, 1001, [(ids["Chess"], _days_ago(d), 60) for d in range(30, 50)]
+    )
     await sarah.send("/progress Chess")
     text = sarah.texts()[-2]
     assert "Trend: ↘ declining (−100% practice time in the last 4 weeks" in text
@@ -75,7 +80,7 @@ async def test_several_skills_get_a_picker_with_a_way_back(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Guitar", "Spanish")
-    await seed(uow_factory, 1001, [(ids["Spanish"], _days_ago(d), 30) for d in range(3)])
+    await seed_sessions(uow_factory, 1001, [(ids["Spanish"], _days_ago(d), 30) for d in range(3)])
     await sarah.send("/progress")
     picker = sarah.last_message()
     assert "Which skill's progress?" in sarah.last_text()
@@ -121,7 +126,7 @@ async def test_one_skill_is_shown_without_asking(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Piano")
-    await seed(uow_factory, 1001, [(ids["Piano"], TODAY, 25)])
+    await seed_sessions(uow_factory, 1001, [(ids["Piano"], TODAY, 25)])
     calls = await sarah.send("/progress")
     assert sarah.texts()[-2].startswith("📈 Piano: ")
     assert "Trend: ↗ improving (you started practising in the last 4 weeks)" in sarah.texts()[-2]
@@ -132,7 +137,7 @@ async def test_someone_elses_skill_cannot_be_opened(
     sarah: ChatUser, mallory: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Diary")
-    await seed(uow_factory, 1001, [(ids["Diary"], TODAY, 40)])
+    await seed_sessions(uow_factory, 1001, [(ids["Diary"], TODAY, 40)])
     await add_skills(mallory, uow_factory, "Lockpicking", "Chess")
     await mallory.send("/progress")
     await mallory.tap_data(f"pg:s:{ids['Diary']}:0")

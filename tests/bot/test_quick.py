@@ -7,17 +7,9 @@ from datetime import date, timedelta
 from typing import Any
 
 from bot.ui.quick_log import client_token
-from tests.bot.test_log import (
-    TODAY,
-    callback_data,
-    count_logs,
-    flat,
-    logs,
-    seed_log,
-    seed_skills,
-)
-from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.chat import ChatUser, callback_data, flat
+from tests.seed import count_logs, logs, seed_log, seed_skills
+from tests.support import TODAY, FakeClock, UnitOfWorkFactory
 
 
 def save_data(message: dict[str, Any], label: str) -> str:

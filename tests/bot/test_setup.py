@@ -6,8 +6,8 @@ from bot.app import on_startup
 from bot.core.runtime import BotApp
 from storage.models import Skill
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.support import UnitOfWorkFactory
 
 
 async def _timezone(uow_factory: UnitOfWorkFactory, user_id: int) -> str | None:

@@ -6,7 +6,7 @@ import pytest
 
 from storage.models import Evidence, PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 
 async def _names(uow_factory: UnitOfWorkFactory, user_id: int = 1001) -> list[str]:

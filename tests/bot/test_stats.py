@@ -4,41 +4,21 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from tests.bot.insights_helpers import add_skills, assert_chart, seed, session_count
+from tests.bot.insights_helpers import assert_chart, session_count
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
+from tests.seed import add_skills, seed_sessions, seed_stats_history
+from tests.support import UnitOfWorkFactory
 
 # The test clock's date (UTC): Wednesday 25 November 2026.
 WED = date(2026, 11, 25)
 MON = WED - timedelta(days=2)
 
 
-async def _seed_sarah(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> dict[str, int]:
-    ids = await add_skills(sarah, uow_factory, "Guitar", "Spanish")
-    guitar, spanish = ids["Guitar"], ids["Spanish"]
-    sessions = [
-        # This week (Mon 23 - Wed 25): 95 min, 3 sessions, 2 days.
-        (guitar, MON, 30),
-        (guitar, WED, 45),
-        (spanish, WED, 20),
-        # Last week (Mon 16 - Sun 22): Mon and Tue by "this point", then Saturday.
-        (guitar, date(2026, 11, 16), 60),
-        (spanish, date(2026, 11, 17), 30),
-        (guitar, date(2026, 11, 21), 90),
-        # October: Saturdays, so Saturday is the favourite weekday.
-        *((guitar, date(2026, 10, d), 120) for d in (3, 10, 17, 24, 31)),
-        # Long ago, outside every window but "all time".
-        (spanish, date(2025, 3, 1), 15),
-    ]
-    await seed(uow_factory, 1001, sessions)
-    return ids
-
-
 async def test_week_stats_compare_with_the_same_days_of_last_week(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_sarah(sarah, uow_factory)
+    await seed_stats_history(sarah, uow_factory)
     await sarah.send("/stats")
     text = sarah.last_text()
     assert text.startswith("📊 Your stats — this week (Mon 23 Nov – today)")
@@ -66,7 +46,7 @@ async def test_week_stats_compare_with_the_same_days_of_last_week(
 async def test_switching_to_month_and_all_time_edits_the_same_message(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_sarah(sarah, uow_factory)
+    await seed_stats_history(sarah, uow_factory)
     await sarah.send("/stats")
     message_id = sarah.last_message()["message_id"]
     await sarah.tap("Month")
@@ -94,7 +74,7 @@ async def test_switching_to_month_and_all_time_edits_the_same_message(
 
 
 async def test_period_arguments(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
-    await _seed_sarah(sarah, uow_factory)
+    await seed_stats_history(sarah, uow_factory)
     await sarah.send("/stats month")
     assert "this month" in sarah.last_text()
     await sarah.send("/stats ALL")
@@ -118,7 +98,7 @@ async def test_a_quiet_week_still_shows_the_comparison(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Guitar")
-    await seed(uow_factory, 1001, [(ids["Guitar"], date(2026, 11, 17), 40)])
+    await seed_sessions(uow_factory, 1001, [(ids["Guitar"], date(2026, 11, 17), 40)])
     await sarah.send("/stats week")
     text = sarah.last_text()
     assert "Nothing logged this week yet. /log adds a session." in text
@@ -129,7 +109,7 @@ async def test_a_quiet_week_still_shows_the_comparison(
 async def test_charts_arrive_as_photos_and_the_summary_stays(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_sarah(sarah, uow_factory)
+    await seed_stats_history(sarah, uow_factory)
     await sarah.send("/stats")
     summary = sarah.last_message()
     calls = await sarah.tap("📊 Weekly chart")
@@ -148,7 +128,7 @@ async def test_charts_arrive_as_photos_and_the_summary_stays(
 async def test_forged_stats_buttons_are_refused(
     sarah: ChatUser, mallory: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await _seed_sarah(sarah, uow_factory)
+    await seed_stats_history(sarah, uow_factory)
     await sarah.send("/stats")
     await sarah.tap_data("st:p:yearly")
     assert "expired" in str(sarah.answers()[-1])
@@ -163,7 +143,7 @@ async def test_skill_names_are_shown_literally_everywhere(
     sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "C++ & <Rust>", "$5 <b>tricks</b>")
-    await seed(
+    await seed_sessions(
         uow_factory,
         1001,
         [(ids["C++ & <Rust>"], WED, 30), (ids["$5 <b>tricks</b>"], MON, 20)],

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from tests.bot.insights_helpers import add_skills, seed
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
+from tests.seed import add_skills, seed_sessions
+from tests.support import FakeClock, UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)  # Wednesday; the test clock's date in UTC
 
@@ -23,7 +23,7 @@ async def test_current_and_longest_overall_and_per_skill(
     sessions = [(guitar, d, 30) for d in _days_ago(0, 1, 2, 10, 11, 12, 13, 14, 15, 30)]
     sessions += [(spanish, d, 20) for d in _days_ago(2, 3, 4, 5)]
     sessions.append((spanish, TODAY, 10))  # a second session today counts once
-    await seed(uow_factory, 1001, sessions)
+    await seed_sessions(uow_factory, 1001, sessions)
     await sarah.send("/streak")
     text = sarah.last_text()
     assert text.startswith("🔥 Your practice streak\n")
@@ -42,7 +42,7 @@ async def test_current_and_longest_overall_and_per_skill(
 
 async def test_a_one_day_streak(sarah: ChatUser, uow_factory: UnitOfWorkFactory) -> None:
     ids = await add_skills(sarah, uow_factory, "Piano")
-    await seed(uow_factory, 1001, [(ids["Piano"], TODAY, 15)])
+    await seed_sessions(uow_factory, 1001, [(ids["Piano"], TODAY, 15)])
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "Current: 1 day (today)\nLongest: 1 day (today)" in text
@@ -55,7 +55,7 @@ async def test_a_gap_ends_the_streak_but_keeps_the_record(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Piano")
-    await seed(uow_factory, 1001, [(ids["Piano"], d, 15) for d in _days_ago(2, 3, 4)])
+    await seed_sessions(uow_factory, 1001, [(ids["Piano"], d, 15) for d in _days_ago(2, 3, 4)])
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "Current: 0 days\nLongest: 3 days (Sat 21 Nov – Mon 23 Nov)" in text
@@ -66,7 +66,7 @@ async def test_a_streak_alive_through_yesterday_must_be_kept_today(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(sarah, uow_factory, "Piano")
-    await seed(uow_factory, 1001, [(ids["Piano"], d, 15) for d in _days_ago(1, 2)])
+    await seed_sessions(uow_factory, 1001, [(ids["Piano"], d, 15) for d in _days_ago(1, 2)])
     await sarah.send("/streak")  # 12:00 UTC
     text = sarah.last_text()
     assert "Current: 2 days (Mon 23 Nov – yesterday)" in text
@@ -82,7 +82,7 @@ async def test_tongatapu_utc_plus_13_counts_its_own_calendar_days(
     await sarah.send("/timezone Pacific/Tongatapu")
     ids = await add_skills(sarah, uow_factory, "Guitar")
     guitar = ids["Guitar"]
-    await seed(uow_factory, 1001, [(guitar, d, 30) for d in _days_ago(0, 1, 2)])
+    await seed_sessions(uow_factory, 1001, [(guitar, d, 30) for d in _days_ago(0, 1, 2)])
     # 10:30 UTC on the 25th is 23:30 on the 25th in Tonga: the session of "today" counts.
     clock.set(datetime(2026, 11, 25, 10, 30, tzinfo=UTC))
     await sarah.send("/streak")
@@ -95,7 +95,7 @@ async def test_tongatapu_utc_plus_13_counts_its_own_calendar_days(
     assert "Current: 3 days (Mon 23 Nov – yesterday)" in text
     assert "log today before 23:59 (Pacific/Tongatapu time, 23 h 30 min left)" in text
     # A session dated the 26th (Tonga's today, UTC's tomorrow) keeps it alive.
-    await seed(uow_factory, 1001, [(guitar, date(2026, 11, 26), 20)])
+    await seed_sessions(uow_factory, 1001, [(guitar, date(2026, 11, 26), 20)])
     await sarah.send("/streak")
     assert "Current: 4 days (Mon 23 Nov – today)" in sarah.last_text()
     assert "Mon ✅  Tue ✅  Wed ✅  Thu ✅  Fri ·" in sarah.last_text()
@@ -113,7 +113,7 @@ async def test_honolulu_utc_minus_10_late_evening(
     await sarah.send("/timezone Pacific/Honolulu")
     ids = await add_skills(sarah, uow_factory, "Spanish")
     spanish = ids["Spanish"]
-    await seed(uow_factory, 1001, [(spanish, d, 30) for d in _days_ago(1, 2)])
+    await seed_sessions(uow_factory, 1001, [(spanish, d, 30) for d in _days_ago(1, 2)])
     # 09:30 UTC on the 26th is 23:30 on the 25th in Honolulu: half an hour left to log.
     clock.set(datetime(2026, 11, 26, 9, 30, tzinfo=UTC))
     await sarah.send("/streak")
@@ -125,7 +125,7 @@ async def test_honolulu_utc_minus_10_late_evening(
         "(Pacific/Honolulu time, 30 min left) to keep it going."
     ) in text
     # Logged at 23:30 local: the session is dated the 25th, and the streak is safe.
-    await seed(uow_factory, 1001, [(spanish, TODAY, 15)])
+    await seed_sessions(uow_factory, 1001, [(spanish, TODAY, 15)])
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "Current: 3 days (Mon 23 Nov – today)" in text
@@ -136,7 +136,7 @@ async def test_without_sessions_streak_explains_how_to_start(
     sarah: ChatUser, mallory: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     ids = await add_skills(mallory, uow_factory, "Chess")
-    await seed(uow_factory, 2002, [(ids["Chess"], TODAY, 30)])
+    await seed_sessions(uow_factory, 2002, [(ids["Chess"], TODAY, 30)])
     await sarah.send("/streak")
     assert "You haven't logged any practice yet" in sarah.last_text()
     await mallory.send("/streak")

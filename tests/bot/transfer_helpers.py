@@ -11,8 +11,8 @@ from sqlalchemy import select, update
 from bot.domain.skills import skill_name_key
 from storage.models import Evidence, PracticeLog, Skill, User
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import ApiCall, FakeBotApi, UploadedFile
+from tests.support import UnitOfWorkFactory
 
 SessionRow = tuple[str, date, int, str, int | None, int | None]
 

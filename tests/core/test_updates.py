@@ -10,7 +10,7 @@ from telegram import Chat, Message, Update, User
 from bot.app import build_application
 from bot.config import Settings
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
-from tests.conftest import TEST_TOKEN
+from tests.support import TEST_TOKEN
 
 
 def _update(update_id: int, user_id: int) -> Update:

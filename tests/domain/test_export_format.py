@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given
@@ -14,9 +14,6 @@ from hypothesis import strategies as st
 from bot.domain.export_format import (
     CSV_COLUMNS,
     FORMULA_TRIGGERS,
-    ExportEvidence,
-    ExportFile,
-    ExportLog,
     ExportSkill,
     ExportUser,
     PracticeExport,
@@ -25,76 +22,7 @@ from bot.domain.export_format import (
     to_json,
     unneutralise_cell,
 )
-
-CREATED = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
-
-
-def make_log(
-    log_id: int = 1, description: str = "Built a todo list component", **changes: object
-) -> ExportLog:
-    """A session with sensible defaults."""
-    values: dict[str, object] = {
-        "id": log_id,
-        "skill_id": 10,
-        "skill": "React",
-        "date": date(2026, 11, 20),
-        "duration_minutes": 45,
-        "description": description,
-        "difficulty": 3,
-        "confidence": None,
-        "created_at": CREATED,
-        "updated_at": None,
-    }
-    values.update(changes)
-    return ExportLog(**values)  # type: ignore[arg-type]
-
-
-def sample_export() -> PracticeExport:
-    """A small account: two skills, two sessions, a screenshot and a skill-level link."""
-    return PracticeExport(
-        exported_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
-        user=ExportUser(timezone="Europe/Berlin", settings={"reminder_hour": 19, "weekly": True}),
-        skills=[
-            ExportSkill(id=10, name="React", archived=False, created_at=CREATED),
-            ExportSkill(id=11, name="Español", archived=True, created_at=CREATED),
-        ],
-        practice_logs=[
-            make_log(1),
-            make_log(2, "Conversación con un tutor", skill_id=11, skill="Español", confidence=4),
-        ],
-        evidence=[
-            ExportEvidence(
-                id=5,
-                practice_log_id=1,
-                skill_id=None,
-                type="screenshot",
-                url=None,
-                note=None,
-                file=ExportFile(
-                    file_name="todo.png",
-                    file_size=12345,
-                    mime_type="image/png",
-                    width=800,
-                    height=600,
-                    storage="telegram",
-                    file_id="AgAD",
-                    file_unique_id="AQAD",
-                    uploaded_at=CREATED,
-                ),
-                created_at=CREATED,
-            ),
-            ExportEvidence(
-                id=6,
-                practice_log_id=None,
-                skill_id=10,
-                type="link",
-                url="https://react.dev/",
-                note=None,
-                file=None,
-                created_at=CREATED,
-            ),
-        ],
-    )
+from tests.domain.export_samples import make_log, sample_export
 
 
 def csv_rows(data: bytes) -> list[list[str]]:

@@ -33,7 +33,7 @@ from bot.domain.import_format import (
     session_dedupe_key,
 )
 from bot.domain.practice import validate_description
-from tests.domain.test_export_format import CREATED, make_log, sample_export
+from tests.domain.export_samples import CREATED, make_log, sample_export
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 TODAY = date(2026, 11, 25)

@@ -13,8 +13,8 @@ from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.core.runtime import BotApp, Deps
 from storage.models import PracticeLog, SendLedger, Skill, User
-from tests.conftest import UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.support import UnitOfWorkFactory
 
 JOINED = datetime(2026, 1, 1, tzinfo=UTC)
 

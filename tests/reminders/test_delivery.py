@@ -11,7 +11,6 @@ from bot.domain.reminders import ReminderKind
 from bot.jobs.reminders import LEASE, claim_batch, sweep
 from bot.jobs.sender import Sender
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import (
     add_sessions,
@@ -22,6 +21,7 @@ from tests.reminders.helpers import (
     ledger,
     user_row,
 )
+from tests.support import FakeClock, UnitOfWorkFactory
 
 EVENING = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)
 STREAK_DAYS = [date(2026, 11, 23), date(2026, 11, 24)]

@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 from bot.core.runtime import BotApp
 from bot.jobs.reminders import sweep
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import add_sessions, add_user, chats, deps_of, ledger, texts_to
+from tests.support import FakeClock, UnitOfWorkFactory
 
 QUIET = {"weekly_enabled": False, "streak_enabled": False}
 

@@ -19,9 +19,9 @@ from bot.jobs.reminders import LEASE, sweep
 from bot.services.milestones import MILESTONE_KIND
 from storage.models import LEDGER_PERIODIC_KINDS, LEDGER_PERIODIC_SQL, SendLedger, User
 from tests.chat import ChatUser, run_job
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import add_sessions, add_user, another_app, chats, deps_of, ledger
+from tests.support import FakeClock, UnitOfWorkFactory
 
 SARAH = 1001
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # the test clock's start

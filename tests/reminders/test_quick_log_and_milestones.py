@@ -10,9 +10,9 @@ from bot.core.runtime import BotApp
 from bot.jobs.reminders import sweep
 from storage.models import PracticeLog
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import add_sessions, chats, deps_of, ledger
+from tests.support import FakeClock, UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)
 

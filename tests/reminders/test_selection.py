@@ -21,8 +21,8 @@ from bot.domain.reminders import (
 from bot.domain.streaks import compute_streak
 from bot.jobs.reminders import KINDS, LEASE, claim_batches
 from storage.models import PracticeLog, SendLedger, User
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.reminders.helpers import add_sessions, add_user, deps_of
+from tests.support import FakeClock, UnitOfWorkFactory
 
 ZONES = (
     "Pacific/Auckland",

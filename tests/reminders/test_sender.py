@@ -19,8 +19,8 @@ from bot.jobs.sender import (
     delivery_bot,
     retry_seconds,
 )
-from tests.conftest import TEST_TOKEN
 from tests.fakebot import FakeBotApi, FakeRequest
+from tests.support import TEST_TOKEN
 
 
 class VirtualTime:

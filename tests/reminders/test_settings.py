@@ -6,8 +6,8 @@ from datetime import date
 
 from bot.ui.texts import NOT_FOUND, STALE_BUTTON
 from tests.chat import ChatUser
-from tests.conftest import UnitOfWorkFactory
 from tests.reminders.helpers import add_sessions, skill_id, user_row
+from tests.support import UnitOfWorkFactory
 
 
 def _flat(rows: list[list[str]]) -> list[str]:

@@ -10,7 +10,6 @@ from bot.domain.reminders import ReminderKind
 from bot.jobs.reminders import claim_batch, deliver, sweep
 from bot.jobs.sender import Sender, delivery_bot
 from tests.chat import ChatUser
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi
 from tests.reminders.helpers import (
     add_sessions,
@@ -22,6 +21,7 @@ from tests.reminders.helpers import (
     texts_to,
     user_row,
 )
+from tests.support import FakeClock, UnitOfWorkFactory
 
 EVENING = datetime(2026, 11, 25, 20, 0, tzinfo=UTC)  # 20:00 in UTC, the default time
 QUIET = {"weekly_enabled": False, "inactivity_enabled": False}

@@ -8,9 +8,9 @@ from bot.core.runtime import BotApp
 from bot.jobs.reminders import sweep
 from bot.jobs.sender import Sender
 from storage.models import Evidence
-from tests.conftest import FakeClock, UnitOfWorkFactory
 from tests.fakebot import FakeBotApi, UploadedFile
 from tests.reminders.helpers import add_sessions, add_user, chats, deps_of, ledger, texts_to
+from tests.support import FakeClock, UnitOfWorkFactory
 
 SUNDAY_EVENING = datetime(2026, 11, 29, 18, 0, tzinfo=UTC)
 NO_NUDGES = {"inactivity_enabled": False, "streak_enabled": False}

@@ -19,8 +19,8 @@ from bot.services.practice import (
     update_practice_log,
 )
 from storage.types import utcnow
-from tests.bot.test_log import SARAH, TODAY, count_logs, logs, seed_skills
-from tests.conftest import UnitOfWorkFactory
+from tests.seed import count_logs, logs, seed_skills
+from tests.support import SARAH, TODAY, UnitOfWorkFactory
 
 MALLORY = 2002
 

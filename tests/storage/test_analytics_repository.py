@@ -10,7 +10,7 @@ from sqlalchemy import insert
 from bot.domain.streaks import compute_streak, streak_from_runs
 from storage.models import PracticeLog, User
 from storage.repositories.analytics import ALL_SKILLS
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 TODAY = date(2026, 11, 25)
 

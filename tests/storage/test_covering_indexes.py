@@ -13,16 +13,17 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, insert, inspect, text
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bot.domain.history import HistoryFilter
 from storage.db import create_engine
 from storage.migrate import alembic_config
-from storage.models import Base, PracticeLog, Skill, User
+from storage.models import Base
 from storage.uow import UnitOfWork
-from tests.conftest import UnitOfWorkFactory
+from tests.seed import seed_crowd, seed_interleaved_history
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)
@@ -92,36 +93,16 @@ async def test_downgrade_restores_the_old_user_index_and_upgrade_brings_the_cove
         await engine.dispose()
 
 
-async def _seed(uow_factory: UnitOfWorkFactory, db_url: str) -> int:
-    """Sarah: React and SQL, 60 sessions over 20 days; Mallory's sessions in between."""
-    async with uow_factory() as uow:
-        for user_id in (SARAH, MALLORY):
-            uow.session.add(User(id=user_id, chat_id=user_id, timezone="UTC"))
-        await uow.session.flush()
-        react = (await uow.skills.add(SARAH, "React", "react")).id
-        sql = (await uow.skills.add(SARAH, "SQL", "sql")).id
-        chess = (await uow.skills.add(MALLORY, "Chess", "chess")).id
-        for n in range(60):
-            for user_id, skill_id in ((SARAH, react if n % 3 else sql), (MALLORY, chess)):
-                uow.session.add(
-                    PracticeLog(
-                        user_id=user_id,
-                        skill_id=skill_id,
-                        practiced_on=DAY - timedelta(days=n // 3),
-                        duration_minutes=10 + n,
-                        description=f"Session number {n}",
-                    )
-                )
-        await uow.commit()
-    if db_url.startswith("postgresql"):
-        # Statistics and the visibility map, as autovacuum leaves them: an index-only scan is
-        # only worth it (and chosen) for pages known to be all-visible.
-        engine = create_engine(db_url)
-        async with engine.connect() as conn:
-            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await auto.execute(text("VACUUM ANALYZE practice_logs"))
-        await engine.dispose()
-    return react
+async def _vacuum_analyze_on_postgres(db_url: str, table: str = "") -> None:
+    """On PostgreSQL: statistics and the visibility map, as autovacuum leaves them. An index-only
+    scan is only worth it (and chosen) for pages known to be all-visible."""
+    if not db_url.startswith("postgresql"):
+        return
+    engine = create_engine(db_url)
+    async with engine.connect() as conn:
+        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        await auto.execute(text(f"VACUUM ANALYZE {table}".strip()))
+    await engine.dispose()
 
 
 async def _statements(
@@ -163,7 +144,8 @@ async def _plans(uow: UnitOfWork, call: Callable[[], Awaitable[object]]) -> list
 async def test_minute_sums_by_date_read_only_the_covering_index(
     uow_factory: UnitOfWorkFactory, db_url: str
 ) -> None:
-    await _seed(uow_factory, db_url)
+    await seed_interleaved_history(uow_factory, 60)
+    await _vacuum_analyze_on_postgres(db_url, "practice_logs")
     week = DAY - timedelta(days=6)
     async with uow_factory() as uow:
         postgres = uow.session.get_bind().dialect.name == "postgresql"
@@ -186,7 +168,8 @@ async def test_minute_sums_by_date_read_only_the_covering_index(
 async def test_keyset_pages_still_read_the_index_in_order(
     uow_factory: UnitOfWorkFactory, db_url: str
 ) -> None:
-    react = await _seed(uow_factory, db_url)
+    react, _, _ = await seed_interleaved_history(uow_factory, 60)
+    await _vacuum_analyze_on_postgres(db_url, "practice_logs")
     async with uow_factory() as uow:
         postgres = uow.session.get_bind().dialect.name == "postgresql"
         middle = (await uow.history.older(SARAH, HistoryFilter(), None, 30))[-1].cursor
@@ -217,44 +200,6 @@ async def test_keyset_pages_still_read_the_index_in_order(
                 assert "TEMP B-TREE" not in plan, (name, plan)
 
 
-async def _seed_crowd(uow_factory: UnitOfWorkFactory, db_url: str, light: int, heavy: int) -> None:
-    """`light` users with 2 sessions each, and Sarah with `heavy` sessions on 10 skills."""
-    async with uow_factory() as uow:
-        users = [SARAH, *range(10_000, 10_000 + light)]
-        await uow.session.execute(
-            insert(User), [{"id": u, "chat_id": u, "timezone": "UTC"} for u in users]
-        )
-        skills = [(SARAH, f"Skill {n}") for n in range(10)] + [(u, "Chess") for u in users[1:]]
-        rows = await uow.session.execute(
-            insert(Skill).returning(Skill.id, Skill.user_id),
-            [{"user_id": u, "name": name, "name_key": name.casefold()} for u, name in skills],
-        )
-        by_user: dict[int, list[int]] = {}
-        for skill_id, user_id in rows.all():
-            by_user.setdefault(user_id, []).append(skill_id)
-        sessions = [(SARAH, by_user[SARAH][n % 10], n // 10) for n in range(heavy)]
-        sessions += [(u, by_user[u][0], n) for u in users[1:] for n in range(2)]
-        await uow.session.execute(
-            insert(PracticeLog),
-            [
-                {
-                    "user_id": u,
-                    "skill_id": s,
-                    "practiced_on": DAY - timedelta(days=back),
-                    "duration_minutes": 30,
-                    "description": "A session in the crowd",
-                }
-                for u, s, back in sessions
-            ],
-        )
-        await uow.commit()
-    engine = create_engine(db_url)
-    async with engine.connect() as conn:
-        auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
-        await auto.execute(text("VACUUM ANALYZE"))
-    await engine.dispose()
-
-
 async def test_a_heavy_users_newest_page_keeps_its_plan_when_postgres_plans_generically(
     uow_factory: UnitOfWorkFactory, db_url: str
 ) -> None:
@@ -265,7 +210,8 @@ async def test_a_heavy_users_newest_page_keeps_its_plan_when_postgres_plans_gene
     busier users the generic plan can sort with the old indexes too; that is not this test."""
     if not db_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's plan cache")
-    await _seed_crowd(uow_factory, db_url, light=5000, heavy=2000)
+    await seed_crowd(uow_factory, light=5000, heavy=2000)
+    await _vacuum_analyze_on_postgres(db_url)
     async with uow_factory() as uow:
         conn = await uow.session.connection()
         [(statement, parameters), *_] = await _statements(

@@ -2,50 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from storage.models import PracticeLog, User
-from tests.conftest import UnitOfWorkFactory
+from tests.seed import seed_session_with_link
+from tests.support import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SARAH, MALLORY = 1, 2
 
 
-async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[int, int, int]:
-    """Sarah with React, one session, and a link on it; Mallory with a skill of her own."""
-    async with uow_factory() as uow:
-        uow.session.add_all(
-            [
-                User(id=SARAH, chat_id=SARAH, timezone="UTC"),
-                User(id=MALLORY, chat_id=MALLORY, timezone="UTC"),
-            ]
-        )
-        await uow.session.flush()
-        skill = await uow.skills.add(SARAH, "React", "react")
-        await uow.skills.add(MALLORY, "Lockpicking", "lockpicking")
-        log = PracticeLog(
-            user_id=SARAH,
-            skill_id=skill.id,
-            practiced_on=date(2026, 11, 20),
-            duration_minutes=45,
-            description="Built a todo component",
-        )
-        uow.session.add(log)
-        await uow.session.flush()
-        evidence = await uow.evidence.add(
-            SARAH,
-            kind="link",
-            skill_id=skill.id,
-            practice_log_id=log.id,
-            created_at=NOW,
-            url="https://github.com/sarah/todo",
-        )
-        await uow.commit()
-        return skill.id, log.id, evidence.id
-
-
 async def test_another_user_sees_and_deletes_nothing(uow_factory: UnitOfWorkFactory) -> None:
-    skill_id, log_id, evidence_id = await _seed(uow_factory)
+    skill_id, log_id, evidence_id = await seed_session_with_link(uow_factory)
     async with uow_factory() as uow:
         assert await uow.evidence.get(MALLORY, evidence_id) is None
         assert await uow.evidence.session_ref(MALLORY, log_id) is None
@@ -70,7 +37,7 @@ async def test_another_user_sees_and_deletes_nothing(uow_factory: UnitOfWorkFact
 
 
 async def test_attached_keys_look_only_at_the_exact_target(uow_factory: UnitOfWorkFactory) -> None:
-    skill_id, log_id, _ = await _seed(uow_factory)
+    skill_id, log_id, _ = await seed_session_with_link(uow_factory)
     url = "https://github.com/sarah/todo"
     async with uow_factory() as uow:
         on_session = await uow.evidence.attached_keys(

@@ -8,43 +8,17 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from bot.domain.history import Cursor, HistoryFilter
-from storage.models import Evidence, PracticeLog, User
-from tests.conftest import UnitOfWorkFactory
+from storage.models import Evidence, PracticeLog
+from tests.seed import seed_interleaved_history
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[int, int, list[int]]:
-    """Sarah: React and SQL, 12 sessions over 4 days (3 per day); Mallory's rows in between."""
-    async with uow_factory() as uow:
-        for user_id in (SARAH, MALLORY):
-            uow.session.add(User(id=user_id, chat_id=user_id, first_name="x", timezone="UTC"))
-        await uow.session.flush()
-        react = (await uow.skills.add(SARAH, "React", "react")).id
-        sql = (await uow.skills.add(SARAH, "SQL", "sql")).id
-        chess = (await uow.skills.add(MALLORY, "Chess", "chess")).id
-        ids = []
-        for n in range(12):
-            for user_id, skill_id in ((SARAH, react if n % 3 else sql), (MALLORY, chess)):
-                row = PracticeLog(
-                    user_id=user_id,
-                    skill_id=skill_id,
-                    practiced_on=DAY - timedelta(days=n // 3),
-                    duration_minutes=10 + n,
-                    description=f"Session number {n}",
-                )
-                uow.session.add(row)
-                await uow.session.flush()
-                if user_id == SARAH:
-                    ids.append(row.id)
-        await uow.commit()
-        return react, sql, ids
-
-
 async def test_keyset_pages_walk_the_order_both_ways(uow_factory: UnitOfWorkFactory) -> None:
-    react, sql, ids = await _seed(uow_factory)
+    react, sql, ids = await seed_interleaved_history(uow_factory, 12, first_name="x")
     # Newest first: later dates first, and within a date the higher id first.
     order = sorted(ids, key=lambda i: (DAY - timedelta(days=ids.index(i) // 3), i), reverse=True)
     everything = HistoryFilter()
@@ -79,7 +53,7 @@ async def test_keyset_pages_walk_the_order_both_ways(uow_factory: UnitOfWorkFact
 
 
 async def test_every_read_is_scoped_to_the_owner(uow_factory: UnitOfWorkFactory) -> None:
-    react, _, ids = await _seed(uow_factory)
+    react, _, ids = await seed_interleaved_history(uow_factory, 12, first_name="x")
     async with uow_factory() as uow:
         repo = uow.history
         assert await repo.row(MALLORY, ids[0]) is None
@@ -93,7 +67,7 @@ async def test_every_read_is_scoped_to_the_owner(uow_factory: UnitOfWorkFactory)
 async def test_evidence_counts_and_a_snapshot_restores_every_column(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    react, _, ids = await _seed(uow_factory)
+    react, _, ids = await seed_interleaved_history(uow_factory, 12, first_name="x")
     log_id = ids[1]
     async with uow_factory() as uow:
         for kind, content in (("link", {"url": "https://a.example"}), ("note", {"note": "n"})):

@@ -8,25 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from storage.models import PracticeLog, Skill, User
+from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.types import utcnow
-from tests.conftest import UnitOfWorkFactory
+from tests.seed import seed_react_and_chess
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 DAY = date(2026, 11, 20)
-
-
-async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
-    """Sarah with React, Mallory with Chess; returns their skill ids."""
-    async with uow_factory() as uow:
-        for user_id in (SARAH, MALLORY):
-            uow.session.add(User(id=user_id, chat_id=user_id, first_name="x", timezone="UTC"))
-        await uow.session.flush()
-        react = await uow.skills.add(SARAH, "React", "react")
-        chess = await uow.skills.add(MALLORY, "Chess", "chess")
-        await uow.commit()
-        return react.id, chess.id
 
 
 async def _count(uow_factory: UnitOfWorkFactory) -> int:
@@ -45,7 +34,7 @@ def _row(skill_id: int, minutes: int = 30, day: date = DAY, token: str | None = 
 
 
 async def test_same_client_token_returns_the_existing_row(uow_factory: UnitOfWorkFactory) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         first, created = await uow.practice_logs.add(SARAH, **_row(react, token="t1"))
         assert created and first.id > 0 and first.created_at is not None
@@ -63,7 +52,7 @@ async def test_same_client_token_returns_the_existing_row(uow_factory: UnitOfWor
 
 
 async def test_concurrent_adds_with_one_token_save_once(uow_factory: UnitOfWorkFactory) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
 
     async def tap() -> tuple[int, bool]:
         async with uow_factory() as uow:
@@ -78,7 +67,7 @@ async def test_concurrent_adds_with_one_token_save_once(uow_factory: UnitOfWorkF
 
 
 async def test_tokens_are_per_user(uow_factory: UnitOfWorkFactory) -> None:
-    react, chess = await _seed(uow_factory)
+    react, chess = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         _, a = await uow.practice_logs.add(SARAH, **_row(react, token="same"))
         _, b = await uow.practice_logs.add(MALLORY, **_row(chess, token="same"))
@@ -90,7 +79,7 @@ async def test_tokens_are_per_user(uow_factory: UnitOfWorkFactory) -> None:
 async def test_every_read_and_write_is_scoped_to_the_owner(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         log, _ = await uow.practice_logs.add(SARAH, **_row(react))
         await uow.commit()
@@ -107,7 +96,7 @@ async def test_every_read_and_write_is_scoped_to_the_owner(
 
 
 async def test_update_changes_only_editable_fields(uow_factory: UnitOfWorkFactory) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         log, _ = await uow.practice_logs.add(SARAH, **_row(react))
         await uow.commit()
@@ -127,7 +116,7 @@ async def test_update_changes_only_editable_fields(uow_factory: UnitOfWorkFactor
 
 
 async def test_delete_takes_the_row_once(uow_factory: UnitOfWorkFactory) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         log, _ = await uow.practice_logs.add(SARAH, **_row(react))
         assert await uow.practice_logs.delete(SARAH, log.id)
@@ -137,7 +126,7 @@ async def test_delete_takes_the_row_once(uow_factory: UnitOfWorkFactory) -> None
 
 
 async def test_day_totals_last_log_and_practice_dates(uow_factory: UnitOfWorkFactory) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         assert await uow.practice_logs.last_log(SARAH) is None
         a, _ = await uow.practice_logs.add(SARAH, **_row(react, 30, DAY))
@@ -159,7 +148,7 @@ async def test_day_totals_last_log_and_practice_dates(uow_factory: UnitOfWorkFac
 async def test_database_refuses_a_log_on_another_users_skill(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    _, chess = await _seed(uow_factory)
+    _, chess = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         with pytest.raises(Exception, match="(?i)foreign key|violates"):
             await uow.practice_logs.add(SARAH, **_row(chess, token="x"))
@@ -187,7 +176,7 @@ async def _checked(uow_factory: UnitOfWorkFactory, user_id: int = SARAH, **field
 async def test_add_checked_inserts_only_when_every_rule_holds(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    react, chess = await _seed(uow_factory)
+    react, chess = await seed_react_and_chess(uow_factory)
     added = await _checked(
         uow_factory, skill_id=react, description=AroundSkillName("Quick: ", " (30 min)")
     )
@@ -213,7 +202,7 @@ async def test_add_checked_inserts_only_when_every_rule_holds(
 async def test_add_checked_returns_the_row_exactly_as_stored(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    react, _ = await _seed(uow_factory)
+    react, _ = await seed_react_and_chess(uow_factory)
     added = await _checked(
         uow_factory,
         skill_id=react,
@@ -235,7 +224,7 @@ async def test_add_checked_returns_the_row_exactly_as_stored(
 async def test_add_checked_returns_the_other_sessions_dates_in_the_window(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    react, chess = await _seed(uow_factory)
+    react, chess = await seed_react_and_chess(uow_factory)
     for day in (date(2026, 11, 18), DAY, date(2025, 12, 31)):
         assert await _checked(uow_factory, skill_id=react, practiced_on=day, duration_minutes=5)
     assert await _checked(uow_factory, MALLORY, skill_id=chess, practiced_on=date(2026, 11, 19))

@@ -10,42 +10,10 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from storage.models import Conversation, Evidence, PracticeLog, Skill, User
-from tests.conftest import UnitOfWorkFactory
+from tests.seed import seed_session_with_link_and_note
+from tests.support import UnitOfWorkFactory
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-async def _seed(uow_factory: UnitOfWorkFactory) -> tuple[int, int]:
-    """Sarah (1) with React and one session carrying evidence; Mallory (2) with nothing."""
-    async with uow_factory() as uow:
-        uow.session.add_all(
-            [User(id=1, chat_id=1, timezone="UTC"), User(id=2, chat_id=2, timezone="UTC")]
-        )
-        await uow.session.flush()
-        skill = await uow.skills.add(1, "React", "react")
-        log = PracticeLog(
-            user_id=1,
-            skill_id=skill.id,
-            practiced_on=date(2026, 11, 20),
-            duration_minutes=45,
-            description="Built a todo component",
-        )
-        uow.session.add(log)
-        await uow.session.flush()
-        uow.session.add_all(
-            [
-                Evidence(
-                    user_id=1,
-                    practice_log_id=log.id,
-                    skill_id=skill.id,
-                    kind="link",
-                    url="https://github.com/sarah/todo",
-                ),
-                Evidence(user_id=1, skill_id=skill.id, kind="note", note="Hooks cheat sheet"),
-            ]
-        )
-        await uow.commit()
-        return skill.id, log.id
 
 
 async def _count(uow_factory: UnitOfWorkFactory, model: type[object]) -> int:
@@ -56,7 +24,7 @@ async def _count(uow_factory: UnitOfWorkFactory, model: type[object]) -> int:
 async def test_deleting_a_skill_cascades_to_sessions_and_evidence(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    skill_id, _ = await _seed(uow_factory)
+    skill_id, _ = await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         assert await uow.skills.delete(user_id=2, skill_id=skill_id) is False
         assert await uow.skills.delete(user_id=1, skill_id=skill_id) is True
@@ -66,7 +34,7 @@ async def test_deleting_a_skill_cascades_to_sessions_and_evidence(
 
 
 async def test_deleting_a_user_erases_everything_they_own(uow_factory: UnitOfWorkFactory) -> None:
-    await _seed(uow_factory)
+    await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         await uow.users.delete(1)
         await uow.commit()
@@ -78,7 +46,7 @@ async def test_deleting_a_user_erases_everything_they_own(uow_factory: UnitOfWor
 async def test_a_session_cannot_pair_one_users_skill_with_another_user(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    skill_id, log_id = await _seed(uow_factory)
+    skill_id, log_id = await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         uow.session.add(
             PracticeLog(
@@ -112,7 +80,7 @@ async def test_a_session_cannot_pair_one_users_skill_with_another_user(
 async def test_check_constraints_refuse_out_of_range_sessions(
     uow_factory: UnitOfWorkFactory, field: str, value: object
 ) -> None:
-    skill_id, _ = await _seed(uow_factory)
+    skill_id, _ = await seed_session_with_link_and_note(uow_factory)
     fields: dict[str, object] = {"duration_minutes": 30, "description": "A fine description"}
     fields[field] = value
     async with uow_factory() as uow:
@@ -125,7 +93,7 @@ async def test_check_constraints_refuse_out_of_range_sessions(
 
 
 async def test_skill_names_are_unique_per_user_by_key(uow_factory: UnitOfWorkFactory) -> None:
-    await _seed(uow_factory)
+    await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         await uow.skills.add(2, "React", "react")  # another user may reuse the name
         await uow.commit()
@@ -135,7 +103,7 @@ async def test_skill_names_are_unique_per_user_by_key(uow_factory: UnitOfWorkFac
 
 
 async def test_evidence_must_match_its_kind(uow_factory: UnitOfWorkFactory) -> None:
-    skill_id, _ = await _seed(uow_factory)
+    skill_id, _ = await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         uow.session.add(Evidence(user_id=1, skill_id=skill_id, kind="link"))
         with pytest.raises(IntegrityError):
@@ -145,7 +113,7 @@ async def test_evidence_must_match_its_kind(uow_factory: UnitOfWorkFactory) -> N
 async def test_expired_conversations_are_popped_exactly_once(
     uow_factory: UnitOfWorkFactory,
 ) -> None:
-    await _seed(uow_factory)
+    await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         uow.session.add_all(
             [
@@ -181,7 +149,7 @@ async def test_expired_conversations_are_popped_exactly_once(
 
 async def test_concurrent_writers_wait_instead_of_failing(uow_factory: UnitOfWorkFactory) -> None:
     """Read-then-write transactions racing each other all succeed (BEGIN IMMEDIATE on SQLite)."""
-    skill_id, _ = await _seed(uow_factory)
+    skill_id, _ = await seed_session_with_link_and_note(uow_factory)
 
     async def log_one(n: int) -> None:
         async with uow_factory() as uow:
@@ -205,7 +173,7 @@ async def test_concurrent_writers_wait_instead_of_failing(uow_factory: UnitOfWor
 
 
 async def test_timestamps_come_back_aware_utc(uow_factory: UnitOfWorkFactory) -> None:
-    await _seed(uow_factory)
+    await seed_session_with_link_and_note(uow_factory)
     async with uow_factory() as uow:
         user = await uow.users.get(1)
         assert user is not None

@@ -15,7 +15,7 @@ from bot.services.bulk_import import plan_import, run_import
 from bot.services.skills import MAX_SKILLS
 from storage.models import User
 from tests.bot.transfer_helpers import add_evidence, add_log, add_skill, count_rows
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 A, B = 11, 22
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)

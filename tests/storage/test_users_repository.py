@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from storage.models import User
 from storage.repositories.users import Contact
-from tests.conftest import UnitOfWorkFactory
+from tests.support import UnitOfWorkFactory
 
 SARAH, MALLORY = 1001, 2002
 
