@@ -22,6 +22,7 @@ from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
 from bot.services.history import (
     UNDO_MINUTES,
+    SessionSummary,
     SkillGone,
     UndoExpired,
     UndoUnavailable,
@@ -226,7 +227,6 @@ async def _detail(
 async def _show_edit_menu(turn: Turn, log_id: int, ctx: ListContext, banner: str = "") -> None:
     if await _open_edit(turn) is not None:  # « Back from a value step: stop waiting for it
         await turn.finish()
-        await turn.uow.commit()
     row = await turn.uow.history.row(turn.user_id, log_id)
     if row is None:
         await _gone(turn, ctx)
@@ -291,13 +291,15 @@ async def _delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
         # "Deleted" with its ↩️ Undo, so leave it as it is.
         await turn.answer(NOT_FOUND)
         return
-    await turn.uow.commit()
-    summary = deleted.summary
-    phrase = view.session_phrase(
-        summary.skill_name, summary.practiced_on, summary.duration_minutes, turn.today
-    ) + view.evidence_phrase(summary.evidence)
+    phrase = _summary_phrase(deleted.summary, turn.today)
     await turn.answer("Deleted")
     await turn.show(*view.deleted_screen(phrase, deleted.snapshot_id, ctx, UNDO_MINUTES))
+
+
+def _summary_phrase(summary: SessionSummary, today: date) -> str:
+    return view.session_phrase(
+        summary.skill_name, summary.practiced_on, summary.duration_minutes, today
+    ) + view.evidence_phrase(summary.evidence)
 
 
 async def _undo(turn: Turn, snapshot_id: int) -> None:
@@ -317,11 +319,7 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
         await turn.uow.rollback()  # the snapshot stays, so Undo can be tried again
         await turn.answer(f"Can't restore it: {exc}", alert=True)
         return
-    await turn.uow.commit()
-    summary = restored.summary
-    phrase = view.session_phrase(
-        summary.skill_name, summary.practiced_on, summary.duration_minutes, turn.today
-    ) + view.evidence_phrase(summary.evidence)
+    phrase = _summary_phrase(restored.summary, turn.today)
     await turn.answer("Restored")
     ctx = view.context_from_text(restored.back)
     await _show_detail(turn, restored.log_id, ctx, f"↩️ Restored the {phrase}.\n\n")
@@ -442,14 +440,12 @@ async def _ask(
     if other is not None and other.name != FLOW_NAME and other.message_id is not None:
         await turn.remove_keyboard(other.message_id)
     await turn.begin(FLOW_NAME, field, {"log_id": row.id, "ctx": ctx.text()}, message_id)
-    await turn.uow.commit()
 
 
 async def _session_vanished(turn: Turn, conv: Conversation | None, ctx: ListContext) -> None:
     step_message = conv.message_id if conv is not None else None
     if conv is not None:
         await turn.finish()
-        await turn.uow.commit()
     if turn.query is not None:
         await _gone(turn, ctx)
         return
@@ -493,7 +489,6 @@ async def _apply(
     step_message = conv.message_id if conv is not None else None
     if conv is not None:
         await turn.finish()
-    await turn.uow.commit()
     screen = await _detail(turn, after, ctx, banner)
     if turn.query is not None:
         await turn.answer("Saved" if old != value else "No change")

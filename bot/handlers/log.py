@@ -25,7 +25,7 @@ from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import SkillSummary
-from bot.services.card_extras import card_extras
+from bot.services.log_session import log_session
 from bot.services.practice import (
     ArchivedSkill,
     DayIsFull,
@@ -33,10 +33,9 @@ from bot.services.practice import (
     UnknownSkill,
     active_skill,
     check_room,
-    save_practice_log,
 )
 from bot.services.skill_lookup import skills_matching
-from bot.services.skills import create_skill
+from bot.services.skills import create_skill, set_archived
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
@@ -213,12 +212,14 @@ async def _skip_rating(at: At, pressed: lg.LogSkipRating) -> None:
 async def _unarchive(at: At, pressed: lg.LogUnarchive) -> None:
     """Unarchive the skill the user chose, and go on with it."""
     turn, data = at.turn, at.data
-    skill = await turn.uow.skills.get(turn.user_id, int(data.get("archived_id", 0)))
-    if skill is None:
+    try:
+        skill = await set_archived(
+            turn.uow, turn.user_id, int(data.get("archived_id", 0)), False, turn.now
+        )
+    except UnknownSkill:
         await turn.answer(NOT_FOUND)
         await _ask(turn, data, "skill")
         return
-    await turn.uow.skills.set_archived(skill, None)
     await turn.answer(f"Unarchived {skill.name}")
     data.update(skill_id=skill.id, skill_name=skill.name)
     await _forward(turn, data, "skill")
@@ -416,7 +417,6 @@ async def _ask(
         message_id = (await turn.reply(text, keyboard)).message_id
     conv.data = {}  # advance() merges; these steps replace what the conversation remembers
     await turn.advance(step, message_id=message_id, **data)
-    await turn.uow.commit()
 
 
 async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, InlineKeyboardMarkup]:
@@ -506,7 +506,7 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         client_token=str(data["token"]),
     )
     try:
-        saved = await save_practice_log(turn.uow, turn.user_id, turn.today, draft)
+        logged = await log_session(turn.uow, turn.user_id, turn.today, draft)
     except UnknownSkill as exc:
         data.pop("skill_id", None)
         await _reopen(turn, data, "skill", str(exc))
@@ -519,11 +519,11 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
     except DayIsFull as exc:
         await _reopen(turn, data, "date" if exc.left == 0 else "duration", str(exc))
         return
-    extras = await card_extras(turn.uow, turn.user_id, turn.today, saved)
+    saved, extras = logged.saved, logged.extras
     step_message = turn.conversation.message_id if turn.conversation else None
     if turn.conversation is not None:
+        # After the save's commit: a retry before this lands re-saves idempotently (its token).
         await turn.finish()
-    await turn.uow.commit()
     if step_message is not None:
         # The card arrives as a new message; the finished step message goes, so a late second
         # press on it can only meet "expired", never strip the card's buttons.

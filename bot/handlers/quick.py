@@ -119,7 +119,6 @@ async def _undo(turn: Turn, log_id: int, nonce: str) -> None:
     # Evidence may have been attached since the tap: delete through the snapshot, so the
     # session and its evidence can come back as they were (the history's Undo).
     deleted = await delete_session(turn.uow, turn.user_id, log.id, turn.now)
-    await turn.uow.commit()
     summary = deleted.summary
     what = f"{esc(summary.skill_name)} — {minutes(summary.duration_minutes)}"
     rows = [[button("⚡ Quick log", PREFIX, ACTION_OPEN)]]

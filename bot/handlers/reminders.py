@@ -295,9 +295,8 @@ async def _screen(turn: Turn, name: str) -> tuple[str, InlineKeyboardMarkup]:
 @handler
 async def reminders_command(turn: Turn) -> None:
     """/reminders: the settings overview."""
-    screen = await main_screen(turn)
-    await turn.uow.commit()  # a first-time user is registered with the defaults shown
-    await turn.reply(*screen)
+    # reply() commits first: a first-time user is registered with the defaults shown.
+    await turn.reply(*await main_screen(turn))
 
 
 @handler
@@ -446,7 +445,6 @@ async def _ask_skill_goal(turn: Turn, pressed: rm.ReminderAskSkillGoal) -> None:
 async def _prompt(turn: Turn, field: str, prompt: str, data: dict[str, int | str]) -> None:
     message_id = await turn.show(prompt, markup([back_cancel_row(rm.REMINDER_INPUT)]))
     await turn.begin(ReminderInputFlow.name, field, data, message_id=message_id)
-    await turn.uow.commit()
 
 
 BUTTONS = StepTable[Turn](
@@ -517,7 +515,6 @@ class ReminderInputFlow:
         """« Back: return to the screen the prompt came from."""
         rm.REMINDER_INPUT_BUTTONS.parse(callback)  # « Back is its only button
         await turn.finish()
-        await turn.uow.commit()
         await turn.show(*await self._back_screen(turn, conv))
 
     async def _back_screen(

@@ -92,7 +92,7 @@ async def skill_target(uow: UnitOfWork, user_id: int, skill_id: int) -> Target |
 async def attach(
     uow: UnitOfWork, user_id: int, target: Target, items: Sequence[Pending], now: datetime
 ) -> AttachResult:
-    """Save each piece to the (already ownership-checked) target, skipping what is there."""
+    """Save each piece to the (ownership-checked) target, skipping what is there; commits."""
     existing = await uow.evidence.attached_keys(
         user_id,
         practice_log_id=target.practice_log_id,
@@ -131,4 +131,11 @@ async def attach(
             screenshot=ScreenshotFields(**shot.model_dump()) if shot else None,
         )
         result.saved.append(valid.kind)
+    await uow.commit()
     return result
+
+
+async def delete_evidence(uow: UnitOfWork, user_id: int, evidence_id: int) -> None:
+    """Delete one of the user's pieces of evidence and commit (someone else's id: nothing)."""
+    await uow.evidence.delete(user_id, evidence_id)
+    await uow.commit()

@@ -81,7 +81,7 @@ async def delete_session(
     """Snapshot the user's session with its evidence, then delete both (UnknownLog if absent).
 
     `back` (opaque to this service) is kept with the snapshot so an undo can return there.
-    Flushes; the caller commits.
+    Commits.
     """
     await uow.users.lock(user_id)
     row = await uow.history.row(user_id, log_id)
@@ -95,6 +95,7 @@ async def delete_session(
     )
     # The evidence rows go with it: ON DELETE CASCADE on (practice_log_id, user_id).
     await uow.practice_logs.delete(user_id, log_id)
+    await uow.commit()
     return DeletedSession(snapshot_id, summary)
 
 
@@ -104,7 +105,7 @@ async def undo_delete(
     """Restore a deleted session and its evidence from the user's snapshot.
 
     Raises UndoUnavailable / UndoExpired, SkillGone, or DayIsFull when the day has since filled
-    up (the caller rolls back, so the snapshot stays for another try). Flushes; caller commits.
+    up (nothing is written then, so the snapshot stays for another try). Commits.
     """
     await uow.users.lock(user_id)
     taken = await uow.undo.take(user_id, snapshot_id)
@@ -121,6 +122,7 @@ async def undo_delete(
     if restored is None:
         raise SkillGone(skill_name)
     summary = SessionSummary(skill_name, day, minutes, len(restored.evidence_ids))
+    await uow.commit()
     return RestoredSession(
         restored.log_id, summary, restored.same_ids, str(taken.payload.get("back", ""))
     )

@@ -207,6 +207,7 @@ async def update_practice_log(
     """Validate and apply an edit (date, duration, description, ratings) under the same rules.
 
     The day cap counts the other sessions on the (possibly new) date, leaving this one out.
+    Commits; a refused edit writes nothing.
     """
     await uow.users.lock(user_id)
     log = await uow.practice_logs.get(user_id, log_id)
@@ -229,4 +230,5 @@ async def update_practice_log(
         await check_room(uow, user_id, day, minutes, exclude_log_id=log.id)
     updated = await uow.practice_logs.update(user_id, log_id, clean)
     assert updated is not None  # locked and fetched above
+    await uow.commit()
     return updated

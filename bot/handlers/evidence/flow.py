@@ -23,7 +23,14 @@ from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
 from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
-from bot.services.evidence import Pending, Target, attach, session_target, skill_target
+from bot.services.evidence import (
+    Pending,
+    Target,
+    attach,
+    delete_evidence,
+    session_target,
+    skill_target,
+)
 from bot.ui import callbacks as ev
 from bot.ui import evidence as view
 from bot.ui.callbacks import BadCallback, Callback
@@ -124,7 +131,6 @@ async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> 
     if screen is None:
         if conv is not None:
             await turn.finish()
-            await turn.uow.commit()
         await turn.reply(
             "".join(f"{esc(p)}\n" for p in problems)
             + "To keep evidence I attach it to a session or a skill, and you have no active "
@@ -140,14 +146,12 @@ async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> 
         await turn.advance("pick", message_id=message.message_id, **data)
     else:
         await turn.begin(FLOW_NAME, "pick", data, message_id=message.message_id)
-    await turn.uow.commit()
 
 
 async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
-    """Attach the batch, close the conversation, commit, then confirm."""
+    """Close the conversation and attach the batch in one commit, then confirm."""
+    await turn.finish(commit=False)
     result = await attach(turn.uow, turn.user_id, target, items, turn.now)
-    await turn.finish()
-    await turn.uow.commit()
     if target.session is not None:
         view_button = press("📂 See evidence", ev.EvidenceOfSession(target.session.id))
         more = press("➕ Add more", ev.EvidenceAddToSession(target.session.id))
@@ -205,14 +209,12 @@ async def note_command(turn: Turn) -> None:
         await turn.begin(
             FLOW_NAME, "collect", {"mode": Mode.NOTE.value}, message_id=message.message_id
         )
-        await turn.uow.commit()
         return
     note = Pending(EvidenceKind.NOTE, note=validate_note(text))
     if ours is not None and ours.state == "collect" and ours.data.get("target"):
         target = await _resolve(turn, ours.data["target"])
         if target is None:
             await turn.finish()
-            await turn.uow.commit()
             await turn.reply(NOT_FOUND)
             return
         await turn.remove_keyboard(ours.message_id)
@@ -293,7 +295,6 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
     else:
         message_id = await turn.show(text, keyboard)
         await turn.advance("collect", message_id=message_id, **data)
-    await turn.uow.commit()
 
 
 @handler
@@ -394,8 +395,7 @@ async def _delete_yes(turn: Turn, pressed: ev.EvidenceDeleteYes) -> None:
         return
     where = view.where_label(entry.session, entry.skill_name, turn.today)
     session = entry.session if pressed.origin == ev.FROM_SESSION else None
-    await turn.uow.evidence.delete(turn.user_id, entry.id)
-    await turn.uow.commit()
+    await delete_evidence(turn.uow, turn.user_id, entry.id)
     await turn.answer("Deleted")
     banner = f"🗑 Deleted the {esc(entry.kind)} from <b>{esc(where)}</b>.\n\n"
     if session is not None:
@@ -476,7 +476,6 @@ class EvidenceFlow:
         target = await _resolve(turn, stored_target)
         if target is None:
             await turn.finish()
-            await turn.uow.commit()
             await turn.reply(NOT_FOUND)
             return
         await turn.remove_keyboard(conv.message_id)
@@ -515,7 +514,6 @@ async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
     target = await _resolve(turn, at.conv.data.get("target"))
     if target is None:
         await turn.finish()
-        await turn.uow.commit()
         await turn.answer(NOT_FOUND, alert=True)
         await turn.drop_keyboard()
         return
