@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import PurePosixPath
 from typing import Annotated, Final
@@ -29,6 +29,7 @@ from pydantic import (
 )
 
 from bot.domain.errors import DomainError
+from bot.domain.history import SessionRow
 
 MAX_LINK_LENGTH: Final = 2048
 MAX_NOTE_LENGTH: Final = 2000
@@ -403,18 +404,6 @@ def validate_evidence(
 
 
 @dataclass(frozen=True, slots=True)
-class SessionRef:
-    """A practice session as evidence screens name it."""
-
-    id: int
-    skill_id: int
-    skill_name: str
-    practiced_on: date
-    duration_minutes: int
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
 class EvidenceEntry:
     """One piece of evidence with the session it is attached to (None: skill-level)."""
 
@@ -432,7 +421,7 @@ class EvidenceEntry:
     file_id: str | None
     file_unique_id: str | None
     created_at: datetime
-    session: SessionRef | None
+    session: SessionRow | None
 
 
 @dataclass(frozen=True, slots=True)

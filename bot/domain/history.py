@@ -24,8 +24,11 @@ class HistoryFilter:
 
 
 @dataclass(frozen=True, slots=True)
-class HistoryRow:
-    """A session as history shows it."""
+class SessionRow:
+    """A practice session with its skill's name (history, evidence screens, export).
+
+    `evidence` is the number of evidence pieces attached, where the query counted them.
+    """
 
     id: int
     skill_id: int

@@ -17,7 +17,7 @@ from bot.core.steps import StepTable, on
 from bot.domain.dates import format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
-from bot.domain.history import Cursor, HistoryFilter, HistoryRow
+from bot.domain.history import Cursor, HistoryFilter, SessionRow
 from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
 from bot.services.history import (
@@ -55,7 +55,7 @@ _FIELD_NAMES: Final = {
 }
 MAX_DURATION: Final = 24 * 60
 _CLEAR_WORDS: Final = frozenset({"clear", "none", "no", "-", "—", "skip", "no rating"})
-Page = tuple[list[HistoryRow], bool, bool]  # rows newest first, has newer, has older
+Page = tuple[list[SessionRow], bool, bool]  # rows newest first, has newer, has older
 
 
 # ----- /history and the list -----
@@ -210,7 +210,7 @@ async def _show_detail(turn: Turn, log_id: int, ctx: ListContext, banner: str = 
 
 
 async def _detail(
-    turn: Turn, row: HistoryRow, ctx: ListContext, banner: str = ""
+    turn: Turn, row: SessionRow, ctx: ListContext, banner: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
     evidence = (
         await turn.uow.evidence.page_for_session(
@@ -416,7 +416,7 @@ def _conversation_target(conv: Conversation) -> tuple[int, ListContext]:
 
 async def _ask(
     turn: Turn,
-    row: HistoryRow,
+    row: SessionRow,
     field: str,
     ctx: ListContext,
     conv: Conversation | None,

@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from bot.domain.evidence import EvidenceKind, ScreenshotMeta, SessionRef, validate_evidence
+from bot.domain.evidence import EvidenceKind, ScreenshotMeta, validate_evidence
+from bot.domain.history import SessionRow
 from storage.repositories.evidence import ScreenshotFields
 from storage.uow import UnitOfWork
 
@@ -59,7 +60,7 @@ class Target:
 
     skill_id: int
     skill_name: str
-    session: SessionRef | None = None
+    session: SessionRow | None = None
 
     @property
     def practice_log_id(self) -> int | None:
@@ -77,7 +78,7 @@ class AttachResult:
 
 async def session_target(uow: UnitOfWork, user_id: int, log_id: int) -> Target | None:
     """The user's own session as a target, or None (missing or someone else's)."""
-    session = await uow.evidence.session_ref(user_id, log_id)
+    session = await uow.history.row(user_id, log_id)
     if session is None:
         return None
     return Target(skill_id=session.skill_id, skill_name=session.skill_name, session=session)

@@ -69,7 +69,7 @@ async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportB
             ExportLog(
                 id=r.id,
                 skill_id=r.skill_id,
-                skill=r.skill,
+                skill=r.skill_name,
                 date=r.practiced_on,
                 duration_minutes=r.duration_minutes,
                 description=r.description,

@@ -18,10 +18,10 @@ from bot.domain.dates import format_date
 from bot.domain.evidence import (
     EvidenceEntry,
     EvidenceKind,
-    SessionRef,
     SkillEvidenceCount,
     photo_file_name,
 )
+from bot.domain.history import SessionRow
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
 from bot.ui.texts import esc, minutes
 
@@ -52,7 +52,7 @@ def shorten(text: str, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
 
 
-def session_label(session: SessionRef, today: date) -> str:
+def session_label(session: SessionRow, today: date) -> str:
     """'React · today · 45 min' (plain text: escape it for HTML)."""
     return (
         f"{shorten(session.skill_name, SKILL_LABEL)} · "
@@ -60,7 +60,7 @@ def session_label(session: SessionRef, today: date) -> str:
     )
 
 
-def where_label(session: SessionRef | None, skill_name: str, today: date) -> str:
+def where_label(session: SessionRow | None, skill_name: str, today: date) -> str:
     """Where evidence is attached: a session label, or 'React (skill)'."""
     if session is not None:
         return session_label(session, today)
@@ -156,7 +156,7 @@ def _capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _session_header(session: SessionRef, today: date) -> str:
+def _session_header(session: SessionRow, today: date) -> str:
     return (
         f"📅 <b>{esc(_capitalised(format_date(session.practiced_on, today)))} · "
         f"{minutes(session.duration_minutes)}</b> — "
@@ -226,7 +226,7 @@ def skill_evidence_screen(
 
 
 def session_evidence_screen(
-    session: SessionRef,
+    session: SessionRow,
     entries: Sequence[EvidenceEntry],
     *,
     page: int,
@@ -297,7 +297,7 @@ def skill_picker_screen(
 def target_screen(
     kinds: Sequence[EvidenceKind],
     problems: Sequence[str],
-    sessions: Sequence[SessionRef],
+    sessions: Sequence[SessionRow],
     skills: Sequence[tuple[int, str]],
     today: date,
 ) -> tuple[str, InlineKeyboardMarkup]:

@@ -25,7 +25,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
 from bot.domain.evidence import EvidenceEntry
-from bot.domain.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
+from bot.domain.history import Cursor, HistoryFilter, HistoryTotals, SessionRow
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec
 from bot.domain.skills import SkillSummary
 from bot.ui.callbacks import BadCallback, Callback, ListPlace, encode
@@ -154,7 +154,7 @@ def evidence_phrase(count: int) -> str:
     return f" and its {plural(count, 'piece')} of evidence"
 
 
-def _title(row: HistoryRow, today: date) -> str:
+def _title(row: SessionRow, today: date) -> str:
     return (
         f"<b>{esc(shorten(row.skill_name, SKILL_LABEL))}</b> · "
         f"{esc(format_date(row.practiced_on, today))} · {minutes(row.duration_minutes)}"
@@ -166,7 +166,7 @@ def _local(moment: datetime, timezone: str) -> str:
     return f"{local.day} {local:%b %Y, %H:%M}"
 
 
-def current_value(row: HistoryRow, field: str, today: date) -> str:
+def current_value(row: SessionRow, field: str, today: date) -> str:
     """A field's current value as text (HTML-escaped)."""
     if field == "date":
         return esc(format_date(row.practiced_on, today))
@@ -182,7 +182,7 @@ def current_value(row: HistoryRow, field: str, today: date) -> str:
 
 
 def page_screen(
-    rows: Sequence[HistoryRow],
+    rows: Sequence[SessionRow],
     totals: HistoryTotals,
     ctx: ListContext,
     *,
@@ -250,7 +250,7 @@ def page_screen(
 
 
 def detail_screen(
-    row: HistoryRow,
+    row: SessionRow,
     evidence: Sequence[EvidenceEntry],
     ctx: ListContext,
     *,
@@ -290,7 +290,7 @@ def detail_screen(
 
 
 def edit_menu_screen(
-    row: HistoryRow, ctx: ListContext, today: date, banner: str = ""
+    row: SessionRow, ctx: ListContext, today: date, banner: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Which field to change; the skill, owner and creation time have no button."""
     text = (
@@ -311,7 +311,7 @@ def edit_menu_screen(
 
 
 def field_prompt_screen(
-    row: HistoryRow, field: str, ctx: ListContext, today: date, problem: str = ""
+    row: SessionRow, field: str, ctx: ListContext, today: date, problem: str = ""
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Ask for a field's new value, with the same buttons and hints as /log.
 
@@ -342,7 +342,7 @@ def field_prompt_screen(
 
 
 def delete_confirm_screen(
-    row: HistoryRow, ctx: ListContext, today: date, undo_minutes: int
+    row: SessionRow, ctx: ListContext, today: date, undo_minutes: int
 ) -> tuple[str, InlineKeyboardMarkup]:
     """'Delete this 45 min React session from Fri 20 Nov and its 3 pieces of evidence?'"""
     phrase = session_phrase(row.skill_name, row.practiced_on, row.duration_minutes, today)

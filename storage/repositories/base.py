@@ -15,7 +15,7 @@ from storage.models import Base, Evidence, PracticeLog, Skill
 def select_sessions_with_skill() -> Select[
     int, int, str, date, int, str, int | None, int | None, datetime, datetime
 ]:
-    """A session with its skill's name, in the field order of HistoryRow and LogRecord.
+    """A session with its skill's name, in the field order of SessionRow.
 
     Join Skill to it; both rows are built positionally from these columns.
     """

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.domain.evidence import EvidenceEntry, SessionRef, SkillEvidenceCount
+from bot.domain.evidence import EvidenceEntry, SkillEvidenceCount
+from bot.domain.history import SessionRow
 from storage.models import Evidence, PracticeLog, Skill
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, select_sessions_with_skill
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,18 +55,22 @@ def _entry(
         file_id=evidence.file_id,
         file_unique_id=evidence.file_unique_id,
         created_at=evidence.created_at,
-        session=_session_ref(log, skill_name) if log is not None else None,
+        session=_session_row(log, skill_name) if log is not None else None,
     )
 
 
-def _session_ref(log: PracticeLog, skill_name: str) -> SessionRef:
-    return SessionRef(
+def _session_row(log: PracticeLog, skill_name: str) -> SessionRow:
+    return SessionRow(
         id=log.id,
         skill_id=log.skill_id,
         skill_name=skill_name,
         practiced_on=log.practiced_on,
         duration_minutes=log.duration_minutes,
         description=log.description,
+        difficulty=log.difficulty,
+        confidence=log.confidence,
+        created_at=log.created_at,
+        updated_at=log.updated_at,
     )
 
 
@@ -84,26 +89,16 @@ class EvidenceRepository(Repository):
 
     # --- targets ---
 
-    async def _fetch_sessions(
-        self, user_id: int, *where: ColumnElement[bool], limit: int
-    ) -> list[SessionRef]:
+    async def recent_sessions(self, user_id: int, limit: int = 5) -> list[SessionRow]:
+        """The user's most recent sessions, newest practice date first."""
         rows = await self._session.execute(
-            select(PracticeLog, Skill.name)
+            select_sessions_with_skill()
             .join(Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == user_id))
-            .where(PracticeLog.user_id == user_id, *where)
+            .where(PracticeLog.user_id == user_id)
             .order_by(PracticeLog.practiced_on.desc(), PracticeLog.id.desc())
             .limit(limit)
         )
-        return [_session_ref(log, skill_name) for log, skill_name in rows.all()]
-
-    async def session_ref(self, user_id: int, log_id: int) -> SessionRef | None:
-        """The user's practice session with this id, or None (also when it is someone else's)."""
-        found = await self._fetch_sessions(user_id, PracticeLog.id == log_id, limit=1)
-        return found[0] if found else None
-
-    async def recent_sessions(self, user_id: int, limit: int = 5) -> list[SessionRef]:
-        """The user's most recent sessions, newest practice date first."""
-        return await self._fetch_sessions(user_id, limit=limit)
+        return [SessionRow(*row) for row in rows.all()]
 
     async def active_skills(self, user_id: int) -> list[tuple[int, str]]:
         """The user's unarchived skills as (id, name), newest first (a user has at most a few

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.sql.elements import ColumnElement
 
-from bot.domain.history import Cursor, HistoryFilter, HistoryRow, HistoryTotals
+from bot.domain.history import Cursor, HistoryFilter, HistoryTotals, SessionRow
 from storage.models import Evidence, PracticeLog, Skill
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -76,7 +76,7 @@ class HistoryRepository(Repository):
         limit: int,
         *,
         inclusive: bool = False,
-    ) -> list[HistoryRow]:
+    ) -> list[SessionRow]:
         """Up to `limit` rows older than the cursor (or from the newest), newest first."""
         query = _rows_query(user_id, where, self._dialect)
         if cursor is not None:
@@ -88,7 +88,7 @@ class HistoryRepository(Repository):
 
     async def newer(
         self, user_id: int, where: HistoryFilter, cursor: Cursor, limit: int
-    ) -> list[HistoryRow]:
+    ) -> list[SessionRow]:
         """Up to `limit` rows just newer than the cursor, newest first."""
         query = (
             _rows_query(user_id, where, self._dialect)
@@ -117,7 +117,7 @@ class HistoryRepository(Repository):
         ).one()
         return HistoryTotals(int(row[0]), int(row[1]))
 
-    async def row(self, user_id: int, log_id: int) -> HistoryRow | None:
+    async def row(self, user_id: int, log_id: int) -> SessionRow | None:
         """One of the user's sessions with its skill name and evidence count, or None."""
         query = _rows_query(user_id, HistoryFilter(), self._dialect).where(PracticeLog.id == log_id)
         rows = await self._with_evidence(user_id, await self._fetch(query))
@@ -136,10 +136,10 @@ class HistoryRepository(Repository):
         )
         return {int(log_id): int(count) for log_id, count in rows.all() if log_id is not None}
 
-    async def _fetch(self, query: Select[*tuple[Any, ...]]) -> list[HistoryRow]:
-        return [HistoryRow(*row) for row in (await self._session.execute(query)).all()]
+    async def _fetch(self, query: Select[*tuple[Any, ...]]) -> list[SessionRow]:
+        return [SessionRow(*row) for row in (await self._session.execute(query)).all()]
 
-    async def _with_evidence(self, user_id: int, rows: list[HistoryRow]) -> list[HistoryRow]:
+    async def _with_evidence(self, user_id: int, rows: list[SessionRow]) -> list[SessionRow]:
         counts = await self.evidence_counts(user_id, [row.id for row in rows])
         return [replace(row, evidence=counts.get(row.id, 0)) for row in rows]
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 
+from bot.domain.history import SessionRow
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -29,22 +30,6 @@ class SkillRecord:
     name_key: str
     archived: bool
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class LogRecord:
-    """A practice session with its skill's name, as exported."""
-
-    id: int
-    skill_id: int
-    skill: str
-    practiced_on: date
-    duration_minutes: int
-    description: str
-    difficulty: int | None
-    confidence: int | None
-    created_at: datetime
-    updated_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,7 +160,7 @@ class TransferRepository(Repository):
 
     async def log_batches(
         self, user_id: int, batch_rows: int = EXPORT_BATCH_ROWS
-    ) -> AsyncIterator[list[LogRecord]]:
+    ) -> AsyncIterator[list[SessionRow]]:
         """The user's sessions, oldest date first, streamed in batches of `batch_rows`."""
         query = (
             select_sessions_with_skill()
@@ -188,7 +173,7 @@ class TransferRepository(Repository):
         )
         result = await self._session.stream(query)
         async for partition in result.partitions():
-            yield [LogRecord(*row) for row in partition]
+            yield [SessionRow(*row) for row in partition]
 
     async def evidence(self, user_id: int) -> list[EvidenceRecord]:
         """All the user's evidence, in the order it was added."""

@@ -15,7 +15,7 @@ async def test_another_user_sees_and_deletes_nothing(uow_factory: UnitOfWorkFact
     skill_id, log_id, evidence_id = await seed_session_with_link(uow_factory)
     async with uow_factory() as uow:
         assert await uow.evidence.get(MALLORY, evidence_id) is None
-        assert await uow.evidence.session_ref(MALLORY, log_id) is None
+        assert await uow.history.row(MALLORY, log_id) is None
         assert await uow.evidence.recent_sessions(MALLORY) == []
         assert [name for _, name in await uow.evidence.active_skills(MALLORY)] == ["Lockpicking"]
         assert await uow.evidence.count_for_skill(MALLORY, skill_id) == 0

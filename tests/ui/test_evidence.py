@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from bot.domain.evidence import EvidenceEntry, EvidenceKind, SessionRef
+from bot.domain.evidence import EvidenceEntry, EvidenceKind
+from bot.domain.history import SessionRow
 from bot.ui.evidence import (
     PAGE_SIZE,
     count_phrase,
@@ -21,22 +22,27 @@ from bot.ui.evidence import (
 from tests.fakebot import parse_html
 
 TODAY = date(2026, 11, 25)
+NOW = datetime(2026, 11, 25, tzinfo=UTC)
 LONG_SKILL = "Ж" * 64
 MAX_ID = 2**31 - 1
 
 
-def _session(n: int) -> SessionRef:
-    return SessionRef(
+def _session(n: int) -> SessionRow:
+    return SessionRow(
         id=MAX_ID - n,
         skill_id=MAX_ID,
         skill_name=LONG_SKILL,
         practiced_on=TODAY - timedelta(days=n),
         duration_minutes=1439,
         description="<&>" * 166,
+        difficulty=5,
+        confidence=5,
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
-def _entry(n: int, kind: str, session: SessionRef | None, **content: object) -> EvidenceEntry:
+def _entry(n: int, kind: str, session: SessionRow | None, **content: object) -> EvidenceEntry:
     values: dict[str, object] = {
         "url": None,
         "note": None,

@@ -264,7 +264,7 @@ async def _show_list(turn: Turn, skill_id: int, page: int, banner: str = "") -> 
 
 
 async def _show_session(turn: Turn, log_id: int, page: int, banner: str = "") -> None:
-    session = await turn.uow.evidence.session_ref(turn.user_id, log_id)
+    session = await turn.uow.history.row(turn.user_id, log_id)
     if session is None:
         await turn.answer(NOT_FOUND)
         return
