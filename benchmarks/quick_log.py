@@ -5,7 +5,7 @@ the real Application built by bot.app.build_application on a fresh SQLite file: 
 parsing and dispatch, the handler wrapper's user lookup, the save (one INSERT ... SELECT that
 checks ownership, archived skill, the day cap and the idempotency token, and returns what the
 card's streak line needs), commit, then editMessageText + answerCallbackQuery to the in-process
-fake Bot API (tests/fakebot.py).
+fake Bot API (tests/fakebot/).
 Raw: `async with engine.begin(): INSERT one practice_logs row` on the application's own engine.
 Empty press: the Quick Log "Close" button, i.e. everything a press costs except the save.
 
