@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
 
+from bot.domain.skills import SkillRef
 from storage.models import PracticeLog, Skill
 from storage.repositories.base import Repository
 from storage.sql_functions import day_number
@@ -32,15 +33,6 @@ class SkillTotalsRow:
     minutes: int
     first_practiced: date | None
     last_practiced: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class SkillRef:
-    """A skill's id, name and whether it is archived."""
-
-    skill_id: int
-    name: str
-    archived: bool
 
 
 @dataclass(frozen=True, slots=True)
