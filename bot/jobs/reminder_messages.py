@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.analytics import DailySkillTotal, weekly_series
+from bot.domain.records import from_attributes
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -70,17 +71,7 @@ class Verdict:
 
 def prefs_of(user: User) -> ReminderPrefs:
     """The reminder settings stored on a user row."""
-    return ReminderPrefs(
-        inactivity_enabled=user.inactivity_enabled,
-        inactivity_days=user.inactivity_days,
-        inactivity_minute=user.inactivity_minute,
-        weekly_enabled=user.weekly_enabled,
-        weekly_weekday=user.weekly_weekday,
-        weekly_minute=user.weekly_minute,
-        streak_enabled=user.streak_enabled,
-        streak_minute=user.streak_minute,
-        paused_until=user.paused_until,
-    )
+    return from_attributes(ReminderPrefs, user)
 
 
 async def user_streak(uow: UnitOfWork, user_id: int, today: date) -> tuple[Streak, list[date]]:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.domain.evidence import EvidenceEntry, SkillEvidenceCount
 from bot.domain.history import SessionRow
+from bot.domain.records import from_attributes
 from storage.models import Evidence, PracticeLog, Skill
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -40,38 +41,14 @@ class ScreenshotFields:
 def _entry(
     evidence: Evidence, log: PracticeLog | None, skill_id: int, skill_name: str
 ) -> EvidenceEntry:
-    return EvidenceEntry(
-        id=evidence.id,
-        kind=evidence.kind,
-        skill_id=skill_id,
-        skill_name=skill_name,
-        url=evidence.url,
-        note=evidence.note,
-        file_name=evidence.file_name,
-        file_size=evidence.file_size,
-        mime_type=evidence.mime_type,
-        width=evidence.width,
-        height=evidence.height,
-        file_id=evidence.file_id,
-        file_unique_id=evidence.file_unique_id,
-        created_at=evidence.created_at,
-        session=_session_row(log, skill_name) if log is not None else None,
+    session = _session_row(log, skill_name) if log is not None else None
+    return from_attributes(
+        EvidenceEntry, evidence, skill_id=skill_id, skill_name=skill_name, session=session
     )
 
 
 def _session_row(log: PracticeLog, skill_name: str) -> SessionRow:
-    return SessionRow(
-        id=log.id,
-        skill_id=log.skill_id,
-        skill_name=skill_name,
-        practiced_on=log.practiced_on,
-        duration_minutes=log.duration_minutes,
-        description=log.description,
-        difficulty=log.difficulty,
-        confidence=log.confidence,
-        created_at=log.created_at,
-        updated_at=log.updated_at,
-    )
+    return from_attributes(SessionRow, log, skill_name=skill_name, evidence=0)
 
 
 def _of_session(user_id: int, log_id: int) -> list[ColumnElement[bool]]:

@@ -8,13 +8,13 @@ sessions costs far more than the rows themselves. Writes are executemany-style b
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.domain.history import SessionRow
+from bot.domain.records import field_values
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -130,17 +130,6 @@ _EVIDENCE_COLUMNS = (
 )
 
 
-def _values(item: object, **extra: object) -> dict[str, Any]:
-    """A dataclass's fields as insert parameters (faster than dataclasses.asdict's deep copy)."""
-    names = _FIELD_NAMES.get(type(item))
-    if names is None:
-        names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))  # type: ignore[arg-type]
-    return {**{name: getattr(item, name) for name in names}, **extra}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
 class TransferRepository(Repository):
     """A user's whole history, read for export and written in bulk for import."""
 
@@ -249,7 +238,9 @@ class TransferRepository(Repository):
         """Create skills in one batched statement; returns name_key -> new id."""
         if not skills:
             return {}
-        rows = [_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills]
+        rows = [
+            field_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills
+        ]
         result = await self._session.execute(
             insert(Skill).returning(Skill.name_key, Skill.id, sort_by_parameter_order=True), rows
         )
@@ -257,13 +248,13 @@ class TransferRepository(Repository):
 
     async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
         """Insert sessions in batched multi-row statements."""
-        rows = [_values(log, user_id=user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         if rows:
             await self._session.execute(insert(PracticeLog), rows)
 
     async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
         """Insert sessions and return their new ids in the given order."""
-        rows = [_values(log, user_id=user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         if not rows:
             return []
         # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched
@@ -278,7 +269,7 @@ class TransferRepository(Repository):
         """Insert evidence in batched statements (ids already point at this user's rows)."""
         if not items:
             return
-        rows = [_values(item, user_id=user_id) for item in items]
+        rows = [field_values(item, user_id=user_id) for item in items]
         await self._session.execute(insert(Evidence), rows)
 
     async def restore_settings(
