@@ -14,7 +14,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.domain.history import SessionRow
-from bot.domain.records import field_values
+from bot.domain.records import field_names, field_values
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -29,28 +29,6 @@ class SkillRecord:
     name: str
     name_key: str
     archived: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRecord:
-    """Every stored column of one piece of evidence."""
-
-    id: int
-    practice_log_id: int | None
-    skill_id: int | None
-    kind: str
-    url: str | None
-    note: str | None
-    file_name: str | None
-    file_size: int | None
-    mime_type: str | None
-    width: int | None
-    height: int | None
-    storage: str | None
-    file_id: str | None
-    file_unique_id: str | None
-    uploaded_at: datetime | None
     created_at: datetime
 
 
@@ -110,24 +88,14 @@ class NewEvidence:
     uploaded_at: datetime | None = None
 
 
-_EVIDENCE_COLUMNS = (
-    Evidence.id,
-    Evidence.practice_log_id,
-    Evidence.skill_id,
-    Evidence.kind,
-    Evidence.url,
-    Evidence.note,
-    Evidence.file_name,
-    Evidence.file_size,
-    Evidence.mime_type,
-    Evidence.width,
-    Evidence.height,
-    Evidence.storage,
-    Evidence.file_id,
-    Evidence.file_unique_id,
-    Evidence.uploaded_at,
-    Evidence.created_at,
-)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceRecord(NewEvidence):
+    """Every stored column of one piece of evidence: what was inserted, and its id."""
+
+    id: int
+
+
+_EVIDENCE_COLUMNS = tuple(getattr(Evidence, name) for name in field_names(EvidenceRecord))
 
 
 class TransferRepository(Repository):
