@@ -9,33 +9,17 @@ rows with no ``practice_log_id``. A skill's evidence is therefore one indexed lo
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.domain.evidence import EvidenceEntry, SkillEvidenceCount
+from bot.domain.evidence import EvidenceEntry, ScreenshotMeta, SkillEvidenceCount
 from bot.domain.history import SessionRow
 from bot.domain.records import from_attributes
 from storage.models import Evidence, PracticeLog, Skill
 from storage.repositories.base import Repository, select_sessions_with_skill
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenshotFields:
-    """The stored metadata of a screenshot (the picture itself stays on Telegram)."""
-
-    file_name: str
-    file_size: int | None
-    mime_type: str | None
-    width: int | None
-    height: int | None
-    storage: str
-    file_id: str
-    file_unique_id: str
-    uploaded_at: datetime
 
 
 def _entry(
@@ -99,7 +83,7 @@ class EvidenceRepository(Repository):
         created_at: datetime,
         url: str | None = None,
         note: str | None = None,
-        screenshot: ScreenshotFields | None = None,
+        screenshot: ScreenshotMeta | None = None,
     ) -> Evidence:
         """Save validated evidence; the caller has checked the session/skill belong to the user.
 
@@ -114,7 +98,7 @@ class EvidenceRepository(Repository):
             url=url,
             note=note,
             created_at=created_at,
-            **(asdict(screenshot) if screenshot else {}),
+            **(screenshot.model_dump() if screenshot else {}),
         )
         self._session.add(evidence)
         await self._session.flush()
