@@ -6,8 +6,14 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from bot.domain.records import field_names
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 EXPORT_FORMAT = "practice-tracker"
 EXPORT_VERSION = 1
@@ -113,65 +119,25 @@ def iso_datetime(value: datetime) -> str:
     return value.astimezone(UTC).isoformat()
 
 
-def _opt_datetime(value: datetime | None) -> str | None:
-    return None if value is None else iso_datetime(value)
-
-
 def _user_json(user: ExportUser) -> dict[str, JsonValue]:
     return {"timezone": user.timezone, "settings": dict(user.settings)}
 
 
-def _skill_json(skill: ExportSkill) -> dict[str, JsonValue]:
-    return {
-        "id": skill.id,
-        "name": skill.name,
-        "archived": skill.archived,
-        "created_at": iso_datetime(skill.created_at),
-    }
+def _record_json(record: DataclassInstance) -> dict[str, JsonValue]:
+    """A record's fields under their own names, in order (the export's keys are the field names)."""
+    return {name: _json_value(getattr(record, name)) for name in field_names(type(record))}
 
 
-def _log_json(log: ExportLog) -> dict[str, JsonValue]:
-    return {
-        "id": log.id,
-        "skill_id": log.skill_id,
-        "skill": log.skill,
-        "date": log.date.isoformat(),
-        "duration_minutes": log.duration_minutes,
-        "description": log.description,
-        "difficulty": log.difficulty,
-        "confidence": log.confidence,
-        "created_at": iso_datetime(log.created_at),
-        "updated_at": _opt_datetime(log.updated_at),
-    }
-
-
-def _file_json(meta: ExportFile | None) -> dict[str, JsonValue] | None:
-    if meta is None:
-        return None
-    return {
-        "file_name": meta.file_name,
-        "file_size": meta.file_size,
-        "mime_type": meta.mime_type,
-        "width": meta.width,
-        "height": meta.height,
-        "storage": meta.storage,
-        "file_id": meta.file_id,
-        "file_unique_id": meta.file_unique_id,
-        "uploaded_at": _opt_datetime(meta.uploaded_at),
-    }
-
-
-def _evidence_json(item: ExportEvidence) -> dict[str, JsonValue]:
-    return {
-        "id": item.id,
-        "practice_log_id": item.practice_log_id,
-        "skill_id": item.skill_id,
-        "type": item.type,
-        "url": item.url,
-        "note": item.note,
-        "file": _file_json(item.file),
-        "created_at": iso_datetime(item.created_at),
-    }
+def _json_value(value: object) -> JsonValue:
+    if isinstance(value, datetime):
+        return iso_datetime(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if is_dataclass(value) and not isinstance(value, type):
+        return _record_json(value)
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"no JSON form for {type(value).__name__}")
 
 
 def export_document(export: PracticeExport) -> dict[str, JsonValue]:
@@ -181,9 +147,9 @@ def export_document(export: PracticeExport) -> dict[str, JsonValue]:
         "version": EXPORT_VERSION,
         "exported_at": iso_datetime(export.exported_at),
         "user": _user_json(export.user),
-        "skills": [_skill_json(s) for s in export.skills],
-        "practice_logs": [_log_json(log) for log in export.practice_logs],
-        "evidence": [_evidence_json(e) for e in export.evidence],
+        "skills": [_record_json(s) for s in export.skills],
+        "practice_logs": [_record_json(log) for log in export.practice_logs],
+        "evidence": [_record_json(e) for e in export.evidence],
     }
 
 

@@ -24,6 +24,7 @@ from bot.domain.durations import (
     validate_duration,
 )
 from bot.domain.errors import DomainError
+from bot.domain.skills import SkillRef
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
@@ -170,14 +171,6 @@ def _characters(count: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class QuickSkill:
-    """A skill offered on the Quick Log grid."""
-
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
 class RepeatChoice:
     """The "Repeat last session" button: the last session's skill and duration."""
 
@@ -190,5 +183,5 @@ class RepeatChoice:
 class QuickOptions:
     """What a Quick Log keyboard offers: active skills, most recently practised first."""
 
-    skills: list[QuickSkill]
+    skills: list[SkillRef]
     repeat: RepeatChoice | None

@@ -36,6 +36,15 @@ def skill_name_key(name: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SkillRef:
+    """A skill's id and name, and whether it is archived."""
+
+    skill_id: int
+    name: str
+    archived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class SkillSummary:
     """A skill with its practice totals."""
 

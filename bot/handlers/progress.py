@@ -8,14 +8,13 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
-from bot.domain.skills import skill_name_key
+from bot.domain.skills import SkillRef, skill_name_key
 from bot.services.insights import skill_progress
 from bot.ui import charts
 from bot.ui.callbacks import BadCallback
 from bot.ui.keyboards import Button, button, grid, markup, page_nav_row
 from bot.ui.reports import NO_SKILLS, progress_caption, progress_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
-from storage.repositories.analytics import SkillRef
 
 PREFIX = "pg"
 PAGE_SIZE = 10

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.analytics import DailySkillTotal, weekly_series
-from bot.domain.practice import QuickSkill as LogSkill
+from bot.domain.records import from_attributes
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -24,6 +24,7 @@ from bot.domain.reminders import (
     local_clock,
     weekly_window,
 )
+from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.insights import skill_progress
 from bot.ui import reminders as texts
@@ -32,7 +33,6 @@ from bot.ui.keyboards import Button, button, markup
 from bot.ui.quick_log import new_nonce, quick_log_rows
 from bot.ui.reminders import SETTINGS_PREFIX
 from storage.models import User
-from storage.repositories.analytics import SkillRef
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
 
@@ -71,17 +71,7 @@ class Verdict:
 
 def prefs_of(user: User) -> ReminderPrefs:
     """The reminder settings stored on a user row."""
-    return ReminderPrefs(
-        inactivity_enabled=user.inactivity_enabled,
-        inactivity_days=user.inactivity_days,
-        inactivity_minute=user.inactivity_minute,
-        weekly_enabled=user.weekly_enabled,
-        weekly_weekday=user.weekly_weekday,
-        weekly_minute=user.weekly_minute,
-        streak_enabled=user.streak_enabled,
-        streak_minute=user.streak_minute,
-        paused_until=user.paused_until,
-    )
+    return from_attributes(ReminderPrefs, user)
 
 
 async def user_streak(uow: UnitOfWork, user_id: int, today: date) -> tuple[Streak, list[date]]:
@@ -135,8 +125,7 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
         user.id, clock.today - timedelta(days=QUICK_SKILLS_WINDOW_DAYS)
     )
     # One tap logs a session for *today* (at press time): bot/handlers/quick.py saves it.
-    log_skills = [LogSkill(skill.id, skill.name) for skill in skills]
-    rows: list[list[Button]] = quick_log_rows(log_skills, new_nonce()) if skills else []
+    rows: list[list[Button]] = quick_log_rows(skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:
         text = texts.streak_text(facts.streak, has_skills=bool(skills))
         rows.append([button("🔕 No more streak reminders", SETTINGS_PREFIX, "off", "s")])

@@ -26,6 +26,7 @@ from bot.domain.import_format import (
 )
 from bot.domain.import_format.model import ImportPlan, ImportResult, PlannedSkill
 from bot.domain.practice import check_daily_total
+from bot.domain.records import field_values
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
 from bot.services.skills import MAX_SKILLS
@@ -152,7 +153,8 @@ async def plan_import(uow: UnitOfWork, user_id: int, imported: ImportFile) -> Im
 def _new_evidence(
     item: ImportEvidence, log_id: int | None, skill_id: int | None, now: datetime
 ) -> NewEvidence:
-    meta = item.file
+    # ExportFile's fields are NewEvidence's file columns, under the same names.
+    file_columns = field_values(item.file) if item.file else {}
     return NewEvidence(
         practice_log_id=log_id,
         skill_id=skill_id,
@@ -160,15 +162,7 @@ def _new_evidence(
         created_at=item.created_at or now,
         url=item.url,
         note=item.note,
-        file_name=meta.file_name if meta else None,
-        file_size=meta.file_size if meta else None,
-        mime_type=meta.mime_type if meta else None,
-        width=meta.width if meta else None,
-        height=meta.height if meta else None,
-        storage=meta.storage if meta else None,
-        file_id=meta.file_id if meta else None,
-        file_unique_id=meta.file_unique_id if meta else None,
-        uploaded_at=meta.uploaded_at if meta else None,
+        **file_columns,
     )
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from bot.domain.evidence import EvidenceKind, ScreenshotMeta, validate_evidence
 from bot.domain.history import SessionRow
-from storage.repositories.evidence import ScreenshotFields
 from storage.uow import UnitOfWork
 
 
@@ -120,7 +119,6 @@ async def attach(
             note=item.note,
             screenshot=item.screenshot,
         )
-        shot = valid.screenshot
         await uow.evidence.add(
             user_id,
             kind=valid.kind.value,
@@ -129,7 +127,7 @@ async def attach(
             created_at=now,
             url=valid.url,
             note=valid.note,
-            screenshot=ScreenshotFields(**shot.model_dump()) if shot else None,
+            screenshot=valid.screenshot,
         )
         result.saved.append(valid.kind)
     await uow.commit()

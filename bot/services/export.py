@@ -17,6 +17,7 @@ from bot.domain.export_format import (
     to_csv,
     to_json,
 )
+from bot.domain.records import from_attributes
 from bot.domain.settings_transfer import SETTING_NAMES, export_setting
 from storage.repositories.transfer import EvidenceRecord
 from storage.uow import UnitOfWork
@@ -38,17 +39,7 @@ class ExportBundle:
 def _file(record: EvidenceRecord) -> ExportFile | None:
     if record.file_name is None:
         return None
-    return ExportFile(
-        file_name=record.file_name,
-        file_size=record.file_size,
-        mime_type=record.mime_type,
-        width=record.width,
-        height=record.height,
-        storage=record.storage,
-        file_id=record.file_id,
-        file_unique_id=record.file_unique_id,
-        uploaded_at=record.uploaded_at,
-    )
+    return from_attributes(ExportFile, record)
 
 
 async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportBundle:
@@ -66,31 +57,10 @@ async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportB
     logs: list[ExportLog] = []
     async for batch in uow.transfer.log_batches(user_id):
         logs.extend(
-            ExportLog(
-                id=r.id,
-                skill_id=r.skill_id,
-                skill=r.skill_name,
-                date=r.practiced_on,
-                duration_minutes=r.duration_minutes,
-                description=r.description,
-                difficulty=r.difficulty,
-                confidence=r.confidence,
-                created_at=r.created_at,
-                updated_at=r.updated_at,
-            )
-            for r in batch
+            from_attributes(ExportLog, r, skill=r.skill_name, date=r.practiced_on) for r in batch
         )
     evidence = [
-        ExportEvidence(
-            id=e.id,
-            practice_log_id=e.practice_log_id,
-            skill_id=e.skill_id,
-            type=e.kind,
-            url=e.url,
-            note=e.note,
-            file=_file(e),
-            created_at=e.created_at,
-        )
+        from_attributes(ExportEvidence, e, type=e.kind, file=_file(e))
         for e in await uow.transfer.evidence(user_id)
     ]
     export = PracticeExport(

@@ -46,8 +46,9 @@ from bot.domain.reports import (
     StreakReport,
     TimelineEntry,
 )
+from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
-from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillRef, SkillTotalsRow
+from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillTotalsRow
 from storage.uow import UnitOfWork
 
 HISTORY_WEEKS = 12

@@ -15,7 +15,6 @@ from bot.domain.errors import NOT_FOUND, DomainError
 from bot.domain.practice import (
     MAX_MINUTES_PER_DAY,
     QuickOptions,
-    QuickSkill,
     RepeatChoice,
     check_daily_total,
     quick_description,
@@ -23,6 +22,7 @@ from bot.domain.practice import (
     validate_practice_date,
     validate_rating,
 )
+from bot.domain.skills import SkillRef
 from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.uow import UnitOfWork
@@ -103,11 +103,11 @@ class SavedSession:
 async def quick_options(uow: UnitOfWork, user_id: int) -> QuickOptions:
     """Load the user's active skills and their last session for a Quick Log keyboard."""
     summaries = await uow.skills.summaries(user_id, include_archived=False)
-    skills = [QuickSkill(s.id, s.name) for s in summaries]
+    skills = [SkillRef(s.id, s.name) for s in summaries]
     last = await uow.practice_logs.last_log(user_id)
     repeat = None
     if last is not None:
-        name = next((s.name for s in skills if s.id == last.skill_id), None)
+        name = next((s.name for s in skills if s.skill_id == last.skill_id), None)
         if name is not None:  # an archived skill's last session is not offered
             repeat = RepeatChoice(last.skill_id, name, last.duration_minutes)
     return QuickOptions(skills, repeat)

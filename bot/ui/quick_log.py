@@ -20,7 +20,8 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.durations import format_duration
-from bot.domain.practice import QuickSkill, RepeatChoice
+from bot.domain.practice import RepeatChoice
+from bot.domain.skills import SkillRef
 from bot.ui.callbacks import BadCallback
 from bot.ui.keyboards import Button, button, markup
 
@@ -75,7 +76,7 @@ def save_button(label: str, skill_id: int, minutes: int, nonce: str) -> Button:
 
 
 def quick_log_rows(
-    skills: Sequence[QuickSkill],
+    skills: Sequence[SkillRef],
     nonce: str,
     *,
     repeat: RepeatChoice | None = None,
@@ -91,7 +92,7 @@ def quick_log_rows(
     page = min(max(page, 0), pages - 1)
     for skill in skills[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]:
         name = short_name(skill.name)
-        rows.append([save_button(f"{name} {m}m", skill.id, m, nonce) for m in QUICK_MINUTES])
+        rows.append([save_button(f"{name} {m}m", skill.skill_id, m, nonce) for m in QUICK_MINUTES])
     nav: list[Button] = []
     if page > 0:
         nav.append(button("◀ More", PREFIX, ACTION_PAGE, page - 1, nonce))
@@ -103,7 +104,7 @@ def quick_log_rows(
 
 
 def quick_log_keyboard(
-    skills: Sequence[QuickSkill],
+    skills: Sequence[SkillRef],
     nonce: str,
     *,
     repeat: RepeatChoice | None = None,

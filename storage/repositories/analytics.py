@@ -13,8 +13,9 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
 
+from bot.domain.skills import SkillRef
 from storage.models import PracticeLog, Skill
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, select_skill_totals
 from storage.sql_functions import day_number
 
 # Skill id reported for islands of the user's overall streak (any skill counts).
@@ -32,15 +33,6 @@ class SkillTotalsRow:
     minutes: int
     first_practiced: date | None
     last_practiced: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class SkillRef:
-    """A skill's id, name and whether it is archived."""
-
-    skill_id: int
-    name: str
-    archived: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,17 +83,7 @@ class AnalyticsRepository(Repository):
 
     async def skill_totals(self, user_id: int, skill_id: int | None = None) -> list[SkillTotalsRow]:
         """All-time sessions, minutes and first/last date per skill (one skill if given)."""
-        logs = (
-            select(
-                PracticeLog.skill_id,
-                func.count().label("sessions"),
-                func.sum(PracticeLog.duration_minutes).label("minutes"),
-                func.min(PracticeLog.practiced_on).label("first"),
-                func.max(PracticeLog.practiced_on).label("last"),
-            )
-            .where(PracticeLog.user_id == user_id)
-            .group_by(PracticeLog.skill_id)
-        )
+        logs = select_skill_totals(user_id)
         if skill_id is not None:
             logs = logs.where(PracticeLog.skill_id == skill_id)
         totals = logs.subquery()

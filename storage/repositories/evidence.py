@@ -9,69 +9,30 @@ rows with no ``practice_log_id``. A skill's evidence is therefore one indexed lo
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.domain.evidence import EvidenceEntry, SkillEvidenceCount
+from bot.domain.evidence import EvidenceEntry, ScreenshotMeta, SkillEvidenceCount
 from bot.domain.history import SessionRow
+from bot.domain.records import from_attributes
 from storage.models import Evidence, PracticeLog, Skill
 from storage.repositories.base import Repository, select_sessions_with_skill
-
-
-@dataclass(frozen=True, slots=True)
-class ScreenshotFields:
-    """The stored metadata of a screenshot (the picture itself stays on Telegram)."""
-
-    file_name: str
-    file_size: int | None
-    mime_type: str | None
-    width: int | None
-    height: int | None
-    storage: str
-    file_id: str
-    file_unique_id: str
-    uploaded_at: datetime
 
 
 def _entry(
     evidence: Evidence, log: PracticeLog | None, skill_id: int, skill_name: str
 ) -> EvidenceEntry:
-    return EvidenceEntry(
-        id=evidence.id,
-        kind=evidence.kind,
-        skill_id=skill_id,
-        skill_name=skill_name,
-        url=evidence.url,
-        note=evidence.note,
-        file_name=evidence.file_name,
-        file_size=evidence.file_size,
-        mime_type=evidence.mime_type,
-        width=evidence.width,
-        height=evidence.height,
-        file_id=evidence.file_id,
-        file_unique_id=evidence.file_unique_id,
-        created_at=evidence.created_at,
-        session=_session_row(log, skill_name) if log is not None else None,
+    session = _session_row(log, skill_name) if log is not None else None
+    return from_attributes(
+        EvidenceEntry, evidence, skill_id=skill_id, skill_name=skill_name, session=session
     )
 
 
 def _session_row(log: PracticeLog, skill_name: str) -> SessionRow:
-    return SessionRow(
-        id=log.id,
-        skill_id=log.skill_id,
-        skill_name=skill_name,
-        practiced_on=log.practiced_on,
-        duration_minutes=log.duration_minutes,
-        description=log.description,
-        difficulty=log.difficulty,
-        confidence=log.confidence,
-        created_at=log.created_at,
-        updated_at=log.updated_at,
-    )
+    return from_attributes(SessionRow, log, skill_name=skill_name, evidence=0)
 
 
 def _of_session(user_id: int, log_id: int) -> list[ColumnElement[bool]]:
@@ -122,7 +83,7 @@ class EvidenceRepository(Repository):
         created_at: datetime,
         url: str | None = None,
         note: str | None = None,
-        screenshot: ScreenshotFields | None = None,
+        screenshot: ScreenshotMeta | None = None,
     ) -> Evidence:
         """Save validated evidence; the caller has checked the session/skill belong to the user.
 
@@ -137,7 +98,7 @@ class EvidenceRepository(Repository):
             url=url,
             note=note,
             created_at=created_at,
-            **(asdict(screenshot) if screenshot else {}),
+            **(screenshot.model_dump() if screenshot else {}),
         )
         self._session.add(evidence)
         await self._session.flush()

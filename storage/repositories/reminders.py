@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.domain.skills import SkillRef
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
 from storage.repositories.base import Repository
 from storage.sql_functions import day_number, latest, utc_date
@@ -93,14 +94,6 @@ class LedgerState:
 
     status: str
     claimed_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class QuickSkill:
-    """A skill offered on a reminder's Quick Log buttons."""
-
-    id: int
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,7 +309,7 @@ class ReminderRepository(Repository):
         )
         return list(rows.all())
 
-    async def quick_skills(self, user_id: int, since: date) -> list[QuickSkill]:
+    async def quick_skills(self, user_id: int, since: date) -> list[SkillRef]:
         """Unarchived skills, most practised (minutes since `since`) first, then by name."""
         recent = (
             select(PracticeLog.skill_id, func.sum(PracticeLog.duration_minutes).label("minutes"))
@@ -330,7 +323,7 @@ class ReminderRepository(Repository):
             .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
             .order_by(func.coalesce(recent.c.minutes, 0).desc(), Skill.name_key, Skill.id)
         )
-        return [QuickSkill(int(i), str(n)) for i, n in rows.all()]
+        return [SkillRef(int(i), str(n)) for i, n in rows.all()]
 
     def _dialect(self) -> str:
         return self._session.get_bind().dialect.name

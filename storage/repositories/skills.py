@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from bot.domain.skills import SkillSummary
 from storage.models import Evidence, PracticeLog, Skill
-from storage.repositories.base import Repository
+from storage.repositories.base import Repository, select_skill_totals
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +50,7 @@ class SkillRepository(Repository):
 
     async def summaries(self, user_id: int, *, include_archived: bool = True) -> list[SkillSummary]:
         """The user's skills with session count, minutes and last date, most recent first."""
-        totals = (
-            select(
-                PracticeLog.skill_id,
-                func.count().label("sessions"),
-                func.sum(PracticeLog.duration_minutes).label("minutes"),
-                func.max(PracticeLog.practiced_on).label("last"),
-            )
-            .where(PracticeLog.user_id == user_id)
-            .group_by(PracticeLog.skill_id)
-            .subquery()
-        )
+        totals = select_skill_totals(user_id).subquery()
         query = (
             select(Skill, totals.c.sessions, totals.c.minutes, totals.c.last)
             .outerjoin(totals, totals.c.skill_id == Skill.id)

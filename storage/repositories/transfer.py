@@ -8,13 +8,13 @@ sessions costs far more than the rows themselves. Writes are executemany-style b
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.domain.history import SessionRow
+from bot.domain.records import field_names, field_values
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository, select_sessions_with_skill
 
@@ -29,28 +29,6 @@ class SkillRecord:
     name: str
     name_key: str
     archived: bool
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class EvidenceRecord:
-    """Every stored column of one piece of evidence."""
-
-    id: int
-    practice_log_id: int | None
-    skill_id: int | None
-    kind: str
-    url: str | None
-    note: str | None
-    file_name: str | None
-    file_size: int | None
-    mime_type: str | None
-    width: int | None
-    height: int | None
-    storage: str | None
-    file_id: str | None
-    file_unique_id: str | None
-    uploaded_at: datetime | None
     created_at: datetime
 
 
@@ -110,35 +88,14 @@ class NewEvidence:
     uploaded_at: datetime | None = None
 
 
-_EVIDENCE_COLUMNS = (
-    Evidence.id,
-    Evidence.practice_log_id,
-    Evidence.skill_id,
-    Evidence.kind,
-    Evidence.url,
-    Evidence.note,
-    Evidence.file_name,
-    Evidence.file_size,
-    Evidence.mime_type,
-    Evidence.width,
-    Evidence.height,
-    Evidence.storage,
-    Evidence.file_id,
-    Evidence.file_unique_id,
-    Evidence.uploaded_at,
-    Evidence.created_at,
-)
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EvidenceRecord(NewEvidence):
+    """Every stored column of one piece of evidence: what was inserted, and its id."""
+
+    id: int
 
 
-def _values(item: object, **extra: object) -> dict[str, Any]:
-    """A dataclass's fields as insert parameters (faster than dataclasses.asdict's deep copy)."""
-    names = _FIELD_NAMES.get(type(item))
-    if names is None:
-        names = _FIELD_NAMES[type(item)] = tuple(f.name for f in fields(item))  # type: ignore[arg-type]
-    return {**{name: getattr(item, name) for name in names}, **extra}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_EVIDENCE_COLUMNS = tuple(getattr(Evidence, name) for name in field_names(EvidenceRecord))
 
 
 class TransferRepository(Repository):
@@ -249,7 +206,9 @@ class TransferRepository(Repository):
         """Create skills in one batched statement; returns name_key -> new id."""
         if not skills:
             return {}
-        rows = [_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills]
+        rows = [
+            field_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills
+        ]
         result = await self._session.execute(
             insert(Skill).returning(Skill.name_key, Skill.id, sort_by_parameter_order=True), rows
         )
@@ -257,13 +216,13 @@ class TransferRepository(Repository):
 
     async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
         """Insert sessions in batched multi-row statements."""
-        rows = [_values(log, user_id=user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         if rows:
             await self._session.execute(insert(PracticeLog), rows)
 
     async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
         """Insert sessions and return their new ids in the given order."""
-        rows = [_values(log, user_id=user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         if not rows:
             return []
         # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched
@@ -278,7 +237,7 @@ class TransferRepository(Repository):
         """Insert evidence in batched statements (ids already point at this user's rows)."""
         if not items:
             return
-        rows = [_values(item, user_id=user_id) for item in items]
+        rows = [field_values(item, user_id=user_id) for item in items]
         await self._session.execute(insert(Evidence), rows)
 
     async def restore_settings(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.practice import QuickSkill, RepeatChoice
+from bot.domain.practice import RepeatChoice
+from bot.domain.skills import SkillRef
 from bot.ui.callbacks import MAX_CALLBACK_BYTES, decode
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.quick_log import (
@@ -63,7 +64,7 @@ def test_card_keyboard_prefixes_for_history_and_evidence() -> None:
 
 def test_quick_rows_are_self_contained_and_fit_telegram_limits() -> None:
     nonce = new_nonce()
-    skills = [QuickSkill(2**31 - 1, "Ж" * 64), QuickSkill(5, "SQL")]
+    skills = [SkillRef(2**31 - 1, "Ж" * 64), SkillRef(5, "SQL")]
     rows = quick_log_rows(skills, nonce, repeat=RepeatChoice(5, "SQL", 1440))
     labels = [label for row in rows for label, _ in row]
     assert labels[0] == "🔁 Repeat: SQL · 24 h"
@@ -79,7 +80,7 @@ def test_quick_rows_are_self_contained_and_fit_telegram_limits() -> None:
 
 
 def test_quick_rows_page_and_quick_card_buttons() -> None:
-    skills = [QuickSkill(i, f"S{i}") for i in range(1, 20)]
+    skills = [SkillRef(i, f"S{i}") for i in range(1, 20)]
     assert len(quick_log_rows(skills, "abcd", page=0)) == 9  # 8 skills + navigation
     last = quick_log_rows(skills, "abcd", page=99)  # clamped to the last page
     assert [label for label, _ in last[-1]] == ["◀ More"]

@@ -29,6 +29,7 @@ from bot.domain.import_format.model import (
     RowError,
 )
 from bot.domain.import_format.rows import RawRow, build_row
+from bot.domain.records import from_attributes
 from bot.domain.skills import normalize_skill_name
 
 
@@ -125,17 +126,7 @@ def _json_screenshot(value: object) -> ScreenshotMeta | None:
 
 
 def _export_file(meta: ScreenshotMeta) -> ExportFile:
-    return ExportFile(
-        file_name=meta.file_name,
-        file_size=meta.file_size,
-        mime_type=meta.mime_type,
-        width=meta.width,
-        height=meta.height,
-        storage=meta.storage,
-        file_id=meta.file_id,
-        file_unique_id=meta.file_unique_id,
-        uploaded_at=meta.uploaded_at,
-    )
+    return from_attributes(ExportFile, meta)
 
 
 def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
