@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Annotated, ClassVar, Final
+from typing import Annotated, Final
 
 from bot.domain.history_filters import RangeSpec
 from bot.ui.callbacks.codec import BadCallback
@@ -16,7 +15,6 @@ HISTORY: Final = "hs"
 PAGE_AT, PAGE_OLDER, PAGE_NEWER = "a", "o", "n"
 
 
-@dataclass(frozen=True)
 class ListPlace(CallbackData):
     """Where a history screen came from: the page's first row (0, 0: the newest page), the
     skill filter (0: all) and the date range. Four wire fields, always all of them."""
@@ -32,104 +30,80 @@ class ListPlace(CallbackData):
             raise BadCallback("half an anchor")
 
 
-@dataclass(frozen=True)
-class HistoryData(CallbackData):
+class HistoryData(CallbackData, prefix=HISTORY):
     """A /history button."""
 
-    PREFIX: ClassVar[str] = HISTORY
 
-
-@dataclass(frozen=True)
-class HistoryPage(HistoryData):
+class HistoryPage(HistoryData, key=("p",)):
     """A page of the list: at/older than the place's anchor, older, or newer."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("p",)
     mode: Annotated[str, Word((PAGE_AT, PAGE_OLDER, PAGE_NEWER))]
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryView(HistoryData):
+class HistoryView(HistoryData, key=("v",)):
     """A session's detail."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("v",)
     log_id: Id
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEditMenu(HistoryData):
+class HistoryEditMenu(HistoryData, key=("edit",)):
     """The edit menu of a session (also sent by the saved-entry card, without a place)."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("edit",)
     log_id: Id
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryEditField(HistoryData):
+class HistoryEditField(HistoryData, key=("ef",)):
     """Ask for one field's new value; the handler refuses a field that is not editable."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("ef",)
     log_id: Id
     field: Annotated[str, Text()]
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistorySetValue(HistoryData):
+class HistorySetValue(HistoryData, key=("set",)):
     """A value button: date as days back, duration in minutes, rating (0 clears it).
 
     The value's range depends on the field, so the handler checks it after the field: a
     forged field is refused as not editable whatever value it carries."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("set",)
     log_id: Id
     field: Annotated[str, Text()]
     value: Id
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryDelete(HistoryData):
+class HistoryDelete(HistoryData, key=("del",)):
     """Ask to confirm deleting a session."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("del",)
     log_id: Id
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryDeleteYes(HistoryData):
+class HistoryDeleteYes(HistoryData, key=("dy",)):
     """Delete the session (Undo stays possible for a while)."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("dy",)
     log_id: Id
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryUndo(HistoryData):
+class HistoryUndo(HistoryData, key=("u",)):
     """↩️ Undo a delete."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("u",)
     snapshot_id: Id
 
 
-@dataclass(frozen=True)
-class HistorySkillPicker(HistoryData):
+class HistorySkillPicker(HistoryData, key=("sk",)):
     """The skill filter picker, a page of it."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("sk",)
     page: Annotated[int, Int(0, 1000)]
     place: ListPlace | None = None
 
 
-@dataclass(frozen=True)
-class HistoryClose(HistoryData):
+class HistoryClose(HistoryData, key=("x",)):
     """✖ Close the list."""
-
-    KEY: ClassVar[tuple[str, ...]] = ("x",)
 
 
 HISTORY_BUTTONS: Final = Schema[HistoryData](

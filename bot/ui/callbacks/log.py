@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, ClassVar, Final
+from typing import Annotated, Final
 
 from bot.domain.reminders import MINUTES_PER_DAY
 from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
@@ -13,93 +12,62 @@ from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
 LOG: Final = "lg"
 
 
-@dataclass(frozen=True)
-class LogData(CallbackData):
+class LogData(CallbackData, prefix=LOG):
     """A button of a /log step."""
 
-    PREFIX: ClassVar[str] = LOG
 
-
-@dataclass(frozen=True)
-class LogBack(LogData):
+class LogBack(LogData, key=("back",)):
     """« Back to the previous step."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("back",)
 
-
-@dataclass(frozen=True)
-class LogPickSkill(LogData):
+class LogPickSkill(LogData, key=("sk",)):
     """A skill button at the skill step."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("sk",)
     skill_id: Id
 
 
-@dataclass(frozen=True)
-class LogSkillPage(LogData):
+class LogSkillPage(LogData, key=("pg",)):
     """◀ / ▶ through the skill buttons."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("pg",)
     page: Annotated[int, Int(0, 1000)]
 
 
-@dataclass(frozen=True)
-class LogNewSkill(LogData):
+class LogNewSkill(LogData, key=("new",)):
     """➕ New skill: type its name."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("new",)
 
-
-@dataclass(frozen=True)
-class LogDuration(LogData):
+class LogDuration(LogData, key=("d",)):
     """A preset duration."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("d",)
     minutes: Annotated[int, Int(1, MINUTES_PER_DAY)]
 
 
-@dataclass(frozen=True)
-class LogDay(LogData):
+class LogDay(LogData, key=("t",)):
     """Today (0) or Yesterday (1)."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("t",)
     days_back: Annotated[int, Int(0, 1)]
 
 
-@dataclass(frozen=True)
-class LogKeepDescription(LogData):
+class LogKeepDescription(LogData, key=("keep",)):
     """Keep the description the one-message /log gave."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("keep",)
 
-
-@dataclass(frozen=True)
-class LogRate(LogData):
+class LogRate(LogData, key=("r",)):
     """A 1-5 rating for the difficulty or confidence step."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("r",)
     rating: Annotated[int, Int(1, 5)]
 
 
-@dataclass(frozen=True)
-class LogSkipRating(LogData):
+class LogSkipRating(LogData, key=("skip",)):
     """Skip the rating step."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("skip",)
 
-
-@dataclass(frozen=True)
-class LogUnarchive(LogData):
+class LogUnarchive(LogData, key=("ua",)):
     """Unarchive the chosen skill and go on."""
 
-    KEY: ClassVar[tuple[str, ...]] = ("ua",)
 
-
-@dataclass(frozen=True)
-class LogPickAnother(LogData):
+class LogPickAnother(LogData, key=("pick",)):
     """Leave the archived skill and pick another."""
-
-    KEY: ClassVar[tuple[str, ...]] = ("pick",)
 
 
 LOG_BUTTONS: Final = Schema[LogData](

@@ -1,11 +1,12 @@
 """The typed schema of callback buttons, on top of the codec.
 
-A schema is a frozen dataclass per button kind (`CallbackData`): its class names the prefix and
-the fixed leading fields (`KEY`, usually the action), its fields are typed and carry their wire
-rule in `Annotated[...]` (an `Int` range, a `Word` choice, ...). Building one validates it;
-`encode()` gives the same bytes the bot has always sent, so buttons on old messages still work;
-`Schema.parse()` reads data back into one, raising BadCallback for anything the bot could not
-have produced. Optional fields (default None) are trailing and left off the wire when None.
+A schema is a frozen dataclass per button kind (`CallbackData`): its class header names the
+prefix and the fixed leading fields (`key=`, usually the action), its fields are typed and carry
+their wire rule in `Annotated[...]` (an `Int` range, a `Word` choice, ...). Building one
+validates it; `encode()` gives the same bytes the bot has always sent, so buttons on old messages
+still work; `Schema.parse()` reads data back into one, raising BadCallback for anything the bot
+could not have produced. Optional fields (default None) are trailing and left off the wire when
+None.
 """
 
 from __future__ import annotations
@@ -14,7 +15,16 @@ import typing
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from types import UnionType
-from typing import Annotated, Any, ClassVar, Generic, Protocol, TypeVar, Union
+from typing import (
+    Annotated,
+    Any,
+    ClassVar,
+    Generic,
+    Protocol,
+    TypeVar,
+    Union,
+    dataclass_transform,
+)
 
 from bot.domain.history_filters import RangeSpec, range_from_token
 from bot.ui.callbacks.codec import MAX_ID, BadCallback, Callback, decode, encode, read_digits
@@ -185,12 +195,27 @@ S = TypeVar("S", bound="CallbackData")
 _LAYOUTS: dict[type[Any], list[tuple[str, Rule, bool]]] = {}
 
 
+@dataclass_transform(frozen_default=True)
 class CallbackData:
-    """Base of the typed schemas: subclasses are frozen dataclasses with Annotated fields."""
+    """Base of the typed schemas: every subclass is a frozen dataclass with Annotated fields.
+
+    A subclass names its prefix and key in its header: `class LogBack(LogData, key=("back",))`.
+    """
 
     PREFIX: ClassVar[str] = ""
     # Fixed wire fields after the prefix (usually the action) that select this schema.
     KEY: ClassVar[tuple[str, ...]] = ()
+
+    def __init_subclass__(
+        cls, *, prefix: str | None = None, key: tuple[str, ...] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if prefix is not None:
+            cls.PREFIX = prefix
+        if key is not None:
+            cls.KEY = key
+        # In place (no slots): the class object the `class` statement binds is this one.
+        dataclass(frozen=True)(cls)
 
     def __post_init__(self) -> None:
         for name, rule, optional in self.layout():
