@@ -302,11 +302,7 @@ async def reminders_command(turn: Turn) -> None:
 @handler
 async def reminders_button(turn: Turn) -> None:
     """Every button of the settings screens and of the reminders themselves."""
-    pressed = rm.REMINDER_BUTTONS.parse(turn.callback())
-    step = BUTTONS.find(pressed)
-    if step is None:
-        raise BadCallback(f"no step for {pressed!r}")
-    await step(turn)
+    await BUTTONS.run(turn, rm.REMINDER_BUTTONS.parse(turn.callback()))
 
 
 # ----- steps: one per kind of "rm" button -----
