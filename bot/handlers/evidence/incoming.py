@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from telegram import Document, Message, PhotoSize
+from telegram import Message, PhotoSize
 from telegram.ext import filters
 
 from bot.domain.errors import DomainError
 from bot.domain.evidence import (
     EvidenceKind,
+    ScreenshotMeta,
     TextEntity,
     extract_links,
     is_image_document,
@@ -74,46 +75,46 @@ def _largest(photo: tuple[PhotoSize, ...]) -> PhotoSize:
     return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
 
 
-def _photo(message: Message, found: Collected) -> None:
-    size = _largest(message.photo)
+def _picture(message: Message, found: Collected) -> None:
+    """Keep the message's photo or image file as a screenshot, or note why it was refused."""
     try:
-        meta = validate_screenshot(
-            file_name=photo_file_name(size.file_unique_id),
-            file_id=size.file_id,
-            file_unique_id=size.file_unique_id,
-            uploaded_at=message.date,
-            file_size=size.file_size,
-            mime_type="image/jpeg",
-            width=size.width,
-            height=size.height,
-        )
+        meta = _photo_meta(message) if message.photo else _document_meta(message)
     except DomainError as exc:
         found.problems.append(str(exc))
         return
     found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
 
 
-def _document(doc: Document, message: Message, found: Collected) -> None:
-    if not is_image_document(doc.mime_type, doc.file_name):
-        name = f"“{shorten(doc.file_name, 40)}”" if doc.file_name else "That file"
-        found.problems.append(
+def _photo_meta(message: Message) -> ScreenshotMeta:
+    size = _largest(message.photo)
+    return validate_screenshot(
+        file_name=photo_file_name(size.file_unique_id),
+        file_id=size.file_id,
+        file_unique_id=size.file_unique_id,
+        uploaded_at=message.date,
+        file_size=size.file_size,
+        mime_type="image/jpeg",
+        width=size.width,
+        height=size.height,
+    )
+
+
+def _document_meta(message: Message) -> ScreenshotMeta:
+    doc = message.document
+    if doc is None or not is_image_document(doc.mime_type, doc.file_name):
+        name = f"“{shorten(doc.file_name, 40)}”" if doc and doc.file_name else "That file"
+        raise DomainError(
             f"{name} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
         )
-        return
-    try:
-        # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
-        meta = validate_screenshot(
-            file_name=doc.file_name,
-            file_id=doc.file_id,
-            file_unique_id=doc.file_unique_id,
-            uploaded_at=message.date,
-            file_size=doc.file_size,
-            mime_type=doc.mime_type,
-        )
-    except DomainError as exc:
-        found.problems.append(str(exc))
-        return
-    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
+    # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
+    return validate_screenshot(
+        file_name=doc.file_name,
+        file_id=doc.file_id,
+        file_unique_id=doc.file_unique_id,
+        uploaded_at=message.date,
+        file_size=doc.file_size,
+        mime_type=doc.mime_type,
+    )
 
 
 def _note(text: str, found: Collected) -> None:
@@ -139,10 +140,7 @@ def collect(message: Message, mode: Mode) -> Collected:
     """Read the evidence in one message, as the current step understands text."""
     found = Collected()
     if message.photo or message.document:
-        if message.photo:
-            _photo(message, found)
-        elif message.document:
-            _document(message.document, message, found)
+        _picture(message, found)
         if message.caption and found.items:
             # A caption is what the user says about the picture: keep it as a note beside it.
             _note(message.caption, found)
