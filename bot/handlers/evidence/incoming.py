@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from telegram import Message, PhotoSize
+from telegram import Document, Message, PhotoSize
 from telegram.ext import filters
 
 from bot.domain.errors import DomainError
@@ -78,42 +78,43 @@ def _largest(photo: tuple[PhotoSize, ...]) -> PhotoSize:
 def _picture(message: Message, found: Collected) -> None:
     """Keep the message's photo or image file as a screenshot, or note why it was refused."""
     try:
-        meta = _photo_meta(message) if message.photo else _document_meta(message)
+        meta = _picture_meta(message)
     except DomainError as exc:
         found.problems.append(str(exc))
         return
     found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
 
 
-def _photo_meta(message: Message) -> ScreenshotMeta:
-    size = _largest(message.photo)
+def _picture_meta(message: Message) -> ScreenshotMeta:
+    """The screenshot's details from a photo or an image file; DomainError for any other file."""
+    file: PhotoSize | Document
+    name: str | None
+    mime: str | None
+    width: int | None
+    height: int | None
+    if message.photo:
+        file = _largest(message.photo)
+        name, mime = photo_file_name(file.file_unique_id), "image/jpeg"
+        width, height = file.width, file.height
+    else:
+        doc = message.document
+        if doc is None or not is_image_document(doc.mime_type, doc.file_name):
+            label = f"“{shorten(doc.file_name, 40)}”" if doc and doc.file_name else "That file"
+            raise DomainError(
+                f"{label} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
+            )
+        file, name, mime = doc, doc.file_name, doc.mime_type
+        # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
+        width = height = None
     return validate_screenshot(
-        file_name=photo_file_name(size.file_unique_id),
-        file_id=size.file_id,
-        file_unique_id=size.file_unique_id,
+        file_name=name,
+        file_id=file.file_id,
+        file_unique_id=file.file_unique_id,
         uploaded_at=message.date,
-        file_size=size.file_size,
-        mime_type="image/jpeg",
-        width=size.width,
-        height=size.height,
-    )
-
-
-def _document_meta(message: Message) -> ScreenshotMeta:
-    doc = message.document
-    if doc is None or not is_image_document(doc.mime_type, doc.file_name):
-        name = f"“{shorten(doc.file_name, 40)}”" if doc and doc.file_name else "That file"
-        raise DomainError(
-            f"{name} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
-        )
-    # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
-    return validate_screenshot(
-        file_name=doc.file_name,
-        file_id=doc.file_id,
-        file_unique_id=doc.file_unique_id,
-        uploaded_at=message.date,
-        file_size=doc.file_size,
-        mime_type=doc.mime_type,
+        file_size=file.file_size,
+        mime_type=mime,
+        width=width,
+        height=height,
     )
 
 
