@@ -2,7 +2,8 @@
 ConversationHandler(states={...}) is.
 
 Each row says "at this state (or any), this kind of button runs this step". Dispatching is a
-lookup; a button the table has no row for is the caller's to answer (stale, or already done).
+lookup: `find` leaves a button with no row to the caller (a double tap, a step already passed);
+`run` refuses it as BadCallback (data the bot could not have sent at this point).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from bot.ui.callbacks import CallbackData
+from bot.ui.callbacks import BadCallback, CallbackData
 
 C = TypeVar("C")
 D = TypeVar("D", bound=CallbackData)
@@ -52,3 +53,10 @@ class StepTable(Generic[C]):
             return None
         run = row.run
         return lambda context: run(context, pressed)
+
+    async def run(self, context: C, pressed: CallbackData, state: str | None = ANY_STATE) -> None:
+        """Run the step for this button at `state`; BadCallback if the table has no row for it."""
+        step = self.find(pressed, state)
+        if step is None:
+            raise BadCallback(f"no step for {pressed!r} at {state!r}")
+        await step(context)

@@ -145,11 +145,7 @@ async def history_button(turn: Turn) -> None:
 
 async def _dispatch(turn: Turn, cb: Callback) -> None:
     """Read the button into its schema and run its step; unknown data is a stale button."""
-    pressed = hs.HISTORY_BUTTONS.parse(cb)
-    step = BUTTON_STEPS.find(pressed)
-    if step is None:
-        raise BadCallback(f"no step for {pressed!r}")
-    await step(turn)
+    await BUTTON_STEPS.run(turn, hs.HISTORY_BUTTONS.parse(cb))
 
 
 async def _show_page(turn: Turn, pressed: hs.HistoryPage) -> None:

@@ -117,6 +117,13 @@ def _times(field: str, choices: Sequence[int], current: int) -> list[list[Button
     return [*grid(buttons, 3), [press("🕒 Other time…", rm.ReminderAsk(field))]]
 
 
+def _reminder_screen(
+    text: str, toggle: Button, choices: list[list[Button]], times: list[list[Button]]
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One reminder's screen: on/off, its own choices, its times of day, and « Back."""
+    return text, markup([[toggle], *choices, *times, _nav()])
+
+
 async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overview with one button per setting."""
     user = await turn.load_user()
@@ -156,13 +163,12 @@ def inactivity_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
         press(_mark(plural(d, "day"), d == user.inactivity_days), rm.ReminderInactivityDays(d))
         for d in INACTIVITY_DAY_CHOICES
     ]
-    rows = [
-        [_toggle(user.inactivity_enabled, "ie")],
-        *grid(days, 3),
-        *_times("im", INACTIVITY_TIMES, user.inactivity_minute),
-        _nav(),
-    ]
-    return text, markup(rows)
+    return _reminder_screen(
+        text,
+        _toggle(user.inactivity_enabled, "ie"),
+        grid(days, 3),
+        _times("im", INACTIVITY_TIMES, user.inactivity_minute),
+    )
 
 
 def streak_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
@@ -173,12 +179,12 @@ def streak_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
         f"you at <b>{format_minute(user.streak_minute)}</b> that it ends at midnight — with "
         "one-tap logging to keep it alive."
     )
-    rows = [
-        [_toggle(user.streak_enabled, "se")],
-        *_times("sm", STREAK_TIMES, user.streak_minute),
-        _nav(),
-    ]
-    return text, markup(rows)
+    return _reminder_screen(
+        text,
+        _toggle(user.streak_enabled, "se"),
+        [],
+        _times("sm", STREAK_TIMES, user.streak_minute),
+    )
 
 
 def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
@@ -194,14 +200,12 @@ def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
         press(_mark(name[:3], i == user.weekly_weekday), rm.ReminderWeekday(i))
         for i, name in enumerate(WEEKDAY_NAMES)
     ]
-    rows = [
-        [_toggle(user.weekly_enabled, "we")],
-        days[:4],
-        days[4:],
-        *_times("wm", WEEKLY_TIMES, user.weekly_minute),
-        _nav(),
-    ]
-    return text, markup(rows)
+    return _reminder_screen(
+        text,
+        _toggle(user.weekly_enabled, "we"),
+        [days[:4], days[4:]],
+        _times("wm", WEEKLY_TIMES, user.weekly_minute),
+    )
 
 
 async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
@@ -302,11 +306,7 @@ async def reminders_command(turn: Turn) -> None:
 @handler
 async def reminders_button(turn: Turn) -> None:
     """Every button of the settings screens and of the reminders themselves."""
-    pressed = rm.REMINDER_BUTTONS.parse(turn.callback())
-    step = BUTTONS.find(pressed)
-    if step is None:
-        raise BadCallback(f"no step for {pressed!r}")
-    await step(turn)
+    await BUTTONS.run(turn, rm.REMINDER_BUTTONS.parse(turn.callback()))
 
 
 # ----- steps: one per kind of "rm" button -----

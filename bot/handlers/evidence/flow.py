@@ -31,6 +31,7 @@ from bot.services.evidence import (
     session_target,
     skill_target,
 )
+from bot.services.evidence_pages import evidence_page
 from bot.ui import callbacks as ev
 from bot.ui import evidence as view
 from bot.ui.callbacks import BadCallback, Callback
@@ -248,34 +249,37 @@ async def evidence_command(turn: Turn) -> None:
 
 
 async def _show_list(turn: Turn, skill_id: int, page: int, banner: str = "") -> None:
-    skill = await turn.uow.skills.get(turn.user_id, skill_id)
-    if skill is None:
-        await turn.answer(NOT_FOUND)
-        return
-    total = await turn.uow.evidence.count_for_skill(turn.user_id, skill.id)
-    page = min(max(page, 0), view.page_count(total) - 1)
-    entries = await turn.uow.evidence.page_for_skill(
-        turn.user_id, skill.id, offset=page * view.PAGE_SIZE, limit=view.PAGE_SIZE
-    )
-    text, keyboard = view.skill_evidence_screen(
-        skill.id, skill.name, entries, page=page, total=total, today=turn.today
-    )
-    await turn.show(banner + text, keyboard)
+    await _show_evidence(turn, banner, skill_id=skill_id, page=page)
 
 
 async def _show_session(turn: Turn, log_id: int, page: int, banner: str = "") -> None:
-    session = await turn.uow.history.row(turn.user_id, log_id)
-    if session is None:
+    await _show_evidence(turn, banner, log_id=log_id, page=page)
+
+
+async def _show_evidence(
+    turn: Turn, banner: str, *, log_id: int | None = None, skill_id: int | None = None, page: int
+) -> None:
+    """A page of a session's (log_id) or a skill's evidence list, or Not found."""
+    shown = await evidence_page(
+        turn.uow, turn.user_id, log_id=log_id, skill_id=skill_id, page=page, size=view.PAGE_SIZE
+    )
+    if shown is None:
         await turn.answer(NOT_FOUND)
         return
-    total = await turn.uow.evidence.count_for_session(turn.user_id, session.id)
-    page = min(max(page, 0), view.page_count(total) - 1)
-    entries = await turn.uow.evidence.page_for_session(
-        turn.user_id, session.id, offset=page * view.PAGE_SIZE, limit=view.PAGE_SIZE
-    )
-    text, keyboard = view.session_evidence_screen(
-        session, entries, page=page, total=total, today=turn.today
-    )
+    target, session = shown.target, shown.target.session
+    if session is not None:
+        text, keyboard = view.session_evidence_screen(
+            session, shown.entries, page=shown.page, total=shown.total, today=turn.today
+        )
+    else:
+        text, keyboard = view.skill_evidence_screen(
+            target.skill_id,
+            target.skill_name,
+            shown.entries,
+            page=shown.page,
+            total=shown.total,
+            today=turn.today,
+        )
     await turn.show(banner + text, keyboard)
 
 
@@ -300,11 +304,7 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
 @handler
 async def evidence_button(turn: Turn) -> None:
     """Buttons of the evidence screens (not conversation steps); every id is re-checked."""
-    pressed = ev.EVIDENCE_BUTTONS.parse(turn.callback())
-    step = SCREEN_STEPS.find(pressed)
-    if step is None:
-        raise BadCallback(f"no evidence screen step for {pressed!r}")
-    await step(turn)
+    await SCREEN_STEPS.run(turn, ev.EVIDENCE_BUTTONS.parse(turn.callback()))
 
 
 async def _add_to_session(turn: Turn, pressed: ev.EvidenceAddToSession) -> None:
@@ -493,11 +493,7 @@ class EvidenceFlow:
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Kind buttons of the 'Add evidence' step, and the target buttons of 'pick'."""
-        pressed = ev.EVIDENCE_BUTTONS.parse(callback)
-        step = FLOW_STEPS.find(pressed, conv.state)
-        if step is None:
-            raise BadCallback(f"evidence step {pressed!r} at {conv.state!r}")
-        await step(At(turn, conv))
+        await FLOW_STEPS.run(At(turn, conv), ev.EVIDENCE_BUTTONS.parse(callback), conv.state)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from telegram.ext import filters
 from bot.domain.errors import DomainError
 from bot.domain.evidence import (
     EvidenceKind,
+    ScreenshotMeta,
     TextEntity,
     extract_links,
     is_image_document,
@@ -74,46 +75,47 @@ def _largest(photo: tuple[PhotoSize, ...]) -> PhotoSize:
     return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
 
 
-def _photo(message: Message, found: Collected) -> None:
-    size = _largest(message.photo)
+def _picture(message: Message, found: Collected) -> None:
+    """Keep the message's photo or image file as a screenshot, or note why it was refused."""
     try:
-        meta = validate_screenshot(
-            file_name=photo_file_name(size.file_unique_id),
-            file_id=size.file_id,
-            file_unique_id=size.file_unique_id,
-            uploaded_at=message.date,
-            file_size=size.file_size,
-            mime_type="image/jpeg",
-            width=size.width,
-            height=size.height,
-        )
+        meta = _picture_meta(message)
     except DomainError as exc:
         found.problems.append(str(exc))
         return
     found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
 
 
-def _document(doc: Document, message: Message, found: Collected) -> None:
-    if not is_image_document(doc.mime_type, doc.file_name):
-        name = f"“{shorten(doc.file_name, 40)}”" if doc.file_name else "That file"
-        found.problems.append(
-            f"{name} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
-        )
-        return
-    try:
+def _picture_meta(message: Message) -> ScreenshotMeta:
+    """The screenshot's details from a photo or an image file; DomainError for any other file."""
+    file: PhotoSize | Document
+    name: str | None
+    mime: str | None
+    width: int | None
+    height: int | None
+    if message.photo:
+        file = _largest(message.photo)
+        name, mime = photo_file_name(file.file_unique_id), "image/jpeg"
+        width, height = file.width, file.height
+    else:
+        doc = message.document
+        if doc is None or not is_image_document(doc.mime_type, doc.file_name):
+            label = f"“{shorten(doc.file_name, 40)}”" if doc and doc.file_name else "That file"
+            raise DomainError(
+                f"{label} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
+            )
+        file, name, mime = doc, doc.file_name, doc.mime_type
         # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
-        meta = validate_screenshot(
-            file_name=doc.file_name,
-            file_id=doc.file_id,
-            file_unique_id=doc.file_unique_id,
-            uploaded_at=message.date,
-            file_size=doc.file_size,
-            mime_type=doc.mime_type,
-        )
-    except DomainError as exc:
-        found.problems.append(str(exc))
-        return
-    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
+        width = height = None
+    return validate_screenshot(
+        file_name=name,
+        file_id=file.file_id,
+        file_unique_id=file.file_unique_id,
+        uploaded_at=message.date,
+        file_size=file.file_size,
+        mime_type=mime,
+        width=width,
+        height=height,
+    )
 
 
 def _note(text: str, found: Collected) -> None:
@@ -139,10 +141,7 @@ def collect(message: Message, mode: Mode) -> Collected:
     """Read the evidence in one message, as the current step understands text."""
     found = Collected()
     if message.photo or message.document:
-        if message.photo:
-            _photo(message, found)
-        elif message.document:
-            _document(message.document, message, found)
+        _picture(message, found)
         if message.caption and found.items:
             # A caption is what the user says about the picture: keep it as a note beside it.
             _note(message.caption, found)

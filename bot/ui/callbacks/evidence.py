@@ -1,0 +1,113 @@
+"""The buttons of the evidence screens and of the evidence conversation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema, Word
+
+# evidence: "ev" (screens, plus the "m" and "t" steps of the evidence conversation)
+
+EVIDENCE: Final = "ev"
+FROM_LIST, FROM_SESSION = "l", "s"
+TO_SESSION, TO_SKILL = "s", "k"
+
+
+class EvidenceData(CallbackData, prefix=EVIDENCE):
+    """An evidence button."""
+
+
+class EvidenceAddToSession(EvidenceData, key=("add",)):
+    """➕ Add evidence to a session."""
+
+    log_id: Id
+
+
+class EvidenceAddToSkill(EvidenceData, key=("addk",)):
+    """➕ Add evidence to a skill."""
+
+    skill_id: Id
+
+
+class EvidenceOfSession(EvidenceData, key=("s",)):
+    """A session's evidence (first page when no page is given)."""
+
+    log_id: Id
+    page: Annotated[int, Int()] | None = None
+
+
+class EvidenceOfSkill(EvidenceData, key=("l",)):
+    """A skill's evidence list, a page of it."""
+
+    skill_id: Id
+    page: Annotated[int, Int()]
+
+
+class EvidenceSkills(EvidenceData, key=("pk",)):
+    """The picker of skills that have evidence, a page of it."""
+
+    page: Annotated[int, Int()]
+
+
+class EvidenceClose(EvidenceData, key=("x",)):
+    """✖ Close the evidence screen."""
+
+
+class EvidenceResend(EvidenceData, key=("ss",)):
+    """🖼 Show a screenshot again."""
+
+    evidence_id: Id
+
+
+class EvidenceShowNote(EvidenceData, key=("n",)):
+    """📖 Show a note in full."""
+
+    evidence_id: Id
+
+
+class EvidenceDelete(EvidenceData, key=("d",)):
+    """🗑 Ask to confirm deleting an item; origin and page say where to go back."""
+
+    evidence_id: Id
+    origin: Annotated[str, Word((FROM_LIST, FROM_SESSION))]
+    page: Annotated[int, Int()]
+
+
+class EvidenceDeleteYes(EvidenceData, key=("dy",)):
+    """Delete the item, then go back where the delete was asked from."""
+
+    evidence_id: Id
+    origin: Annotated[str, Word((FROM_LIST, FROM_SESSION))]
+    page: Annotated[int, Int()]
+
+
+class EvidenceMode(EvidenceData, key=("m",)):
+    """Conversation step "collect": what kind of evidence comes next."""
+
+    mode: Annotated[str, Word(("link", "note", "shot"))]
+
+
+class EvidenceTarget(EvidenceData, key=("t",)):
+    """Conversation step "pick": attach the batch to a session or a skill."""
+
+    kind: Annotated[str, Word((TO_SESSION, TO_SKILL))]
+    target_id: Id
+
+
+EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
+    EVIDENCE,
+    EvidenceAddToSession,
+    EvidenceAddToSkill,
+    EvidenceOfSession,
+    EvidenceOfSkill,
+    EvidenceSkills,
+    EvidenceClose,
+    EvidenceResend,
+    EvidenceShowNote,
+    EvidenceDelete,
+    EvidenceDeleteYes,
+    EvidenceMode,
+    EvidenceTarget,
+)
+# The conversation's own steps; the rest are answered without one.
+EVIDENCE_STEP_ACTIONS: Final = frozenset({"m", "t"})

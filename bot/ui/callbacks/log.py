@@ -1,0 +1,86 @@
+"""The buttons of the /log steps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final
+
+from bot.domain.reminders import MINUTES_PER_DAY
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+
+# /log steps: "lg" (handled by LogFlow at the conversation's current step)
+
+LOG: Final = "lg"
+
+
+class LogData(CallbackData, prefix=LOG):
+    """A button of a /log step."""
+
+
+class LogBack(LogData, key=("back",)):
+    """« Back to the previous step."""
+
+
+class LogPickSkill(LogData, key=("sk",)):
+    """A skill button at the skill step."""
+
+    skill_id: Id
+
+
+class LogSkillPage(LogData, key=("pg",)):
+    """◀ / ▶ through the skill buttons."""
+
+    page: Annotated[int, Int(0, 1000)]
+
+
+class LogNewSkill(LogData, key=("new",)):
+    """➕ New skill: type its name."""
+
+
+class LogDuration(LogData, key=("d",)):
+    """A preset duration."""
+
+    minutes: Annotated[int, Int(1, MINUTES_PER_DAY)]
+
+
+class LogDay(LogData, key=("t",)):
+    """Today (0) or Yesterday (1)."""
+
+    days_back: Annotated[int, Int(0, 1)]
+
+
+class LogKeepDescription(LogData, key=("keep",)):
+    """Keep the description the one-message /log gave."""
+
+
+class LogRate(LogData, key=("r",)):
+    """A 1-5 rating for the difficulty or confidence step."""
+
+    rating: Annotated[int, Int(1, 5)]
+
+
+class LogSkipRating(LogData, key=("skip",)):
+    """Skip the rating step."""
+
+
+class LogUnarchive(LogData, key=("ua",)):
+    """Unarchive the chosen skill and go on."""
+
+
+class LogPickAnother(LogData, key=("pick",)):
+    """Leave the archived skill and pick another."""
+
+
+LOG_BUTTONS: Final = Schema[LogData](
+    LOG,
+    LogBack,
+    LogPickSkill,
+    LogSkillPage,
+    LogNewSkill,
+    LogDuration,
+    LogDay,
+    LogKeepDescription,
+    LogRate,
+    LogSkipRating,
+    LogUnarchive,
+    LogPickAnother,
+)
