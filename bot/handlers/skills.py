@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from typing import Final
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.services.practice import UnknownSkill
 from bot.services.skills import (
     add_skill,
     delete_footprint,
     delete_skill,
+    owned_skill,
     rename_owned_skill,
     set_archived,
 )
+from bot.ui import callbacks as sk
 from bot.ui import skills as screens
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import cancel_button, markup
@@ -61,87 +64,79 @@ async def _ask_name(turn: Turn, state: str, prompt: str, **data: int) -> None:
     await turn.begin(SkillNameFlow.name, state, data, message_id=message_id)
 
 
-# --- the /skills buttons: "sk:<action>[:<skill id>:<list page>]" ---
+# --- the /skills buttons ---
 
 
-async def _list(turn: Turn, cb: Callback) -> None:
+async def _list(turn: Turn, pressed: sk.SkillsList) -> None:
     """◀ ▶ and « Back to skills: a page of the list."""
-    await _show_list(turn, cb.integer(1))
+    await _show_list(turn, pressed.page)
 
 
-async def _close(turn: Turn, cb: Callback) -> None:
+async def _close(turn: Turn, pressed: sk.SkillsClose) -> None:
     """✖ Close."""
     await turn.show("Closed. /skills opens the list again.")
 
 
-async def _add(turn: Turn, cb: Callback) -> None:
+async def _add(turn: Turn, pressed: sk.SkillsAdd) -> None:
     """➕ Add skill: ask for the name."""
     await _ask_name(turn, "add", ADD_PROMPT)
 
 
-async def _open(turn: Turn, cb: Callback) -> None:
+async def _open(turn: Turn, pressed: sk.SkillButton) -> None:
     """A skill in the list (or Keep): its totals and actions."""
-    await _show_skill(turn, cb.integer(1), cb.integer(2))
+    await _show_skill(turn, pressed.skill_id, pressed.page)
 
 
-async def _rename(turn: Turn, cb: Callback) -> None:
+async def _rename(turn: Turn, pressed: sk.SkillsRename) -> None:
     """✏️ Rename: ask for the new name."""
-    skill = await turn.uow.skills.get(turn.user_id, cb.integer(1))
-    if skill is None:
-        raise UnknownSkill
+    skill = await owned_skill(turn.uow, turn.user_id, pressed.skill_id)
     await _ask_name(turn, "rename", f"New name for <b>{esc(skill.name)}</b>?", skill_id=skill.id)
 
 
-async def _archive(turn: Turn, cb: Callback) -> None:
+async def _archive(turn: Turn, pressed: sk.SkillButton) -> None:
     """🗄 Archive / 📤 Unarchive."""
-    archive = cb.action() == "a"
-    await set_archived(turn.uow, turn.user_id, cb.integer(1), archive, turn.now)
+    archive = isinstance(pressed, sk.SkillsArchive)
+    await set_archived(turn.uow, turn.user_id, pressed.skill_id, archive, turn.now)
     await turn.answer("Archived" if archive else "Unarchived")
-    await _show_skill(turn, cb.integer(1), cb.integer(2))
+    await _show_skill(turn, pressed.skill_id, pressed.page)
 
 
-async def _ask_delete(turn: Turn, cb: Callback) -> None:
+async def _ask_delete(turn: Turn, pressed: sk.SkillsDelete) -> None:
     """🗑 Delete: say what goes with the skill, and ask."""
-    skill_id, page = cb.integer(1), cb.integer(2)
-    skill = await turn.uow.skills.get(turn.user_id, skill_id)
-    if skill is None:
-        raise UnknownSkill
-    footprint = await delete_footprint(turn.uow, turn.user_id, skill_id)
+    skill = await owned_skill(turn.uow, turn.user_id, pressed.skill_id)
+    footprint = await delete_footprint(turn.uow, turn.user_id, skill.id)
     await turn.show(
-        *delete_question(skill.name, footprint.sessions, footprint.evidence, skill.id, page)
+        *delete_question(skill.name, footprint.sessions, footprint.evidence, skill.id, pressed.page)
     )
 
 
-async def _delete(turn: Turn, cb: Callback) -> None:
+async def _delete(turn: Turn, pressed: sk.SkillsDeleteYes) -> None:
     """🗑 Delete, confirmed: the skill, its sessions and its evidence go."""
-    name = await delete_skill(turn.uow, turn.user_id, cb.integer(1))
+    name = await delete_skill(turn.uow, turn.user_id, pressed.skill_id)
     await turn.answer("Deleted")
-    text, keyboard = skills_screen(await turn.uow.skills.summaries(turn.user_id), cb.integer(2))
+    text, keyboard = skills_screen(await turn.uow.skills.summaries(turn.user_id), pressed.page)
     await turn.show(f"Deleted <b>{esc(name)}</b>.\n\n{text}", keyboard)
 
 
-BUTTONS: dict[str, Callable[[Turn, Callback], Awaitable[None]]] = {
-    "l": _list,
-    "x": _close,
-    "add": _add,
-    "o": _open,
-    "r": _rename,
-    "a": _archive,
-    "ua": _archive,
-    "d": _ask_delete,
-    "dy": _delete,
-}
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(sk.SkillsList, _list),
+    on(sk.SkillsClose, _close),
+    on(sk.SkillsAdd, _add),
+    on(sk.SkillsOpen, _open),
+    on(sk.SkillsRename, _rename),
+    on(sk.SkillsArchive, _archive),
+    on(sk.SkillsUnarchive, _archive),
+    on(sk.SkillsDelete, _ask_delete),
+    on(sk.SkillsDeleteYes, _delete),
+)
 
 
 @handler
 async def skills_button(turn: Turn) -> None:
     """Every button of the /skills screens; ids are re-checked against the presser."""
-    cb = turn.callback()
-    step = BUTTONS.get(cb.action())
-    if step is None:
-        raise BadCallback(f"skills action {cb.action()!r}")
+    pressed = sk.SKILLS_BUTTONS.parse(turn.callback())
     try:
-        await step(turn, cb)
+        await BUTTON_STEPS.run(turn, pressed)
     except UnknownSkill:
         await turn.uow.rollback()
         await turn.answer(NOT_FOUND)

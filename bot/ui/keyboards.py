@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -54,4 +54,14 @@ def page_nav_row(
         row.append(button("◀", prefix, action, page - 1, *extra))
     if page < pages - 1:
         row.append(button("▶", prefix, action, page + 1, *extra))
+    return row
+
+
+def page_buttons(page: int, pages: int, to_page: Callable[[int], CallbackData]) -> list[Button]:
+    """[◀] [▶] for a paged list (empty on a single page); `to_page` makes a page's button."""
+    row: list[Button] = []
+    if page > 0:
+        row.append(press("◀", to_page(page - 1)))
+    if page < pages - 1:
+        row.append(press("▶", to_page(page + 1)))
     return row

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.domain.skills import SkillSummary
-from bot.ui.keyboards import Button, Screen, button, cancel_button, markup, page_nav_row
+from bot.ui import callbacks as sk
+from bot.ui.keyboards import Button, Screen, cancel_button, markup, page_buttons, press
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
-PREFIX = "sk"
+PREFIX = sk.SKILLS
 PAGE_SIZE = 8
 
 
@@ -26,7 +27,7 @@ def skills_screen(summaries: list[SkillSummary], page: int) -> Screen:
             "<i>React</i>, <i>Guitar</i>, <i>Spanish</i>…\nTap ➕ Add skill, or send "
             "<code>/addskill Guitar</code>."
         )
-        return text, markup([[button("➕ Add skill", PREFIX, "add"), cancel_button()]])
+        return text, markup([[press("➕ Add skill", sk.SkillsAdd()), cancel_button()]])
     pages = max(1, -(-len(summaries) // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     shown = summaries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
@@ -43,10 +44,10 @@ def skills_screen(summaries: list[SkillSummary], page: int) -> Screen:
             "Tap a skill to rename, archive or delete it.",
         ]
     )
-    rows: list[list[Button]] = [[button(s.name, PREFIX, "o", s.id, page)] for s in shown]
-    if nav := page_nav_row(PREFIX, "l", page, pages):
+    rows: list[list[Button]] = [[press(s.name, sk.SkillsOpen(s.id, page))] for s in shown]
+    if nav := page_buttons(page, pages, sk.SkillsList):
         rows.append(nav)
-    rows.append([button("➕ Add skill", PREFIX, "add"), button("✖ Close", PREFIX, "x")])
+    rows.append([press("➕ Add skill", sk.SkillsAdd()), press("✖ Close", sk.SkillsClose())])
     return text, markup(rows)
 
 
@@ -59,15 +60,15 @@ def skill_screen(summary: SkillSummary, page: int) -> Screen:
         f"{plural(summary.sessions, 'session')}{last}.{state}"
     )
     archive = (
-        button("📤 Unarchive", PREFIX, "ua", summary.id, page)
+        press("📤 Unarchive", sk.SkillsUnarchive(summary.id, page))
         if summary.archived
-        else button("🗄 Archive", PREFIX, "a", summary.id, page)
+        else press("🗄 Archive", sk.SkillsArchive(summary.id, page))
     )
     return text, markup(
         [
-            [button("✏️ Rename", PREFIX, "r", summary.id, page), archive],
-            [button("🗑 Delete", PREFIX, "d", summary.id, page)],
-            [button(BUTTON_BACK + " to skills", PREFIX, "l", page)],
+            [press("✏️ Rename", sk.SkillsRename(summary.id, page)), archive],
+            [press("🗑 Delete", sk.SkillsDelete(summary.id, page))],
+            [press(BUTTON_BACK + " to skills", sk.SkillsList(page))],
         ]
     )
 
@@ -78,5 +79,5 @@ def delete_question(name: str, sessions: int, evidence: int, skill_id: int, page
         f"Delete <b>{esc(name)}</b> with its {plural(sessions, 'session')} and "
         f"{plural(evidence, 'piece')} of evidence? This can't be undone."
     )
-    keep = button("Keep", PREFIX, "o", skill_id, page)
-    return text, markup([[button("🗑 Delete", PREFIX, "dy", skill_id, page), keep]])
+    keep = press("Keep", sk.SkillsOpen(skill_id, page))
+    return text, markup([[press("🗑 Delete", sk.SkillsDeleteYes(skill_id, page)), keep]])

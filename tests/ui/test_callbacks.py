@@ -14,6 +14,7 @@ from bot.ui.callbacks import (
     LOG_BUTTONS,
     REMINDER_BUTTONS,
     REMINDER_INPUT_BUTTONS,
+    SKILLS_BUTTONS,
     BadCallback,
     CallbackData,
     Schema,
@@ -22,7 +23,7 @@ from bot.ui.callbacks import (
 
 SCHEMAS: dict[str, Schema[CallbackData]] = {
     s.prefix: s  # type: ignore[misc]
-    for s in (LOG_BUTTONS, HISTORY_BUTTONS, EVIDENCE_BUTTONS, REMINDER_BUTTONS)
+    for s in (LOG_BUTTONS, HISTORY_BUTTONS, EVIDENCE_BUTTONS, REMINDER_BUTTONS, SKILLS_BUTTONS)
 }
 SCHEMAS["rmi"] = REMINDER_INPUT_BUTTONS  # type: ignore[assignment]
 BIG = 2_147_483_647
@@ -93,6 +94,15 @@ WIRE = [
     ("rm:ask:im", cb.ReminderAsk("im")),
     ("rm:ask:sg:4", cb.ReminderAskSkillGoal(4)),
     ("rmi:back", cb.ReminderInputBack()),
+    ("sk:l:2", cb.SkillsList(2)),
+    ("sk:x", cb.SkillsClose()),
+    ("sk:add", cb.SkillsAdd()),
+    ("sk:o:7:1", cb.SkillsOpen(7, 1)),
+    ("sk:r:7:0", cb.SkillsRename(7, 0)),
+    ("sk:a:7:0", cb.SkillsArchive(7, 0)),
+    ("sk:ua:7:0", cb.SkillsUnarchive(7, 0)),
+    ("sk:d:7:0", cb.SkillsDelete(7, 0)),
+    ("sk:dy:7:3", cb.SkillsDeleteYes(7, 3)),
 ]
 
 
@@ -140,6 +150,10 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "rm:nope",
         "rm",
         "rmi:save",
+        "sk:o:7",  # the list page is missing
+        "sk:dy:7:1001",  # a page no list has
+        "sk:l:x",
+        "sk:zz:1:1",
         "xx:back",
         "",
         "lg:sk:" + "1" * 70,  # over 64 bytes
