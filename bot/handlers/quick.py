@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
 from bot.services.history import UNDO_MINUTES, delete_session
@@ -17,18 +20,11 @@ from bot.services.practice import (
     quick_options,
     update_practice_log,
 )
+from bot.ui import callbacks as ql
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.cards import HISTORY_PREFIX, session_card, session_card_keyboard
-from bot.ui.keyboards import button, cancel_button, markup
+from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.keyboards import cancel_button, markup, press
 from bot.ui.quick_log import (
-    ACTION_CLOSE,
-    ACTION_NOTE,
-    ACTION_OPEN,
-    ACTION_PAGE,
-    ACTION_SAVE,
-    ACTION_UNDO,
-    PREFIX,
-    check_nonce,
     client_token,
     made_by,
     new_nonce,
@@ -62,38 +58,15 @@ async def quick_command(turn: Turn) -> None:
     await turn.reply(*await _grid(turn, new_nonce()))
 
 
-@handler
-async def quick_button(turn: Turn) -> None:
-    """Every Quick Log button; ids and nonces come from the client, so all are re-checked."""
-    cb = turn.callback()
-    action = cb.action()
-    if action == ACTION_SAVE:
-        await _save(turn, cb)
-    elif action == ACTION_UNDO:
-        await _undo(turn, cb.integer(1), check_nonce(cb.text(2)))
-    elif action == ACTION_NOTE:
-        await _ask_note(turn, cb.integer(1))
-    elif action == ACTION_PAGE:
-        await turn.show(*await _grid(turn, check_nonce(cb.text(2)), cb.integer(1, high=1000)))
-    elif action == ACTION_OPEN:
-        await turn.show(*await _grid(turn, new_nonce()))
-    elif action == ACTION_CLOSE:
-        await turn.show("Closed. /quick opens it again.")
-    else:
-        raise BadCallback(f"quick log action {action!r}")
-
-
-async def _save(turn: Turn, cb: Callback) -> None:
+async def _save(turn: Turn, pressed: ql.QuickSave) -> None:
     """Save skill x minutes for today (the user's today, now); a repeated press saves once."""
-    skill_id, minutes_ = cb.integer(1), cb.integer(2, low=1, high=1440)
-    nonce = check_nonce(cb.text(3))
     draft = SessionDraft(
-        skill_id=skill_id,
+        skill_id=pressed.skill_id,
         practiced_on=turn.today,
-        duration_minutes=minutes_,
+        duration_minutes=pressed.minutes,
         description=None,  # "Quick practice: 30 min of React"
         source="quick",
-        client_token=client_token(nonce, skill_id, minutes_),
+        client_token=client_token(pressed.nonce, pressed.skill_id, pressed.minutes),
     )
     try:
         logged = await log_session(turn.uow, turn.user_id, turn.today, draft)
@@ -107,13 +80,28 @@ async def _save(turn: Turn, cb: Callback) -> None:
     await turn.answer("Saved" if saved.created else "Already saved — one session.")
     heading = "⚡ Logged" if saved.created else "⚡ Already logged"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
-    await turn.show(text, quick_card_keyboard(saved.log.id, nonce))
+    await turn.show(text, quick_card_keyboard(saved.log.id, pressed.nonce))
 
 
-async def _undo(turn: Turn, log_id: int, nonce: str) -> None:
+async def _page(turn: Turn, pressed: ql.QuickPage) -> None:
+    """◀ More / More ▶: another page of the same keyboard."""
+    await turn.show(*await _grid(turn, pressed.nonce, pressed.page))
+
+
+async def _open(turn: Turn, pressed: ql.QuickOpen) -> None:
+    """⚡ Quick log (after an Undo): a fresh grid."""
+    await turn.show(*await _grid(turn, new_nonce()))
+
+
+async def _close(turn: Turn, pressed: ql.QuickClose) -> None:
+    """✖ Close."""
+    await turn.show("Closed. /quick opens it again.")
+
+
+async def _undo(turn: Turn, pressed: ql.QuickUndo) -> None:
     """Delete the session this card's tap created: only the presser's, only that one."""
-    log = await turn.uow.practice_logs.get(turn.user_id, log_id)
-    if log is None or not made_by(log.client_token, nonce):
+    log = await turn.uow.practice_logs.get(turn.user_id, pressed.log_id)
+    if log is None or not made_by(log.client_token, pressed.nonce):
         await turn.answer(ALREADY_UNDONE)
         return
     # Evidence may have been attached since the tap: delete through the snapshot, so the
@@ -121,23 +109,23 @@ async def _undo(turn: Turn, log_id: int, nonce: str) -> None:
     deleted = await delete_session(turn.uow, turn.user_id, log.id, turn.now)
     summary = deleted.summary
     what = f"{esc(summary.skill_name)} — {minutes(summary.duration_minutes)}"
-    rows = [[button("⚡ Quick log", PREFIX, ACTION_OPEN)]]
+    rows = [[press("⚡ Quick log", ql.QuickOpen())]]
     if summary.evidence:
         text = (
             f"↩️ Undone: removed <b>{what}</b> and its "
             f"{plural(summary.evidence, 'piece')} of evidence. Changed your mind? "
             f"Restore brings them back for {UNDO_MINUTES} minutes."
         )
-        rows.insert(0, [button("↩️ Restore", HISTORY_PREFIX, "u", deleted.snapshot_id)])
+        rows.insert(0, [press("↩️ Restore", ql.HistoryUndo(deleted.snapshot_id))])
     else:
         text = f"↩️ Undone: removed <b>{what}</b>. Nothing else changed."
     await turn.answer("Undone")
     await turn.show(text, markup(rows))
 
 
-async def _ask_note(turn: Turn, log_id: int) -> None:
+async def _ask_note(turn: Turn, pressed: ql.QuickNote) -> None:
     """📝 Add note: ask what was practised; the answer replaces the generated description."""
-    log = await turn.uow.practice_logs.get(turn.user_id, log_id)
+    log = await turn.uow.practice_logs.get(turn.user_id, pressed.log_id)
     if log is None:
         await turn.answer(NOT_FOUND)
         return
@@ -150,6 +138,22 @@ async def _ask_note(turn: Turn, log_id: int) -> None:
     if old is not None and old.message_id is not None:
         await turn.remove_keyboard(old.message_id)
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
+
+
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(ql.QuickSave, _save),
+    on(ql.QuickUndo, _undo),
+    on(ql.QuickNote, _ask_note),
+    on(ql.QuickPage, _page),
+    on(ql.QuickOpen, _open),
+    on(ql.QuickClose, _close),
+)
+
+
+@handler
+async def quick_button(turn: Turn) -> None:
+    """Every Quick Log button; ids and nonces come from the client, so all are re-checked."""
+    await BUTTON_STEPS.run(turn, ql.QUICK_BUTTONS.parse(turn.callback()))
 
 
 class QuickNoteFlow:

@@ -28,10 +28,10 @@ from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.insights import skill_progress
 from bot.ui import reminders as texts
+from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
-from bot.ui.keyboards import Button, button, markup
+from bot.ui.keyboards import Button, markup, press
 from bot.ui.quick_log import new_nonce, quick_log_rows
-from bot.ui.reminders import SETTINGS_PREFIX
 from storage.models import User
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
@@ -128,7 +128,7 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
     rows: list[list[Button]] = quick_log_rows(skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:
         text = texts.streak_text(facts.streak, has_skills=bool(skills))
-        rows.append([button("🔕 No more streak reminders", SETTINGS_PREFIX, "off", "s")])
+        rows.append([press("🔕 No more streak reminders", ReminderStreakOff())])
     else:
         base = inactivity_base(facts.last_practiced, verdict.prefs.paused_until, facts.joined)
         step = inactivity_step(base, clock.today, verdict.prefs.inactivity_days) or 1
@@ -141,7 +141,7 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
             step=step,
             has_skills=bool(skills),
         )
-    rows.append([button("⚙️ Reminder settings", SETTINGS_PREFIX, "open")])
+    rows.append([press("⚙️ Reminder settings", ReminderOpen())])
     return Outgoing(user.chat_id, text, markup(rows))
 
 

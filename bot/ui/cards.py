@@ -1,9 +1,9 @@
 """The saved-entry card: how one practice session is shown after it is saved (pure renderers).
 
 Callback prefixes on the card, and who handles them:
-- EVIDENCE_PREFIX "ev", action "add", log id: 📎 Add evidence (bot/handlers/evidence).
-- HISTORY_PREFIX "hs", actions "edit" / "del", log id: ✏️ Edit, 🗑 Delete (bot/handlers/history.py).
-- LOG_ANOTHER_PREFIX "lgn": ➕ Log another (bot/handlers/log.py).
+- 📎 Add evidence (EvidenceAddToSession, "ev", bot/handlers/evidence);
+- ✏️ Edit and 🗑 Delete (HistoryEditMenu / HistoryDelete, "hs", bot/handlers/history.py);
+- ➕ Log another (LogAnother, "lgn", bot/handlers/log.py).
 The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.ui.quick_log.quick_card_keyboard.
 """
 
@@ -16,12 +16,9 @@ from typing import Protocol
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.dates import format_date
-from bot.ui.keyboards import button, markup
+from bot.ui import callbacks as cb
+from bot.ui.keyboards import markup, press
 from bot.ui.texts import esc, minutes
-
-EVIDENCE_PREFIX = "ev"
-HISTORY_PREFIX = "hs"
-LOG_ANOTHER_PREFIX = "lgn"
 
 BUTTON_ADD_EVIDENCE = "📎 Add evidence"
 BUTTON_EDIT = "✏️ Edit"
@@ -85,12 +82,12 @@ def session_card_keyboard(log_id: int) -> InlineKeyboardMarkup:
     return markup(
         [
             [
-                button(BUTTON_ADD_EVIDENCE, EVIDENCE_PREFIX, "add", log_id),
-                button(BUTTON_LOG_ANOTHER, LOG_ANOTHER_PREFIX),
+                press(BUTTON_ADD_EVIDENCE, cb.EvidenceAddToSession(log_id)),
+                press(BUTTON_LOG_ANOTHER, cb.LogAnother()),
             ],
             [
-                button(BUTTON_EDIT, HISTORY_PREFIX, "edit", log_id),
-                button(BUTTON_DELETE, HISTORY_PREFIX, "del", log_id),
+                press(BUTTON_EDIT, cb.HistoryEditMenu(log_id)),
+                press(BUTTON_DELETE, cb.HistoryDelete(log_id)),
             ],
         ]
     )

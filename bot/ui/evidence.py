@@ -22,10 +22,11 @@ from bot.domain.evidence import (
     photo_file_name,
 )
 from bot.domain.history import SessionRow
+from bot.ui.callbacks import EVIDENCE
 from bot.ui.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
 from bot.ui.texts import esc, minutes
 
-PREFIX = "ev"
+PREFIX = EVIDENCE
 PAGE_SIZE = 8
 PICKER_PAGE_SIZE = 8
 NOTE_PREVIEW = 280

@@ -28,15 +28,14 @@ from bot.domain.evidence import EvidenceEntry
 from bot.domain.history import Cursor, HistoryFilter, HistoryTotals, SessionRow
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec
 from bot.domain.skills import SkillSummary
-from bot.ui.callbacks import BadCallback, Callback, ListPlace, encode
-from bot.ui.cards import HISTORY_PREFIX, ratings_line
-from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
+from bot.ui.callbacks import HISTORY, BadCallback, Callback, EvidenceOfSession, ListPlace, encode
+from bot.ui.cards import ratings_line
 from bot.ui.evidence import render_session_evidence, shorten
-from bot.ui.keyboards import Button, button, cancel_button, grid, markup
+from bot.ui.keyboards import Button, button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
-PREFIX: Final = HISTORY_PREFIX
+PREFIX: Final = HISTORY
 EDIT_PREFIX: Final = "he"
 PAGE_SIZE: Final = 10
 SKILLS_PER_PAGE: Final = 8
@@ -282,7 +281,7 @@ def detail_screen(
             ctx_button("🗑 Delete", "del", row.id, ctx=ctx),
         ],
         [
-            button(f"📎 Evidence ({row.evidence})", EVIDENCE_PREFIX, "s", row.id),
+            press(f"📎 Evidence ({row.evidence})", EvidenceOfSession(row.id)),
             ctx_button("« Back to list", "p", AT, ctx=ctx),
         ],
     ]

@@ -12,7 +12,6 @@ choice; quick_log_rows(...) gives rows you can append your own buttons to (e.g. 
 
 from __future__ import annotations
 
-import re
 import secrets
 from collections.abc import Sequence
 from typing import Final
@@ -22,37 +21,21 @@ from telegram import InlineKeyboardMarkup
 from bot.domain.durations import format_duration
 from bot.domain.practice import RepeatChoice
 from bot.domain.skills import SkillRef
-from bot.ui.callbacks import BadCallback
-from bot.ui.keyboards import Button, button, markup
+from bot.ui import callbacks as ql
+from bot.ui.keyboards import Button, markup, press
 
-PREFIX: Final = "ql"
+PREFIX: Final = ql.QUICK
 QUICK_MINUTES: Final = (15, 30, 60)
 SKILLS_PER_PAGE: Final = 8
 LABEL_NAME_CHARS: Final = 16
 
-ACTION_SAVE: Final = "s"
-ACTION_UNDO: Final = "u"
-ACTION_NOTE: Final = "n"
-ACTION_PAGE: Final = "p"
-ACTION_OPEN: Final = "o"
-ACTION_CLOSE: Final = "x"
-
 BUTTON_ADD_NOTE: Final = "📝 Add note"
 BUTTON_UNDO: Final = "↩️ Undo"
-
-_NONCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{4,16}")
 
 
 def new_nonce() -> str:
     """A fresh random nonce for one keyboard (8 URL-safe characters, 48 bits)."""
     return secrets.token_urlsafe(6)
-
-
-def check_nonce(value: str) -> str:
-    """Return the nonce from callback data, or BadCallback if it is not one we could make."""
-    if not _NONCE_RE.fullmatch(value):
-        raise BadCallback("bad quick log nonce")
-    return value
 
 
 def client_token(nonce: str, skill_id: int, minutes: int) -> str:
@@ -72,7 +55,7 @@ def short_name(name: str, limit: int = LABEL_NAME_CHARS) -> str:
 
 def save_button(label: str, skill_id: int, minutes: int, nonce: str) -> Button:
     """A button that saves `minutes` of the skill for today."""
-    return button(label, PREFIX, ACTION_SAVE, skill_id, minutes, nonce)
+    return press(label, ql.QuickSave(skill_id, minutes, nonce))
 
 
 def quick_log_rows(
@@ -95,9 +78,9 @@ def quick_log_rows(
         rows.append([save_button(f"{name} {m}m", skill.skill_id, m, nonce) for m in QUICK_MINUTES])
     nav: list[Button] = []
     if page > 0:
-        nav.append(button("◀ More", PREFIX, ACTION_PAGE, page - 1, nonce))
+        nav.append(press("◀ More", ql.QuickPage(page - 1, nonce)))
     if page < pages - 1:
-        nav.append(button("More ▶", PREFIX, ACTION_PAGE, page + 1, nonce))
+        nav.append(press("More ▶", ql.QuickPage(page + 1, nonce)))
     if nav:
         rows.append(nav)
     return rows
@@ -112,7 +95,7 @@ def quick_log_keyboard(
 ) -> InlineKeyboardMarkup:
     """The /quick keyboard: quick_log_rows plus a Close button."""
     rows = quick_log_rows(skills, nonce, repeat=repeat, page=page)
-    rows.append([button("✖ Close", PREFIX, ACTION_CLOSE)])
+    rows.append([press("✖ Close", ql.QuickClose())])
     return markup(rows)
 
 
@@ -121,8 +104,8 @@ def quick_card_keyboard(log_id: int, nonce: str) -> InlineKeyboardMarkup:
     return markup(
         [
             [
-                button(BUTTON_ADD_NOTE, PREFIX, ACTION_NOTE, log_id),
-                button(BUTTON_UNDO, PREFIX, ACTION_UNDO, log_id, nonce),
+                press(BUTTON_ADD_NOTE, ql.QuickNote(log_id)),
+                press(BUTTON_UNDO, ql.QuickUndo(log_id, nonce)),
             ]
         ]
     )

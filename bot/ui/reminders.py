@@ -20,7 +20,6 @@ from bot.ui.keyboards import markup, press
 from bot.ui.texts import esc, minutes, plural
 
 # Callback prefix of /reminders and of the buttons under reminders (bot/handlers/reminders.py).
-SETTINGS_PREFIX = "rm"
 MAX_LISTED_SKILLS = 10
 EVIDENCE_WORDS = {"link": "link", "note": "note", "screenshot": "screenshot"}
 WEEKLY_CHART_WEEKS = 8

@@ -13,6 +13,7 @@ from bot.ui.callbacks import (
     HISTORY_BUTTONS,
     LOG_BUTTONS,
     REMINDER_BUTTONS,
+    QUICK_BUTTONS,
     REMINDER_INPUT_BUTTONS,
     SKILLS_BUTTONS,
     BadCallback,
@@ -23,7 +24,14 @@ from bot.ui.callbacks import (
 
 SCHEMAS: dict[str, Schema[CallbackData]] = {
     s.prefix: s  # type: ignore[misc]
-    for s in (LOG_BUTTONS, HISTORY_BUTTONS, EVIDENCE_BUTTONS, REMINDER_BUTTONS, SKILLS_BUTTONS)
+    for s in (
+        LOG_BUTTONS,
+        HISTORY_BUTTONS,
+        EVIDENCE_BUTTONS,
+        REMINDER_BUTTONS,
+        SKILLS_BUTTONS,
+        QUICK_BUTTONS,
+    )
 }
 SCHEMAS["rmi"] = REMINDER_INPUT_BUTTONS  # type: ignore[assignment]
 BIG = 2_147_483_647
@@ -103,6 +111,12 @@ WIRE = [
     ("sk:ua:7:0", cb.SkillsUnarchive(7, 0)),
     ("sk:d:7:0", cb.SkillsDelete(7, 0)),
     ("sk:dy:7:3", cb.SkillsDeleteYes(7, 3)),
+    ("ql:s:7:30:Ab3_-x9Z", cb.QuickSave(7, 30, "Ab3_-x9Z")),
+    ("ql:u:99:Ab3_-x9Z", cb.QuickUndo(99, "Ab3_-x9Z")),
+    ("ql:n:99", cb.QuickNote(99)),
+    ("ql:p:2:Ab3_-x9Z", cb.QuickPage(2, "Ab3_-x9Z")),
+    ("ql:o", cb.QuickOpen()),
+    ("ql:x", cb.QuickClose()),
 ]
 
 
@@ -154,6 +168,11 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "sk:dy:7:1001",  # a page no list has
         "sk:l:x",
         "sk:zz:1:1",
+        "ql:s:7:0:Ab3_-x9Z",  # no minutes
+        "ql:s:7:1441:Ab3_-x9Z",  # over a day
+        "ql:s:7:30:a.b",  # not a nonce we make
+        "ql:s:7:30",  # the nonce is missing
+        "ql:u:99:abc",  # a nonce too short
         "xx:back",
         "",
         "lg:sk:" + "1" * 70,  # over 64 bytes
@@ -198,15 +217,3 @@ def test_data_that_would_not_fit_64_bytes_is_not_encoded() -> None:
 def test_text_fields_cannot_smuggle_a_separator() -> None:
     with pytest.raises(ValueError, match="':'"):
         cb.HistoryEditField(1, "dur:5").encode()
-
-
-def test_prefix_constants_match_the_screens_that_use_them() -> None:
-    from bot.ui.cards import HISTORY_PREFIX
-    from bot.ui.evidence import PREFIX as EVIDENCE_PREFIX
-    from bot.ui.reminders import SETTINGS_PREFIX
-
-    assert (cb.HISTORY, cb.EVIDENCE, cb.REMINDERS) == (
-        HISTORY_PREFIX,
-        EVIDENCE_PREFIX,
-        SETTINGS_PREFIX,
-    )

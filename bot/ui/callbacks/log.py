@@ -70,6 +70,14 @@ class LogPickAnother(LogData, key=("pick",)):
     """Leave the archived skill and pick another."""
 
 
+# The saved-session card's "➕ Log another": its prefix alone, no fields.
+LOG_ANOTHER: Final = "lgn"
+
+
+class LogAnother(CallbackData, prefix=LOG_ANOTHER):
+    """➕ Log another: start /log again."""
+
+
 LOG_BUTTONS: Final = Schema[LogData](
     LOG,
     LogBack,
