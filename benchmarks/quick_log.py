@@ -45,7 +45,8 @@ from telegram import Update
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.core.runtime import BotApp, Deps
-from bot.ui.quick_log import ACTION_CLOSE, ACTION_SAVE, PREFIX, QUICK_MINUTES, new_nonce
+from bot.ui.callbacks import QuickClose, QuickSave
+from bot.ui.quick_log import QUICK_MINUTES, new_nonce
 from storage.db import create_engine
 from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, User
@@ -113,12 +114,12 @@ class Tapper:
         minutes = QUICK_MINUTES[(self.presses // len(self.chats)) % len(QUICK_MINUTES)]
         self.presses += 1
         skill = self.skills[chat.user_id]
-        await self.tap(chat, f"{PREFIX}:{ACTION_SAVE}:{skill}:{minutes}:{new_nonce()}")
+        await self.tap(chat, QuickSave(skill, minutes, new_nonce()).encode())
 
     async def empty_press(self) -> None:
         """The Close button: the same wrapper, user lookup, edit and answer, but no save."""
         chat = self.chats[self.serial % len(self.chats)]
-        await self.tap(chat, f"{PREFIX}:{ACTION_CLOSE}")
+        await self.tap(chat, QuickClose().encode())
 
 
 async def raw_insert(deps: Deps, skill_id: int) -> None:
