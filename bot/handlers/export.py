@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Final
 
 from telegram.constants import ParseMode
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.services.export import (
     ExportBundle,
     ExportFormat,
@@ -14,11 +16,11 @@ from bot.services.export import (
     gather_export,
     serialise,
 )
-from bot.ui.callbacks import BadCallback
-from bot.ui.keyboards import button, markup
+from bot.ui import callbacks as exp
+from bot.ui.keyboards import markup, press
 from bot.ui.texts import BUTTON_CANCEL, esc, minutes, plural
 
-PREFIX = "exp"
+PREFIX = exp.EXPORT
 
 CHOOSE = (
     "📦 <b>Export your practice history</b>\n\n"
@@ -58,24 +60,22 @@ async def export_command(turn: Turn) -> None:
         CHOOSE,
         markup(
             [
-                [button("📄 JSON", PREFIX, "json"), button("📊 CSV", PREFIX, "csv")],
-                [button(BUTTON_CANCEL, PREFIX, "x")],
+                [press("📄 JSON", exp.ExportAs("json")), press("📊 CSV", exp.ExportAs("csv"))],
+                [press(BUTTON_CANCEL, exp.ExportCancel())],
             ]
         ),
     )
 
 
-@handler
-async def export_button(turn: Turn) -> None:
-    """[JSON] [CSV] [Cancel] under /export; exporting only reads, so an old button is harmless."""
-    action = turn.callback().action()
-    if action == "x":
-        await turn.answer("Cancelled")
-        await turn.show("Export cancelled. Send /export any time.")
-        return
-    if action not in ("json", "csv"):
-        raise BadCallback(f"export action {action!r}")
-    fmt: ExportFormat = "json" if action == "json" else "csv"
+async def _cancel(turn: Turn, pressed: exp.ExportCancel) -> None:
+    """[Cancel]."""
+    await turn.answer("Cancelled")
+    await turn.show("Export cancelled. Send /export any time.")
+
+
+async def _export(turn: Turn, pressed: exp.ExportAs) -> None:
+    """[JSON] or [CSV]: gather the history, serialise it off the event loop, and send it."""
+    fmt: ExportFormat = pressed.fmt
     await turn.answer("Preparing your export…")
     await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
     bundle = await gather_export(turn.uow, turn.user_id, turn.now)
@@ -91,3 +91,12 @@ async def export_button(turn: Turn) -> None:
         parse_mode=ParseMode.HTML,
     )
     await turn.show(f"✅ Here's your export: <b>{esc(filename)}</b>.")
+
+
+BUTTON_STEPS: Final = StepTable[Turn](on(exp.ExportAs, _export), on(exp.ExportCancel, _cancel))
+
+
+@handler
+async def export_button(turn: Turn) -> None:
+    """[JSON] [CSV] [Cancel] under /export; exporting only reads, so an old button is harmless."""
+    await BUTTON_STEPS.run(turn, exp.EXPORT_BUTTONS.parse(turn.callback()))

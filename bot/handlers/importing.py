@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import dataclass
+from typing import Final
 
 from telegram import Document, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -16,6 +18,7 @@ from telegram.error import BadRequest
 from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import is_image_document
 from bot.domain.import_format import (
@@ -25,16 +28,17 @@ from bot.domain.import_format import (
     read_import,
 )
 from bot.services.bulk_import import plan_import, run_import
+from bot.ui import callbacks as imp
 from bot.ui import imports as screens
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import button, cancel_button, markup
+from bot.ui.keyboards import cancel_button, markup, press
 from bot.ui.texts import esc, plural
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
 
 FLOW_NAME = "import"
-PREFIX = "imp"
+PREFIX = imp.IMPORT
 # Below these a file imports in a blink, and progress edits would only spend the chat's rate.
 PROGRESS_MIN_BYTES = 16 * 1024
 PROGRESS_MIN_ROWS = 300
@@ -150,7 +154,7 @@ async def preview_document(turn: Turn, document: Document) -> None:
         if turn.conversation is not None:
             await turn.finish()
         return
-    keyboard = markup([[button(screens.import_button_label(plan), PREFIX, "go"), cancel_button()]])
+    keyboard = markup([[press(screens.import_button_label(plan), imp.ImportGo()), cancel_button()]])
     message_id = await _edit(turn, status.message_id, text, keyboard)
     await turn.begin(
         FLOW_NAME,
@@ -209,10 +213,24 @@ class ImportFlow:
             await turn.reply(screens.WAITING, _cancel_keyboard())
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """[Import N sessions] on the preview."""
-        if callback.action() != "go" or conv.state != "confirm":
-            raise BadCallback(f"import action {callback.action()!r} at {conv.state!r}")
-        await confirm_import(turn, conv)
+        """[Import N sessions] on the preview; refused before a file has been previewed."""
+        await FLOW_STEPS.run(At(turn, conv), imp.IMPORT_BUTTONS.parse(callback), conv.state)
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A press on the import conversation's message."""
+
+    turn: Turn
+    conv: Conversation
+
+
+async def _go(at: At, pressed: imp.ImportGo) -> None:
+    """[Import N sessions]: import the previewed file."""
+    await confirm_import(at.turn, at.conv)
+
+
+FLOW_STEPS: Final = StepTable[At](on(imp.ImportGo, _go, at="confirm"))
 
 
 @handler

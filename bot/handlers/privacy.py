@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Final
+
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.services.account import erase_account, footprint_counts
-from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import button, markup
+from bot.ui import callbacks as dmd
+from bot.ui.callbacks import Callback
+from bot.ui.keyboards import markup, press
 from bot.ui.texts import plural
 from storage.models import Conversation
 from storage.repositories.account import AccountFootprint
@@ -38,8 +43,8 @@ def confirmation_screen(
     keyboard = markup(
         [
             [
-                button(DELETE_BUTTON, DeleteDataFlow.prefix, "yes"),
-                button(KEEP_BUTTON, DeleteDataFlow.prefix, "no"),
+                press(DELETE_BUTTON, dmd.DeleteDataYes()),
+                press(KEEP_BUTTON, dmd.DeleteDataNo()),
             ]
         ]
     )
@@ -61,7 +66,7 @@ class DeleteDataFlow:
     """The confirmation step; only the newest confirmation's buttons work."""
 
     name = "delete_data"
-    prefix = "dmd"
+    prefix = dmd.DELETE_DATA
     title = "the data deletion"
 
     async def on_message(self, turn: Turn, conv: Conversation) -> None:
@@ -73,23 +78,40 @@ class DeleteDataFlow:
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Delete everything (if the counts shown are still true) or keep it."""
-        action = callback.action()
-        if action == "no":
-            await turn.finish()
-            await turn.answer("Kept")
-            await turn.show("Kept. Nothing was deleted.")
-            return
-        if action != "yes":
-            raise BadCallback(f"delete-data action {action!r}")
-        erased, footprint = await erase_account(turn.uow, turn.user_id, conv.data.get("counts"))
-        if not erased:
-            text, keyboard = confirmation_screen(footprint, changed=True)
-            message_id = await turn.show(text, keyboard)
-            await turn.advance("confirm", message_id=message_id, counts=footprint_counts(footprint))
-            return
-        await turn.answer("Deleted")
-        await turn.show(
-            "Done: I erased all your data —\n"
-            f"{_what_goes(footprint)}\n\n"
-            "I no longer know anything about you. Send /start if you ever want to begin again."
-        )
+        await FLOW_STEPS.run(At(turn, conv), dmd.DELETE_DATA_BUTTONS.parse(callback))
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A press on the confirmation: the turn, and the conversation holding the counts shown."""
+
+    turn: Turn
+    conv: Conversation
+
+
+async def _keep(at: At, pressed: dmd.DeleteDataNo) -> None:
+    """Keep my data."""
+    turn = at.turn
+    await turn.finish()
+    await turn.answer("Kept")
+    await turn.show("Kept. Nothing was deleted.")
+
+
+async def _erase(at: At, pressed: dmd.DeleteDataYes) -> None:
+    """Delete everything, unless the data changed since the counts were shown: then ask again."""
+    turn = at.turn
+    erased, footprint = await erase_account(turn.uow, turn.user_id, at.conv.data.get("counts"))
+    if not erased:
+        text, keyboard = confirmation_screen(footprint, changed=True)
+        message_id = await turn.show(text, keyboard)
+        await turn.advance("confirm", message_id=message_id, counts=footprint_counts(footprint))
+        return
+    await turn.answer("Deleted")
+    await turn.show(
+        "Done: I erased all your data —\n"
+        f"{_what_goes(footprint)}\n\n"
+        "I no longer know anything about you. Send /start if you ever want to begin again."
+    )
+
+
+FLOW_STEPS: Final = StepTable[At](on(dmd.DeleteDataYes, _erase), on(dmd.DeleteDataNo, _keep))

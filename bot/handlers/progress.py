@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.skills import SkillRef, skill_name_key
 from bot.services.insights import skill_progress
+from bot.ui import callbacks as pg
 from bot.ui import charts
-from bot.ui.callbacks import BadCallback
-from bot.ui.keyboards import Button, button, grid, markup, page_nav_row
+from bot.ui.keyboards import Button, grid, markup, page_buttons, press
 from bot.ui.reports import NO_SKILLS, progress_caption, progress_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
 
-PREFIX = "pg"
+PREFIX = pg.PROGRESS
 PAGE_SIZE = 10
 MAX_SUGGESTIONS = 8
 CLOSE = "✖ Close"
@@ -38,11 +40,11 @@ def picker(skills: list[SkillRef], page: int) -> tuple[str, InlineKeyboardMarkup
         text += f" (page {page + 1}/{pages})"
     text += "\nOr send <code>/progress name</code>."
     rows: list[list[Button]] = grid(
-        [button(s.name, PREFIX, "s", s.skill_id, page) for s in shown], 2
+        [press(s.name, pg.ProgressSkill(s.skill_id, page)) for s in shown], 2
     )
-    if nav := page_nav_row(PREFIX, "l", page, pages):
+    if nav := page_buttons(page, pages, pg.ProgressPage):
         rows.append(nav)
-    rows.append([button(CLOSE, PREFIX, "x")])
+    rows.append([press(CLOSE, pg.ProgressClose())])
     return text, markup(rows)
 
 
@@ -71,8 +73,8 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
     report = await skill_progress(turn.uow, turn.user_id, skill, turn.today)
     rows: list[list[Button]] = []
     if back_page is not None:
-        rows.append([button(BUTTON_BACK + " to skills", PREFIX, "l", back_page)])
-    rows.append([button(CLOSE, PREFIX, "x")])
+        rows.append([press(BUTTON_BACK + " to skills", pg.ProgressPage(back_page))])
+    rows.append([press(CLOSE, pg.ProgressClose())])
     text = progress_text(report.name, report.progress, report.activity, turn.today)
     await turn.show(text, markup(rows))
     if report.activity.sessions == 0:
@@ -107,32 +109,43 @@ async def progress_command(turn: Turn) -> None:
     await turn.reply(*picker(pickable, 0))
 
 
-@handler
-async def progress_button(turn: Turn) -> None:
-    """Picker presses: a skill (ownership re-checked), a page, or Close."""
-    cb = turn.callback()
-    action = cb.action()
-    if action == "x":
-        await turn.show("Closed. /progress opens it again.")
+async def _close(turn: Turn, pressed: pg.ProgressClose) -> None:
+    """✖ Close."""
+    await turn.show("Closed. /progress opens it again.")
+
+
+async def _page(turn: Turn, pressed: pg.ProgressPage) -> None:
+    """◀ ▶ and « Back to skills: a page of the picker."""
+    skills = _pickable(await turn.uow.analytics.skills(turn.user_id))
+    if not skills:
+        await turn.show(NO_SKILLS)
         return
-    if action == "l":
-        skills = _pickable(await turn.uow.analytics.skills(turn.user_id))
-        if not skills:
-            await turn.show(NO_SKILLS)
-            return
-        await turn.show(*picker(skills, cb.integer(1)))
-        return
-    if action != "s":
-        raise BadCallback(f"progress action {action!r}")
-    skill_id, page = cb.integer(1), cb.integer(2)
+    await turn.show(*picker(skills, pressed.page))
+
+
+async def _skill(turn: Turn, pressed: pg.ProgressSkill) -> None:
+    """A skill in the picker: its progress, if it is still the presser's."""
     skills = await turn.uow.analytics.skills(turn.user_id)
-    skill = next((s for s in skills if s.skill_id == skill_id), None)
+    skill = next((s for s in skills if s.skill_id == pressed.skill_id), None)
     if skill is None:
         await turn.answer(NOT_FOUND)
         pickable = _pickable(skills)
         if pickable:
-            await turn.show(*picker(pickable, page))
+            await turn.show(*picker(pickable, pressed.page))
         else:
             await turn.show(NO_SKILLS)
         return
-    await _show_skill(turn, skill, page)
+    await _show_skill(turn, skill, pressed.page)
+
+
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(pg.ProgressClose, _close),
+    on(pg.ProgressPage, _page),
+    on(pg.ProgressSkill, _skill),
+)
+
+
+@handler
+async def progress_button(turn: Turn) -> None:
+    """Picker presses: a skill (ownership re-checked), a page, or Close."""
+    await BUTTON_STEPS.run(turn, pg.PROGRESS_BUTTONS.parse(turn.callback()))

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Final
+
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone
 from bot.services.skills import add_skill
 from bot.services.timezone import set_timezone
-from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import Button, button, cancel_button, grid, markup
+from bot.ui import callbacks as su
+from bot.ui.callbacks import Callback, CallbackData
+from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER
 from bot.ui.texts import esc
 from storage.models import Conversation
@@ -23,12 +28,14 @@ TZ_PROMPT = (
 NEED_TEXT = "I need a time zone as text, or a tap on one of the buttons above."
 
 
-def timezone_keyboard(prefix: str, current: str) -> InlineKeyboardMarkup:
-    """Common zones, a keep-current button, and Cancel."""
+def timezone_keyboard(
+    zone_button: Callable[[str], CallbackData], keep: CallbackData, current: str
+) -> InlineKeyboardMarkup:
+    """Common zones (each pressing `zone_button(zone)`), a keep-current button, and Cancel."""
     zones: list[Button] = [
-        button(z.split("/")[-1].replace("_", " "), prefix, "z", z) for z in COMMON_ZONES
+        press(z.split("/")[-1].replace("_", " "), zone_button(z)) for z in COMMON_ZONES
     ]
-    return markup([*grid(zones, 3), [button(f"Keep {current}", prefix, "keep")], [cancel_button()]])
+    return markup([*grid(zones, 3), [press(f"Keep {current}", keep)], [cancel_button()]])
 
 
 async def _set_timezone(turn: Turn, raw: str) -> str:
@@ -41,7 +48,7 @@ class SetupFlow:
     """The /start conversation: time zone, then the first skill."""
 
     name = "setup"
-    prefix = "su"
+    prefix = su.SETUP
     title = "the set-up"
 
     async def on_message(self, turn: Turn, conv: Conversation) -> None:
@@ -57,7 +64,7 @@ class SetupFlow:
             except DomainError as exc:
                 await turn.reply(esc(exc))
                 return
-            await self._after_timezone(turn, zone, edit=False)
+            await _after_timezone(turn, zone, edit=False)
             return
         await turn.finish(commit=False)  # committed with the new skill, or rolled back with it
         try:
@@ -76,37 +83,52 @@ class SetupFlow:
         )
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """Zone buttons, Keep, and Skip."""
-        action = callback.action()
-        if conv.state == "tz" and action == "z":
-            zone = await _set_timezone(turn, callback.text(1))
-            await self._after_timezone(turn, zone, edit=True)
-        elif conv.state == "tz" and action == "keep":
-            await self._after_timezone(turn, turn.timezone, edit=True)
-        elif conv.state == "skill" and action == "skip":
-            await turn.finish()
-            await turn.show(
-                "No problem. Add skills any time with /addskill or /skills. /help lists everything."
-                f"\n\n{REMINDERS_OFFER}",
-                REMINDERS_BUTTON,
-            )
-        else:
-            raise BadCallback(f"setup action {action!r} at {conv.state!r}")
+        """Zone buttons and Keep at the time-zone step, Skip at the skill step."""
+        await SETUP_STEPS.run(turn, su.SETUP_BUTTONS.parse(callback), conv.state)
 
-    async def _after_timezone(self, turn: Turn, zone: str, *, edit: bool) -> None:
-        confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
-        if await turn.uow.skills.count(turn.user_id) > 0:
-            await turn.finish()
-            text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
-            await (turn.show(text) if edit else turn.reply(text))
-            return
-        keyboard = markup([[button("Skip", self.prefix, "skip"), cancel_button()]])
-        text = (
-            f"{confirm}\n\nNow, what's the first skill you want to track? "
-            "Type its name, e.g. <i>React</i>, <i>Guitar</i> or <i>Spanish</i>."
-        )
-        message_id = await (turn.show(text, keyboard) if edit else _reply_id(turn, text, keyboard))
-        await turn.advance("skill", message_id=message_id)
+
+async def _after_timezone(turn: Turn, zone: str, *, edit: bool) -> None:
+    """Confirm the zone, then ask for the first skill (or finish, for a returning user)."""
+    confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
+    if await turn.uow.skills.count(turn.user_id) > 0:
+        await turn.finish()
+        text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
+        await (turn.show(text) if edit else turn.reply(text))
+        return
+    keyboard = markup([[press("Skip", su.SetupSkip()), cancel_button()]])
+    text = (
+        f"{confirm}\n\nNow, what's the first skill you want to track? "
+        "Type its name, e.g. <i>React</i>, <i>Guitar</i> or <i>Spanish</i>."
+    )
+    message_id = await (turn.show(text, keyboard) if edit else _reply_id(turn, text, keyboard))
+    await turn.advance("skill", message_id=message_id)
+
+
+async def _setup_zone(turn: Turn, pressed: su.SetupZone) -> None:
+    """A zone button at /start's time-zone step."""
+    await _after_timezone(turn, await _set_timezone(turn, pressed.zone), edit=True)
+
+
+async def _setup_keep(turn: Turn, pressed: su.SetupKeep) -> None:
+    """Keep at /start's time-zone step."""
+    await _after_timezone(turn, turn.timezone, edit=True)
+
+
+async def _setup_skip(turn: Turn, pressed: su.SetupSkip) -> None:
+    """Skip the first skill: set-up is done."""
+    await turn.finish()
+    await turn.show(
+        "No problem. Add skills any time with /addskill or /skills. /help lists everything."
+        f"\n\n{REMINDERS_OFFER}",
+        REMINDERS_BUTTON,
+    )
+
+
+SETUP_STEPS: Final = StepTable[Turn](
+    on(su.SetupZone, _setup_zone, at="tz"),
+    on(su.SetupKeep, _setup_keep, at="tz"),
+    on(su.SetupSkip, _setup_skip, at="skill"),
+)
 
 
 async def _reply_id(turn: Turn, text: str, keyboard: InlineKeyboardMarkup) -> int:
@@ -117,7 +139,7 @@ class TimezoneFlow:
     """The /timezone conversation."""
 
     name = "timezone"
-    prefix = "tz"
+    prefix = su.TIMEZONE
     title = "the time zone change"
 
     async def on_message(self, turn: Turn, conv: Conversation) -> None:
@@ -130,23 +152,35 @@ class TimezoneFlow:
         except DomainError as exc:
             await turn.reply(esc(exc))
             return
-        await self._done(turn, zone)
+        await _timezone_done(turn, zone)
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Zone buttons and Keep."""
-        action = callback.action()
-        if action == "z":
-            await self._done(turn, await _set_timezone(turn, callback.text(1)))
-        elif action == "keep":
-            await self._done(turn, turn.timezone, changed=False)
-        else:
-            raise BadCallback(f"timezone action {action!r}")
+        await TIMEZONE_STEPS.run(turn, su.TIMEZONE_BUTTONS.parse(callback))
 
-    async def _done(self, turn: Turn, zone: str, *, changed: bool = True) -> None:
-        await turn.finish()
-        verb = "is now" if changed else "stays"
-        text = f"Your time zone {verb} <b>{esc(describe_timezone(zone, turn.now))}</b>."
-        await (turn.show(text) if turn.query else turn.reply(text))
+
+async def _timezone_done(turn: Turn, zone: str, *, changed: bool = True) -> None:
+    """Close /timezone and say which zone is in force."""
+    await turn.finish()
+    verb = "is now" if changed else "stays"
+    text = f"Your time zone {verb} <b>{esc(describe_timezone(zone, turn.now))}</b>."
+    await (turn.show(text) if turn.query else turn.reply(text))
+
+
+async def _timezone_zone(turn: Turn, pressed: su.TimezoneZone) -> None:
+    """A zone button on /timezone."""
+    await _timezone_done(turn, await _set_timezone(turn, pressed.zone))
+
+
+async def _timezone_keep(turn: Turn, pressed: su.TimezoneKeep) -> None:
+    """Keep on /timezone."""
+    await _timezone_done(turn, turn.timezone, changed=False)
+
+
+TIMEZONE_STEPS: Final = StepTable[Turn](
+    on(su.TimezoneZone, _timezone_zone),
+    on(su.TimezoneKeep, _timezone_keep),
+)
 
 
 @handler
@@ -158,7 +192,7 @@ async def start_command(turn: Turn) -> None:
         "it takes two taps — attach links, notes and screenshots as evidence, and watch "
         "your progress, streaks and weekly summaries grow.\n\n" + TZ_PROMPT
     )
-    message = await turn.reply(text, timezone_keyboard(SetupFlow.prefix, turn.timezone))
+    message = await turn.reply(text, timezone_keyboard(su.SetupZone, su.SetupKeep(), turn.timezone))
     await turn.begin(SetupFlow.name, "tz", message_id=message.message_id)
 
 
@@ -178,6 +212,6 @@ async def timezone_command(turn: Turn) -> None:
         return
     text = f"Your time zone is <b>{esc(describe_timezone(turn.timezone, turn.now))}</b>.\n\n"
     message = await turn.reply(
-        text + TZ_PROMPT, timezone_keyboard(TimezoneFlow.prefix, turn.timezone)
+        text + TZ_PROMPT, timezone_keyboard(su.TimezoneZone, su.TimezoneKeep(), turn.timezone)
     )
     await turn.begin(TimezoneFlow.name, "tz", message_id=message.message_id)

@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
+from bot.core.steps import StepTable, on
 from bot.domain.reports import StatsPeriod
 from bot.services.insights import heatmap_series, stats_report, weekly_chart_series
+from bot.ui import callbacks as st
 from bot.ui import charts
-from bot.ui.callbacks import BadCallback
-from bot.ui.keyboards import Button, button, markup
+from bot.ui.keyboards import Button, markup, press
 from bot.ui.reports import HEATMAP_CAPTION, NO_PRACTICE, WEEKLY_CAPTION, stats_text
 from bot.ui.texts import esc
 
-PREFIX = "st"
+PREFIX = st.STATS
 PERIOD_LABELS = {StatsPeriod.WEEK: "Week", StatsPeriod.MONTH: "Month", StatsPeriod.ALL: "All time"}
 # What people type after /stats, beyond the period names themselves.
 PERIOD_WORDS = {
@@ -45,14 +47,14 @@ def parse_period(words: list[str]) -> StatsPeriod | None:
 def stats_keyboard(current: StatsPeriod) -> InlineKeyboardMarkup:
     """Period switches (the current one marked), the two charts, and Close."""
     periods: list[Button] = [
-        button(("• " if period is current else "") + label, PREFIX, "p", period.value)
+        press(("• " if period is current else "") + label, st.StatsShowPeriod(period.value))
         for period, label in PERIOD_LABELS.items()
     ]
     return markup(
         [
             periods,
-            [button(WEEKLY_CHART, PREFIX, "c", "w"), button(HEATMAP, PREFIX, "c", "h")],
-            [button("✖ Close", PREFIX, "x")],
+            [press(WEEKLY_CHART, st.StatsWeeklyChart()), press(HEATMAP, st.StatsHeatmap())],
+            [press("✖ Close", st.StatsClose())],
         ]
     )
 
@@ -63,23 +65,6 @@ async def _show(turn: Turn, period: StatsPeriod) -> None:
         return
     report = await stats_report(turn.uow, turn.user_id, turn.today, period)
     await turn.show(stats_text(report), stats_keyboard(period))
-
-
-async def _chart(turn: Turn, kind: str) -> None:
-    if kind == "w":
-        weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today)
-        await turn.answer()
-        await send_chart(
-            turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
-        )
-    elif kind == "h":
-        daily = await heatmap_series(turn.uow, turn.user_id, turn.today)
-        await turn.answer()
-        await send_chart(
-            turn, partial(charts.calendar_heatmap, daily), HEATMAP_CAPTION, "calendar.png"
-        )
-    else:
-        raise BadCallback(f"stats chart {kind!r}")
 
 
 @handler
@@ -96,20 +81,41 @@ async def stats_command(turn: Turn) -> None:
     await _show(turn, period)
 
 
+async def _period(turn: Turn, pressed: st.StatsShowPeriod) -> None:
+    """Week / Month / All time: the report over that period."""
+    await _show(turn, pressed.stats_period)
+
+
+async def _weekly_chart(turn: Turn, pressed: st.StatsWeeklyChart) -> None:
+    """📊 Weekly chart, as a photo under the report."""
+    weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today)
+    await turn.answer()
+    await send_chart(
+        turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
+    )
+
+
+async def _heatmap(turn: Turn, pressed: st.StatsHeatmap) -> None:
+    """🗓 Calendar heatmap, as a photo under the report."""
+    daily = await heatmap_series(turn.uow, turn.user_id, turn.today)
+    await turn.answer()
+    await send_chart(turn, partial(charts.calendar_heatmap, daily), HEATMAP_CAPTION, "calendar.png")
+
+
+async def _close(turn: Turn, pressed: st.StatsClose) -> None:
+    """✖ Close."""
+    await turn.show("Closed. /stats opens it again.")
+
+
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(st.StatsShowPeriod, _period),
+    on(st.StatsWeeklyChart, _weekly_chart),
+    on(st.StatsHeatmap, _heatmap),
+    on(st.StatsClose, _close),
+)
+
+
 @handler
 async def stats_button(turn: Turn) -> None:
     """Period switches, chart buttons and Close on the /stats message."""
-    cb = turn.callback()
-    action = cb.action()
-    if action == "p":
-        try:
-            period = StatsPeriod(cb.text(1))
-        except ValueError as exc:
-            raise BadCallback(f"stats period {cb.text(1)!r}") from exc
-        await _show(turn, period)
-    elif action == "c":
-        await _chart(turn, cb.text(1))
-    elif action == "x":
-        await turn.show("Closed. /stats opens it again.")
-    else:
-        raise BadCallback(f"stats action {action!r}")
+    await BUTTON_STEPS.run(turn, st.STATS_BUTTONS.parse(turn.callback()))

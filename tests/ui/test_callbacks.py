@@ -9,13 +9,20 @@ import pytest
 from bot.domain.history_filters import ALL, RangeSpec
 from bot.ui import callbacks as cb
 from bot.ui.callbacks import (
+    DELETE_DATA_BUTTONS,
     EVIDENCE_BUTTONS,
+    EXPORT_BUTTONS,
     HISTORY_BUTTONS,
+    IMPORT_BUTTONS,
     LOG_BUTTONS,
+    PROGRESS_BUTTONS,
     QUICK_BUTTONS,
     REMINDER_BUTTONS,
     REMINDER_INPUT_BUTTONS,
+    SETUP_BUTTONS,
     SKILLS_BUTTONS,
+    STATS_BUTTONS,
+    TIMEZONE_BUTTONS,
     BadCallback,
     CallbackData,
     Schema,
@@ -31,6 +38,13 @@ SCHEMAS: dict[str, Schema[CallbackData]] = {
         REMINDER_BUTTONS,
         SKILLS_BUTTONS,
         QUICK_BUTTONS,
+        PROGRESS_BUTTONS,
+        STATS_BUTTONS,
+        EXPORT_BUTTONS,
+        IMPORT_BUTTONS,
+        SETUP_BUTTONS,
+        TIMEZONE_BUTTONS,
+        DELETE_DATA_BUTTONS,
     )
 }
 SCHEMAS["rmi"] = REMINDER_INPUT_BUTTONS  # type: ignore[assignment]
@@ -117,6 +131,29 @@ WIRE = [
     ("ql:p:2:Ab3_-x9Z", cb.QuickPage(2, "Ab3_-x9Z")),
     ("ql:o", cb.QuickOpen()),
     ("ql:x", cb.QuickClose()),
+    ("pg:s:7:0", cb.ProgressSkill(7, 0)),
+    ("pg:s:7:2", cb.ProgressSkill(7, 2)),
+    ("pg:l:1", cb.ProgressPage(1)),
+    ("pg:x", cb.ProgressClose()),
+    ("st:p:week", cb.StatsShowPeriod("week")),
+    ("st:p:month", cb.StatsShowPeriod("month")),
+    ("st:p:all", cb.StatsShowPeriod("all")),
+    ("st:c:w", cb.StatsWeeklyChart()),
+    ("st:c:h", cb.StatsHeatmap()),
+    ("st:x", cb.StatsClose()),
+    ("exp:json", cb.ExportAs("json")),
+    ("exp:csv", cb.ExportAs("csv")),
+    ("exp:x", cb.ExportCancel()),
+    ("imp:go", cb.ImportGo()),
+    ("su:z:Asia/Tokyo", cb.SetupZone("Asia/Tokyo")),
+    ("su:z:America/Los_Angeles", cb.SetupZone("America/Los_Angeles")),
+    ("su:z:UTC", cb.SetupZone("UTC")),
+    ("su:keep", cb.SetupKeep()),
+    ("su:skip", cb.SetupSkip()),
+    ("tz:z:Europe/Kyiv", cb.TimezoneZone("Europe/Kyiv")),
+    ("tz:keep", cb.TimezoneKeep()),
+    ("dmd:yes", cb.DeleteDataYes()),
+    ("dmd:no", cb.DeleteDataNo()),
 ]
 
 
@@ -173,14 +210,39 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "ql:s:7:30:a.b",  # not a nonce we make
         "ql:s:7:30",  # the nonce is missing
         "ql:u:99:abc",  # a nonce too short
+        "pg:s:notanid:0",
+        "pg:s:7",  # the picker page is missing
+        "pg:l:1001",  # a page no picker has
+        "pg:x:1",
+        "st:p:yearly",  # no such period
+        "st:p:Week",
+        "st:c:pie",  # no such chart
+        "st:c",
+        "exp:zip",  # no such format
+        "exp:json:1",
+        "exp",
+        "imp:go:1",
+        "imp:stop",
+        "su:z:Europe/Paris",  # a real zone, but never offered as a button
+        "su:z:+3",  # an offset is typed, not tapped
+        "su:z:tokyo",  # a city is typed, not tapped
+        "su:z:../../etc/passwd",
+        "su:z",
+        "su:keep:UTC",
+        "tz:z:Not/AZone",
+        "tz:z:",
+        "tz:skip",  # Skip is /start's, not /timezone's
+        "dmd:maybe",
+        "dmd:yes:1",
         "xx:back",
         "",
         "lg:sk:" + "1" * 70,  # over 64 bytes
     ],
 )
 def test_forged_or_malformed_data_is_refused(data: str) -> None:
+    prefix = data.split(":", 1)[0]
     with pytest.raises(BadCallback):
-        parse(data) if data[:2] in SCHEMAS else LOG_BUTTONS.parse(data)
+        parse(data) if prefix in SCHEMAS else LOG_BUTTONS.parse(data)
 
 
 def test_another_prefix_is_refused() -> None:
@@ -197,6 +259,10 @@ def test_another_prefix_is_refused() -> None:
         lambda: cb.ListPlace(5, 0, 0, ALL),
         lambda: cb.ReminderInactivityDays(4),
         lambda: cb.EvidenceTarget("x", 1),
+        lambda: cb.ProgressPage(-1),
+        lambda: cb.StatsShowPeriod("year"),
+        lambda: cb.ExportAs("zip"),  # type: ignore[arg-type]
+        lambda: cb.TimezoneZone("Europe/Paris"),
     ],
 )
 def test_building_an_invalid_button_fails_loudly(build: object) -> None:

@@ -1,0 +1,26 @@
+"""The buttons of /export."""
+
+from __future__ import annotations
+
+from typing import Annotated, Final, Literal
+
+from bot.ui.callbacks.schema import CallbackData, Keyed, Schema, Word
+
+EXPORT: Final = "exp"
+
+
+class ExportData(CallbackData, prefix=EXPORT):
+    """A button of the /export question."""
+
+
+class ExportAs(ExportData, Keyed):
+    """📄 JSON / 📊 CSV: the action is the format itself."""
+
+    fmt: Annotated[Literal["json", "csv"], Word(("json", "csv"))]
+
+
+class ExportCancel(ExportData, key=("x",)):
+    """✖ Cancel."""
+
+
+EXPORT_BUTTONS: Final = Schema[ExportData](EXPORT, ExportAs, ExportCancel)
