@@ -12,11 +12,21 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from bot.core.runtime import Turn
 from bot.ui.callbacks import BadCallback, CallbackData
+from storage.models import Conversation
 
 C = TypeVar("C")
 D = TypeVar("D", bound=CallbackData)
 ANY_STATE = None
+
+
+@dataclass(frozen=True, slots=True)
+class At:
+    """A press on a conversation's step message: the turn, and the conversation at that step."""
+
+    turn: Turn
+    conv: Conversation
 
 
 @dataclass(frozen=True, slots=True)

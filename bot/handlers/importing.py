@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass
 from typing import Final
 
 from telegram import Document, InlineKeyboardMarkup, Message
@@ -18,7 +17,7 @@ from telegram.error import BadRequest
 from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import At, StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import is_image_document
 from bot.domain.import_format import (
@@ -215,14 +214,6 @@ class ImportFlow:
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """[Import N sessions] on the preview; refused before a file has been previewed."""
         await FLOW_STEPS.run(At(turn, conv), imp.IMPORT_BUTTONS.parse(callback), conv.state)
-
-
-@dataclass(frozen=True, slots=True)
-class At:
-    """A press on the import conversation's message."""
-
-    turn: Turn
-    conv: Conversation
 
 
 async def _go(at: At, pressed: imp.ImportGo) -> None:

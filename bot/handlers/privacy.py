@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import At, StepTable, on
 from bot.services.account import erase_account, footprint_counts
 from bot.ui import callbacks as dmd
 from bot.ui.callbacks import Callback
@@ -79,14 +78,6 @@ class DeleteDataFlow:
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Delete everything (if the counts shown are still true) or keep it."""
         await FLOW_STEPS.run(At(turn, conv), dmd.DELETE_DATA_BUTTONS.parse(callback))
-
-
-@dataclass(frozen=True, slots=True)
-class At:
-    """A press on the confirmation: the turn, and the conversation holding the counts shown."""
-
-    turn: Turn
-    conv: Conversation
 
 
 async def _keep(at: At, pressed: dmd.DeleteDataNo) -> None:

@@ -10,7 +10,6 @@ Every id from a button is re-checked against the presser before anything is read
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup, Message
@@ -18,7 +17,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import At, StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
@@ -494,14 +493,6 @@ class EvidenceFlow:
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Kind buttons of the 'Add evidence' step, and the target buttons of 'pick'."""
         await FLOW_STEPS.run(At(turn, conv), ev.EVIDENCE_BUTTONS.parse(callback), conv.state)
-
-
-@dataclass(frozen=True, slots=True)
-class At:
-    """A press on the evidence conversation's step message."""
-
-    turn: Turn
-    conv: Conversation
 
 
 async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
