@@ -15,9 +15,10 @@ The saved-entry card (bot/ui/cards.py) sends edit/del without a context.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 from typing import Final
 from zoneinfo import ZoneInfo
 
@@ -28,10 +29,29 @@ from bot.domain.evidence import EvidenceEntry
 from bot.domain.history import Cursor, HistoryFilter, HistoryTotals, SessionRow
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec
 from bot.domain.skills import SkillSummary
-from bot.ui.callbacks import HISTORY, BadCallback, Callback, EvidenceOfSession, ListPlace, encode
+from bot.ui.callbacks import (
+    HISTORY,
+    PAGE_AT,
+    PAGE_NEWER,
+    PAGE_OLDER,
+    BadCallback,
+    EvidenceOfSession,
+    HistoryClose,
+    HistoryData,
+    HistoryDelete,
+    HistoryDeleteYes,
+    HistoryEditField,
+    HistoryEditMenu,
+    HistoryPage,
+    HistorySetValue,
+    HistorySkillPicker,
+    HistoryUndo,
+    HistoryView,
+    ListPlace,
+)
 from bot.ui.cards import ratings_line
 from bot.ui.evidence import render_session_evidence, shorten
-from bot.ui.keyboards import Button, button, cancel_button, grid, markup, press
+from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
@@ -43,7 +63,7 @@ EXCERPT: Final = 70
 SKILL_LABEL: Final = 28
 DETAIL_EVIDENCE: Final = 8  # evidence items listed on the detail screen; the rest via 📎
 
-AT, OLDER, NEWER = "a", "o", "n"
+AT, OLDER, NEWER = PAGE_AT, PAGE_OLDER, PAGE_NEWER
 
 # Editable fields: callback code -> (LogChanges key, button label). Nothing else is editable.
 FIELDS: Final[dict[str, tuple[str, str]]] = {
@@ -72,19 +92,19 @@ class ListContext:
     range: RangeSpec = ALL
     anchor: Cursor | None = None
 
-    def fields(self) -> tuple[int | str, ...]:
-        """The four callback fields (see the module docstring)."""
+    def place(self) -> ListPlace:
+        """The list as a button's place (see the module docstring)."""
         anchor = self.anchor
-        return (
+        return ListPlace(
             anchor.practiced_on.toordinal() if anchor else 0,
             anchor.id if anchor else 0,
             self.skill_id or 0,
-            self.range.token(),
+            self.range,
         )
 
     def text(self) -> str:
-        """The fields joined, to keep in a conversation or a snapshot."""
-        return ":".join(str(f) for f in self.fields())
+        """The place's fields joined, to keep in a conversation or a snapshot."""
+        return ":".join(self.place().dump_fields())
 
     def at(self, anchor: Cursor | None) -> ListContext:
         """The same filter at another page."""
@@ -97,13 +117,6 @@ class ListContext:
 
 
 TOP: Final = ListContext()
-
-
-def context_from(cb: Callback, index: int) -> ListContext:
-    """The context in fields index..index+3; the newest page of everything if absent."""
-    if len(cb.fields) <= index:
-        return TOP
-    return context_of(ListPlace.from_fields(cb.fields[index:]))
 
 
 def context_of(place: ListPlace | None) -> ListContext:
@@ -119,20 +132,20 @@ def context_of(place: ListPlace | None) -> ListContext:
 def context_from_text(text: str) -> ListContext:
     """A ListContext.text() read back (from our own rows; TOP if unreadable)."""
     try:
-        return context_from(Callback(PREFIX, tuple(text.split(":"))), 0) if text else TOP
+        return context_of(ListPlace.from_fields(text.split(":"))) if text else TOP
     except BadCallback:
         return TOP
 
 
-def ctx_button(label: str, action: str, *fields: str | int, ctx: ListContext) -> Button:
-    """A button carrying the context; if 64 bytes can't hold it, the page's place is dropped
-    (back goes to the newest page of the filter), then the filter."""
+def placed(label: str, ctx: ListContext, make: Callable[[ListPlace | None], HistoryData]) -> Button:
+    """A button carrying the list's place; if 64 bytes can't hold it, the page's anchor is
+    dropped (back goes to the newest page of the filter), then the filter, then the place."""
     for context in (ctx, ctx.at(None), TOP):
         try:
-            return label, encode(PREFIX, action, *fields, *context.fields())
+            return press(label, make(context.place()))
         except ValueError:
             continue
-    return button(label, PREFIX, action, *fields)
+    return press(label, make(None))
 
 
 # ----- text pieces -----
@@ -214,35 +227,34 @@ def page_screen(
         lines.append(line)
         lines.append(f"<i>{esc(shorten(row.description, EXCERPT))}</i>")
     keyboard = grid(
-        [ctx_button(str(n), "v", row.id, ctx=page_ctx) for n, row in enumerate(rows, 1)], 5
+        [placed(str(n), page_ctx, partial(HistoryView, row.id)) for n, row in enumerate(rows, 1)],
+        5,
     )
     nav: list[Button] = []
     if rows and has_newer:
-        nav.append(ctx_button("◀ Newer", "p", NEWER, ctx=ctx.at(rows[0].cursor)))
+        nav.append(placed("◀ Newer", ctx.at(rows[0].cursor), partial(HistoryPage, NEWER)))
     if rows and has_older:
-        nav.append(ctx_button("Older ▶", "p", OLDER, ctx=ctx.at(rows[-1].cursor)))
+        nav.append(placed("Older ▶", ctx.at(rows[-1].cursor), partial(HistoryPage, OLDER)))
     if nav:
         keyboard.append(nav)
     keyboard.append(
         [
-            ctx_button(
+            placed(
                 f"• {label}" if spec == ctx.range else label,
-                "p",
-                AT,
-                ctx=ListContext(ctx.skill_id, spec),
+                ListContext(ctx.skill_id, spec),
+                partial(HistoryPage, AT),
             )
             for label, spec in zip(_QUICK_LABELS, QUICK_RANGES, strict=True)
         ]
     )
     keyboard.append(
         [
-            ctx_button(
+            placed(
                 f"🎯 {shorten(skill_name, SKILL_LABEL)} ▾" if skill_name else "🎯 Skill ▾",
-                "sk",
-                0,
-                ctx=page_ctx,
+                page_ctx,
+                partial(HistorySkillPicker, 0),
             ),
-            button("✖ Close", PREFIX, "x"),
+            press("✖ Close", HistoryClose()),
         ]
     )
     return "\n".join(lines), markup(keyboard)
@@ -277,12 +289,12 @@ def detail_screen(
         lines.append("📎 No evidence yet.")
     keyboard = [
         [
-            ctx_button("✏️ Edit", "edit", row.id, ctx=ctx),
-            ctx_button("🗑 Delete", "del", row.id, ctx=ctx),
+            placed("✏️ Edit", ctx, partial(HistoryEditMenu, row.id)),
+            placed("🗑 Delete", ctx, partial(HistoryDelete, row.id)),
         ],
         [
             press(f"📎 Evidence ({row.evidence})", EvidenceOfSession(row.id)),
-            ctx_button("« Back to list", "p", AT, ctx=ctx),
+            placed("« Back to list", ctx, partial(HistoryPage, AT)),
         ],
     ]
     return "\n".join(lines), markup(keyboard)
@@ -298,13 +310,14 @@ def edit_menu_screen(
         "skill, delete it and log it again.)"
     )
     buttons = [
-        ctx_button(label, "ef", row.id, code, ctx=ctx) for code, (_, label) in FIELDS.items()
+        placed(label, ctx, partial(HistoryEditField, row.id, code))
+        for code, (_, label) in FIELDS.items()
     ]
     keyboard = [
         buttons[:2],
         buttons[2:3],
         buttons[3:],
-        [ctx_button("« Back", "v", row.id, ctx=ctx)],
+        [placed("« Back", ctx, partial(HistoryView, row.id))],
     ]
     return text, markup(keyboard)
 
@@ -324,7 +337,7 @@ def field_prompt_screen(
     lines.append(f"Now: {current_value(row, field, today)}")
 
     def value(label: str, raw: int) -> Button:
-        return ctx_button(label, "set", row.id, field, raw, ctx=ctx)
+        return placed(label, ctx, partial(HistorySetValue, row.id, field, raw))
 
     rows: list[list[Button]] = []
     if field == "date":
@@ -336,7 +349,7 @@ def field_prompt_screen(
         lines.append("Tap a number, type one, or clear the rating.")
     else:
         lines.append("Send the new description.")
-    rows.append([ctx_button(BUTTON_BACK, "edit", row.id, ctx=ctx), cancel_button()])
+    rows.append([placed(BUTTON_BACK, ctx, partial(HistoryEditMenu, row.id)), cancel_button()])
     return "\n".join(lines), markup(rows)
 
 
@@ -352,8 +365,8 @@ def delete_confirm_screen(
     )
     keyboard = [
         [
-            ctx_button("🗑 Delete", "dy", row.id, ctx=ctx),
-            ctx_button("Keep", "v", row.id, ctx=ctx),
+            placed("🗑 Delete", ctx, partial(HistoryDeleteYes, row.id)),
+            placed("Keep", ctx, partial(HistoryView, row.id)),
         ]
     ]
     return text, markup(keyboard)
@@ -366,8 +379,8 @@ def deleted_screen(
     text = f"🗑 Deleted the {phrase}.\nChanged your mind? Undo within {undo_minutes} minutes."
     keyboard = [
         [
-            button("↩️ Undo", PREFIX, "u", snapshot_id),
-            ctx_button("« Back to list", "p", AT, ctx=ctx),
+            press("↩️ Undo", HistoryUndo(snapshot_id)),
+            placed("« Back to list", ctx, partial(HistoryPage, AT)),
         ]
     ]
     return text, markup(keyboard)
@@ -375,7 +388,7 @@ def deleted_screen(
 
 def gone_screen(ctx: ListContext, text: str) -> tuple[str, InlineKeyboardMarkup]:
     """A short notice (session gone, undo too late) with the way back to the list."""
-    return text, markup([[ctx_button("« Back to list", "p", AT, ctx=ctx)]])
+    return text, markup([[placed("« Back to list", ctx, partial(HistoryPage, AT))]])
 
 
 def skill_picker_screen(
@@ -392,12 +405,11 @@ def skill_picker_screen(
         text += "\nYou have no skills yet."
     rows = grid(
         [
-            ctx_button(
+            placed(
                 f"{'• ' if s.id == ctx.skill_id else ''}{shorten(s.name, SKILL_LABEL)} · "
                 f"{s.sessions}",
-                "p",
-                AT,
-                ctx=ListContext(s.id, ctx.range),
+                ListContext(s.id, ctx.range),
+                partial(HistoryPage, AT),
             )
             for s in shown
         ],
@@ -405,20 +417,19 @@ def skill_picker_screen(
     )
     nav: list[Button] = []
     if page > 0:
-        nav.append(ctx_button("◀", "sk", page - 1, ctx=ctx))
+        nav.append(placed("◀", ctx, partial(HistorySkillPicker, page - 1)))
     if page < pages - 1:
-        nav.append(ctx_button("▶", "sk", page + 1, ctx=ctx))
+        nav.append(placed("▶", ctx, partial(HistorySkillPicker, page + 1)))
     if nav:
         rows.append(nav)
     rows.append(
         [
-            ctx_button(
+            placed(
                 f"{'• ' if ctx.skill_id is None else ''}All skills",
-                "p",
-                AT,
-                ctx=ListContext(None, ctx.range),
+                ListContext(None, ctx.range),
+                partial(HistoryPage, AT),
             ),
-            ctx_button("« Back", "p", AT, ctx=ctx),
+            placed("« Back", ctx, partial(HistoryPage, AT)),
         ]
     )
     return text, markup(rows)
