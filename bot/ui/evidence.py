@@ -11,6 +11,7 @@ import html
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import partial
 
 from telegram import InlineKeyboardMarkup
 
@@ -22,8 +23,25 @@ from bot.domain.evidence import (
     photo_file_name,
 )
 from bot.domain.history import SessionRow
-from bot.ui.callbacks import EVIDENCE
-from bot.ui.keyboards import Button, button, cancel_button, grid, markup, page_nav_row
+from bot.ui.callbacks import (
+    EVIDENCE,
+    FROM_LIST,
+    FROM_SESSION,
+    TO_SESSION,
+    TO_SKILL,
+    EvidenceAddToSession,
+    EvidenceAddToSkill,
+    EvidenceClose,
+    EvidenceDelete,
+    EvidenceMode,
+    EvidenceOfSession,
+    EvidenceOfSkill,
+    EvidenceResend,
+    EvidenceShowNote,
+    EvidenceSkills,
+    EvidenceTarget,
+)
+from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
 from bot.ui.texts import esc, minutes
 
 PREFIX = EVIDENCE
@@ -35,10 +53,7 @@ FILE_LABEL = 60
 DESCRIPTION_LABEL = 60
 SKILL_LABEL = 28
 BUTTON_COLUMNS = 4
-
-# Where a delete was started from, so Keep/after-delete return there.
-FROM_LIST = "l"
-FROM_SESSION = "s"
+EARLIER_LATER = ("◀ Earlier", "Later ▶")
 
 _NOUNS = {
     EvidenceKind.LINK: ("link", "links"),
@@ -142,10 +157,10 @@ def evidence_buttons(
     for n, entry in enumerate(entries, start):
         group: list[Button] = []
         if entry.kind == EvidenceKind.SCREENSHOT:
-            group.append(button(f"🖼 {n}", PREFIX, "ss", entry.id))
+            group.append(press(f"🖼 {n}", EvidenceResend(entry.id)))
         elif note_is_cut(entry):
-            group.append(button(f"📖 {n}", PREFIX, "n", entry.id))
-        group.append(button(f"🗑 {n}", PREFIX, "d", entry.id, origin, page))
+            group.append(press(f"📖 {n}", EvidenceShowNote(entry.id)))
+        group.append(press(f"🗑 {n}", EvidenceDelete(entry.id, origin, page)))
         if rows and len(rows[-1]) + len(group) <= BUTTON_COLUMNS:
             rows[-1].extend(group)
         else:
@@ -168,15 +183,6 @@ def _session_header(session: SessionRow, today: date) -> str:
 def page_count(total: int, size: int = PAGE_SIZE) -> int:
     """How many pages `total` items fill (at least one)."""
     return max(1, -(-total // size))
-
-
-def _nav(action: str, target_id: int, page: int, pages: int) -> list[Button]:
-    row: list[Button] = []
-    if page > 0:
-        row.append(button("◀ Earlier", PREFIX, action, target_id, page - 1))
-    if page < pages - 1:
-        row.append(button("Later ▶", PREFIX, action, target_id, page + 1))
-    return row
 
 
 def skill_evidence_screen(
@@ -213,14 +219,14 @@ def skill_evidence_screen(
             )
         lines.append(f"{n}. {item_body(entry)}")
     rows = evidence_buttons(entries, start=start, origin=FROM_LIST, page=page)
-    nav = _nav("l", skill_id, page, pages)
+    nav = page_buttons(page, pages, partial(EvidenceOfSkill, skill_id), labels=EARLIER_LATER)
     if nav:
         rows.append(nav)
     rows.append(
         [
-            button("➕ Add", PREFIX, "addk", skill_id),
-            button("« Skills", PREFIX, "pk", 0),
-            button("✖ Close", PREFIX, "x"),
+            press("➕ Add", EvidenceAddToSkill(skill_id)),
+            press("« Skills", EvidenceSkills(0)),
+            press("✖ Close", EvidenceClose()),
         ]
     )
     return "\n".join(lines), markup(rows)
@@ -250,20 +256,17 @@ def session_evidence_screen(
         else "No evidence yet. Tap ➕ Add to attach a link, a note or a screenshot."
     )
     rows = evidence_buttons(entries, start=start, origin=FROM_SESSION, page=page)
-    nav = _nav("s", session.id, page, pages)
+    nav = page_buttons(page, pages, partial(EvidenceOfSession, session.id), labels=EARLIER_LATER)
     if nav:
         rows.append(nav)
     rows.append(
         [
-            button("➕ Add", PREFIX, "add", session.id),
-            button(
+            press("➕ Add", EvidenceAddToSession(session.id)),
+            press(
                 f"📂 All {shorten(session.skill_name, SKILL_LABEL)}",
-                PREFIX,
-                "l",
-                session.skill_id,
-                0,
+                EvidenceOfSkill(session.skill_id, 0),
             ),
-            button("✖ Close", PREFIX, "x"),
+            press("✖ Close", EvidenceClose()),
         ]
     )
     return "\n".join(lines), markup(rows)
@@ -278,7 +281,7 @@ def skill_picker_screen(
             f"{intro}You have no evidence yet. Send me a link or a screenshot at any time, or "
             "<code>/note what you learned</code>, and I'll ask which session to attach it to."
         )
-        return text, markup([[button("✖ Close", PREFIX, "x")]])
+        return text, markup([[press("✖ Close", EvidenceClose())]])
     pages = page_count(len(skills), PICKER_PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = skills[page * PICKER_PAGE_SIZE : (page + 1) * PICKER_PAGE_SIZE]
@@ -286,12 +289,12 @@ def skill_picker_screen(
     if pages > 1:
         text += f" (page {page + 1}/{pages})"
     rows = [
-        [button(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", PREFIX, "l", s.skill_id, 0)]
+        [press(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", EvidenceOfSkill(s.skill_id, 0))]
         for s in shown
     ]
-    if nav := page_nav_row(PREFIX, "pk", page, pages):
+    if nav := page_buttons(page, pages, EvidenceSkills):
         rows.append(nav)
-    rows.append([button("✖ Close", PREFIX, "x")])
+    rows.append([press("✖ Close", EvidenceClose())])
     return text, markup(rows)
 
 
@@ -314,12 +317,14 @@ def target_screen(
     else:
         lines.append("\nYou have no sessions yet, so pick a skill.")
     rows: list[list[Button]] = [
-        [button(session_label(s, today), PREFIX, "t", "s", s.id)] for s in sessions
+        [press(session_label(s, today), EvidenceTarget(TO_SESSION, s.id))] for s in sessions
     ]
     rows.extend(
         grid(
             [
-                button(f"📚 {shorten(name, SKILL_LABEL)} (skill)", PREFIX, "t", "k", skill_id)
+                press(
+                    f"📚 {shorten(name, SKILL_LABEL)} (skill)", EvidenceTarget(TO_SKILL, skill_id)
+                )
                 for skill_id, name in skills
             ],
             2,
@@ -344,9 +349,9 @@ def add_prompt(where: str, mode: str) -> tuple[str, InlineKeyboardMarkup]:
     }
     text = f"📎 <b>Add evidence</b> to <b>{esc(where)}</b>\n\n{asks[mode]}"
     kinds = [
-        button("🔗 Link", PREFIX, "m", "link"),
-        button("📝 Note", PREFIX, "m", "note"),
-        button("🖼 Screenshot", PREFIX, "m", "shot"),
+        press("🔗 Link", EvidenceMode("link")),
+        press("📝 Note", EvidenceMode("note")),
+        press("🖼 Screenshot", EvidenceMode("shot")),
     ]
     return text, markup([kinds, [cancel_button()]])
 

@@ -57,11 +57,18 @@ def page_nav_row(
     return row
 
 
-def page_buttons(page: int, pages: int, to_page: Callable[[int], CallbackData]) -> list[Button]:
+def page_buttons(
+    page: int,
+    pages: int,
+    to_page: Callable[[int], CallbackData],
+    *,
+    labels: tuple[str, str] = ("◀", "▶"),
+) -> list[Button]:
     """[◀] [▶] for a paged list (empty on a single page); `to_page` makes a page's button."""
+    earlier, later = labels
     row: list[Button] = []
     if page > 0:
-        row.append(press("◀", to_page(page - 1)))
+        row.append(press(earlier, to_page(page - 1)))
     if page < pages - 1:
-        row.append(press("▶", to_page(page + 1)))
+        row.append(press(later, to_page(page + 1)))
     return row
