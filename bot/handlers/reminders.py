@@ -46,7 +46,7 @@ from bot.services.reminder_settings import (
 )
 from bot.ui import callbacks as rm
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import Button, back_cancel_row, grid, markup, press
+from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.reminders import STREAK_OFF_DONE, onoff, settings_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, minutes, plural
 from storage.models import Conversation, Skill, User
@@ -443,7 +443,8 @@ async def _ask_skill_goal(turn: Turn, pressed: rm.ReminderAskSkillGoal) -> None:
 
 
 async def _prompt(turn: Turn, field: str, prompt: str, data: dict[str, int | str]) -> None:
-    message_id = await turn.show(prompt, markup([back_cancel_row(rm.REMINDER_INPUT)]))
+    back_row = [press(BUTTON_BACK, rm.ReminderInputBack()), cancel_button()]
+    message_id = await turn.show(prompt, markup([back_row]))
     await turn.begin(ReminderInputFlow.name, field, data, message_id=message_id)
 
 

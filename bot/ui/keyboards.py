@@ -7,15 +7,10 @@ from collections.abc import Callable, Iterable, Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.ui.callbacks import CANCEL_PREFIX, CallbackData, encode
-from bot.ui.texts import BUTTON_BACK, BUTTON_CANCEL
+from bot.ui.texts import BUTTON_CANCEL
 
 Button = tuple[str, str]  # (label, callback_data)
 Screen = tuple[str, InlineKeyboardMarkup]  # a message's text (HTML) and its keyboard
-
-
-def button(label: str, prefix: str, *fields: str | int) -> Button:
-    """A (label, callback_data) pair with encoded data."""
-    return label, encode(prefix, *fields)
 
 
 def press(label: str, data: CallbackData) -> Button:
@@ -38,23 +33,6 @@ def grid(buttons: Sequence[Button], columns: int) -> list[list[Button]]:
 def cancel_button() -> Button:
     """The ✖ Cancel button that leaves any conversation."""
     return BUTTON_CANCEL, encode(CANCEL_PREFIX)
-
-
-def back_cancel_row(prefix: str, *back_fields: str | int) -> list[Button]:
-    """[« Back] [✖ Cancel], the back press going to the flow's own handler."""
-    return [(BUTTON_BACK, encode(prefix, "back", *back_fields)), cancel_button()]
-
-
-def page_nav_row(
-    prefix: str, action: str, page: int, pages: int, *extra: str | int
-) -> list[Button]:
-    """[◀] [▶] for a paged list (empty on a single page); presses send (action, page, *extra)."""
-    row: list[Button] = []
-    if page > 0:
-        row.append(button("◀", prefix, action, page - 1, *extra))
-    if page < pages - 1:
-        row.append(button("▶", prefix, action, page + 1, *extra))
-    return row
 
 
 def page_buttons(
