@@ -138,8 +138,8 @@ def context_from_text(text: str) -> ListContext:
 
 
 def placed(label: str, ctx: ListContext, make: Callable[[ListPlace | None], HistoryData]) -> Button:
-    """A button carrying the list's place; if 64 bytes can't hold it, the page's anchor is
-    dropped (back goes to the newest page of the filter), then the filter, then the place."""
+    """A button `make` builds with the list's place, as much of it as 64 bytes hold."""
+    # Lose the page's anchor first (back goes to the newest page of the filter), then the filter.
     for context in (ctx, ctx.at(None), TOP):
         try:
             return press(label, make(context.place()))
