@@ -23,28 +23,11 @@ from bot.domain.evidence import (
     photo_file_name,
 )
 from bot.domain.history import SessionRow
-from bot.ui.callbacks import (
-    EVIDENCE,
-    FROM_LIST,
-    FROM_SESSION,
-    TO_SESSION,
-    TO_SKILL,
-    EvidenceAddToSession,
-    EvidenceAddToSkill,
-    EvidenceClose,
-    EvidenceDelete,
-    EvidenceMode,
-    EvidenceOfSession,
-    EvidenceOfSkill,
-    EvidenceResend,
-    EvidenceShowNote,
-    EvidenceSkills,
-    EvidenceTarget,
-)
+from bot.ui import callbacks as ev
 from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
 from bot.ui.texts import esc, minutes
 
-PREFIX = EVIDENCE
+PREFIX = ev.EVIDENCE
 PAGE_SIZE = 8
 PICKER_PAGE_SIZE = 8
 NOTE_PREVIEW = 280
@@ -157,10 +140,10 @@ def evidence_buttons(
     for n, entry in enumerate(entries, start):
         group: list[Button] = []
         if entry.kind == EvidenceKind.SCREENSHOT:
-            group.append(press(f"🖼 {n}", EvidenceResend(entry.id)))
+            group.append(press(f"🖼 {n}", ev.EvidenceResend(entry.id)))
         elif note_is_cut(entry):
-            group.append(press(f"📖 {n}", EvidenceShowNote(entry.id)))
-        group.append(press(f"🗑 {n}", EvidenceDelete(entry.id, origin, page)))
+            group.append(press(f"📖 {n}", ev.EvidenceShowNote(entry.id)))
+        group.append(press(f"🗑 {n}", ev.EvidenceDelete(entry.id, origin, page)))
         if rows and len(rows[-1]) + len(group) <= BUTTON_COLUMNS:
             rows[-1].extend(group)
         else:
@@ -218,15 +201,15 @@ def skill_evidence_screen(
                 else "📚 <b>For the skill as a whole</b>"
             )
         lines.append(f"{n}. {item_body(entry)}")
-    rows = evidence_buttons(entries, start=start, origin=FROM_LIST, page=page)
-    nav = page_buttons(page, pages, partial(EvidenceOfSkill, skill_id), labels=EARLIER_LATER)
+    rows = evidence_buttons(entries, start=start, origin=ev.FROM_LIST, page=page)
+    nav = page_buttons(page, pages, partial(ev.EvidenceOfSkill, skill_id), labels=EARLIER_LATER)
     if nav:
         rows.append(nav)
     rows.append(
         [
-            press("➕ Add", EvidenceAddToSkill(skill_id)),
-            press("« Skills", EvidenceSkills(0)),
-            press("✖ Close", EvidenceClose()),
+            press("➕ Add", ev.EvidenceAddToSkill(skill_id)),
+            press("« Skills", ev.EvidenceSkills(0)),
+            press("✖ Close", ev.EvidenceClose()),
         ]
     )
     return "\n".join(lines), markup(rows)
@@ -255,18 +238,18 @@ def session_evidence_screen(
         if entries
         else "No evidence yet. Tap ➕ Add to attach a link, a note or a screenshot."
     )
-    rows = evidence_buttons(entries, start=start, origin=FROM_SESSION, page=page)
-    nav = page_buttons(page, pages, partial(EvidenceOfSession, session.id), labels=EARLIER_LATER)
+    rows = evidence_buttons(entries, start=start, origin=ev.FROM_SESSION, page=page)
+    nav = page_buttons(page, pages, partial(ev.EvidenceOfSession, session.id), labels=EARLIER_LATER)
     if nav:
         rows.append(nav)
     rows.append(
         [
-            press("➕ Add", EvidenceAddToSession(session.id)),
+            press("➕ Add", ev.EvidenceAddToSession(session.id)),
             press(
                 f"📂 All {shorten(session.skill_name, SKILL_LABEL)}",
-                EvidenceOfSkill(session.skill_id, 0),
+                ev.EvidenceOfSkill(session.skill_id, 0),
             ),
-            press("✖ Close", EvidenceClose()),
+            press("✖ Close", ev.EvidenceClose()),
         ]
     )
     return "\n".join(lines), markup(rows)
@@ -281,7 +264,7 @@ def skill_picker_screen(
             f"{intro}You have no evidence yet. Send me a link or a screenshot at any time, or "
             "<code>/note what you learned</code>, and I'll ask which session to attach it to."
         )
-        return text, markup([[press("✖ Close", EvidenceClose())]])
+        return text, markup([[press("✖ Close", ev.EvidenceClose())]])
     pages = page_count(len(skills), PICKER_PAGE_SIZE)
     page = min(max(page, 0), pages - 1)
     shown = skills[page * PICKER_PAGE_SIZE : (page + 1) * PICKER_PAGE_SIZE]
@@ -289,12 +272,12 @@ def skill_picker_screen(
     if pages > 1:
         text += f" (page {page + 1}/{pages})"
     rows = [
-        [press(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", EvidenceOfSkill(s.skill_id, 0))]
+        [press(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", ev.EvidenceOfSkill(s.skill_id, 0))]
         for s in shown
     ]
-    if nav := page_buttons(page, pages, EvidenceSkills):
+    if nav := page_buttons(page, pages, ev.EvidenceSkills):
         rows.append(nav)
-    rows.append([press("✖ Close", EvidenceClose())])
+    rows.append([press("✖ Close", ev.EvidenceClose())])
     return text, markup(rows)
 
 
@@ -317,13 +300,14 @@ def target_screen(
     else:
         lines.append("\nYou have no sessions yet, so pick a skill.")
     rows: list[list[Button]] = [
-        [press(session_label(s, today), EvidenceTarget(TO_SESSION, s.id))] for s in sessions
+        [press(session_label(s, today), ev.EvidenceTarget(ev.TO_SESSION, s.id))] for s in sessions
     ]
     rows.extend(
         grid(
             [
                 press(
-                    f"📚 {shorten(name, SKILL_LABEL)} (skill)", EvidenceTarget(TO_SKILL, skill_id)
+                    f"📚 {shorten(name, SKILL_LABEL)} (skill)",
+                    ev.EvidenceTarget(ev.TO_SKILL, skill_id),
                 )
                 for skill_id, name in skills
             ],
@@ -349,9 +333,9 @@ def add_prompt(where: str, mode: str) -> tuple[str, InlineKeyboardMarkup]:
     }
     text = f"📎 <b>Add evidence</b> to <b>{esc(where)}</b>\n\n{asks[mode]}"
     kinds = [
-        press("🔗 Link", EvidenceMode("link")),
-        press("📝 Note", EvidenceMode("note")),
-        press("🖼 Screenshot", EvidenceMode("shot")),
+        press("🔗 Link", ev.EvidenceMode("link")),
+        press("📝 Note", ev.EvidenceMode("note")),
+        press("🖼 Screenshot", ev.EvidenceMode("shot")),
     ]
     return text, markup([kinds, [cancel_button()]])
 

@@ -29,33 +29,14 @@ from bot.domain.evidence import EvidenceEntry
 from bot.domain.history import Cursor, HistoryFilter, HistoryTotals, SessionRow
 from bot.domain.history_filters import ALL, QUICK_RANGES, RangeSpec
 from bot.domain.skills import SkillSummary
-from bot.ui.callbacks import (
-    HISTORY,
-    PAGE_AT,
-    PAGE_NEWER,
-    PAGE_OLDER,
-    BadCallback,
-    EvidenceOfSession,
-    HistoryClose,
-    HistoryData,
-    HistoryDelete,
-    HistoryDeleteYes,
-    HistoryEditField,
-    HistoryEditMenu,
-    HistoryPage,
-    HistorySetValue,
-    HistorySkillPicker,
-    HistoryUndo,
-    HistoryView,
-    ListPlace,
-)
+from bot.ui import callbacks as hs
 from bot.ui.cards import ratings_line
 from bot.ui.evidence import render_session_evidence, shorten
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
-PREFIX: Final = HISTORY
+PREFIX: Final = hs.HISTORY
 EDIT_PREFIX: Final = "he"
 PAGE_SIZE: Final = 10
 SKILLS_PER_PAGE: Final = 8
@@ -63,7 +44,7 @@ EXCERPT: Final = 70
 SKILL_LABEL: Final = 28
 DETAIL_EVIDENCE: Final = 8  # evidence items listed on the detail screen; the rest via 📎
 
-AT, OLDER, NEWER = PAGE_AT, PAGE_OLDER, PAGE_NEWER
+AT, OLDER, NEWER = hs.PAGE_AT, hs.PAGE_OLDER, hs.PAGE_NEWER
 
 # Editable fields: callback code -> (LogChanges key, button label). Nothing else is editable.
 FIELDS: Final[dict[str, tuple[str, str]]] = {
@@ -92,10 +73,10 @@ class ListContext:
     range: RangeSpec = ALL
     anchor: Cursor | None = None
 
-    def place(self) -> ListPlace:
+    def place(self) -> hs.ListPlace:
         """The list as a button's place (see the module docstring)."""
         anchor = self.anchor
-        return ListPlace(
+        return hs.ListPlace(
             anchor.practiced_on.toordinal() if anchor else 0,
             anchor.id if anchor else 0,
             self.skill_id or 0,
@@ -119,7 +100,7 @@ class ListContext:
 TOP: Final = ListContext()
 
 
-def context_of(place: ListPlace | None) -> ListContext:
+def context_of(place: hs.ListPlace | None) -> ListContext:
     """The list a button's place names (the newest page of everything if it names none)."""
     if place is None:
         return TOP
@@ -132,12 +113,14 @@ def context_of(place: ListPlace | None) -> ListContext:
 def context_from_text(text: str) -> ListContext:
     """A ListContext.text() read back (from our own rows; TOP if unreadable)."""
     try:
-        return context_of(ListPlace.from_fields(text.split(":"))) if text else TOP
-    except BadCallback:
+        return context_of(hs.ListPlace.from_fields(text.split(":"))) if text else TOP
+    except hs.BadCallback:
         return TOP
 
 
-def placed(label: str, ctx: ListContext, make: Callable[[ListPlace | None], HistoryData]) -> Button:
+def placed(
+    label: str, ctx: ListContext, make: Callable[[hs.ListPlace | None], hs.HistoryData]
+) -> Button:
     """A button `make` builds with the list's place, as much of it as 64 bytes hold."""
     # Lose the page's anchor first (back goes to the newest page of the filter), then the filter.
     for context in (ctx, ctx.at(None), TOP):
@@ -227,14 +210,17 @@ def page_screen(
         lines.append(line)
         lines.append(f"<i>{esc(shorten(row.description, EXCERPT))}</i>")
     keyboard = grid(
-        [placed(str(n), page_ctx, partial(HistoryView, row.id)) for n, row in enumerate(rows, 1)],
+        [
+            placed(str(n), page_ctx, partial(hs.HistoryView, row.id))
+            for n, row in enumerate(rows, 1)
+        ],
         5,
     )
     nav: list[Button] = []
     if rows and has_newer:
-        nav.append(placed("◀ Newer", ctx.at(rows[0].cursor), partial(HistoryPage, NEWER)))
+        nav.append(placed("◀ Newer", ctx.at(rows[0].cursor), partial(hs.HistoryPage, NEWER)))
     if rows and has_older:
-        nav.append(placed("Older ▶", ctx.at(rows[-1].cursor), partial(HistoryPage, OLDER)))
+        nav.append(placed("Older ▶", ctx.at(rows[-1].cursor), partial(hs.HistoryPage, OLDER)))
     if nav:
         keyboard.append(nav)
     keyboard.append(
@@ -242,7 +228,7 @@ def page_screen(
             placed(
                 f"• {label}" if spec == ctx.range else label,
                 ListContext(ctx.skill_id, spec),
-                partial(HistoryPage, AT),
+                partial(hs.HistoryPage, AT),
             )
             for label, spec in zip(_QUICK_LABELS, QUICK_RANGES, strict=True)
         ]
@@ -252,9 +238,9 @@ def page_screen(
             placed(
                 f"🎯 {shorten(skill_name, SKILL_LABEL)} ▾" if skill_name else "🎯 Skill ▾",
                 page_ctx,
-                partial(HistorySkillPicker, 0),
+                partial(hs.HistorySkillPicker, 0),
             ),
-            press("✖ Close", HistoryClose()),
+            press("✖ Close", hs.HistoryClose()),
         ]
     )
     return "\n".join(lines), markup(keyboard)
@@ -289,12 +275,12 @@ def detail_screen(
         lines.append("📎 No evidence yet.")
     keyboard = [
         [
-            placed("✏️ Edit", ctx, partial(HistoryEditMenu, row.id)),
-            placed("🗑 Delete", ctx, partial(HistoryDelete, row.id)),
+            placed("✏️ Edit", ctx, partial(hs.HistoryEditMenu, row.id)),
+            placed("🗑 Delete", ctx, partial(hs.HistoryDelete, row.id)),
         ],
         [
-            press(f"📎 Evidence ({row.evidence})", EvidenceOfSession(row.id)),
-            placed("« Back to list", ctx, partial(HistoryPage, AT)),
+            press(f"📎 Evidence ({row.evidence})", hs.EvidenceOfSession(row.id)),
+            placed("« Back to list", ctx, partial(hs.HistoryPage, AT)),
         ],
     ]
     return "\n".join(lines), markup(keyboard)
@@ -310,14 +296,14 @@ def edit_menu_screen(
         "skill, delete it and log it again.)"
     )
     buttons = [
-        placed(label, ctx, partial(HistoryEditField, row.id, code))
+        placed(label, ctx, partial(hs.HistoryEditField, row.id, code))
         for code, (_, label) in FIELDS.items()
     ]
     keyboard = [
         buttons[:2],
         buttons[2:3],
         buttons[3:],
-        [placed("« Back", ctx, partial(HistoryView, row.id))],
+        [placed("« Back", ctx, partial(hs.HistoryView, row.id))],
     ]
     return text, markup(keyboard)
 
@@ -337,7 +323,7 @@ def field_prompt_screen(
     lines.append(f"Now: {current_value(row, field, today)}")
 
     def value(label: str, raw: int) -> Button:
-        return placed(label, ctx, partial(HistorySetValue, row.id, field, raw))
+        return placed(label, ctx, partial(hs.HistorySetValue, row.id, field, raw))
 
     rows: list[list[Button]] = []
     if field == "date":
@@ -349,7 +335,7 @@ def field_prompt_screen(
         lines.append("Tap a number, type one, or clear the rating.")
     else:
         lines.append("Send the new description.")
-    rows.append([placed(BUTTON_BACK, ctx, partial(HistoryEditMenu, row.id)), cancel_button()])
+    rows.append([placed(BUTTON_BACK, ctx, partial(hs.HistoryEditMenu, row.id)), cancel_button()])
     return "\n".join(lines), markup(rows)
 
 
@@ -365,8 +351,8 @@ def delete_confirm_screen(
     )
     keyboard = [
         [
-            placed("🗑 Delete", ctx, partial(HistoryDeleteYes, row.id)),
-            placed("Keep", ctx, partial(HistoryView, row.id)),
+            placed("🗑 Delete", ctx, partial(hs.HistoryDeleteYes, row.id)),
+            placed("Keep", ctx, partial(hs.HistoryView, row.id)),
         ]
     ]
     return text, markup(keyboard)
@@ -379,8 +365,8 @@ def deleted_screen(
     text = f"🗑 Deleted the {phrase}.\nChanged your mind? Undo within {undo_minutes} minutes."
     keyboard = [
         [
-            press("↩️ Undo", HistoryUndo(snapshot_id)),
-            placed("« Back to list", ctx, partial(HistoryPage, AT)),
+            press("↩️ Undo", hs.HistoryUndo(snapshot_id)),
+            placed("« Back to list", ctx, partial(hs.HistoryPage, AT)),
         ]
     ]
     return text, markup(keyboard)
@@ -388,7 +374,7 @@ def deleted_screen(
 
 def gone_screen(ctx: ListContext, text: str) -> tuple[str, InlineKeyboardMarkup]:
     """A short notice (session gone, undo too late) with the way back to the list."""
-    return text, markup([[placed("« Back to list", ctx, partial(HistoryPage, AT))]])
+    return text, markup([[placed("« Back to list", ctx, partial(hs.HistoryPage, AT))]])
 
 
 def skill_picker_screen(
@@ -409,7 +395,7 @@ def skill_picker_screen(
                 f"{'• ' if s.id == ctx.skill_id else ''}{shorten(s.name, SKILL_LABEL)} · "
                 f"{s.sessions}",
                 ListContext(s.id, ctx.range),
-                partial(HistoryPage, AT),
+                partial(hs.HistoryPage, AT),
             )
             for s in shown
         ],
@@ -417,9 +403,9 @@ def skill_picker_screen(
     )
     nav: list[Button] = []
     if page > 0:
-        nav.append(placed("◀", ctx, partial(HistorySkillPicker, page - 1)))
+        nav.append(placed("◀", ctx, partial(hs.HistorySkillPicker, page - 1)))
     if page < pages - 1:
-        nav.append(placed("▶", ctx, partial(HistorySkillPicker, page + 1)))
+        nav.append(placed("▶", ctx, partial(hs.HistorySkillPicker, page + 1)))
     if nav:
         rows.append(nav)
     rows.append(
@@ -427,9 +413,9 @@ def skill_picker_screen(
             placed(
                 f"{'• ' if ctx.skill_id is None else ''}All skills",
                 ListContext(None, ctx.range),
-                partial(HistoryPage, AT),
+                partial(hs.HistoryPage, AT),
             ),
-            placed("« Back", ctx, partial(HistoryPage, AT)),
+            placed("« Back", ctx, partial(hs.HistoryPage, AT)),
         ]
     )
     return text, markup(rows)
