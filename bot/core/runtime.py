@@ -1,7 +1,9 @@
 """Per-update plumbing: dependencies, the Turn a handler works with, and the handler wrapper.
 
 Every handler body receives a Turn whose unit of work was opened by the wrapper (never by the
-body) and is rolled back on exit unless the body committed, which it does before replying.
+body) and is rolled back on exit unless something committed: a service commits its write, and
+Turn.begin/advance/finish commit a conversation step, both before the handler replies. Handlers
+themselves never call commit().
 """
 
 from __future__ import annotations
