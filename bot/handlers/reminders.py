@@ -28,7 +28,6 @@ from bot.domain.reminders import (
     parse_pause_until,
     parse_time_of_day,
 )
-from bot.jobs.reminder_messages import prefs_of
 from bot.services.reminder_settings import (
     Enabled,
     InactivityDays,
@@ -43,6 +42,7 @@ from bot.services.reminder_settings import (
     TimeOfDay,
     WeeklyGoal,
     change_setting,
+    prefs_of,
 )
 from bot.ui import callbacks as rm
 from bot.ui.callbacks import BadCallback, Callback

@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from bot.domain.analytics import DailySkillTotal, weekly_series
-from bot.domain.records import from_attributes
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -27,6 +26,7 @@ from bot.domain.reminders import (
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.insights import skill_progress
+from bot.services.reminder_settings import prefs_of
 from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
@@ -67,11 +67,6 @@ class Verdict:
     clock: LocalClock
     facts: ReminderFacts
     prefs: ReminderPrefs
-
-
-def prefs_of(user: User) -> ReminderPrefs:
-    """The reminder settings stored on a user row."""
-    return from_attributes(ReminderPrefs, user)
 
 
 async def user_streak(uow: UnitOfWork, user_id: int, today: date) -> tuple[Streak, list[date]]:

@@ -11,11 +11,13 @@ from datetime import date, timedelta
 from typing import Literal
 
 from bot.domain.errors import DomainError
+from bot.domain.records import from_attributes
 from bot.domain.reminders import (
     INACTIVITY_DAY_CHOICES,
     MAX_PAUSE_DAYS,
     MAX_WEEKLY_GOAL,
     MINUTES_PER_DAY,
+    ReminderPrefs,
     check_pause_until,
 )
 from storage.models import Skill, User
@@ -169,3 +171,8 @@ def _goal(minutes: int) -> int | None:
     if not 0 <= minutes <= MAX_WEEKLY_GOAL:
         raise DomainError("A week has 168 hours: a weekly goal can be at most 10080 minutes.")
     return minutes or None
+
+
+def prefs_of(user: User) -> ReminderPrefs:
+    """The reminder settings stored on a user row."""
+    return from_attributes(ReminderPrefs, user)
