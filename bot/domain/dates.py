@@ -17,10 +17,13 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Final
+from typing import Final, Literal
 
 from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
+
+DateOrder = Literal["day_first", "month_first"]
+"""How a numeric date like 11/12 is read: 11 December (day first) or November 12 (month first)."""
 
 _EXAMPLES: Final = "Try today, yesterday, 3 days ago, friday, 20.11 or 2026-11-20."
 _FUTURE: Final = "That's in the future — practice dates can be today or earlier."
