@@ -31,7 +31,7 @@ from bot.ui import callbacks as imp
 from bot.ui import imports as screens
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import cancel_button, markup, press
-from bot.ui.texts import esc, plural
+from bot.ui.texts import esc, plural, unshown
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -80,13 +80,16 @@ async def _edit(
 ) -> int:
     """Edit one of our messages; if it is gone, say it in a new one. Returns the message id."""
     try:
-        await turn.context.bot.edit_message_text(
-            text,
-            chat_id=turn.chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-            link_preview_options=NO_PREVIEW,
+        await turn.send(
+            lambda: turn.context.bot.edit_message_text(
+                text,
+                chat_id=turn.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                link_preview_options=NO_PREVIEW,
+            ),
+            resend_safe=True,
         )
     except BadRequest as exc:
         if "not modified" in exc.message.lower():
@@ -183,6 +186,8 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
             await _edit(turn, status_id, screens.progress_text(name, 60, step))
         result = await run_import(turn.uow, turn.user_id, imported, turn.now)
+        done = f"📥 Imported {plural(result.sessions, 'session')} from {screens.file_label(name)}"
+        turn.if_unshown(unshown(done, "the summary", "/history has them"))
     except DomainError as exc:
         await turn.uow.rollback()
         await _edit(

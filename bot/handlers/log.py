@@ -41,7 +41,7 @@ from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
-from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, session_unshown
 from storage.models import Conversation
 
 PREFIX: Final = lg.LOG
@@ -520,6 +520,13 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         await _reopen(turn, data, "date" if exc.left == 0 else "duration", str(exc))
         return
     saved, extras = logged.saved, logged.extras
+    turn.if_unshown(
+        session_unshown(
+            "✅ Saved" if saved.created else "✅ Already saved",
+            saved.skill_name,
+            saved.log.duration_minutes,
+        )
+    )
     step_message = turn.conversation.message_id if turn.conversation else None
     if turn.conversation is not None:
         # After the save's commit: a retry before this lands re-saves idempotently (its token).

@@ -1,0 +1,150 @@
+"""When the Bot API fails after a save: the bot retries, then says what was saved, never
+"nothing was saved"; a reply that may have arrived is not followed by a failure message."""
+
+from __future__ import annotations
+
+import logging
+from itertools import pairwise
+
+import pytest
+
+from bot.core.delivery import ATTEMPTS
+from bot.core.runtime import BotApp
+from bot.ui.texts import NOTHING_SAVED
+from tests.chat import ChatUser
+from tests.fakebot import ApiCall, FakeBotApi
+from tests.seed import count_logs, seed_skills
+from tests.support import UnitOfWorkFactory
+
+LOG_GUITAR = "/log guitar 30m scales and arpeggios"
+SAVED_UNSHOWN_CARD = "✅ Saved Guitar — 30 min; I couldn't show the card, /history has it."
+
+
+@pytest.fixture
+def sarah(app: BotApp, api: FakeBotApi) -> ChatUser:
+    """Sarah, whose failed updates are reported to the error handler, not raised in the test."""
+    return ChatUser(app, api, user_id=1001, first_name="Sarah", raise_errors=False)
+
+
+def delivered(calls: list[ApiCall], method: str = "sendMessage") -> list[ApiCall]:
+    """The calls of `method` that reached the chat (answered, or carried out then timed out)."""
+    return [c for c in calls if c.method == method and (c.ok or c.answer_lost)]
+
+
+def no_nothing_saved(user: ChatUser) -> bool:
+    return all("nothing was saved" not in text for text in user.texts())
+
+
+async def test_a_500_on_the_card_after_a_save_is_retried_and_the_card_shows(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    api.fail_next("sendMessage", status=500)
+    calls = await sarah.send(LOG_GUITAR)
+    assert len(delivered(calls)) == 1
+    assert sarah.last_text().startswith("✅ Saved: Guitar — 30 min")
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_a_card_failing_for_good_after_a_save_says_what_was_saved(
+    sarah: ChatUser,
+    api: FakeBotApi,
+    uow_factory: UnitOfWorkFactory,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    api.fail_next("sendMessage", status=500, times=ATTEMPTS)
+    with caplog.at_level(logging.WARNING):
+        calls = await sarah.send(LOG_GUITAR)
+    sends = [c for c in calls if c.method == "sendMessage"]
+    assert [c.status for c in sends] == [500] * ATTEMPTS + [200]
+    assert sarah.last_text() == SAVED_UNSHOWN_CARD
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+    # A delivery problem after the save: a warning, not an "update failed" error.
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+    # The conversation was finished with the save: the next message starts afresh.
+    await sarah.send("/log guitar 30m scales and arpeggios again")
+    assert await count_logs(uow_factory) == 2
+
+
+async def test_429_five_times_after_a_save_honours_retry_after_and_shows_one_message(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    api.fail_next("sendMessage", status=429, retry_after=1, times=5)
+    calls = await sarah.send(LOG_GUITAR)
+    sends = [c for c in calls if c.method == "sendMessage"]
+    assert [c.status for c in sends] == [429] * 5 + [200]
+    # Every retry waited out the flood control Telegram asked for.
+    gaps = [b.at_monotonic - a.at_monotonic for a, b in pairwise(sends)]
+    assert all(gap >= 1.0 for gap in gaps), gaps
+    assert len(delivered(calls)) == 1
+    text = sarah.last_text()
+    assert text.startswith("✅ Saved: Guitar — 30 min") or text == SAVED_UNSHOWN_CARD
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_a_slow_card_that_arrived_is_not_followed_by_a_failure_message(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    api.time_out_next("sendMessage")
+    calls = await sarah.send(LOG_GUITAR)
+    # The card reached the chat, its answer didn't reach the bot: nothing is sent after it.
+    assert [c.method for c in calls if c.method == "sendMessage"] == ["sendMessage"]
+    assert sarah.texts()[-1].startswith("✅ Saved: Guitar — 30 min")
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_a_quick_log_card_failing_after_the_save_is_reported_without_a_second_answer(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/quick")
+    api.fail_next("editMessageText", status=502, times=ATTEMPTS)
+    calls = await sarah.tap("Guitar 30m")
+    answers = [c for c in calls if c.method == "answerCallbackQuery"]
+    assert len(answers) == 1  # "Saved", and the error handler did not answer it again
+    assert sarah.answers() == ["Saved"]
+    assert sarah.last_text() == SAVED_UNSHOWN_CARD
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_a_slow_quick_log_edit_is_resent_safely_and_shown_once(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/quick")
+    api.time_out_next("editMessageText")
+    calls = await sarah.tap("Guitar 30m")
+    # The edit is resent (Telegram calls the repeat "not modified"); no extra message.
+    assert "sendMessage" not in [c.method for c in calls]
+    assert "⚡ Logged: Guitar — 30 min" in sarah.last_text()
+    assert sarah.unanswered() == []
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_a_reply_failing_before_any_save_still_says_nothing_was_saved(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    api.fail_next("sendMessage", status=500, times=ATTEMPTS)
+    await sarah.send("/streak")
+    assert sarah.texts() == [NOTHING_SAVED]
+    assert await count_logs(uow_factory) == 0
+
+
+async def test_a_failed_button_before_any_save_answers_the_press_with_nothing_saved(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/quick")
+    api.fail_next("editMessageText", status=500, times=ATTEMPTS)
+    await sarah.tap("✖ Close")
+    assert sarah.answers() == [NOTHING_SAVED]
+    assert await count_logs(uow_factory) == 0
