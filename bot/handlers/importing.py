@@ -13,7 +13,7 @@ from typing import Final
 
 from telegram import Document, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
@@ -99,6 +99,14 @@ async def _edit(
     return message_id
 
 
+async def _progress(turn: Turn, message_id: int, text: str) -> None:
+    """Show a progress step: cosmetic, so a Bot API failure must not stop the import."""
+    try:
+        await _edit(turn, message_id, text)
+    except (NetworkError, RetryAfter) as exc:
+        log.warning("could not show import progress: %r", exc)
+
+
 async def _download(turn: Turn, file_id: str) -> bytes:
     """The file's bytes from Telegram, refusing files over the cap before fetching them."""
     try:
@@ -175,16 +183,16 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
     # Closing the conversation first means a second tap finds nothing to confirm.
     await turn.finish()
     await turn.answer("Importing…")
-    await _edit(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
+    await _progress(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
     try:
         data = await _download(turn, file_id)
         # Each step is a message edit (Telegram allows about one a second per chat).
         if len(data) >= PROGRESS_MIN_BYTES:
-            await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
+            await _progress(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
         imported = await asyncio.to_thread(read_import, name, data, turn.today)
         if len(imported.rows) >= PROGRESS_MIN_ROWS:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
-            await _edit(turn, status_id, screens.progress_text(name, 60, step))
+            await _progress(turn, status_id, screens.progress_text(name, 60, step))
         result = await run_import(turn.uow, turn.user_id, imported, turn.now)
         done = f"📥 Imported {plural(result.sessions, 'session')} from {screens.file_label(name)}"
         turn.if_unshown(unshown(done, "the summary", "/history has them"))

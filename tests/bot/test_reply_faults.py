@@ -10,7 +10,7 @@ import pytest
 
 from bot.core.delivery import ATTEMPTS
 from bot.core.runtime import BotApp
-from bot.ui.texts import NOTHING_SAVED
+from bot.ui.texts import NOTHING_SAVED, SAVED_UNSHOWN
 from tests.chat import ChatUser
 from tests.fakebot import ApiCall, FakeBotApi
 from tests.seed import count_logs, seed_skills
@@ -148,3 +148,80 @@ async def test_a_failed_button_before_any_save_answers_the_press_with_nothing_sa
     await sarah.tap("✖ Close")
     assert sarah.answers() == [NOTHING_SAVED]
     assert await count_logs(uow_factory) == 0
+
+
+async def test_the_log_conversation_says_what_it_saved_when_the_card_fails(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/log")
+    await sarah.tap("Guitar")
+    await sarah.tap("30 min")
+    await sarah.tap("Today")
+    await sarah.send("Scales and arpeggios, slowly")
+    await sarah.tap("3")  # difficulty
+    api.fail_next("sendMessage", status=500, times=ATTEMPTS)
+    await sarah.tap("4")  # confidence: the last step saves
+    assert sarah.last_text() == SAVED_UNSHOWN_CARD
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 1
+
+
+async def test_evidence_attached_then_unshown_is_reported_as_saved(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("This helped a lot: https://example.com/scales")
+    api.fail_next("editMessageText", status=500, times=ATTEMPTS)
+    await sarah.tap("📚 Guitar (skill)")
+    assert sarah.last_text() == (
+        "📎 Saved 1 link to Guitar (skill); I couldn't show the confirmation, /evidence has it."
+    )
+    assert no_nothing_saved(sarah)
+
+
+async def test_a_deleted_session_whose_screen_fails_is_reported_as_deleted(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(LOG_GUITAR)
+    await sarah.send("/history")
+    await sarah.tap("1")
+    await sarah.tap("🗑 Delete")
+    api.fail_next("editMessageText", status=500, times=ATTEMPTS)
+    await sarah.tap("🗑 Delete")
+    assert sarah.last_text().startswith("🗑 Deleted the 30 min Guitar session")
+    assert sarah.last_text().endswith("I couldn't show its Undo, /history shows what's left.")
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 0
+
+
+async def test_an_import_whose_summary_fails_is_reported_as_imported(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    data = (
+        b"Date,Skill,Minutes,Description\n"
+        b"2026-11-20,Guitar,60,An hour of scales and chords\n"
+        b"2026-11-21,Guitar,30,Half an hour of arpeggios\n"
+    )
+    await sarah.send("/import")
+    await sarah.send_document("guitar.csv", "text/csv", data=data)
+    # The progress step fails too, and is skipped: the import goes on.
+    api.fail_next("editMessageText", status=500, times=2 * ATTEMPTS)
+    await sarah.tap_containing("📥 Import")
+    assert sarah.last_text() == (
+        "📥 Imported 2 sessions from guitar.csv; I couldn't show the summary, /history has them."
+    )
+    assert no_nothing_saved(sarah)
+    assert await count_logs(uow_factory) == 2
+
+
+async def test_any_other_write_whose_reply_fails_is_reported_as_saved(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await sarah.send("/timezone Europe/Berlin")
+    api.fail_next("sendMessage", status=500, times=ATTEMPTS)
+    await sarah.send("/addskill Guitar")
+    assert sarah.last_text() == SAVED_UNSHOWN
+    async with uow_factory() as uow:
+        assert await uow.skills.count(1001) == 1
