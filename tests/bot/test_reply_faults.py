@@ -225,3 +225,19 @@ async def test_any_other_write_whose_reply_fails_is_reported_as_saved(
     assert sarah.last_text() == SAVED_UNSHOWN
     async with uow_factory() as uow:
         assert await uow.skills.count(1001) == 1
+
+
+async def test_a_failed_tidy_up_of_the_step_message_does_not_stop_the_card(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/log")
+    await sarah.tap("Guitar")
+    await sarah.tap("30 min")
+    await sarah.tap("Today")
+    await sarah.send("Scales and arpeggios, slowly")
+    await sarah.tap("3")
+    api.fail_next("deleteMessage", status=500)
+    await sarah.tap("4")
+    assert sarah.last_text().startswith("✅ Saved: Guitar — 30 min")
+    assert sarah.errors == []
