@@ -241,3 +241,16 @@ async def test_a_failed_tidy_up_of_the_step_message_does_not_stop_the_card(
     await sarah.tap("4")
     assert sarah.last_text().startswith("✅ Saved: Guitar — 30 min")
     assert sarah.errors == []
+
+
+async def test_a_chart_whose_upload_hits_a_500_is_sent_again(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(LOG_GUITAR)
+    await sarah.send("/stats")
+    api.fail_next("sendChatAction", status=500)
+    api.fail_next("sendPhoto", status=500)
+    calls = await sarah.tap("📊 Weekly chart")
+    assert [c.status for c in calls if c.method == "sendPhoto"] == [500, 200]
+    assert sarah.errors == []
