@@ -36,6 +36,11 @@ def is_expired_query(error: TelegramError) -> bool:
     )
 
 
+def is_delivery_failure(error: Exception) -> bool:
+    """Whether a Bot API call failed on Telegram's side or the network's, not by our mistake."""
+    return isinstance(error, NetworkError | RetryAfter) and not isinstance(error, BadRequest)
+
+
 def retry_seconds(value: int | float | timedelta) -> float:
     """RetryAfter.retry_after in seconds: an int, or a timedelta with PTB_TIMEDELTA set."""
     return value.total_seconds() if isinstance(value, timedelta) else float(value)

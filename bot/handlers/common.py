@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core.delivery import deliver, is_expired_query
+from bot.core.delivery import deliver, is_delivery_failure, is_expired_query
 from bot.core.logs import user_context
 from bot.core.runtime import BotContext, Turn, TurnFailed, TurnOutcome, handler
 from bot.ui.texts import HELP, NOTHING_SAVED, SAVED_UNSHOWN, STALE_BUTTON, esc
@@ -76,17 +76,15 @@ async def on_error(update: object, context: BotContext) -> None:
         if isinstance(cause, Forbidden):
             log.info("user blocked the bot: %s", cause)
             raise ApplicationHandlerStop
-        if (
-            outcome is not None
-            and (outcome.saved or outcome.maybe_delivered)
-            and (isinstance(cause, TelegramError))
-        ):
-            # The write (or the reply) is there: a delivery problem, not a failed update.
+        handled = outcome is not None and (outcome.saved or outcome.maybe_delivered)
+        if handled and isinstance(cause, Exception) and is_delivery_failure(cause):
+            # The write (or the reply) is there: Telegram's trouble, not a failed update.
             log.warning("reply failed after the update was handled: %r", cause)
         else:
             log.error("update failed", exc_info=cause)
-        if isinstance(update, Update) and update.effective_chat is not None:
-            await _tell_user(update, context, update.effective_chat.id, outcome)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        await _tell_user(update, context, update.effective_chat.id, outcome)
     # A failed update is finished: no later handler group (e.g. the catch-all) may answer too.
     raise ApplicationHandlerStop
 
