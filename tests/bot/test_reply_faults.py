@@ -13,7 +13,7 @@ from bot.core.runtime import BotApp
 from bot.ui.texts import NOTHING_SAVED, SAVED_UNSHOWN
 from tests.chat import ChatUser
 from tests.fakebot import ApiCall, FakeBotApi
-from tests.seed import count_logs, seed_skills
+from tests.seed import count_logs, logs, seed_skills
 from tests.support import UnitOfWorkFactory
 
 LOG_GUITAR = "/log guitar 30m scales and arpeggios"
@@ -254,3 +254,22 @@ async def test_a_chart_whose_upload_hits_a_500_is_sent_again(
     calls = await sarah.tap("📊 Weekly chart")
     assert [c.status for c in calls if c.method == "sendPhoto"] == [500, 200]
     assert sarah.errors == []
+
+
+async def test_an_edit_whose_screen_fails_is_reported_as_updated(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(LOG_GUITAR)
+    await sarah.send("/history")
+    await sarah.tap("1")
+    await sarah.tap("✏️ Edit")
+    await sarah.tap("⏱ Duration")
+    api.fail_next("sendMessage", status=500, times=ATTEMPTS)
+    await sarah.send("45m")
+    assert sarah.last_text() == (
+        "✅ Updated the duration of that session; I couldn't show it, /history has it."
+    )
+    [row] = await logs(uow_factory)
+    assert row.duration_minutes == 45
+    assert no_nothing_saved(sarah)
