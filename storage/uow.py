@@ -26,6 +26,9 @@ class UnitOfWork:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._factory = session_factory
+        # Commits of user data (a service's write), told apart from bookkeeping commits, so a
+        # failure after one is never reported as "nothing was saved".
+        self.data_commits = 0
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -58,6 +61,16 @@ class UnitOfWork:
     async def commit(self) -> None:
         """Make this unit's writes durable; call before telling the user they are saved."""
         await self.session.commit()
+        self.data_commits += 1
+
+    async def commit_step(self) -> None:
+        """Commit bookkeeping (a conversation step, a read's end), not counted as user data."""
+        await self.session.commit()
+
+    @property
+    def saved(self) -> bool:
+        """Whether a commit of user data has landed in this unit."""
+        return self.data_commits > 0
 
     async def rollback(self) -> None:
         """Discard this unit's writes so far."""

@@ -111,6 +111,7 @@ class ChatUser:
         if language_code is not None:
             self.user["language_code"] = language_code
         self._query_ids: list[str] = []
+        self._last_update: JSON | None = None
         self._sink = _ErrorSink.install(app)
         api.register_chat(self.chat)
 
@@ -282,6 +283,12 @@ class ChatUser:
         data.setdefault("update_id", self.api.next_update_id())
         return await self._process(data)
 
+    async def redeliver(self) -> list[ApiCall]:
+        """Process the last update again, same update_id and query id (Telegram redelivering)."""
+        if self._last_update is None:
+            raise AssertionError("nothing was delivered yet")
+        return await self._process(self._last_update)
+
     # ----- pressing buttons -----
 
     async def tap(self, button_text: str, *, message: MessageRef | None = None) -> list[ApiCall]:
@@ -430,6 +437,7 @@ class ChatUser:
         return await self._process({"update_id": self.api.next_update_id(), "message": message})
 
     async def _process(self, data: JSON) -> list[ApiCall]:
+        self._last_update = copy.deepcopy(data)
         start = self.api.mark()
         update = Update.de_json(copy.deepcopy(data), self.app.bot)
         await self.app.process_update(update)

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 from collections.abc import Callable
 
 from telegram import InputFile, Message
 from telegram.constants import ChatAction, ParseMode
+from telegram.error import NetworkError, RetryAfter
 
 from bot.core.runtime import Turn
+
+log = logging.getLogger(__name__)
 
 # Matplotlib is not documented as thread-safe even with one Figure per call (font caches are
 # shared), so renders queue up here; on two cores running them side by side gains little.
@@ -26,11 +30,16 @@ async def send_chart(turn: Turn, draw: Callable[[], bytes], caption: str, filena
     # A render takes a few hundred milliseconds: never hold the SQLite write lock through it.
     await turn.release()
     bot = turn.context.bot
-    await bot.send_chat_action(turn.chat_id, ChatAction.UPLOAD_PHOTO)
+    try:
+        await bot.send_chat_action(turn.chat_id, ChatAction.UPLOAD_PHOTO)
+    except (NetworkError, RetryAfter) as exc:
+        log.debug("no 'sending photo' status: %r", exc)  # a courtesy, not the chart
     png = await asyncio.to_thread(_render, draw)
-    return await bot.send_photo(
-        turn.chat_id,
-        InputFile(png, filename=filename),
-        caption=caption,
-        parse_mode=ParseMode.HTML,
+    return await turn.send(
+        lambda: bot.send_photo(
+            turn.chat_id,
+            InputFile(png, filename=filename),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+        )
     )

@@ -4,6 +4,10 @@ Every handler body receives a Turn whose unit of work was opened by the wrapper 
 body) and is rolled back on exit unless something committed: a service commits its write, and
 Turn.begin/advance/finish commit a conversation step, both before the handler replies. Handlers
 themselves never call commit().
+
+The unit of work counts the services' commits apart from the steps', so when a reply then fails
+the wrapper knows whether user data landed: the error handler then says what was saved (a
+handler names it with Turn.if_unshown) instead of claiming nothing was.
 """
 
 from __future__ import annotations
@@ -14,15 +18,16 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, cast
+from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.core.delivery import deliver, is_expired_query
 from bot.core.logs import user_context
 from bot.domain.errors import DomainError
 from bot.domain.timezones import local_today
@@ -33,6 +38,7 @@ from storage.repositories.users import Contact
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -98,6 +104,22 @@ class Turn:
         self.now = self.deps.clock()
         self.conversation: Conversation | None = None
         self._answered = False
+        self._unshown: str | None = None
+        # A send that timed out may still have reached the chat: nothing may be said after it.
+        self.maybe_delivered = False
+
+    def if_unshown(self, text: str) -> None:
+        """What to tell the user, should the reply fail, about the write that just landed."""
+        self._unshown = text
+
+    def outcome(self) -> TurnOutcome:
+        """What this turn did so far: saved user data, answered the press, maybe replied."""
+        return TurnOutcome(
+            saved=self.uow.saved,
+            unshown=self._unshown,
+            answered=self._answered,
+            maybe_delivered=self.maybe_delivered,
+        )
 
     async def load_user(self) -> User:
         """The user's full row (reminder settings and the like), to show or change it."""
@@ -139,24 +161,46 @@ class Turn:
         round trip. Handlers that wrote have committed already; this commits what is left.
         """
         if self.uow.session.in_transaction():
-            await self.uow.commit()
+            await self.uow.commit_step()
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
-        """Answer the button press once (stops the client's spinner; optional toast)."""
+        """Answer the button press once (stops the client's spinner; optional toast).
+
+        Best effort: a press redelivered or answered late can no longer be answered, and a
+        toast that fails must not stop the handling that follows it.
+        """
         if self.query is not None and not self._answered:
             self._answered = True
             await self.release()
-            await self.query.answer(text, show_alert=alert)
+            query = self.query
+            try:
+                await query.answer(text, show_alert=alert)
+            except BadRequest as exc:
+                if not is_expired_query(exc):
+                    raise
+                log.debug("button press already answered or expired: %s", exc.message)
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("could not answer a button press: %s", exc)
+
+    async def send(self, call: Callable[[], Awaitable[T]], *, resend_safe: bool = False) -> T:
+        """Make a Bot API call that shows the user something, with bounded retries."""
+        await self.release()
+        try:
+            return await deliver(call, resend_safe=resend_safe)
+        except TimedOut:
+            self.maybe_delivered = not resend_safe
+            raise
 
     async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
         """Send a new message to the user's chat."""
-        await self.release()
-        return await self.context.bot.send_message(
-            self.chat_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-            link_preview_options=NO_PREVIEW,
+        return await self.send(
+            lambda: self.context.bot.send_message(
+                self.chat_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                link_preview_options=NO_PREVIEW,
+            )
         )
 
     async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:
@@ -164,19 +208,23 @@ class Turn:
         query = self.query
         # A photo or document (a chart, an export) has no text to replace: answer below it.
         if query is not None and isinstance(query.message, Message) and query.message.text:
-            await self.release()
+            shown = query.message
             try:
-                await query.message.edit_text(
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,
-                    link_preview_options=NO_PREVIEW,
+                # An edit is safe to resend: one that landed before a timeout is "not modified".
+                await self.send(
+                    lambda: shown.edit_text(
+                        text,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard,
+                        link_preview_options=NO_PREVIEW,
+                    ),
+                    resend_safe=True,
                 )
             except BadRequest as exc:
                 # A double tap re-renders the same screen; Telegram refuses identical edits.
                 if "not modified" not in exc.message.lower():
                     raise
-            return query.message.message_id
+            return shown.message_id
         return (await self.reply(text, keyboard)).message_id
 
     async def remove_keyboard(self, message_id: int | None) -> None:
@@ -188,6 +236,8 @@ class Turn:
             await self.context.bot.edit_message_reply_markup(self.chat_id, message_id)
         except BadRequest:
             log.debug("keyboard of message %s already gone", message_id)
+        except (NetworkError, RetryAfter) as exc:
+            log.warning("could not remove an old keyboard: %s", exc)
 
     async def drop_keyboard(self) -> None:
         """Remove the inline keyboard from the pressed message (best effort)."""
@@ -198,6 +248,8 @@ class Turn:
                 await query.message.edit_reply_markup(reply_markup=None)
             except BadRequest:
                 log.debug("keyboard already gone")
+            except (NetworkError, RetryAfter) as exc:
+                log.warning("could not remove the pressed keyboard: %s", exc)
 
     # --- conversations (state lives in the database, see bot/core/conversation.py) ---
 
@@ -255,10 +307,28 @@ class Turn:
         # commit=False stages the step for a service to commit together with its write: the
         # step and the write then land (or roll back) as one, so a retry never repeats a save.
         if commit:
-            await self.uow.commit()
+            await self.uow.commit_step()
 
     def _expiry(self) -> datetime:
         return self.now + timedelta(minutes=self.deps.settings.conversation_timeout_minutes)
+
+
+@dataclass(frozen=True, slots=True)
+class TurnOutcome:
+    """What a turn had done when it failed, so the error handler can tell the truth."""
+
+    saved: bool
+    unshown: str | None
+    answered: bool
+    maybe_delivered: bool
+
+
+class TurnFailed(Exception):
+    """A handler raised; the cause is chained, the outcome says what had already happened."""
+
+    def __init__(self, outcome: TurnOutcome) -> None:
+        super().__init__("the handler failed")
+        self.outcome = outcome
 
 
 TurnHandler = Callable[[Turn], Awaitable[None]]
@@ -280,17 +350,22 @@ def handler(fn: TurnHandler) -> PtbCallback:
             )
             turn = Turn(update, context, uow, contact)
             try:
-                await fn(turn)
-            except BadCallback as exc:
-                log.info("refused callback data: %s", exc)
-                await uow.rollback()
-                await turn.answer(STALE_BUTTON)
-                await turn.drop_keyboard()
-            except DomainError as exc:
-                await uow.rollback()
+                try:
+                    await fn(turn)
+                except BadCallback as exc:
+                    log.info("refused callback data: %s", exc)
+                    await uow.rollback()
+                    await turn.answer(STALE_BUTTON)
+                    await turn.drop_keyboard()
+                except DomainError as exc:
+                    await uow.rollback()
+                    await turn.answer()
+                    await turn.reply(esc(exc))
                 await turn.answer()
-                await turn.reply(esc(exc))
-            await turn.answer()
+            except ApplicationHandlerStop:
+                raise
+            except Exception as exc:
+                raise TurnFailed(turn.outcome()) from exc
 
     # Every line logged while handling carries the user's hashed id.
     @functools.wraps(fn)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
-from telegram.error import Forbidden
+from telegram import CallbackQuery, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.delivery import deliver, is_delivery_failure, is_expired_query
 from bot.core.logs import user_context
-from bot.core.runtime import BotContext, Turn, handler
-from bot.ui.texts import HELP, NOTHING_SAVED, STALE_BUTTON, esc
+from bot.core.runtime import BotContext, Turn, TurnFailed, TurnOutcome, handler
+from bot.ui.texts import HELP, NOTHING_SAVED, SAVED_UNSHOWN, STALE_BUTTON, esc
 
 log = logging.getLogger(__name__)
 
@@ -65,23 +67,58 @@ async def unexpected_content(turn: Turn) -> None:
 
 
 async def on_error(update: object, context: BotContext) -> None:
-    """Log the failure with its traceback and tell the user plainly that nothing was saved."""
+    """Log the failure and tell the user the truth: what was saved, or that nothing was."""
     error = context.error
+    outcome = error.outcome if isinstance(error, TurnFailed) else None
+    cause = error.__cause__ if isinstance(error, TurnFailed) and error.__cause__ else error
     user = update.effective_user if isinstance(update, Update) else None
     with user_context(user.id if user else None):
-        if isinstance(error, Forbidden):
-            log.info("user blocked the bot: %s", error)
+        if isinstance(cause, Forbidden):
+            log.info("user blocked the bot: %s", cause)
             raise ApplicationHandlerStop
-        log.error("update failed", exc_info=error)
-    if not isinstance(update, Update) or update.effective_chat is None:
-        return
-    # The failed handler's unit of work has already rolled back on its way out.
-    try:
-        if update.callback_query is not None:
-            await update.callback_query.answer(NOTHING_SAVED, show_alert=True)
+        handled = outcome is not None and (outcome.saved or outcome.maybe_delivered)
+        if handled and isinstance(cause, Exception) and is_delivery_failure(cause):
+            # The write (or the reply) is there: Telegram's trouble, not a failed update.
+            log.warning("reply failed after the update was handled: %r", cause)
         else:
-            await context.bot.send_message(update.effective_chat.id, NOTHING_SAVED)
-    except Exception:
-        log.warning("could not tell the user about the failure", exc_info=True)
+            log.error("update failed", exc_info=cause)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        await _tell_user(update, context, update.effective_chat.id, outcome)
     # A failed update is finished: no later handler group (e.g. the catch-all) may answer too.
     raise ApplicationHandlerStop
+
+
+async def _tell_user(
+    update: Update, context: BotContext, chat_id: int, outcome: TurnOutcome | None
+) -> None:
+    """Say what happened, unless a reply that may have arrived already said it."""
+    if outcome is not None and outcome.maybe_delivered:
+        return
+    saved = outcome is not None and outcome.saved
+    text = (outcome.unshown or SAVED_UNSHOWN) if outcome is not None and saved else NOTHING_SAVED
+    query = update.callback_query
+    answered = outcome is not None and outcome.answered
+    try:
+        if query is not None and not answered and not saved:
+            await deliver(lambda: query.answer(NOTHING_SAVED, show_alert=True), resend_safe=True)
+            return
+        if query is not None and not answered:
+            await _answer_quietly(query)
+        await deliver(
+            lambda: context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML),
+            resend_safe=False,
+        )
+    except TelegramError as exc:
+        if is_expired_query(exc):
+            log.debug("the failed button press can no longer be answered")
+        else:
+            log.warning("could not tell the user about the failure: %r", exc)
+
+
+async def _answer_quietly(query: CallbackQuery) -> None:
+    """Stop the button's spinner; the message below says what happened."""
+    try:
+        await query.answer()
+    except TelegramError as exc:
+        log.debug("could not answer the failed button press: %r", exc)

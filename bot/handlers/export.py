@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Final
 
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
+from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
@@ -20,6 +23,7 @@ from bot.ui import callbacks as exp
 from bot.ui.keyboards import markup, press
 from bot.ui.texts import BUTTON_CANCEL, esc, minutes, plural
 
+log = logging.getLogger(__name__)
 PREFIX = exp.EXPORT
 
 CHOOSE = (
@@ -27,6 +31,13 @@ CHOOSE = (
     "<b>JSON</b> — everything: skills, sessions, evidence and settings. "
     "Send it back with /import to restore it.\n"
     "<b>CSV</b> — one row per session, for Excel, Google Sheets or Numbers."
+)
+UPLOAD_FAILED = (
+    "❌ I couldn't send your {fmt} export: Telegram didn't take the file this time. "
+    "Nothing was changed. Tap 🔁 Retry to try again."
+)
+UPLOAD_UNSURE = (
+    "⌛ Sending your {fmt} export took too long. If the file didn't arrive above, tap 🔁 Retry."
 )
 
 
@@ -73,8 +84,15 @@ async def _cancel(turn: Turn, pressed: exp.ExportCancel) -> None:
     await turn.show("Export cancelled. Send /export any time.")
 
 
-async def _export(turn: Turn, pressed: exp.ExportAs) -> None:
-    """[JSON] or [CSV]: gather the history, serialise it off the event loop, and send it."""
+def retry_keyboard(fmt: ExportFormat) -> InlineKeyboardMarkup:
+    """🔁 Retry (the same format) and ✖ Cancel under a failed upload."""
+    return markup(
+        [[press("🔁 Retry", exp.ExportRetry(fmt)), press(BUTTON_CANCEL, exp.ExportCancel())]]
+    )
+
+
+async def _export(turn: Turn, pressed: exp.ExportAs | exp.ExportRetry) -> None:
+    """[JSON], [CSV] or [Retry]: gather the history, serialise it off the loop, and send it."""
     fmt: ExportFormat = pressed.fmt
     await turn.answer("Preparing your export…")
     await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
@@ -83,17 +101,31 @@ async def _export(turn: Turn, pressed: exp.ExportAs) -> None:
     await turn.release()
     data = await asyncio.to_thread(serialise, bundle, fmt)
     filename = export_filename(fmt, turn.today)
-    await turn.context.bot.send_document(
-        turn.chat_id,
-        document=data,
-        filename=filename,
-        caption=esc(export_caption(bundle, fmt)),
-        parse_mode=ParseMode.HTML,
-    )
+    try:
+        await turn.send(
+            lambda: turn.context.bot.send_document(
+                turn.chat_id,
+                document=data,
+                filename=filename,
+                caption=esc(export_caption(bundle, fmt)),
+                parse_mode=ParseMode.HTML,
+            )
+        )
+    except TimedOut:
+        # Telegram may still have taken the file: say so rather than claim it failed.
+        log.warning("export upload timed out; it may have arrived")
+        await turn.show(UPLOAD_UNSURE.format(fmt=fmt.upper()), retry_keyboard(fmt))
+        return
+    except (NetworkError, RetryAfter) as exc:
+        log.warning("export upload failed: %r", exc)
+        await turn.show(UPLOAD_FAILED.format(fmt=fmt.upper()), retry_keyboard(fmt))
+        return
     await turn.show(f"✅ Here's your export: <b>{esc(filename)}</b>.")
 
 
-BUTTON_STEPS: Final = StepTable[Turn](on(exp.ExportAs, _export), on(exp.ExportCancel, _cancel))
+BUTTON_STEPS: Final = StepTable[Turn](
+    on(exp.ExportAs, _export), on(exp.ExportRetry, _export), on(exp.ExportCancel, _cancel)
+)
 
 
 @handler

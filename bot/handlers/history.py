@@ -34,7 +34,7 @@ from bot.ui import callbacks as hs
 from bot.ui import history as view
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.history import AT, FIELDS, NEWER, PAGE_SIZE, ListContext
-from bot.ui.texts import NOT_FOUND, esc, minutes
+from bot.ui.texts import NOT_FOUND, esc, minutes, unshown
 from storage.models import Conversation
 from storage.repositories.history import HistoryRepository
 from storage.repositories.practice_logs import LogChanges
@@ -288,6 +288,7 @@ async def _delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
         await turn.answer(NOT_FOUND)
         return
     phrase = _summary_phrase(deleted.summary, turn.today)
+    turn.if_unshown(unshown(f"🗑 Deleted the {phrase}", "its Undo", "/history shows what's left"))
     await turn.answer("Deleted")
     await turn.show(*view.deleted_screen(phrase, deleted.snapshot_id, ctx, UNDO_MINUTES))
 
@@ -316,6 +317,7 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
         await turn.answer(f"Can't restore it: {exc}", alert=True)
         return
     phrase = _summary_phrase(restored.summary, turn.today)
+    turn.if_unshown(unshown(f"↩️ Restored the {phrase}", "it", "/history has it"))
     await turn.answer("Restored")
     ctx = view.context_from_text(restored.back)
     await _show_detail(turn, restored.log_id, ctx, f"↩️ Restored the {phrase}.\n\n")
@@ -471,6 +473,7 @@ async def _apply(
             await _ask(turn, before, field, ctx, conv, problem=str(exc))
             return
     name = _FIELD_NAMES[field]
+    turn.if_unshown(unshown(f"✅ Updated the {name} of that session", "it", "/history has it"))
     if old == value:
         banner = f"Nothing changed: the {name} was already that.\n\n"
     elif field == "desc":

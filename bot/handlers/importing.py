@@ -13,7 +13,7 @@ from typing import Final
 
 from telegram import Document, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
@@ -31,7 +31,7 @@ from bot.ui import callbacks as imp
 from bot.ui import imports as screens
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.keyboards import cancel_button, markup, press
-from bot.ui.texts import esc, plural
+from bot.ui.texts import esc, plural, unshown
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -80,13 +80,16 @@ async def _edit(
 ) -> int:
     """Edit one of our messages; if it is gone, say it in a new one. Returns the message id."""
     try:
-        await turn.context.bot.edit_message_text(
-            text,
-            chat_id=turn.chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard,
-            link_preview_options=NO_PREVIEW,
+        await turn.send(
+            lambda: turn.context.bot.edit_message_text(
+                text,
+                chat_id=turn.chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                link_preview_options=NO_PREVIEW,
+            ),
+            resend_safe=True,
         )
     except BadRequest as exc:
         if "not modified" in exc.message.lower():
@@ -94,6 +97,14 @@ async def _edit(
         log.info("could not edit message %s (%s); sending a new one", message_id, exc.message)
         return (await turn.reply(text, keyboard)).message_id
     return message_id
+
+
+async def _progress(turn: Turn, message_id: int, text: str) -> None:
+    """Show a progress step: cosmetic, so a Bot API failure must not stop the import."""
+    try:
+        await _edit(turn, message_id, text)
+    except (NetworkError, RetryAfter) as exc:
+        log.warning("could not show import progress: %r", exc)
 
 
 async def _download(turn: Turn, file_id: str) -> bytes:
@@ -172,17 +183,19 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
     # Closing the conversation first means a second tap finds nothing to confirm.
     await turn.finish()
     await turn.answer("Importing…")
-    await _edit(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
+    await _progress(turn, status_id, screens.progress_text(name, 0, "Downloading the file…"))
     try:
         data = await _download(turn, file_id)
         # Each step is a message edit (Telegram allows about one a second per chat).
         if len(data) >= PROGRESS_MIN_BYTES:
-            await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
+            await _progress(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
         imported = await asyncio.to_thread(read_import, name, data, turn.today)
         if len(imported.rows) >= PROGRESS_MIN_ROWS:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
-            await _edit(turn, status_id, screens.progress_text(name, 60, step))
+            await _progress(turn, status_id, screens.progress_text(name, 60, step))
         result = await run_import(turn.uow, turn.user_id, imported, turn.now)
+        done = f"📥 Imported {plural(result.sessions, 'session')} from {screens.file_label(name)}"
+        turn.if_unshown(unshown(done, "the summary", "/history has them"))
     except DomainError as exc:
         await turn.uow.rollback()
         await _edit(

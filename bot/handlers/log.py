@@ -9,13 +9,14 @@ instance continues it.
 
 from __future__ import annotations
 
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
@@ -41,9 +42,10 @@ from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
-from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, session_unshown
 from storage.models import Conversation
 
+log = logging.getLogger(__name__)
 PREFIX: Final = lg.LOG
 SKILLS_PER_PAGE: Final = 8
 STEPS: Final = ("skill", "duration", "date", "description", "difficulty", "confidence")
@@ -520,6 +522,13 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         await _reopen(turn, data, "date" if exc.left == 0 else "duration", str(exc))
         return
     saved, extras = logged.saved, logged.extras
+    turn.if_unshown(
+        session_unshown(
+            "✅ Saved" if saved.created else "✅ Already saved",
+            saved.skill_name,
+            saved.log.duration_minutes,
+        )
+    )
     step_message = turn.conversation.message_id if turn.conversation else None
     if turn.conversation is not None:
         # After the save's commit: a retry before this lands re-saves idempotently (its token).
@@ -549,3 +558,6 @@ async def _delete_message(turn: Turn, message_id: int) -> None:
         await turn.context.bot.delete_message(turn.chat_id, message_id)
     except BadRequest:
         await turn.remove_keyboard(message_id)
+    except (NetworkError, RetryAfter) as exc:
+        # Tidying up: the card that follows matters more than the old step message.
+        log.warning("could not delete a finished step message: %r", exc)

@@ -31,7 +31,7 @@ from bot.ui.quick_log import (
     quick_card_keyboard,
     quick_log_keyboard,
 )
-from bot.ui.texts import NOT_FOUND, esc, minutes, plural
+from bot.ui.texts import NOT_FOUND, esc, minutes, plural, session_unshown, unshown
 from storage.models import Conversation
 
 NO_SKILLS = (
@@ -77,6 +77,13 @@ async def _save(turn: Turn, pressed: ql.QuickSave) -> None:
         await turn.answer(str(exc), alert=True)
         return
     saved, extras = logged.saved, logged.extras
+    turn.if_unshown(
+        session_unshown(
+            "✅ Saved" if saved.created else "✅ Already saved",
+            saved.skill_name,
+            saved.log.duration_minutes,
+        )
+    )
     await turn.answer("Saved" if saved.created else "Already saved — one session.")
     heading = "⚡ Logged" if saved.created else "⚡ Already logged"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
@@ -109,6 +116,7 @@ async def _undo(turn: Turn, pressed: ql.QuickUndo) -> None:
     deleted = await delete_session(turn.uow, turn.user_id, log.id, turn.now)
     summary = deleted.summary
     what = f"{esc(summary.skill_name)} — {minutes(summary.duration_minutes)}"
+    turn.if_unshown(unshown(f"↩️ Undone: removed {what}", "it", "/history shows what's left"))
     rows = [[press("⚡ Quick log", ql.QuickOpen())]]
     if summary.evidence:
         text = (
@@ -185,11 +193,12 @@ class QuickNoteFlow:
             await turn.reply(f"{esc(exc)}\nSend it again, or tap Cancel.")
             return
         skill = await turn.uow.skills.get(turn.user_id, log.skill_id)
+        name = skill.name if skill else "?"
+        turn.if_unshown(session_unshown("📝 Saved the note on", name, log.duration_minutes))
         step_message = conv.message_id
         await turn.finish()
         if step_message is not None:
             await turn.remove_keyboard(step_message)
-        name = skill.name if skill else "?"
         await turn.reply(
             session_card(log, name, turn.today, heading="📝 Note saved"),
             session_card_keyboard(log.id),

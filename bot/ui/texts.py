@@ -11,6 +11,23 @@ BUTTON_BACK = "« Back"
 BUTTON_CANCEL = "✖ Cancel"
 STALE_BUTTON = "This button has expired. Nothing was changed."
 NOTHING_SAVED = "Something went wrong on my side and nothing was saved. Please try again."
+# After a write landed but its reply could not be shown: never "nothing was saved".
+SAVED_UNSHOWN = (
+    "✅ Your change was saved, but I couldn't show my reply. "
+    "Send the command again to see where things stand."
+)
+
+
+def unshown(done: str, shown: str, then: str) -> str:
+    """After a write landed but its reply failed: what landed, and where to see it (HTML)."""
+    return f"{done}; I couldn't show {shown}, {then}."
+
+
+def session_unshown(heading: str, skill_name: str, duration: int) -> str:
+    """'✅ Saved Guitar — 30 min; I couldn't show the card, /history has it.'"""
+    return unshown(
+        f"{heading} {esc(skill_name)} — {minutes(duration)}", "the card", "/history has it"
+    )
 
 
 def esc(value: object) -> str:

@@ -132,6 +132,10 @@ def _bad_request(detail: str) -> ApiError:
     return ApiError(400, f"Bad Request: {detail}")
 
 
+class AnswerLost(Exception):
+    """The call was carried out, but its answer never reached the caller (a client timeout)."""
+
+
 @dataclass(slots=True)
 class ApiCall:
     """One Bot API request as the fake received it, with the answer it gave."""
@@ -143,6 +147,7 @@ class ApiCall:
     status: int | None = None  # None while a long poll is still waiting
     response: JSON | None = None
     warning: str | None = None
+    answer_lost: bool = False  # carried out, but the caller timed out before the answer
 
     @property
     def ok(self) -> bool:
@@ -296,6 +301,7 @@ class FakeBotApi:
         self._updates: deque[JSON] = deque()
         self._failures: dict[str, deque[_Failure]] = {}
         self._chat_failures: dict[int, tuple[int, str]] = {}
+        self._lost_answers: dict[str, int] = {}
         self._poll_ticket = 0
         self._wake_generation = 0
         self._handlers: dict[str, Callable[[JSON], Any]] = {
@@ -441,6 +447,11 @@ class FakeBotApi:
                 _Failure(status, description, retry_after, times)
             )
 
+    def time_out_next(self, method: str, *, times: int = 1) -> None:
+        """Carry out the next `times` calls of `method`, but let the caller time out waiting."""
+        with self._lock:
+            self._lost_answers[method] = self._lost_answers.get(method, 0) + times
+
     def fail_for_chat(
         self,
         chat_id: int,
@@ -456,6 +467,7 @@ class FakeBotApi:
         with self._lock:
             self._failures.clear()
             self._chat_failures.clear()
+            self._lost_answers.clear()
 
     # ----- updates for getUpdates -----
 
@@ -580,6 +592,10 @@ class FakeBotApi:
             # body can be recorded as is; handle()/handle_async() copy it for their callers.
             call.status, call.response = status, body
             self._cond.notify_all()
+            if self._lost_answers.get(call.method, 0) > 0:
+                self._lost_answers[call.method] -= 1
+                call.answer_lost = True
+                raise AnswerLost(call.method)
             return status, body
 
     def _check_failures(self, call: ApiCall) -> None:

@@ -13,9 +13,17 @@ from typing import Any, Self
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from telegram._utils.types import ODVInput
+from telegram.error import TimedOut
 from telegram.request import BaseRequest, RequestData
 
-from tests.fakebot.api import ApiCall, ApiError, FakeBotApi, UploadedFile, decode_form_value
+from tests.fakebot.api import (
+    AnswerLost,
+    ApiCall,
+    ApiError,
+    FakeBotApi,
+    UploadedFile,
+    decode_form_value,
+)
 from tests.fakebot.common import JSON
 
 _METHOD_ROUTE = re.compile(r"/bot(?P<token>[^/]+)/(?P<method>[A-Za-z]+)/?$")
@@ -89,9 +97,13 @@ class FakeRequest(BaseRequest):
             return _not_found()
         self._note_token(method_match["token"])
         params = params_from_request_data(request_data, self.api)
-        status, body = await self.api._answer_async(
-            method_match["method"], params, method_match["token"]
-        )
+        try:
+            status, body = await self.api._answer_async(
+                method_match["method"], params, method_match["token"]
+            )
+        except AnswerLost as lost:
+            # What PTB raises when the read timeout passes before Telegram's answer arrives.
+            raise TimedOut(f"the answer to {lost} never arrived") from None
         return status, json.dumps(body).encode()
 
     def _note_token(self, token: str) -> None:
@@ -230,7 +242,12 @@ class _Handler(BaseHTTPRequestHandler):
             error = ApiError(400, f"Bad Request: can't parse request body: {exc}")
             self._send_json(400, error.envelope())
             return
-        status, envelope = fake.api.handle(method_match["method"], params, token=token)
+        try:
+            status, envelope = fake.api.handle(method_match["method"], params, token=token)
+        except AnswerLost:
+            # The call was carried out; the client never hears back (as after a timeout).
+            self.close_connection = True
+            return
         self._send_json(status, envelope)
 
 

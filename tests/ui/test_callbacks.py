@@ -144,6 +144,7 @@ WIRE = [
     ("exp:json", cb.ExportAs("json")),
     ("exp:csv", cb.ExportAs("csv")),
     ("exp:x", cb.ExportCancel()),
+    ("exp:r:json", cb.ExportRetry("json")),
     ("imp:go", cb.ImportGo()),
     ("su:z:Asia/Tokyo", cb.SetupZone("Asia/Tokyo")),
     ("su:z:America/Los_Angeles", cb.SetupZone("America/Los_Angeles")),

@@ -36,7 +36,7 @@ from bot.ui import evidence as view
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.evidence import PREFIX
 from bot.ui.keyboards import Button, cancel_button, markup, press
-from bot.ui.texts import NOT_FOUND, esc
+from bot.ui.texts import NOT_FOUND, esc, unshown
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -152,6 +152,9 @@ async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
     """Close the conversation and attach the batch in one commit, then confirm."""
     await turn.finish(commit=False)
     result = await attach(turn.uow, turn.user_id, target, items, turn.now)
+    if result.saved:
+        saved = f"📎 Saved {view.count_phrase(result.saved)} to <b>{esc(_where(turn, target))}</b>"
+        turn.if_unshown(unshown(saved, "the confirmation", "/evidence has it"))
     if target.session is not None:
         view_button = press("📂 See evidence", ev.EvidenceOfSession(target.session.id))
         more = press("➕ Add more", ev.EvidenceAddToSession(target.session.id))

@@ -45,6 +45,7 @@ from bot.ui.callbacks.export import (
     ExportAs,
     ExportCancel,
     ExportData,
+    ExportRetry,
 )
 from bot.ui.callbacks.history import (
     HISTORY,
@@ -264,6 +265,7 @@ __all__ = [
     "ExportAs",
     "ExportCancel",
     "ExportData",
+    "ExportRetry",
     "Flag",
     "HistoryClose",
     "HistoryData",

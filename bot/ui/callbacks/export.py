@@ -23,4 +23,10 @@ class ExportCancel(ExportData, key=("x",)):
     """✖ Cancel."""
 
 
-EXPORT_BUTTONS: Final = Schema[ExportData](EXPORT, ExportAs, ExportCancel)
+class ExportRetry(ExportData, key=("r",)):
+    """🔁 Retry on a failed upload: the same format again."""
+
+    fmt: Annotated[Literal["json", "csv"], Word(("json", "csv"))]
+
+
+EXPORT_BUTTONS: Final = Schema[ExportData](EXPORT, ExportAs, ExportCancel, ExportRetry)
