@@ -112,7 +112,7 @@ async def _download(turn: Turn, file_id: str) -> bytes:
 async def _read(turn: Turn, file_id: str, file_name: str) -> ImportFile:
     data = await _download(turn, file_id)
     # Parsing 20,000 rows takes a moment: off the event loop, so other chats aren't held up.
-    return await asyncio.to_thread(read_import, file_name, data, turn.today)
+    return await asyncio.to_thread(read_import, file_name, data, turn.today, now=turn.now)
 
 
 async def _refuse(turn: Turn, text: str, *, status_id: int | None = None) -> None:
@@ -178,7 +178,7 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
         # Each step is a message edit (Telegram allows about one a second per chat).
         if len(data) >= PROGRESS_MIN_BYTES:
             await _edit(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
-        imported = await asyncio.to_thread(read_import, name, data, turn.today)
+        imported = await asyncio.to_thread(read_import, name, data, turn.today, now=turn.now)
         if len(imported.rows) >= PROGRESS_MIN_ROWS:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
             await _edit(turn, status_id, screens.progress_text(name, 60, step))

@@ -1,7 +1,8 @@
 """Reading practice history from files people send: our exports, spreadsheets and Toggl CSVs.
 
 Accepted (the format is told by the content; the file name only sharpens the error message):
-- our JSON export, version 1: sessions, skills, evidence and user settings;
+- our JSON export, versions 1 and 2: sessions, skills (goals, archive dates), evidence and user
+  settings; a restore judges "future" dates in the time zone the file carries;
 - our CSV export (the leading-quote formula neutralisation is undone);
 - any CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM, else cp1252)
   or XLSX (first sheet) whose header row names the columns in common words;
@@ -27,7 +28,7 @@ Modules (callers import from this package root; its ``__all__`` is the public AP
 - reader: read_import, which tells the format from the bytes and decodes text;
 - intake: caps, accepted file types, check_import_size, is_import_document;
 - model: ImportFile, ImportRow, RowError and the rest of the result, dedupe keys;
-- json_export: our JSON export v1; csv_sheets: CSV delimiter and rows; xlsx: safe XLSX reading;
+- json_export: our JSON export; csv_sheets: CSV delimiter and rows; xlsx: safe XLSX reading;
 - tables: sheet rows -> sessions for CSV and XLSX (our CSV, Toggl, any spreadsheet);
 - headers: finding the header row and its columns; rows: one row -> session or RowError;
 - cells: reading one cell (date, skill, duration, rating, description, timestamp).

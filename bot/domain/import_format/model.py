@@ -41,6 +41,9 @@ class ImportSkill:
     name: str
     archived: bool
     created_at: datetime | None
+    # Version 1 files carry only the flag; their archived skills are archived at import time.
+    archived_at: datetime | None = None
+    weekly_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +62,8 @@ class ImportRow:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     evidence: tuple[ImportEvidence, ...] = ()
+    # How the session was first logged (our JSON export only); None: it counts as imported.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +118,8 @@ class PlannedSkill:
     key: str
     archived: bool = False
     created_at: datetime | None = None
+    archived_at: datetime | None = None
+    weekly_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import PurePosixPath
 
 from bot.domain.errors import DomainError
@@ -19,9 +19,17 @@ from bot.domain.import_format.xlsx import CORRUPT_XLSX, read_xlsx
 
 
 def read_import(
-    filename: str, data: bytes, today: date, *, max_rows: int = MAX_IMPORT_ROWS
+    filename: str,
+    data: bytes,
+    today: date,
+    *,
+    max_rows: int = MAX_IMPORT_ROWS,
+    now: datetime | None = None,
 ) -> ImportFile:
-    """Read a file the user sent: DomainError if it is unusable as a whole, RowError per bad row."""
+    """Read a file the user sent: DomainError if it is unusable as a whole, RowError per bad row.
+
+    `now` lets a restore judge dates in the time zone its file carries (see json_export).
+    """
     check_import_size(len(data))
     if not data.strip():
         raise DomainError("This file is empty. " + ACCEPTED_FORMATS)
@@ -37,7 +45,7 @@ def read_import(
         raise DomainError(CORRUPT_XLSX)
     text = _decode(data)
     if suffix == ".json" or text.lstrip().startswith(("{", "[")):
-        return read_json(text, today, max_rows)
+        return read_json(text, today, max_rows, now)
     return read_csv(text, today, max_rows)
 
 
