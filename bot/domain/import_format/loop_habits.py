@@ -1,11 +1,11 @@
 """Loop Habit Tracker's CSV export: Checkmarks.csv, or the zip from its settings, as sessions.
 
 Loop's export ("Export as CSV") is a zip: Habits.csv (names, questions, colours), Checkmarks.csv
-and Scores.csv with a column per habit and a row per day, newest first (``Date,<habit>,<habit>,``
-with a trailing comma), and a folder per habit ("001 Guitar/") with that habit's
-Checkmarks.csv (``Date,Value,Notes``) and Scores.csv. A checkmark of a yes/no habit is 2 when
-the user ticked it, 1 when Loop filled it in (not needed that day), 0 not done, -1 unknown,
-3 skipped; a numeric habit's cell holds the amount.
+and Scores.csv with a column per habit and a row per day, newest first
+(``Date,<habit>,<habit>,`` with a trailing comma), and a folder per habit ("001 Guitar/") with
+that habit's Checkmarks.csv (``Date,Value,Notes``) and Scores.csv. A checkmark of a yes/no habit
+is 2 (YES_MANUAL) when the user ticked it, 1 (YES_AUTO) when Loop filled it in (not needed that
+day), 0 (NO) not done, -1 (UNKNOWN), 3 (SKIP); a numeric habit's cell holds the amount.
 
 What comes across: each habit is a skill, and each day ticked (or with an amount, for a numeric
 habit) a session of LOOP_MINUTES minutes, since Loop records that a habit was done, never for
@@ -50,9 +50,10 @@ ONE_HABIT_REFUSED: Final = (
 _NUMBER_RE: Final = re.compile(r"-?\d+(?:\.\d+)?")
 _SCORE_RE: Final = re.compile(r"\d\.\d{4}")
 _HABIT_FOLDER_RE: Final = re.compile(r"(\d{3}) [^/]*/Checkmarks\.csv")
-_TICKED: Final = "2"
-# Codes of a yes/no habit's cell; anything else marks a numeric habit's amount.
-_YES_NO_CODES: Final = frozenset({"-1", "0", "1", "2", "3"})
+# A yes/no habit's cell, as a number or (newer versions) by name; ticked is YES_MANUAL only.
+_TICKED: Final = frozenset({"2", "YES_MANUAL"})
+_CODE_NAMES: Final = frozenset({"YES_MANUAL", "YES_AUTO", "NO", "UNKNOWN", "SKIP"})
+_YES_NO_CODES: Final = frozenset({"-1", "0", "1", "2", "3"}) | _CODE_NAMES
 _HEAD_LINES: Final = 6
 
 
@@ -74,7 +75,9 @@ def is_loop_csv(text: str) -> bool:
     if len(head[0]) < 3 or head[0][-1] != "" or len(head) < 2:
         return False
     return all(
-        all(_NUMBER_RE.fullmatch(cell.strip()) for cell in row[1:-1]) for row in head[1:] if row
+        all(_NUMBER_RE.fullmatch(cell.strip()) or cell.strip() in _CODE_NAMES for cell in row[1:-1])
+        for row in head[1:]
+        if row
     )
 
 
@@ -87,7 +90,7 @@ def _done(value: str, numeric: bool) -> bool:
     value = value.strip()
     if numeric:
         return bool(_NUMBER_RE.fullmatch(value)) and float(value) > 0
-    return value == _TICKED
+    return value in _TICKED
 
 
 def read_loop_csv(
