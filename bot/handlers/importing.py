@@ -3,8 +3,8 @@
 The conversation keeps only the file's id and name, the user's column mapping and date order,
 and the columns' names and first values (for the mapping screens); the file is downloaded and
 read again for each new preview and on confirm, so a 20,000-row file never sits in the
-conversations table. No database transaction
-is held while Telegram is asked for anything: on SQLite an open transaction holds the write lock.
+conversations table. No database transaction is held while Telegram is asked for anything: on
+SQLite an open transaction holds the write lock.
 """
 
 from __future__ import annotations
