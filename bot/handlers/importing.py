@@ -133,8 +133,13 @@ def _choices(data: Mapping[str, Any]) -> SheetChoices:
             for key, field in columns.items()
             if isinstance(key, str) and key.isdigit() and field in screens.FIELD_LABELS
         }
+    minutes = data.get("check_minutes")
     # No date-order setting is stored per user yet: None lets the file or the preview decide.
-    return SheetChoices(columns=mapping, order=_date_order(data, setting=None))
+    return SheetChoices(
+        columns=mapping,
+        order=_date_order(data, setting=None),
+        check_minutes=minutes if isinstance(minutes, int) else None,
+    )
 
 
 def _read_bytes(name: str, data: bytes, turn: Turn, choices: SheetChoices) -> ImportFile:
@@ -324,6 +329,11 @@ async def _order(at: At, pressed: imp.ImportOrder) -> None:
     await _again(at, order=screens.ORDER_BY_CODE[pressed.order])
 
 
+async def _check_minutes(at: At, pressed: imp.ImportCheckMinutes) -> None:
+    """[30 min]: what each day done in a habit tracker counts as, then preview again."""
+    await _again(at, check_minutes=pressed.minutes)
+
+
 async def _back(at: At, pressed: imp.ImportBack) -> None:
     """« Back: the preview again, as it was."""
     await _again(at)
@@ -344,6 +354,7 @@ FLOW_STEPS: Final = StepTable[At](
     on(imp.ImportColumn, _pick_column, at="confirm"),
     on(imp.ImportAssign, _assign, at="confirm"),
     on(imp.ImportOrder, _order, at="confirm"),
+    on(imp.ImportCheckMinutes, _check_minutes, at="confirm"),
     on(imp.ImportBack, _back, at="confirm"),
 )
 

@@ -339,6 +339,17 @@ def preview_keyboard(plan: ImportPlan) -> InlineKeyboardMarkup | None:
     # With nothing to import and nothing wrong (all duplicates), the mapping is evidently right.
     if imported.columns and (can_import(plan) or plan.errors or imported.missing or rows):
         rows.append([press("🔀 Change columns", imp.ImportColumns())])
+    if imported.check_minutes is not None:
+        rows += grid(
+            [
+                press(
+                    ("✓ " if minutes == imported.check_minutes else "") + f"{minutes} min",
+                    imp.ImportCheckMinutes(minutes),
+                )
+                for minutes in imp.CHECK_MINUTE_CHOICES
+            ],
+            4,
+        )
     if can_import(plan):
         rows.append([press(import_button_label(plan), imp.ImportGo()), cancel_button()])
     elif rows:

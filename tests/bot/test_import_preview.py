@@ -347,6 +347,24 @@ async def test_loop_habit_tracker_zip_imports_ticked_days_with_notes(
     ]
 
 
+async def test_loop_days_count_as_the_minutes_the_user_picks(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await register(uow_factory, sarah)
+    await sarah.send("/import")
+    await sarah.send_document("Loop Habits CSV.zip", "application/zip", data=loop_zip())
+    assert sarah.buttons()[:2] == [
+        ["10 min", "15 min", "20 min", "✓ 30 min"],
+        ["45 min", "60 min", "90 min"],
+    ]
+
+    await sarah.tap("60 min")
+    assert "each ticked day a 60-minute session" in sarah.last_text()
+    assert "Sessions to import: 4 (4 h," in sarah.last_text()
+    await sarah.tap("📥 Import 4 sessions")
+    assert {row[2] for row in await sessions(uow_factory, SARAH)} == {60}
+
+
 async def test_loop_checkmarks_csv_alone_imports_and_scores_csv_is_explained(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
@@ -359,3 +377,22 @@ async def test_loop_checkmarks_csv_alone_imports_and_scores_csv_is_explained(
     )
     await sarah.tap("📥 Import 4 sessions")
     assert len(await sessions(uow_factory, SARAH)) == 4
+
+
+async def test_a_wide_sheet_with_long_headers_fits_telegrams_limits(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await register(uow_factory, sarah)
+    extra = [f"An extraordinarily long column header number {n} " * 3 for n in range(40)]
+    header = ",".join(["Date", "Skill", "Minutes", *extra])
+    row = ",".join(["2026-11-20", "Guitar", "30", *(["x" * 200] * len(extra))])
+    await preview(sarah, "wide.csv", f"{header}\n{row}\n".encode())
+    assert len(sarah.last_text()) < 4096
+    assert "…and 31 more columns." in sarah.last_text()
+
+    await sarah.tap("🔀 Change columns")
+    assert len(sarah.last_text()) < 4096
+    buttons = [label for row in sarah.buttons() for label in row]
+    assert len(buttons) == 24 + 2  # the first 24 columns, Back and Cancel
+    await sarah.tap("Date → date")
+    assert len(sarah.last_text()) < 4096

@@ -150,6 +150,7 @@ WIRE = [
     ("imp:set:3:desc", cb.ImportAssign(3, "desc")),
     ("imp:set:0:off", cb.ImportAssign(0, "off")),
     ("imp:ord:m", cb.ImportOrder("m")),
+    ("imp:cm:60", cb.ImportCheckMinutes(60)),
     ("imp:back", cb.ImportBack()),
     ("su:z:Asia/Tokyo", cb.SetupZone("Asia/Tokyo")),
     ("su:z:America/Los_Angeles", cb.SetupZone("America/Los_Angeles")),
@@ -197,6 +198,7 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "imp:col:24",  # past the columns that get a button
         "imp:set:1:mood",  # no such field
         "imp:ord:y",
+        "imp:cm:7",  # minutes not offered
         "rm:set:id:4",  # days not offered
         "rm:set:im:1440",
         "rm:set:ww:x",

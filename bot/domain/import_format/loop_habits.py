@@ -8,10 +8,11 @@ is 2 (YES_MANUAL) when the user ticked it, 1 (YES_AUTO) when Loop filled it in (
 day), 0 (NO) not done, -1 (UNKNOWN), 3 (SKIP); a numeric habit's cell holds the amount.
 
 What comes across: each habit is a skill, and each day ticked (or with an amount, for a numeric
-habit) a session of LOOP_MINUTES minutes, since Loop records that a habit was done, never for
-how long; the day's note (from the habit's own file in the zip) is its description when it is
-long enough, and a description is written for it otherwise. Scores (habit strength), amounts,
-questions, frequencies, reminders and colours are not practice sessions and stay behind.
+habit) a session of LOOP_MINUTES minutes, or as many as the user picks in the preview, since
+Loop records that a habit was done, never for how long; the day's note (from the habit's own
+file in the zip) is its description when it is long enough, and one is written for it
+otherwise. Scores (habit strength), amounts, questions, frequencies, reminders and colours are
+not practice sessions and stay behind.
 """
 
 from __future__ import annotations
@@ -33,12 +34,20 @@ from bot.domain.import_format.rows import RawRow, build_row
 from bot.domain.import_format.xlsx import zip_entries
 
 LOOP_MINUTES: Final = 30
-LOOP_NOTE: Final = (
-    "Loop Habit Tracker records that a habit was done on a day, not for how long: each habit "
-    f"becomes a skill and each ticked day a {LOOP_MINUTES}-minute session (change the minutes "
-    "in /history afterwards). Notes come along from the zip; scores, numeric amounts, "
-    "reminders and colours are left out."
-)
+# What the preview offers for "each ticked day counts as N minutes".
+LOOP_MINUTE_CHOICES: Final = (10, 15, 20, 30, 45, 60, 90)
+
+
+def loop_note(minutes: int) -> str:
+    """What Loop's export carries and what it can't, for the preview."""
+    return (
+        "Loop Habit Tracker records that a habit was done on a day, not for how long: each "
+        f"habit becomes a skill and each ticked day a {minutes}-minute session (choose the "
+        "minutes below). Notes come along from the zip; scores, numeric amounts, reminders "
+        "and colours are left out."
+    )
+
+
 SCORES_REFUSED: Final = (
     "This is Loop Habit Tracker's Scores.csv: how strong each habit was over time, not what "
     "you did. Send Checkmarks.csv, or the whole zip Loop made (Settings → Export as CSV)."
@@ -98,8 +107,13 @@ def read_loop_csv(
     today: date,
     max_rows: int,
     notes: Mapping[tuple[int, str], str] | None = None,
+    minutes: int | None = None,
 ) -> ImportFile:
-    """Read Loop's Checkmarks.csv; `notes` are (habit column, date) -> the day's note (zip)."""
+    """Read Loop's Checkmarks.csv; `notes` are (habit column, date) -> the day's note (zip).
+
+    `minutes` is what each ticked day counts as (LOOP_MINUTES unless the user chose).
+    """
+    minutes = minutes if minutes in LOOP_MINUTE_CHOICES else LOOP_MINUTES
     rows = _rows(text)
     header = [cell.strip() for cell in rows[0]]
     if header == ["Date", "Value", "Notes"]:
@@ -126,7 +140,7 @@ def read_loop_csv(
                         number=number + 1,
                         date=row[0].strip(),
                         skill=name,
-                        duration=LOOP_MINUTES,
+                        duration=minutes,
                         description=note if note and len(note.strip()) >= 10 else None,
                     )
                 )
@@ -139,7 +153,8 @@ def read_loop_csv(
         rows=[row for row in built if isinstance(row, ImportRow)],
         errors=[row for row in built if isinstance(row, RowError)],
         rows_read=len(rows) - 1,
-        format_note=LOOP_NOTE,
+        format_note=loop_note(minutes),
+        check_minutes=minutes,
     )
 
 
@@ -153,7 +168,9 @@ def is_loop_archive(data: bytes) -> bool:
     return "Checkmarks.csv" in names and "[Content_Types].xml" not in names
 
 
-def read_loop_archive(data: bytes, today: date, max_rows: int) -> ImportFile:
+def read_loop_archive(
+    data: bytes, today: date, max_rows: int, minutes: int | None = None
+) -> ImportFile:
     """Read the zip Loop exports: the top-level Checkmarks.csv, with notes from habit folders."""
     entries = zip_entries(data)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -168,4 +185,4 @@ def read_loop_archive(data: bytes, today: date, max_rows: int) -> ImportFile:
             for row in _rows(decode_text(archive.read(entry)).text)[1:]:
                 if len(row) >= 3 and row[2].strip():
                     notes[(column, row[0].strip())] = row[2].strip()
-    return read_loop_csv(checkmarks, today, max_rows, notes)
+    return read_loop_csv(checkmarks, today, max_rows, notes, minutes)

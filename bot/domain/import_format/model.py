@@ -45,6 +45,8 @@ class SheetChoices:
     columns: Mapping[int, ColumnField] | None = None
     # The user's setting, or their answer in the preview; the file's own proof still wins.
     order: DateOrder | None = None
+    # For exports that record a habit done but not for how long (Loop): minutes per day done.
+    check_minutes: int | None = None
 
 
 NO_CHOICES: Final = SheetChoices()
@@ -142,6 +144,8 @@ class ImportFile:
     fallback_encoding: str | None = None
     # What the format cannot carry, said in the preview (other apps' exports).
     format_note: str | None = None
+    # Minutes each day done counts as, for a format that has no durations (Loop).
+    check_minutes: int | None = None
 
 
 DedupeKey = tuple[str, date, int, str]

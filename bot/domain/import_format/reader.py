@@ -45,7 +45,7 @@ def read_import(
     suffix = PurePosixPath(filename.lower()).suffix
     if data.startswith(b"PK\x03\x04"):
         if is_loop_archive(data):
-            return read_loop_archive(data, today, max_rows)
+            return read_loop_archive(data, today, max_rows, choices.check_minutes)
         return read_xlsx(data, today, max_rows, choices)
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise DomainError(
@@ -59,7 +59,7 @@ def read_import(
     if suffix == ".json" or text.lstrip().startswith(("{", "[")):
         imported = read_json(text, today, max_rows, now)
     elif is_loop_csv(text):
-        imported = read_loop_csv(text, today, max_rows)
+        imported = read_loop_csv(text, today, max_rows, minutes=choices.check_minutes)
     else:
         imported = read_csv(text, today, max_rows, choices)
     if decoded.fallback_lines:

@@ -66,12 +66,14 @@ from bot.ui.callbacks.history import (
     ListPlace,
 )
 from bot.ui.callbacks.imports import (
+    CHECK_MINUTE_CHOICES,
     FIELD_CODES,
     IMPORT,
     IMPORT_BUTTONS,
     MAX_MAPPED_COLUMNS,
     ImportAssign,
     ImportBack,
+    ImportCheckMinutes,
     ImportColumn,
     ImportColumns,
     ImportData,
@@ -205,6 +207,7 @@ from bot.ui.callbacks.stats import (
 __all__ = [
     "ASKABLE",
     "CANCEL_PREFIX",
+    "CHECK_MINUTE_CHOICES",
     "DELETE_DATA",
     "DELETE_DATA_BUTTONS",
     "EVIDENCE",
@@ -288,6 +291,7 @@ __all__ = [
     "Id",
     "ImportAssign",
     "ImportBack",
+    "ImportCheckMinutes",
     "ImportColumn",
     "ImportColumns",
     "ImportData",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
+from bot.domain.import_format.loop_habits import LOOP_MINUTE_CHOICES
 from bot.ui.callbacks.schema import CallbackData, Int, Schema, Word
 
 IMPORT: Final = "imp"
@@ -12,6 +13,7 @@ MAX_MAPPED_COLUMNS: Final = 24
 # What a column can be read as, on the wire: short codes, "off" for ignored.
 FIELD_CODES: Final = ("date", "skill", "min", "hrs", "desc", "diff", "conf", "off")
 ORDER_CODES: Final = ("d", "m")
+CHECK_MINUTE_CHOICES: Final = LOOP_MINUTE_CHOICES
 
 
 class ImportData(CallbackData, prefix=IMPORT):
@@ -45,10 +47,23 @@ class ImportOrder(ImportData, key=("ord",)):
     order: Annotated[str, Word(ORDER_CODES)]
 
 
+class ImportCheckMinutes(ImportData, key=("cm",)):
+    """How many minutes each day ticked in a habit tracker counts as (Loop)."""
+
+    minutes: Annotated[int, Int(1, 240, choices=CHECK_MINUTE_CHOICES)]
+
+
 class ImportBack(ImportData, key=("back",)):
     """« Back to the preview."""
 
 
 IMPORT_BUTTONS: Final = Schema[ImportData](
-    IMPORT, ImportGo, ImportColumns, ImportColumn, ImportAssign, ImportOrder, ImportBack
+    IMPORT,
+    ImportGo,
+    ImportColumns,
+    ImportColumn,
+    ImportAssign,
+    ImportOrder,
+    ImportCheckMinutes,
+    ImportBack,
 )
