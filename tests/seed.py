@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, insert, select
+from sqlalchemy import Table, func, insert, select, update
 
 from bot.services.practice import SessionDraft, save_practice_log
 from storage.models import (
@@ -552,3 +552,119 @@ async def owned_rows(
 async def owned_counts(uow_factory: UnitOfWorkFactory, user_id: int) -> dict[str, int]:
     """How many rows of each table belong to the user."""
     return {name: len(rows) for name, rows in (await owned_rows(uow_factory, user_id)).items()}
+
+
+# --- An account using every feature (export round trips) ---------------------------------------
+
+
+async def seed_every_feature(
+    uow_factory: UnitOfWorkFactory, user_id: int, timezone: str, today: date
+) -> None:
+    """Set every column the user owns to a value that is not its default (see the round trip).
+
+    `today` is the user's local date: one session is dated today, which is still "the future"
+    in a time zone behind theirs.
+    """
+    created = datetime(2026, 11, 1, 7, 45, tzinfo=UTC)
+    async with uow_factory() as uow:
+        await uow.users.ensure(user_id, user_id, "Everything", timezone)
+        await uow.session.execute(
+            update(User)
+            .where(User.id == user_id)
+            .values(
+                timezone=timezone,
+                inactivity_enabled=False,
+                inactivity_days=5,
+                inactivity_minute=7 * 60 + 5,
+                weekly_enabled=False,
+                weekly_weekday=2,
+                weekly_minute=9 * 60 + 15,
+                weekly_goal_minutes=420,
+                streak_enabled=False,
+                streak_minute=21 * 60 + 30,
+                paused_until=today + timedelta(days=30),
+            )
+        )
+        skills = [
+            Skill(
+                user_id=user_id,
+                name="Guitar",
+                name_key="guitar",
+                weekly_goal_minutes=180,
+                created_at=created,
+            ),
+            Skill(
+                user_id=user_id,
+                name="Ölmalerei",
+                name_key="ölmalerei",
+                archived_at=created + timedelta(days=10),
+                created_at=created + timedelta(hours=1),
+            ),
+        ]
+        uow.session.add_all(skills)
+        await uow.session.flush()
+        guitar, painting = skills
+        logs = [
+            PracticeLog(
+                user_id=user_id,
+                skill_id=guitar.id,
+                practiced_on=today,
+                duration_minutes=50,
+                description="Barre chords at 80 bpm, today where I live",
+                difficulty=4,
+                confidence=2,
+                source="quick",
+                client_token=f"ql.{user_id}.{guitar.id}.50",
+                created_at=created + timedelta(days=20),
+                updated_at=created + timedelta(days=21),
+            ),
+            PracticeLog(
+                user_id=user_id,
+                skill_id=painting.id,
+                practiced_on=today - timedelta(days=12),
+                duration_minutes=95,
+                description="Underpainting in burnt umber",
+                source="chat",
+                created_at=created + timedelta(days=8),
+                updated_at=created + timedelta(days=8),
+            ),
+        ]
+        uow.session.add_all(logs)
+        await uow.session.flush()
+        uploaded = created + timedelta(days=20, minutes=3)
+        uow.session.add_all(
+            [
+                Evidence(
+                    user_id=user_id,
+                    practice_log_id=logs[0].id,
+                    skill_id=guitar.id,
+                    kind="link",
+                    url="https://example.com/barre-chords",
+                    created_at=uploaded,
+                ),
+                Evidence(
+                    user_id=user_id,
+                    practice_log_id=logs[1].id,
+                    skill_id=painting.id,
+                    kind="screenshot",
+                    file_name="umber.png",
+                    file_size=234_567,
+                    mime_type="image/png",
+                    width=1280,
+                    height=960,
+                    storage="telegram",
+                    file_id="photo-umber",
+                    file_unique_id="uphoto-umber",
+                    uploaded_at=uploaded,
+                    created_at=uploaded + timedelta(seconds=5),
+                ),
+                Evidence(
+                    user_id=user_id,
+                    skill_id=guitar.id,
+                    kind="note",
+                    note="Keep the thumb behind the neck",
+                    created_at=uploaded + timedelta(hours=1),
+                ),
+            ]
+        )
+        await uow.commit()

@@ -1,4 +1,10 @@
-"""The practice-tracker export formats: versioned JSON (complete) and CSV (one row per session)."""
+"""The practice-tracker export formats: versioned JSON (complete) and CSV (one row per session).
+
+The JSON records' fields are the declared list of what travels for each table: the export reads
+the columns of the same names (storage/repositories/transfer.py), so carrying a new column is a
+field here (user settings: a line in bot/domain/settings_transfer.py). Version 2 added skills'
+archived_at and weekly goal and sessions' source; version 1 files are still read.
+"""
 
 from __future__ import annotations
 
@@ -16,7 +22,9 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 EXPORT_FORMAT = "practice-tracker"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2
+# Versions the importer reads: 1 had "archived" (a flag) on skills, and no goals or sources.
+READABLE_VERSIONS = frozenset({1, 2})
 
 CSV_COLUMNS: tuple[str, ...] = (
     "date",
@@ -52,7 +60,8 @@ class ExportSkill:
 
     id: int
     name: str
-    archived: bool
+    archived_at: datetime | None
+    weekly_goal_minutes: int | None
     created_at: datetime
 
 
@@ -68,6 +77,7 @@ class ExportLog:
     description: str
     difficulty: int | None
     confidence: int | None
+    source: str
     created_at: datetime
     updated_at: datetime | None
 

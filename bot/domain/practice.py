@@ -26,11 +26,15 @@ from bot.domain.durations import (
 from bot.domain.errors import DomainError
 from bot.domain.skills import SkillRef
 
+# Where a session came from (practice_logs.source): typed, Quick Log, a spreadsheet, a restore.
+SESSION_SOURCES: Final = ("chat", "quick", "import", "restore")
+
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",
     "MAX_RATING",
     "MIN_DESCRIPTION_LENGTH",
     "MIN_RATING",
+    "SESSION_SOURCES",
     "PracticeLogInput",
     "check_daily_total",
     "quick_description",

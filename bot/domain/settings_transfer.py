@@ -67,6 +67,16 @@ SETTING_READERS: Final[dict[str, Callable[[SettingValue], StoredSetting]]] = {
 SETTING_NAMES: Final = tuple(SETTING_READERS)
 
 
+def read_goal_minutes(value: object) -> int | None:
+    """A weekly goal in minutes read from a file, or None when absent or out of range."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int):
+        return None
+    try:
+        return _optional_goal(value)
+    except ValueError:
+        return None
+
+
 def export_setting(value: StoredSetting) -> SettingValue:
     """A stored setting as written to the JSON export (dates as ISO 8601)."""
     return value.isoformat() if isinstance(value, date) else value

@@ -1,15 +1,18 @@
 """/import: a file in, a preview, then every new session saved in one transaction.
 
-The conversation keeps only the file's id and name; the file is downloaded and read again on
-confirm, so a 20,000-row file never sits in the conversations table. No database transaction
-is held while Telegram is asked for anything: on SQLite an open transaction holds the write lock.
+The conversation keeps only the file's id and name, the user's column mapping and date order,
+and the columns' names and first values (for the mapping screens); the file is downloaded and
+read again for each new preview and on confirm, so a 20,000-row file never sits in the
+conversations table. No database transaction is held while Telegram is asked for anything: on
+SQLite an open transaction holds the write lock.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 from telegram import Document, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
@@ -18,6 +21,7 @@ from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
 from bot.core.steps import At, StepTable, on
+from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.evidence import is_image_document
 from bot.domain.import_format import (
@@ -26,11 +30,12 @@ from bot.domain.import_format import (
     is_import_document,
     read_import,
 )
+from bot.domain.import_format.model import ColumnField, ColumnInfo, SheetChoices
 from bot.services.bulk_import import plan_import, run_import
 from bot.ui import callbacks as imp
 from bot.ui import imports as screens
 from bot.ui.callbacks import BadCallback, Callback
-from bot.ui.keyboards import cancel_button, markup, press
+from bot.ui.keyboards import cancel_button, markup
 from bot.ui.texts import esc, plural, unshown
 from storage.models import Conversation
 
@@ -120,10 +125,42 @@ async def _download(turn: Turn, file_id: str) -> bytes:
     return bytes(await tg_file.download_as_bytearray())
 
 
-async def _read(turn: Turn, file_id: str, file_name: str) -> ImportFile:
+def _date_order(data: Mapping[str, Any], setting: DateOrder | None) -> DateOrder | None:
+    """The order the user answered in this preview, else their setting."""
+    answered = data.get("order")
+    for order in screens.ORDER_BY_CODE.values():
+        if answered == order:
+            return order
+    return setting
+
+
+def _choices(data: Mapping[str, Any]) -> SheetChoices:
+    """The user's choices kept in the conversation (checked again: it is stored data)."""
+    columns = data.get("columns")
+    mapping: dict[int, ColumnField] | None = None
+    if isinstance(columns, dict):
+        mapping = {
+            int(key): field
+            for key, field in columns.items()
+            if isinstance(key, str) and key.isdigit() and field in screens.FIELD_LABELS
+        }
+    minutes = data.get("check_minutes")
+    # No date-order setting is stored per user yet: None lets the file or the preview decide.
+    return SheetChoices(
+        columns=mapping,
+        order=_date_order(data, setting=None),
+        check_minutes=minutes if isinstance(minutes, int) else None,
+    )
+
+
+def _read_bytes(name: str, data: bytes, turn: Turn, choices: SheetChoices) -> ImportFile:
+    return read_import(name, data, turn.today, now=turn.now, choices=choices)
+
+
+async def _read(turn: Turn, file_id: str, file_name: str, choices: SheetChoices) -> ImportFile:
     data = await _download(turn, file_id)
     # Parsing 20,000 rows takes a moment: off the event loop, so other chats aren't held up.
-    return await asyncio.to_thread(read_import, file_name, data, turn.today)
+    return await asyncio.to_thread(_read_bytes, file_name, data, turn, choices)
 
 
 async def _refuse(turn: Turn, text: str, *, status_id: int | None = None) -> None:
@@ -149,29 +186,52 @@ async def preview_document(turn: Turn, document: Document) -> None:
         await _refuse(turn, esc(exc))
         return
     status = await turn.reply(f"⏳ Reading {screens.file_label(name)}…")
+    await show_preview(turn, {"file_id": document.file_id, "file_name": name}, status.message_id)
+
+
+async def show_preview(turn: Turn, data: dict[str, Any], message_id: int) -> None:
+    """Read the file with the user's choices so far and show the preview in that message."""
+    file_id, name = data["file_id"], data["file_name"]
     try:
-        imported = await _read(turn, document.file_id, name)
+        imported = await _read(turn, file_id, name, _choices(data))
         plan = await plan_import(turn.uow, turn.user_id, imported)
     except DomainError as exc:
         await turn.uow.rollback()
-        await _refuse(turn, esc(exc), status_id=status.message_id)
+        await _refuse(turn, esc(exc), status_id=message_id)
         return
     # The plan only read: end that transaction before the edits below talk to Telegram.
     await turn.release()
     text = screens.preview_text(name, plan)
-    if not plan.has_work:
-        await _edit(turn, status.message_id, text)
+    keyboard = screens.preview_keyboard(plan)
+    if keyboard is None:
+        await _edit(turn, message_id, text)
         if turn.conversation is not None:
             await turn.finish()
         return
-    keyboard = markup([[press(screens.import_button_label(plan), imp.ImportGo()), cancel_button()]])
-    message_id = await _edit(turn, status.message_id, text, keyboard)
-    await turn.begin(
-        FLOW_NAME,
-        "confirm",
-        {"file_id": document.file_id, "file_name": name},
-        message_id=message_id,
-    )
+    message_id = await _edit(turn, message_id, text, keyboard)
+    columns = [
+        [column.index, column.header, column.field, list(column.samples), column.by_content]
+        for column in imported.columns[: imp.MAX_MAPPED_COLUMNS]
+    ]
+    state = {**data, "cols": columns, "ready": screens.can_import(plan)}
+    await turn.begin(FLOW_NAME, "confirm", state, message_id=message_id)
+
+
+def _stored_columns(conv: Conversation) -> list[ColumnInfo]:
+    """The sheet's columns as the last preview read them (kept in the conversation)."""
+    stored = conv.data.get("cols")
+    if not isinstance(stored, list):
+        raise BadCallback("import conversation without columns")
+    return [
+        ColumnInfo(
+            int(index),
+            str(header),
+            field if field in screens.FIELD_LABELS else None,
+            tuple(str(sample) for sample in samples),
+            bool(by_content),
+        )
+        for index, header, field, samples, by_content in stored
+    ]
 
 
 async def confirm_import(turn: Turn, conv: Conversation) -> None:
@@ -179,7 +239,11 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
     file_id, name = conv.data.get("file_id"), conv.data.get("file_name")
     if not isinstance(file_id, str) or not isinstance(name, str) or conv.message_id is None:
         raise BadCallback("import conversation without a file")
+    if conv.data.get("ready") is False:
+        await turn.answer("Choose the missing column or the date order first.", alert=True)
+        return
     status_id = conv.message_id
+    choices = _choices(conv.data)
     # Closing the conversation first means a second tap finds nothing to confirm.
     await turn.finish()
     await turn.answer("Importing…")
@@ -189,7 +253,7 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
         # Each step is a message edit (Telegram allows about one a second per chat).
         if len(data) >= PROGRESS_MIN_BYTES:
             await _progress(turn, status_id, screens.progress_text(name, 30, "Reading the rows…"))
-        imported = await asyncio.to_thread(read_import, name, data, turn.today)
+        imported = await asyncio.to_thread(_read_bytes, name, data, turn, choices)
         if len(imported.rows) >= PROGRESS_MIN_ROWS:
             step = f"Checking and saving {plural(len(imported.rows), 'session')}…"
             await _progress(turn, status_id, screens.progress_text(name, 60, step))
@@ -234,7 +298,78 @@ async def _go(at: At, pressed: imp.ImportGo) -> None:
     await confirm_import(at.turn, at.conv)
 
 
-FLOW_STEPS: Final = StepTable[At](on(imp.ImportGo, _go, at="confirm"))
+async def _columns(at: At, pressed: imp.ImportColumns) -> None:
+    """[Change columns]: every column and how it is read."""
+    text, keyboard = screens.columns_screen(_stored_columns(at.conv))
+    await at.turn.show(text, keyboard)
+
+
+def _column(conv: Conversation, index: int) -> ColumnInfo:
+    for column in _stored_columns(conv):
+        if column.index == index:
+            return column
+    raise BadCallback(f"no column {index} in this file")
+
+
+async def _pick_column(at: At, pressed: imp.ImportColumn) -> None:
+    """A column: what to read it as."""
+    text, keyboard = screens.column_screen(_column(at.conv, pressed.index))
+    await at.turn.show(text, keyboard)
+
+
+def _duration(field: ColumnField | None) -> bool:
+    return field in ("minutes", "hours")
+
+
+async def _assign(at: At, pressed: imp.ImportAssign) -> None:
+    """Read a column as a field (the column that had it is ignored now), then preview again."""
+    target = _column(at.conv, pressed.index)
+    field = screens.FIELD_BY_CODE[pressed.field]
+    mapping: dict[int, ColumnField] = {}
+    for column in _stored_columns(at.conv):
+        taken = field is not None and (
+            column.field == field or (_duration(field) and _duration(column.field))
+        )
+        if column.field is not None and column.index != target.index and not taken:
+            mapping[column.index] = column.field
+    if field is not None:
+        mapping[target.index] = field
+    await _again(at, columns={str(index): value for index, value in mapping.items()})
+
+
+async def _order(at: At, pressed: imp.ImportOrder) -> None:
+    """[Day first] / [Month first]: read the numeric dates that way, then preview again."""
+    await _again(at, order=screens.ORDER_BY_CODE[pressed.order])
+
+
+async def _check_minutes(at: At, pressed: imp.ImportCheckMinutes) -> None:
+    """[30 min]: what each day done in a habit tracker counts as, then preview again."""
+    await _again(at, check_minutes=pressed.minutes)
+
+
+async def _back(at: At, pressed: imp.ImportBack) -> None:
+    """« Back: the preview again, as it was."""
+    await _again(at)
+
+
+async def _again(at: At, **changes: Any) -> None:
+    """Show the preview again in the same message, with the user's new choices."""
+    await at.turn.answer("Reading the file again…")
+    message_id = at.conv.message_id
+    if message_id is None:
+        raise BadCallback("import conversation without a message")
+    await show_preview(at.turn, {**at.conv.data, **changes}, message_id)
+
+
+FLOW_STEPS: Final = StepTable[At](
+    on(imp.ImportGo, _go, at="confirm"),
+    on(imp.ImportColumns, _columns, at="confirm"),
+    on(imp.ImportColumn, _pick_column, at="confirm"),
+    on(imp.ImportAssign, _assign, at="confirm"),
+    on(imp.ImportOrder, _order, at="confirm"),
+    on(imp.ImportCheckMinutes, _check_minutes, at="confirm"),
+    on(imp.ImportBack, _back, at="confirm"),
+)
 
 
 @handler

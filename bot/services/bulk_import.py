@@ -88,7 +88,14 @@ def _planned_skills(
     for skill in imported.skills:
         key = skill_name_key(skill.name)
         if key not in existing and key not in planned:
-            planned[key] = PlannedSkill(skill.name, key, skill.archived, skill.created_at)
+            planned[key] = PlannedSkill(
+                skill.name,
+                key,
+                skill.archived,
+                skill.created_at,
+                skill.archived_at,
+                skill.weekly_goal_minutes,
+            )
     for row in sessions:
         key = skill_name_key(row.skill_name)
         if key not in existing and key not in planned:
@@ -179,7 +186,8 @@ async def write_plan(
                     name=s.name,
                     name_key=s.key,
                     created_at=s.created_at or now,
-                    archived_at=now if s.archived else None,
+                    archived_at=(s.archived_at or now) if s.archived else None,
+                    weekly_goal_minutes=s.weekly_goal_minutes,
                 )
                 for s in plan.new_skills
             ],
@@ -195,7 +203,7 @@ async def write_plan(
             description=row.description,
             difficulty=row.difficulty,
             confidence=row.confidence,
-            source=source,
+            source=row.source or source,
             created_at=row.created_at or now,
             updated_at=row.updated_at or row.created_at or now,
         )

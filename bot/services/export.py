@@ -50,15 +50,10 @@ async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportB
     settings: dict[str, SettingValue] = {
         name: export_setting(getattr(user, name)) for name in SETTING_NAMES
     }
-    skills = [
-        ExportSkill(s.id, s.name, s.archived, s.created_at)
-        for s in await uow.transfer.skills(user_id)
-    ]
+    skills = await uow.transfer.skills(user_id)
     logs: list[ExportLog] = []
     async for batch in uow.transfer.log_batches(user_id):
-        logs.extend(
-            from_attributes(ExportLog, r, skill=r.skill_name, date=r.practiced_on) for r in batch
-        )
+        logs.extend(batch)
     evidence = [
         from_attributes(ExportEvidence, e, type=e.kind, file=_file(e))
         for e in await uow.transfer.evidence(user_id)

@@ -14,6 +14,7 @@ from bot.domain.durations import validate_duration
 from bot.domain.errors import NOT_FOUND, DomainError
 from bot.domain.practice import (
     MAX_MINUTES_PER_DAY,
+    SESSION_SOURCES,
     QuickOptions,
     RepeatChoice,
     check_daily_total,
@@ -27,7 +28,7 @@ from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.uow import UnitOfWork
 
-SOURCES = ("chat", "quick", "import", "restore")
+SOURCES = SESSION_SOURCES
 # The streak needs only the dates since it began; a year and a bit covers any streak people
 # keep, and keeps the read bounded however long the history is.
 RECENT_DATES_DAYS = 400

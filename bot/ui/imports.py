@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
+from telegram import InlineKeyboardMarkup
+
+from bot.domain.dates import DateOrder
 from bot.domain.import_format import (
     ACCEPTED_FORMATS,
     MAX_IMPORT_BYTES,
@@ -12,8 +15,17 @@ from bot.domain.import_format import (
     ImportKind,
     RowError,
 )
-from bot.domain.import_format.model import ImportPlan, ImportResult
-from bot.ui.texts import esc, minutes, plural
+from bot.domain.import_format.model import (
+    ColumnField,
+    ColumnInfo,
+    DateReading,
+    ImportFile,
+    ImportPlan,
+    ImportResult,
+)
+from bot.ui import callbacks as imp
+from bot.ui.keyboards import Button, cancel_button, grid, markup, press
+from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
 # Telegram allows 4096 characters; the source is measured (tags included), so this is safe.
 MAX_TEXT: Final = 3900
@@ -59,7 +71,35 @@ KIND_LABELS: Final[dict[ImportKind, str]] = {
     "spreadsheet-csv": "a spreadsheet (CSV)",
     "spreadsheet-xlsx": "a spreadsheet (XLSX)",
     "toggl-csv": "a Toggl Track export (CSV)",
+    "clockify-csv": "a Clockify detailed report (CSV)",
+    "loop-csv": "a Loop Habit Tracker export",
 }
+FIELD_LABELS: Final[dict[ColumnField, str]] = {
+    "date": "date",
+    "skill": "skill",
+    "minutes": "minutes",
+    "hours": "hours",
+    "description": "description",
+    "difficulty": "difficulty",
+    "confidence": "confidence",
+}
+# The wire codes of bot/ui/callbacks/imports.py; "off" (ignore the column) is None.
+FIELD_BY_CODE: Final[dict[str, ColumnField | None]] = {
+    "date": "date",
+    "skill": "skill",
+    "min": "minutes",
+    "hrs": "hours",
+    "desc": "description",
+    "diff": "difficulty",
+    "conf": "confidence",
+    "off": None,
+}
+ORDER_BY_CODE: Final[dict[str, DateOrder]] = {"d": "day_first", "m": "month_first"}
+SHOWN_COLUMNS: Final = 12
+MAX_HEADER: Final = 28
+MAX_SAMPLE: Final = 24
+REQUIRED_LABELS: Final = {"date": "date", "skill": "skill", "duration": "minutes or hours"}
+MONTHS: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def shorten(text: str, limit: int) -> str:
@@ -117,15 +157,89 @@ def _errors_block(errors: Sequence[RowError], kind: ImportKind, room: int) -> li
     return lines
 
 
+def _quoted(text: str, limit: int) -> str:
+    return f"“{esc(shorten(text, limit))}”"
+
+
+def column_line(column: ColumnInfo) -> str:
+    """'• description ← “What I worked on” (Scales in G…, Barre chords…)'."""
+    samples = ", ".join(esc(shorten(value, MAX_SAMPLE)) for value in column.samples)
+    example = f" ({samples})" if samples else ""
+    header = _quoted(column.header, MAX_HEADER)
+    if column.field is None:
+        return f"• ignored: {header}{example}"
+    guess = " (its long text)" if column.by_content else ""
+    return f"• <b>{FIELD_LABELS[column.field]}</b> ← {header}{guess}{example}"
+
+
+def columns_block(imported: ImportFile) -> list[str]:
+    """How each column was understood, with its first values; and what no column gives."""
+    if not imported.columns:
+        return []
+    lines = ["", "<b>Columns:</b>"]
+    lines += [column_line(column) for column in imported.columns[:SHOWN_COLUMNS]]
+    rest = len(imported.columns) - SHOWN_COLUMNS
+    if rest > 0:
+        lines.append(f"…and {plural(rest, 'more column')}.")
+    for key in imported.missing:
+        lines.append(
+            f"⚠️ No column is read as the {REQUIRED_LABELS.get(key, key)} yet: tap "
+            "🔀 Change columns and choose one."
+        )
+    return lines
+
+
+def _spelled(order: DateOrder, example: str) -> str:
+    """'3 Apr' or 'Mar 4': how an ambiguous date reads in one order."""
+    parts = [int(part) for part in example.replace(".", "/").replace("-", "/").split("/")[:2]]
+    first, second = parts[0], parts[1]
+    day_number, month = (first, second) if order == "day_first" else (second, first)
+    if not 1 <= month <= 12:
+        return example
+    name = MONTHS[month - 1]
+    return f"{day_number} {name}" if order == "day_first" else f"{name} {day_number}"
+
+
+def dates_line(dates: DateReading | None) -> list[str]:
+    """The question about ambiguous dates, or how the user's answer reads them."""
+    if dates is None or dates.example is None or dates.basis == "file":
+        return []
+    example = esc(dates.example)
+    day_first = _spelled("day_first", dates.example)
+    month_first = _spelled("month_first", dates.example)
+    if dates.needs_answer:
+        return [
+            "",
+            f"📅 Dates like {example} could be {day_first} (day first) or {month_first} (month "
+            "first), and nothing in the file tells. Which is it? Tap one below.",
+        ]
+    chosen = day_first if dates.order == "day_first" else month_first
+    return ["", f"📅 Dates are read {dates.order.replace('_', ' ')}: {example} is {chosen}."]
+
+
+def _decoding_line(imported: ImportFile) -> list[str]:
+    if not imported.fallback_lines:
+        return []
+    lines = plural(imported.fallback_lines, "line")
+    verb = "was" if imported.fallback_lines == 1 else "were"
+    return [
+        "",
+        f"🔤 {lines} {verb} not UTF-8 and {verb} read as {esc(imported.fallback_encoding or '')}"
+        ": check that the sample text above looks right.",
+    ]
+
+
 def preview_text(file_name: str, plan: ImportPlan) -> str:
     """What the file holds and what importing it would do; nothing is saved yet."""
     imported = plan.imported
     read = "Sessions in the file" if imported.kind == "practice-tracker-json" else "Rows read"
-    lines = [
-        f"📄 {file_label(file_name)} — {KIND_LABELS[imported.kind]}",
-        "",
-        f"{read}: <b>{imported.rows_read:,}</b>",
-    ]
+    lines = [f"📄 {file_label(file_name)} — {KIND_LABELS[imported.kind]}"]
+    if imported.format_note:
+        lines.append(f"ℹ️ {esc(imported.format_note)}")
+    lines += columns_block(imported)
+    lines += _decoding_line(imported)
+    lines += dates_line(imported.dates)
+    lines += ["", f"{read}: <b>{imported.rows_read:,}</b>"]
     to_import = f"✅ Sessions to import: <b>{len(plan.sessions):,}</b>"
     if plan.sessions:
         first = min(row.practiced_on for row in plan.sessions)
@@ -152,7 +266,11 @@ def preview_text(file_name: str, plan: ImportPlan) -> str:
             f"⚙️ Your time zone{zone} and reminder settings will be restored from the file, "
             "since this account has no sessions yet."
         )
-    if plan.has_work:
+    if imported.missing:
+        footer = "Choose the missing column to see what would be imported."
+    elif imported.dates is not None and imported.dates.needs_answer:
+        footer = "Nothing is saved until you choose the date order and tap Import."
+    elif plan.has_work:
         footer = "Nothing is saved until you tap Import."
     elif plan.duplicates:
         footer = "Nothing new to import: everything valid in this file is already in your history."
@@ -197,3 +315,95 @@ def summary_text(file_name: str, result: ImportResult) -> str:
         lines.append("Skipped: " + ", ".join(skipped) + ".")
     lines.append("/skills shows your totals.")
     return "\n".join(lines)
+
+
+def can_import(plan: ImportPlan) -> bool:
+    """Whether the preview offers Import: work to do, every column found, dates understood."""
+    dates = plan.imported.dates
+    return plan.has_work and not plan.imported.missing and not (dates and dates.needs_answer)
+
+
+def preview_keyboard(plan: ImportPlan) -> InlineKeyboardMarkup | None:
+    """[Day first][Month first] when asked, [Import N][Cancel], [Change columns] for sheets."""
+    imported = plan.imported
+    rows: list[list[Button]] = []
+    dates = imported.dates
+    if dates is not None and dates.example is not None and dates.basis != "file":
+        example = dates.example
+        day_first = press(f"📅 {_spelled('day_first', example)}", imp.ImportOrder("d"))
+        month_first = press(f"📅 {_spelled('month_first', example)}", imp.ImportOrder("m"))
+        if dates.needs_answer:
+            rows.append([day_first, month_first])
+        else:
+            rows.append([month_first if dates.order == "day_first" else day_first])
+    # With nothing to import and nothing wrong (all duplicates), the mapping is evidently right.
+    if imported.columns and (can_import(plan) or plan.errors or imported.missing or rows):
+        rows.append([press("🔀 Change columns", imp.ImportColumns())])
+    if imported.check_minutes is not None:
+        rows += grid(
+            [
+                press(
+                    ("✓ " if minutes == imported.check_minutes else "") + f"{minutes} min",
+                    imp.ImportCheckMinutes(minutes),
+                )
+                for minutes in imp.CHECK_MINUTE_CHOICES
+            ],
+            4,
+        )
+    if can_import(plan):
+        rows.append([press(import_button_label(plan), imp.ImportGo()), cancel_button()])
+    elif rows:
+        rows.append([cancel_button()])
+    else:
+        return None  # nothing to import and nothing to change: the preview is the answer
+    return markup(rows)
+
+
+def columns_screen(columns: Sequence[ColumnInfo]) -> tuple[str, InlineKeyboardMarkup]:
+    """Every column and how it is read; tap one to change it."""
+    shown = columns[: imp.MAX_MAPPED_COLUMNS]
+    lines = ["🔀 <b>Which column holds what?</b> Tap a column to change how it is read.", ""]
+    lines += [column_line(column) for column in shown]
+    buttons = [
+        press(
+            f"{shorten(column.header, 20)} → "
+            f"{FIELD_LABELS[column.field] if column.field else 'ignored'}",
+            imp.ImportColumn(column.index),
+        )
+        for column in shown
+    ]
+    rows = grid(buttons, 2)
+    rows.append([press(BUTTON_BACK, imp.ImportBack()), cancel_button()])
+    return "\n".join(lines), markup(rows)
+
+
+def column_screen(column: ColumnInfo) -> tuple[str, InlineKeyboardMarkup]:
+    """One column: what to read it as (choosing a field another column has moves it here)."""
+    text = (
+        f"Column {_quoted(column.header, MAX_HEADER)}"
+        + (
+            f" ({', '.join(esc(shorten(v, MAX_SAMPLE)) for v in column.samples)})"
+            if column.samples
+            else ""
+        )
+        + ": read it as…"
+    )
+    choices = [
+        press(
+            ("✓ " if FIELD_BY_CODE[code] == column.field else "") + label,
+            imp.ImportAssign(column.index, code),
+        )
+        for code, label in (
+            ("date", "date"),
+            ("skill", "skill"),
+            ("min", "minutes"),
+            ("hrs", "hours"),
+            ("desc", "description"),
+            ("diff", "difficulty"),
+            ("conf", "confidence"),
+            ("off", "ignore it"),
+        )
+    ]
+    rows = grid(choices, 2)
+    rows.append([press(BUTTON_BACK, imp.ImportColumns()), cancel_button()])
+    return text, markup(rows)

@@ -10,26 +10,16 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import and_, func, insert, select, update
 
-from bot.domain.history import SessionRow
+from bot.domain.export_format import ExportLog, ExportSkill
 from bot.domain.records import field_names, field_values
 from storage.models import Evidence, PracticeLog, Skill, User
-from storage.repositories.base import Repository, select_sessions_with_skill
+from storage.repositories.base import Repository
 
 EXPORT_BATCH_ROWS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class SkillRecord:
-    """A skill as exported."""
-
-    id: int
-    name: str
-    name_key: str
-    archived: bool
-    created_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +40,7 @@ class NewSkill:
     name_key: str
     created_at: datetime
     archived_at: datetime | None = None
+    weekly_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +87,13 @@ class EvidenceRecord(NewEvidence):
 
 
 _EVIDENCE_COLUMNS = tuple(getattr(Evidence, name) for name in field_names(EvidenceRecord))
+# The exported records' fields are their columns' names, but for these two.
+_LOG_RENAMED: dict[str, Any] = {"skill": Skill.name, "date": PracticeLog.practiced_on}
+_SKILL_EXPORT_COLUMNS = tuple(getattr(Skill, name) for name in field_names(ExportSkill))
+_LOG_EXPORT_COLUMNS = tuple(
+    _LOG_RENAMED[name] if name in _LOG_RENAMED else getattr(PracticeLog, name)
+    for name in field_names(ExportLog)
+)
 
 
 class TransferRepository(Repository):
@@ -103,24 +101,19 @@ class TransferRepository(Repository):
 
     # --- export ---------------------------------------------------------------------------
 
-    async def skills(self, user_id: int) -> list[SkillRecord]:
+    async def skills(self, user_id: int) -> list[ExportSkill]:
         """The user's skills, archived included, in creation order."""
         result = await self._session.execute(
-            select(Skill.id, Skill.name, Skill.name_key, Skill.archived_at, Skill.created_at)
-            .where(Skill.user_id == user_id)
-            .order_by(Skill.id)
+            select(*_SKILL_EXPORT_COLUMNS).where(Skill.user_id == user_id).order_by(Skill.id)
         )
-        return [
-            SkillRecord(id, name, key, archived_at is not None, created_at)
-            for id, name, key, archived_at, created_at in result
-        ]
+        return [ExportSkill(*row) for row in result]
 
     async def log_batches(
         self, user_id: int, batch_rows: int = EXPORT_BATCH_ROWS
-    ) -> AsyncIterator[list[SessionRow]]:
+    ) -> AsyncIterator[list[ExportLog]]:
         """The user's sessions, oldest date first, streamed in batches of `batch_rows`."""
         query = (
-            select_sessions_with_skill()
+            select(*_LOG_EXPORT_COLUMNS)
             .join(
                 Skill, and_(Skill.id == PracticeLog.skill_id, Skill.user_id == PracticeLog.user_id)
             )
@@ -130,7 +123,7 @@ class TransferRepository(Repository):
         )
         result = await self._session.stream(query)
         async for partition in result.partitions():
-            yield [SessionRow(*row) for row in partition]
+            yield [ExportLog(*row) for row in partition]
 
     async def evidence(self, user_id: int) -> list[EvidenceRecord]:
         """All the user's evidence, in the order it was added."""

@@ -14,6 +14,7 @@ from bot.domain.export_format import (
 )
 
 CREATED = datetime(2026, 11, 20, 18, 30, tzinfo=UTC)
+ARCHIVED = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
 
 
 def make_log(
@@ -29,6 +30,7 @@ def make_log(
         "description": description,
         "difficulty": 3,
         "confidence": None,
+        "source": "chat",
         "created_at": CREATED,
         "updated_at": None,
     }
@@ -42,8 +44,8 @@ def sample_export() -> PracticeExport:
         exported_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
         user=ExportUser(timezone="Europe/Berlin", settings={"reminder_hour": 19, "weekly": True}),
         skills=[
-            ExportSkill(id=10, name="React", archived=False, created_at=CREATED),
-            ExportSkill(id=11, name="Español", archived=True, created_at=CREATED),
+            ExportSkill(10, "React", None, 180, CREATED),
+            ExportSkill(11, "Español", ARCHIVED, None, CREATED),
         ],
         practice_logs=[
             make_log(1),

@@ -46,7 +46,7 @@ def test_json_has_the_documented_top_level_keys_in_order() -> None:
         "evidence",
     ]
     assert document["format"] == "practice-tracker"
-    assert document["version"] == 1
+    assert document["version"] == 2
     assert document["exported_at"] == "2026-11-25T12:00:00+00:00"
     assert document["user"] == {
         "timezone": "Europe/Berlin",
@@ -66,6 +66,7 @@ def test_json_sessions_have_every_field_with_explicit_nulls() -> None:
         "description": "Built a todo list component",
         "difficulty": 3,
         "confidence": None,
+        "source": "chat",
         "created_at": "2026-11-20T18:30:00+00:00",
         "updated_at": None,
     }
@@ -111,7 +112,7 @@ def test_json_timestamps_are_utc_and_naive_ones_are_taken_as_utc() -> None:
     export = PracticeExport(
         exported_at=datetime(2026, 11, 25, 15, 0, tzinfo=plus_three),
         user=ExportUser(timezone="UTC"),
-        skills=[ExportSkill(id=1, name="Go", archived=False, created_at=datetime(2026, 1, 2, 3))],
+        skills=[ExportSkill(1, "Go", None, None, created_at=datetime(2026, 1, 2, 3))],
         practice_logs=[],
         evidence=[],
     )

@@ -83,14 +83,26 @@ def reexport(imported: ImportFile) -> PracticeExport:
     skill_ids: dict[str, int] = {}
     skills: list[ExportSkill] = []
 
-    def skill_id(name: str, archived: bool = False, created_at: datetime = CREATED) -> int:
+    def skill_id(
+        name: str,
+        archived_at: datetime | None = None,
+        goal: int | None = None,
+        created_at: datetime = CREATED,
+    ) -> int:
         if name.casefold() not in skill_ids:
             skill_ids[name.casefold()] = 500 + len(skill_ids)
-            skills.append(ExportSkill(skill_ids[name.casefold()], name, archived, created_at))
+            skills.append(
+                ExportSkill(skill_ids[name.casefold()], name, archived_at, goal, created_at)
+            )
         return skill_ids[name.casefold()]
 
     for skill in imported.skills:
-        skill_id(skill.name, skill.archived, skill.created_at or CREATED)
+        skill_id(
+            skill.name,
+            skill.archived_at,
+            skill.weekly_goal_minutes,
+            skill.created_at or CREATED,
+        )
     logs: list[ExportLog] = []
     evidence: list[ExportEvidence] = []
     for number, row in enumerate(imported.rows, start=900):
@@ -104,6 +116,7 @@ def reexport(imported: ImportFile) -> PracticeExport:
                 description=row.description,
                 difficulty=row.difficulty,
                 confidence=row.confidence,
+                source=row.source or "restore",
                 created_at=row.created_at or CREATED,
                 updated_at=row.updated_at,
             )
@@ -770,12 +783,12 @@ def read_document(document: object) -> ImportFile:
     return read_import("export.json", json.dumps(document).encode(), TODAY)
 
 
-@pytest.mark.parametrize("version", [2, "1", None, True])
+@pytest.mark.parametrize("version", [3, 0, "1", None, True])
 def test_unknown_json_version_is_refused(version: object) -> None:
     document = export_document()
     document["version"] = version
 
-    with pytest.raises(DomainError, match="I can read version 1"):
+    with pytest.raises(DomainError, match="I can read version 2 and older"):
         read_document(document)
 
 

@@ -70,7 +70,7 @@ async def test_export_reads_only_the_owners_rows_in_batches(
         assert [len(batch) for batch in batches] == [2, 2, 1]
         logs = [log for batch in batches for log in batch]
         assert [log.id for log in logs] == list(reversed(ids))  # oldest date first
-        assert {log.skill_name for log in logs} == {"React"}
+        assert {log.skill for log in logs} == {"React"}
         assert [e.note for e in await uow.transfer.evidence(A)] == ["one", "two", "skill note"]
         assert await uow.transfer.evidence_counts(A) == {ids[0]: 2}
         assert await uow.transfer.minutes_per_day(A, date(2026, 11, 19), date(2026, 11, 20)) == {

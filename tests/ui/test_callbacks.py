@@ -146,6 +146,13 @@ WIRE = [
     ("exp:x", cb.ExportCancel()),
     ("exp:r:json", cb.ExportRetry("json")),
     ("imp:go", cb.ImportGo()),
+    ("imp:cols", cb.ImportColumns()),
+    ("imp:col:3", cb.ImportColumn(3)),
+    ("imp:set:3:desc", cb.ImportAssign(3, "desc")),
+    ("imp:set:0:off", cb.ImportAssign(0, "off")),
+    ("imp:ord:m", cb.ImportOrder("m")),
+    ("imp:cm:60", cb.ImportCheckMinutes(60)),
+    ("imp:back", cb.ImportBack()),
     ("su:z:Asia/Tokyo", cb.SetupZone("Asia/Tokyo")),
     ("su:z:America/Los_Angeles", cb.SetupZone("America/Los_Angeles")),
     ("su:z:UTC", cb.SetupZone("UTC")),
@@ -189,6 +196,10 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "ev:d:8:q:0",  # unknown origin
         "ev:t:x:4",  # unknown target kind
         "ev:m:video",
+        "imp:col:24",  # past the columns that get a button
+        "imp:set:1:mood",  # no such field
+        "imp:ord:y",
+        "imp:cm:7",  # minutes not offered
         "rm:set:id:4",  # days not offered
         "rm:set:im:1440",
         "rm:set:ww:x",

@@ -1,11 +1,16 @@
 """Reading practice history from files people send: our exports, spreadsheets and Toggl CSVs.
 
 Accepted (the format is told by the content; the file name only sharpens the error message):
-- our JSON export, version 1: sessions, skills, evidence and user settings;
+- our JSON export, versions 1 and 2: sessions, skills (goals, archive dates), evidence and user
+  settings; a restore judges "future" dates in the time zone the file carries;
 - our CSV export (the leading-quote formula neutralisation is undone);
-- any CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM, else cp1252)
-  or XLSX (first sheet) whose header row names the columns in common words;
-- Toggl Track's detailed CSV export (Project -> skill, Start date -> date, Duration hh:mm:ss).
+- any CSV (comma, semicolon or tab) or XLSX (first sheet) whose header row names the columns
+  in common words, in English and six other languages (headers.py); the user can change how
+  each column is read in the preview (SheetChoices);
+- Toggl Track's and Clockify's detailed CSV exports (Project -> skill, Start date -> date,
+  Duration hh:mm:ss); Loop Habit Tracker's CSV zip or Checkmarks.csv (loop_habits.py).
+Text is UTF-8 (BOM optional) or UTF-16 with a BOM; a UTF-8 file's stray non-UTF-8 lines are
+read as Windows-1252 and counted, and a file with no UTF-8 at all is detected (decoding.py).
 
 Decisions:
 - Every session passes the same rules as /log (shared validators); a row that breaks one becomes
@@ -13,9 +18,12 @@ Decisions:
 - A spreadsheet row with no description gets a generated one ("Imported practice: 45 min of
   React"), so Toggl entries without a description still import. A description that is present
   but too short is an error, as in /log. Our JSON export never gets generated text.
-- Numeric dates are day first (20/11/2026, 20.11.2026) like the rest of the bot. A file is read
-  month first (11/20/2026) only when some date in it can only be month first (second number over
-  12) and none can only be day first; a date whose first number is over 12 is always day first.
+- Numeric dates: the file's own proof decides (28/10 is day first, 10/28 month first, when
+  no date says the opposite); otherwise the user's order (SheetChoices.order, their setting or
+  their answer); otherwise day first, and a file whose dates read either way is asked about in
+  the preview (DateReading.needs_answer). A date whose first number is over 12 is day first.
+- A sheet with no description column whose header names one takes the unnamed column of long
+  free text, if there is one (shown in the preview as "its long text").
 - Row numbers are the ones a spreadsheet shows (header = row 1, blank rows counted). In the JSON
   export, a session's row number is its position in "practice_logs", from 1; a problem with an
   evidence item is numbered by its position in "evidence" and its reason says "Evidence item N".
@@ -27,7 +35,8 @@ Modules (callers import from this package root; its ``__all__`` is the public AP
 - reader: read_import, which tells the format from the bytes and decodes text;
 - intake: caps, accepted file types, check_import_size, is_import_document;
 - model: ImportFile, ImportRow, RowError and the rest of the result, dedupe keys;
-- json_export: our JSON export v1; csv_sheets: CSV delimiter and rows; xlsx: safe XLSX reading;
+- json_export: our JSON export; csv_sheets: CSV delimiter and rows; xlsx: safe XLSX reading;
+- decoding: bytes -> text; loop_habits: Loop Habit Tracker's export;
 - tables: sheet rows -> sessions for CSV and XLSX (our CSV, Toggl, any spreadsheet);
 - headers: finding the header row and its columns; rows: one row -> session or RowError;
 - cells: reading one cell (date, skill, duration, rating, description, timestamp).

@@ -14,7 +14,7 @@ from typing import Final
 
 from openpyxl.utils.datetime import from_excel
 
-from bot.domain.dates import validate_practice_date
+from bot.domain.dates import DateOrder, validate_practice_date
 from bot.domain.durations import format_duration, parse_duration, validate_duration
 from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
@@ -82,9 +82,22 @@ def _parse_date_text(text: str, month_first: bool) -> date:
     raise CellError(f"Unreadable date “{shorten(cleaned)}” ({_DATE_HINT}).")
 
 
-def infer_month_first(values: Iterable[object]) -> bool:
-    """Tell whether a file writes numeric dates month first (only if some date proves it)."""
+@dataclass(frozen=True, slots=True)
+class DateEvidence:
+    """What a file's numeric dates say about their order."""
+
+    order: DateOrder | None
+    # A date that reads either way (03/04/2026), when the file proves no order.
+    ambiguous_example: str | None
+
+
+def date_evidence(values: Iterable[object]) -> DateEvidence:
+    """Tell whether a file writes numeric dates day or month first (only if some date proves it).
+
+    28/10 can only be day first and 10/28 only month first; a file with both proves nothing.
+    """
     month_first = day_first = False
+    ambiguous: str | None = None
     for value in values:
         if not isinstance(value, str):
             continue
@@ -94,7 +107,11 @@ def infer_month_first(values: Iterable[object]) -> bool:
         first, second = int(match[1]), int(match[3])
         month_first |= first <= 12 < second
         day_first |= second <= 12 < first
-    return month_first and not day_first
+        if ambiguous is None and first <= 12 and second <= 12 and first != second:
+            ambiguous = value.strip()
+    if month_first != day_first:
+        return DateEvidence("month_first" if month_first else "day_first", None)
+    return DateEvidence(None, None if month_first else ambiguous)
 
 
 def read_date(value: object, rules: Rules) -> date:

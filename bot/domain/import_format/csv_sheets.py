@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.domain.errors import DomainError
 from bot.domain.import_format.headers import HEADER_SEARCH_ROWS
-from bot.domain.import_format.model import ImportFile
+from bot.domain.import_format.model import NO_CHOICES, ImportFile, SheetChoices
 from bot.domain.import_format.tables import collect_rows, read_table
 
 
@@ -25,7 +25,9 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(text: str, today: date, max_rows: int) -> ImportFile:
+def read_csv(
+    text: str, today: date, max_rows: int, choices: SheetChoices = NO_CHOICES
+) -> ImportFile:
     """Read a decoded CSV (ours, Toggl's or any spreadsheet's) into sessions and row errors."""
     first_line, _, rest = text.partition("\n")
     hint = first_line.strip().casefold()
@@ -42,4 +44,4 @@ def read_csv(text: str, today: date, max_rows: int) -> ImportFile:
             "This CSV file is damaged (an unclosed quote or a cell far too long), so I couldn't "
             "read it. Save it again from your spreadsheet app and send it."
         ) from None
-    return read_table(kept, total, source="csv", today=today, max_rows=max_rows)
+    return read_table(kept, total, source="csv", today=today, max_rows=max_rows, choices=choices)

@@ -15,7 +15,8 @@ MAX_IMPORT_ROWS: Final = 20_000
 ACCEPTED_FORMATS: Final = (
     "I can import: a practice-tracker export (.json or .csv); a spreadsheet saved as CSV or "
     "XLSX whose first row names the columns (date, skill, minutes or hours, and optionally "
-    "description, difficulty, confidence); or a Toggl Track detailed CSV export."
+    "description, difficulty, confidence); a Toggl Track or Clockify detailed CSV export; or "
+    "Loop Habit Tracker's CSV export (its zip, or Checkmarks.csv)."
 )
 UNREADABLE: Final = "I couldn't read this file. " + ACCEPTED_FORMATS
 MB: Final = 1024 * 1024

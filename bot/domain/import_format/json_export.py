@@ -1,13 +1,15 @@
-"""Reading our own JSON export (version 1): skills, sessions with their evidence, and settings.
+"""Reading our own JSON export (versions 1 and 2): skills, sessions with their evidence, settings.
 
 Sessions pass the same rules as /log; evidence passes the same rules as evidence added in chat.
+A restore keeps the exporter's calendar dates: "in the future" is judged by the date in the time
+zone the file carries (or the importer's, whichever is later), not the importer's alone.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import date
+from datetime import date, datetime
 
 from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
@@ -15,6 +17,7 @@ from bot.domain.evidence import ScreenshotMeta, validate_evidence, validate_scre
 from bot.domain.export_format import (
     EXPORT_FORMAT,
     EXPORT_VERSION,
+    READABLE_VERSIONS,
     ExportFile,
     ExportUser,
     SettingValue,
@@ -30,7 +33,9 @@ from bot.domain.import_format.model import (
 )
 from bot.domain.import_format.rows import RawRow, build_row
 from bot.domain.records import from_attributes
+from bot.domain.settings_transfer import read_goal_minutes, timezone_to_restore
 from bot.domain.skills import normalize_skill_name
+from bot.domain.timezones import local_today
 
 
 def _damaged(what: str) -> DomainError:
@@ -71,6 +76,7 @@ def _json_skill(number: int, item: object) -> ImportSkill:
     try:
         name = normalize_skill_name(str(item.get("name") or ""))
         created_at = read_timestamp(item.get("created_at"), "created_at")
+        archived_at = read_timestamp(item.get("archived_at"), "archived_at")
     except DomainError as exc:
         raise _damaged(f"skill {number}: {exc}") from None
     except CellError as exc:
@@ -78,8 +84,11 @@ def _json_skill(number: int, item: object) -> ImportSkill:
     return ImportSkill(
         source_id=item["id"],
         name=name,
-        archived=item.get("archived") is True,
+        archived=archived_at is not None or item.get("archived") is True,
         created_at=created_at,
+        archived_at=archived_at,
+        # A goal out of range is left out, as a setting would be, rather than refusing the file.
+        weekly_goal_minutes=read_goal_minutes(item.get("weekly_goal_minutes")),
     )
 
 
@@ -101,6 +110,7 @@ def _json_raw_row(number: int, item: object, skill_names: dict[int, str]) -> Raw
         created_at=item.get("created_at"),
         updated_at=item.get("updated_at"),
         source_id=_json_int(item.get("id")),
+        source=item.get("source"),
     )
 
 
@@ -158,7 +168,15 @@ def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
     )
 
 
-def read_json(text: str, today: date, max_rows: int) -> ImportFile:
+def _restore_today(user: ExportUser | None, today: date, now: datetime | None) -> date:
+    """The latest date a session may have: today where the exporter lives, if later than here."""
+    zone = timezone_to_restore(user.timezone) if user is not None else None
+    if zone is None or now is None:
+        return today
+    return max(today, local_today(zone, now))
+
+
+def read_json(text: str, today: date, max_rows: int, now: datetime | None = None) -> ImportFile:
     """Read our JSON export: skills, sessions with their evidence, skill evidence, settings."""
     try:
         document = json.loads(text)
@@ -170,10 +188,11 @@ def read_json(text: str, today: date, max_rows: int) -> ImportFile:
     if not isinstance(document, dict) or document.get("format") != EXPORT_FORMAT:
         raise DomainError("This JSON file isn't a practice-tracker export. " + ACCEPTED_FORMATS)
     version = document.get("version")
-    if _json_int(version) != EXPORT_VERSION:
+    if _json_int(version) not in READABLE_VERSIONS:
         raise DomainError(
             f"This export is format version {shorten(json.dumps(version))}; I can read version "
-            f"{EXPORT_VERSION}. Export your data again with this bot and send the new file."
+            f"{EXPORT_VERSION} and older. Export your data again with this bot and send the new "
+            "file."
         )
     logs = _json_list(document, "practice_logs")
     if len(logs) > max_rows:
@@ -183,7 +202,11 @@ def read_json(text: str, today: date, max_rows: int) -> ImportFile:
     user = _json_user(document.get("user"))
     skill_names = {skill.source_id: skill.name for skill in skills}
 
-    rules = Rules(today=today, generate_description=False, strict_timestamps=True)
+    rules = Rules(
+        today=_restore_today(user, today, now),
+        generate_description=False,
+        strict_timestamps=True,
+    )
     rows: list[ImportRow] = []
     errors: list[RowError] = []
     log_ids: set[int] = set()

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Literal
+from typing import Final, Literal
 
+from bot.domain.dates import DateOrder
 from bot.domain.evidence import EvidenceKind
 from bot.domain.export_format import ExportFile, ExportUser
 from bot.domain.skills import skill_name_key
@@ -16,7 +18,54 @@ ImportKind = Literal[
     "spreadsheet-csv",
     "spreadsheet-xlsx",
     "toggl-csv",
+    "clockify-csv",
+    "loop-csv",
 ]
+ColumnField = Literal[
+    "date", "skill", "minutes", "hours", "description", "difficulty", "confidence"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnInfo:
+    """How one column of a sheet was understood, with the first values in it."""
+
+    index: int
+    header: str
+    field: ColumnField | None
+    samples: tuple[str, ...]
+    # Read as the description for its long free text, its header naming no field.
+    by_content: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SheetChoices:
+    """What the user decided about a sheet: their column mapping and date order, if any."""
+
+    columns: Mapping[int, ColumnField] | None = None
+    # The user's setting, or their answer in the preview; the file's own proof still wins.
+    order: DateOrder | None = None
+    # For exports that record a habit done but not for how long (Loop): minutes per day done.
+    check_minutes: int | None = None
+
+
+NO_CHOICES: Final = SheetChoices()
+
+
+@dataclass(frozen=True, slots=True)
+class DateReading:
+    """How a sheet's numeric dates were read, and why."""
+
+    order: DateOrder
+    # "file": a date proved it (28/10); "given": the user's setting or answer; "default": the
+    # dates read either way and nobody said, so the preview asks.
+    basis: Literal["file", "given", "default"]
+    example: str | None = None
+
+    @property
+    def needs_answer(self) -> bool:
+        """Whether the preview must ask day-first or month-first before importing."""
+        return self.basis == "default" and self.example is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +90,9 @@ class ImportSkill:
     name: str
     archived: bool
     created_at: datetime | None
+    # Version 1 files carry only the flag; their archived skills are archived at import time.
+    archived_at: datetime | None = None
+    weekly_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +111,8 @@ class ImportRow:
     created_at: datetime | None = None
     updated_at: datetime | None = None
     evidence: tuple[ImportEvidence, ...] = ()
+    # How the session was first logged (our JSON export only); None: it counts as imported.
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +135,17 @@ class ImportFile:
     evidence: list[ImportEvidence] = field(default_factory=list)
     skills: list[ImportSkill] = field(default_factory=list)
     user: ExportUser | None = None
+    # Sheets only: each column's reading, the required fields no column gives, the date order.
+    columns: tuple[ColumnInfo, ...] = ()
+    missing: tuple[str, ...] = ()
+    dates: DateReading | None = None
+    # Lines that were not UTF-8 and were read in another encoding (see decoding.py).
+    fallback_lines: int = 0
+    fallback_encoding: str | None = None
+    # What the format cannot carry, said in the preview (other apps' exports).
+    format_note: str | None = None
+    # Minutes each day done counts as, for a format that has no durations (Loop).
+    check_minutes: int | None = None
 
 
 DedupeKey = tuple[str, date, int, str]
@@ -113,6 +178,8 @@ class PlannedSkill:
     key: str
     archived: bool = False
     created_at: datetime | None = None
+    archived_at: datetime | None = None
+    weekly_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from bot.domain.import_format.cells import (
     read_timestamp,
 )
 from bot.domain.import_format.model import ImportRow, RowError
+from bot.domain.practice import SESSION_SOURCES
 
 _T = TypeVar("_T")
 
@@ -38,6 +39,7 @@ class RawRow:
     created_at: object = None
     updated_at: object = None
     source_id: int | None = None
+    source: object = None
 
 
 def build_row(raw: RawRow, rules: Rules) -> ImportRow | RowError:
@@ -85,4 +87,8 @@ def build_row(raw: RawRow, rules: Rules) -> ImportRow | RowError:
         source_id=raw.source_id,
         created_at=created_at,
         updated_at=updated_at,
+        # Bookkeeping, not the user's words: an unknown value counts as imported, not an error.
+        source=raw.source
+        if isinstance(raw.source, str) and raw.source in SESSION_SOURCES
+        else None,
     )

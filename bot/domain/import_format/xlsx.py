@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 
 from bot.domain.errors import DomainError
 from bot.domain.import_format.intake import ACCEPTED_FORMATS, MB, UNREADABLE
-from bot.domain.import_format.model import ImportFile
+from bot.domain.import_format.model import NO_CHOICES, ImportFile, SheetChoices
 from bot.domain.import_format.tables import collect_rows, read_table
 
 # An XLSX is a zip of XML: these caps are checked on the zip directory before openpyxl opens it.
@@ -27,8 +27,8 @@ CORRUPT_XLSX: Final = (
 )
 
 
-def _check_zip(data: bytes) -> None:
-    """Refuse a zip that is damaged, not a workbook, or would unpack to far too much (zip bomb)."""
+def zip_entries(data: bytes) -> list[zipfile.ZipInfo]:
+    """A zip's entries; DomainError if it is damaged or would unpack to far too much (zip bomb)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             entries = archive.infolist()
@@ -56,7 +56,12 @@ def _check_zip(data: bytes) -> None:
                 "This file is packed far more tightly than a real spreadsheet (it looks like a "
                 "zip bomb), so I won't open it. Save it as CSV and send that instead."
             )
-    names = {entry.filename for entry in entries}
+    return entries
+
+
+def _check_zip(data: bytes) -> None:
+    """Refuse a zip that is damaged, not a workbook, or would unpack to far too much (zip bomb)."""
+    names = {entry.filename for entry in zip_entries(data)}
     if "content.xml" in names and "mimetype" in names:
         raise DomainError(
             "This looks like an OpenDocument spreadsheet (.ods), which I can't read. "
@@ -66,7 +71,9 @@ def _check_zip(data: bytes) -> None:
         raise DomainError(UNREADABLE)
 
 
-def read_xlsx(data: bytes, today: date, max_rows: int) -> ImportFile:
+def read_xlsx(
+    data: bytes, today: date, max_rows: int, choices: SheetChoices = NO_CHOICES
+) -> ImportFile:
     """Read the first sheet of an XLSX workbook into sessions and row errors."""
     _check_zip(data)
     if not openpyxl.DEFUSEDXML:
@@ -87,7 +94,15 @@ def read_xlsx(data: bytes, today: date, max_rows: int) -> ImportFile:
         raise _xlsx_error(exc) from None
     finally:
         workbook.close()
-    return read_table(kept, total, source="xlsx", today=today, max_rows=max_rows, excel_epoch=epoch)
+    return read_table(
+        kept,
+        total,
+        source="xlsx",
+        today=today,
+        max_rows=max_rows,
+        excel_epoch=epoch,
+        choices=choices,
+    )
 
 
 def _xlsx_error(exc: BaseException) -> DomainError:
