@@ -25,6 +25,7 @@ from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import SkillSummary
+from bot.services.evidence_batch import pending_items
 from bot.services.log_session import log_session
 from bot.services.practice import (
     ArchivedSkill,
@@ -39,6 +40,7 @@ from bot.services.skills import create_skill, set_archived
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.evidence import attach_pending_label
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
@@ -530,8 +532,11 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         await _delete_message(turn, step_message)
     heading = "✅ Saved" if saved.created else "✅ Already saved"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
+    # Evidence sent before this session was logged is one tap from being attached to it.
+    waiting = await pending_items(turn.uow, turn.user_id, turn.now)
+    attach = attach_pending_label([item.kind for item in waiting]) if waiting else None
     await turn.answer("Saved" if saved.created else "Already saved")
-    await turn.reply(text, session_card_keyboard(saved.log.id))
+    await turn.reply(text, session_card_keyboard(saved.log.id, attach_label=attach))
 
 
 async def _reopen(turn: Turn, data: dict[str, Any], step: str, problem: str | None) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import partial
 
@@ -25,7 +25,7 @@ from bot.domain.evidence import (
 from bot.domain.history import SessionRow
 from bot.ui import callbacks as ev
 from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
-from bot.ui.texts import esc, minutes
+from bot.ui.texts import BUTTON_CANCEL, esc, minutes
 
 PREFIX = ev.EVIDENCE
 PAGE_SIZE = 8
@@ -43,6 +43,8 @@ _NOUNS = {
     EvidenceKind.NOTE: ("note", "notes"),
     EvidenceKind.SCREENSHOT: ("screenshot", "screenshots"),
 }
+# On a button, plain words: a screenshot is what the user sent as a photo.
+_BUTTON_NOUNS = {**_NOUNS, EvidenceKind.SCREENSHOT: ("photo", "photos")}
 
 
 def shorten(text: str, limit: int) -> str:
@@ -66,11 +68,13 @@ def where_label(session: SessionRow | None, skill_name: str, today: date) -> str
     return f"{shorten(skill_name, SKILL_LABEL)} (skill)"
 
 
-def count_phrase(kinds: Sequence[EvidenceKind]) -> str:
+def count_phrase(
+    kinds: Sequence[EvidenceKind], nouns: Mapping[EvidenceKind, tuple[str, str]] = _NOUNS
+) -> str:
     """'2 links, 1 note and 1 screenshot' in a fixed kind order."""
     counts = Counter(kinds)
     parts = [
-        f"{counts[kind]} {_NOUNS[kind][0] if counts[kind] == 1 else _NOUNS[kind][1]}"
+        f"{counts[kind]} {nouns[kind][0] if counts[kind] == 1 else nouns[kind][1]}"
         for kind in EvidenceKind
         if counts[kind]
     ]
@@ -314,8 +318,14 @@ def target_screen(
             2,
         )
     )
-    rows.append([cancel_button()])
+    rows.append([press(BUTTON_CANCEL, ev.EvidenceDropBatch())])
     return "\n".join(lines), markup(rows)
+
+
+def attach_pending_label(kinds: Sequence[EvidenceKind]) -> str:
+    """'📎 Attach the 2 photos here': the card's one tap for the evidence waiting for a place."""
+    phrase = count_phrase(kinds, _BUTTON_NOUNS)
+    return f"📎 Attach the {phrase} here"
 
 
 def problem_lines(problems: Sequence[str]) -> list[str]:

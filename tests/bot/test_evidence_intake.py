@@ -1,0 +1,111 @@
+"""Evidence as people send it: a batch that waits through other commands, captions, albums,
+forwards, recordings and documents — through the real Application."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from storage.models import Evidence, EvidenceBatch, PracticeLog
+from tests.chat import ChatUser, flat
+from tests.fakebot import FakeBotApi
+from tests.seed import add_skill, seed_session
+from tests.support import UnitOfWorkFactory
+
+SARAH = 1001
+
+
+async def _evidence(uow_factory: UnitOfWorkFactory) -> list[Evidence]:
+    async with uow_factory() as uow:
+        rows = list((await uow.session.scalars(select(Evidence).order_by(Evidence.id))).all())
+        uow.session.expunge_all()
+        return rows
+
+
+async def _sessions(uow_factory: UnitOfWorkFactory) -> list[PracticeLog]:
+    async with uow_factory() as uow:
+        query = select(PracticeLog).order_by(PracticeLog.id)
+        rows = list((await uow.session.scalars(query)).all())
+        uow.session.expunge_all()
+        return rows
+
+
+async def _waiting(uow_factory: UnitOfWorkFactory) -> int:
+    async with uow_factory() as uow:
+        batch = await uow.session.get(EvidenceBatch, SARAH)
+        return len(batch.items) if batch is not None else 0
+
+
+def _prompts(api: FakeBotApi) -> list[str]:
+    return [
+        str(call.params["text"])
+        for call in api.sent("sendMessage")
+        if "where should I attach" in str(call.params.get("text", ""))
+    ]
+
+
+# --- a waiting batch survives other commands ---
+
+
+async def test_pending_photos_survive_log_and_stats_and_attach_to_the_new_session_in_one_tap(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await add_skill(sarah, uow_factory, "React")
+    await seed_session(uow_factory, react)
+    await sarah.send_photo(photo_id="login-1")
+    await sarah.send_photo(photo_id="login-2")
+    assert "2 screenshots" in sarah.last_text()
+    await sarah.send("/log react 45m built the login page UI today")
+    assert "✅ Saved: React — 45 min" in sarah.last_text()
+    assert sarah.buttons()[0] == ["📎 Attach the 2 photos here"]
+    await sarah.send("/stats")
+    await sarah.send("/history")
+    assert await _waiting(uow_factory) == 2
+    assert await _evidence(uow_factory) == []
+    await sarah.tap("📎 Attach the 2 photos here")
+    assert "Saved 2 screenshots to React · today · 45 min" in sarah.last_text()
+    new_session = (await _sessions(uow_factory))[-1]
+    rows = await _evidence(uow_factory)
+    assert [(r.kind, r.practice_log_id) for r in rows] == [("screenshot", new_session.id)] * 2
+    assert await _waiting(uow_factory) == 0
+    # Pressed again, nothing is waiting any more: said so, nothing changes.
+    await sarah.tap("📎 Attach the 2 photos here")
+    assert "already attached or cancelled" in sarah.answers()[-1]
+    assert len(await _evidence(uow_factory)) == 2
+
+
+async def test_the_prompt_still_works_after_a_step_by_step_log_started_in_between(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
+    await sarah.send("https://react.dev/learn")
+    prompt = sarah.last_message()
+    await sarah.send("/log")
+    assert "Which skill" in sarah.last_text()
+    await sarah.tap("React · today · 45 min", message=prompt)
+    assert "Saved 1 link to React · today · 45 min" in sarah.last_text()
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.practice_log_id) == ("link", log_id)
+    # The /log conversation opened meanwhile is still there to finish.
+    await sarah.tap("React")
+    assert "How long" in sarah.last_text()
+
+
+async def test_a_session_logged_with_nothing_waiting_offers_no_attach_button(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send("/log react 45m built the login page UI")
+    assert not any("Attach" in label for label in flat(sarah.buttons()))
+
+
+async def test_cancel_on_the_prompt_forgets_the_batch(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send_photo()
+    await sarah.tap("✖ Cancel")
+    assert "Cancelled adding evidence. Nothing was saved." in sarah.last_text()
+    assert await _waiting(uow_factory) == 0
+    await sarah.send("/log react 45m built the login page UI")
+    assert not any("Attach" in label for label in flat(sarah.buttons()))
