@@ -34,6 +34,7 @@ from bot.domain.history import SessionRow
 MAX_LINK_LENGTH: Final = 2048
 MAX_NOTE_LENGTH: Final = 2000
 MAX_FILE_NAME_LENGTH: Final = 255
+MAX_SOURCE_LENGTH: Final = 255
 
 #: MIME types accepted as screenshots when sent as a document (raster images only: an SVG is
 #: a script-capable document, not a screenshot).
@@ -221,6 +222,17 @@ def _sanitize_file_name(raw: str) -> str:
     return name
 
 
+def clean_source(raw: str) -> str | None:
+    """A forwarded message's origin (channel title, person's name) fit to store, or None."""
+    name = "".join(
+        char for char in raw if unicodedata.category(char) not in _STRIPPED_NAME_CATEGORIES
+    )
+    name = " ".join(name.split())
+    if len(name) > MAX_SOURCE_LENGTH:
+        name = name[: MAX_SOURCE_LENGTH - 1].rstrip() + "…"
+    return name or None
+
+
 def photo_file_name(file_unique_id: str) -> str:
     """Return the generated name of a Telegram photo, ``photo_<file_unique_id>.jpg``."""
     safe_id = _UNSAFE_ID_CHARS_RE.sub("", file_unique_id)[: MAX_FILE_NAME_LENGTH - 10]
@@ -333,8 +345,16 @@ class EvidenceInput(BaseModel):
     practice_log_id: PositiveInt | None = None
     skill_id: PositiveInt | None = None
     url: str | None = None
+    # The text of a note; on a link or a file, what the user said about it (a caption).
     note: str | None = None
     screenshot: ScreenshotMeta | None = None
+    # Where a forwarded message came from: a channel's title or a person's name.
+    source: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _clean_source(cls, value: object) -> object:
+        return clean_source(value) if isinstance(value, str) else value
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -367,8 +387,11 @@ class EvidenceInput(BaseModel):
                 EvidenceKind.SCREENSHOT: "the screenshot's details",
             }[self.kind]
             raise DomainError(f"This {self.kind} evidence is missing {missing}.")
+        # A note may describe a link or a file, so only a second link or file is extra.
         extra = [
-            kind.value for kind, value in content.items() if kind != self.kind and value is not None
+            kind.value
+            for kind, value in content.items()
+            if kind not in (self.kind, EvidenceKind.NOTE) and value is not None
         ]
         if extra:
             raise DomainError(
@@ -386,6 +409,7 @@ def validate_evidence(
     url: str | None = None,
     note: str | None = None,
     screenshot: ScreenshotMeta | None = None,
+    source: str | None = None,
 ) -> EvidenceInput:
     """Build an :class:`EvidenceInput`, raising :class:`DomainError` with the first problem."""
     try:
@@ -397,6 +421,7 @@ def validate_evidence(
                 "url": url,
                 "note": note,
                 "screenshot": screenshot,
+                "source": source,
             }
         )
     except ValidationError as exc:
@@ -422,6 +447,8 @@ class EvidenceEntry:
     file_unique_id: str | None
     created_at: datetime
     session: SessionRow | None
+    duration_seconds: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

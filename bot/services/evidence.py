@@ -18,8 +18,9 @@ class Pending:
 
     kind: EvidenceKind
     url: str | None = None
-    note: str | None = None
+    note: str | None = None  # a note's text, or what the user said about a link or a file
     screenshot: ScreenshotMeta | None = None
+    source: str | None = None  # where a forwarded message came from
 
     @property
     def key(self) -> tuple[str, str]:
@@ -39,6 +40,8 @@ class Pending:
             data["note"] = self.note
         if self.screenshot is not None:
             data["screenshot"] = self.screenshot.model_dump(mode="json")
+        if self.source is not None:
+            data["source"] = self.source
         return data
 
     @classmethod
@@ -50,6 +53,7 @@ class Pending:
             url=data.get("url"),
             note=data.get("note"),
             screenshot=ScreenshotMeta.model_validate(shot) if shot is not None else None,
+            source=data.get("source"),
         )
 
 
@@ -118,6 +122,7 @@ async def attach(
             url=item.url,
             note=item.note,
             screenshot=item.screenshot,
+            source=item.source,
         )
         await uow.evidence.add(
             user_id,
@@ -128,6 +133,7 @@ async def attach(
             url=valid.url,
             note=valid.note,
             screenshot=valid.screenshot,
+            source=valid.source,
         )
         result.saved.append(valid.kind)
     await uow.commit()

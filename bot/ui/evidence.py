@@ -31,6 +31,8 @@ PREFIX = ev.EVIDENCE
 PAGE_SIZE = 8
 PICKER_PAGE_SIZE = 8
 NOTE_PREVIEW = 280
+ABOUT_PREVIEW = 80  # a caption or a forwarded post's text, beside its link or file
+SOURCE_LABEL = 32
 LINK_LABEL = 70
 FILE_LABEL = 60
 DESCRIPTION_LABEL = 60
@@ -113,19 +115,30 @@ def _link_text(url: str) -> str:
     return shorten(bare.removesuffix("/") or bare, LINK_LABEL)
 
 
+def _about(entry: EvidenceEntry) -> str:
+    """What was said about a link or a file (its caption), and where a forward came from."""
+    parts = []
+    if entry.kind != EvidenceKind.NOTE and entry.note:
+        parts.append(f" — <i>{esc(shorten(entry.note, ABOUT_PREVIEW))}</i>")
+    if entry.source:
+        parts.append(f" ↪ {esc(shorten(entry.source, SOURCE_LABEL))}")
+    return "".join(parts)
+
+
 def item_body(entry: EvidenceEntry) -> str:
     """One item as HTML, without its number: a clickable link, a note preview, or a file."""
     if entry.kind == EvidenceKind.LINK:
         url = entry.url or ""
-        return f'🔗 <a href="{html.escape(url, quote=True)}">{esc(_link_text(url))}</a>'
+        link = f'🔗 <a href="{html.escape(url, quote=True)}">{esc(_link_text(url))}</a>'
+        return link + _about(entry)
     if entry.kind == EvidenceKind.NOTE:
-        return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}"
+        return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}" + _about(entry)
     details = [esc(shorten(entry.file_name or "screenshot", FILE_LABEL))]
     if entry.width and entry.height:
         details.append(f"{entry.width}×{entry.height}")
     if entry.file_size is not None:
         details.append(file_size_label(entry.file_size))
-    return "🖼 " + " · ".join(details)
+    return "🖼 " + " · ".join(details) + _about(entry)
 
 
 def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1) -> str:

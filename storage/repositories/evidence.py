@@ -84,6 +84,7 @@ class EvidenceRepository(Repository):
         url: str | None = None,
         note: str | None = None,
         screenshot: ScreenshotMeta | None = None,
+        source: str | None = None,
     ) -> Evidence:
         """Save validated evidence; the caller has checked the session/skill belong to the user.
 
@@ -97,6 +98,7 @@ class EvidenceRepository(Repository):
             kind=kind,
             url=url,
             note=note,
+            source=source,
             created_at=created_at,
             **(screenshot.model_dump() if screenshot else {}),
         )

@@ -296,17 +296,16 @@ async def test_photo_keeps_metadata_of_the_largest_size_and_never_downloads(
     react = await add_skill(sarah, uow_factory, "React")
     log_id = await seed_session(uow_factory, react)
     await sarah.send_photo(caption="The todo app running", sizes=3, photo_id="todo")
-    assert "1 note and 1 screenshot" in sarah.last_text()
+    assert "1 screenshot —" in sarah.last_text()
     await sarah.tap("React · today · 45 min")
-    rows = await _evidence(uow_factory)
-    assert [r.kind for r in rows] == ["screenshot", "note"]
-    shot, note = rows
+    # The caption describes the picture: one piece of evidence, not a picture and a note.
+    [shot] = await _evidence(uow_factory)
     assert shot.file_name == "photo_uphoto-todo-s2.jpg"
     assert (shot.file_id, shot.file_unique_id) == ("photo-todo-s2", "uphoto-todo-s2")
     assert (shot.width, shot.height, shot.file_size) == (800, 600, 800 * 600 // 8)
     assert (shot.mime_type, shot.storage) == ("image/jpeg", "telegram")
     assert shot.uploaded_at == START
-    assert (note.note, note.practice_log_id) == ("The todo app running", log_id)
+    assert shot.note == "The todo app running"
     assert shot.practice_log_id == log_id
     assert api.sent("getFile") == []
     assert api.downloads == []

@@ -109,3 +109,65 @@ async def test_cancel_on_the_prompt_forgets_the_batch(
     assert await _waiting(uow_factory) == 0
     await sarah.send("/log react 45m built the login page UI")
     assert not any("Attach" in label for label in flat(sarah.buttons()))
+
+
+# --- captions ---
+
+
+async def test_photo_captioned_log_saves_the_session_with_the_photo_attached(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send_photo(caption="/log react 45m built the login page UI", photo_id="ui")
+    text = sarah.last_text()
+    assert "✅ Saved: React — 45 min" in text and "📎 1 screenshot attached." in text
+    [session] = await _sessions(uow_factory)
+    assert session.description == "built the login page UI"
+    [shot] = await _evidence(uow_factory)
+    assert (shot.kind, shot.practice_log_id, shot.file_unique_id) == (
+        "screenshot",
+        session.id,
+        "uphoto-ui-s2",
+    )
+    assert shot.note is None  # the command is not the picture's description
+    assert _prompts(api) == []
+    assert await _waiting(uow_factory) == 0
+    assert api.sent("getFile") == []
+
+
+async def test_photo_captioned_log_with_a_gap_attaches_once_the_steps_are_done(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_photo(caption="/log 45m built the login page UI", photo_id="ui")
+    assert "Which skill" in sarah.last_text()
+    assert await _evidence(uow_factory) == []
+    await sarah.tap("React")
+    assert "📎 1 screenshot attached." in sarah.last_text()
+    [session] = await _sessions(uow_factory)
+    [shot] = await _evidence(uow_factory)
+    assert shot.practice_log_id == session.id
+
+
+async def test_photo_captioned_log_mid_conversation_is_a_new_log(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send("/log")
+    await sarah.send_photo(caption="/log react 30m styled the login form")
+    assert "✅ Saved: React — 30 min" in sarah.last_text()
+    assert len(await _evidence(uow_factory)) == 1
+
+
+async def test_any_other_caption_describes_the_photo_as_one_item(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send_photo(caption="Login page, first version")
+    assert "📎 1 screenshot — where should I attach it?" in sarah.last_text()
+    await sarah.tap("📚 React (skill)")
+    [shot] = await _evidence(uow_factory)
+    assert (shot.kind, shot.note) == ("screenshot", "Login page, first version")
+    await sarah.send("/evidence react")
+    assert "Login page, first version" in sarah.last_text()

@@ -450,6 +450,15 @@ def test_evidence_input_note_and_screenshot() -> None:
     assert shot.screenshot == meta
 
 
+def test_a_link_or_a_file_carries_a_description_and_where_it_was_forwarded_from() -> None:
+    link = validate_evidence(
+        "link", skill_id=1, url="https://a.com", note="  Our post  ", source="Dev\u202e  News\n"
+    )
+    assert (link.url, link.note, link.source) == ("https://a.com/", "Our post", "Dev News")
+    shot = validate_evidence("screenshot", skill_id=1, screenshot=screenshot(), note="Login page")
+    assert shot.note == "Login page"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -459,17 +468,13 @@ def test_evidence_input_note_and_screenshot() -> None:
         ({"kind": "screenshot", "skill_id": 1}, "missing the screenshot's details"),
         ({"kind": "link", "skill_id": 1, "note": "hi"}, "missing a link"),
         (
-            {"kind": "link", "skill_id": 1, "url": "https://a.com", "note": "hi"},
-            "can't also carry note",
-        ),
-        (
             {"kind": "note", "skill_id": 1, "note": "hi", "url": "https://a.com"},
             "can't also carry link",
         ),
         ({"kind": "link", "skill_id": 1, "url": "javascript:alert(1)"}, SCHEME_MESSAGE),
         ({"kind": "note", "skill_id": 1, "note": "   "}, "The note is empty"),
         ({"kind": "note", "skill_id": 1, "note": "a" * 2001}, "yours has 2,001"),
-        ({"kind": "video", "skill_id": 1, "url": "https://a.com"}, "Evidence type must be"),
+        ({"kind": "hologram", "skill_id": 1, "url": "https://a.com"}, "Evidence type must be"),
         ({"kind": "link", "skill_id": 0, "url": "https://a.com"}, "evidence details are not valid"),
         ({"kind": "link", "practice_log_id": -3, "url": "https://a.com"}, "practice_log_id"),
     ],

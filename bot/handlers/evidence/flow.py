@@ -18,12 +18,12 @@ from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from bot.core.incoming_evidence import MAX_BATCH, Collected, Mode, collect
 from bot.core.runtime import NO_PREVIEW, Turn, handler
 from bot.core.steps import At, StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
-from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
 from bot.services.evidence import (
     Pending,
     Target,

@@ -1,18 +1,32 @@
-"""Reading evidence out of a Telegram message: links from entities, photos, image files, notes."""
+"""Reading evidence out of a Telegram message: links from entities, photos, image files, notes.
+
+Shared by the evidence handlers and by /log (a photo captioned "/log ..."), so it lives here
+rather than in one feature's handler package.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from telegram import Document, Message, PhotoSize
+from telegram import (
+    Document,
+    Message,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+    PhotoSize,
+)
 from telegram.ext import filters
 
 from bot.domain.errors import DomainError
 from bot.domain.evidence import (
+    MAX_NOTE_LENGTH,
     EvidenceKind,
     ScreenshotMeta,
     TextEntity,
+    clean_source,
     extract_links,
     is_image_document,
     photo_file_name,
@@ -49,11 +63,22 @@ class _ImageDocument(filters.MessageFilter):
 
 
 IMAGE_DOCUMENT = _ImageDocument(name="ImageDocument")
-#: Messages outside conversations that are evidence: pictures and anything with a link.
+#: Messages outside conversations that are evidence: pictures, anything with a link, and
+#: forwarded text (a note that keeps where it came from).
 EVIDENCE_MESSAGES = (
     filters.UpdateType.MESSAGE
     & ~filters.COMMAND
-    & (filters.PHOTO | IMAGE_DOCUMENT | filters.Entity("url") | filters.Entity("text_link"))
+    & (
+        filters.PHOTO
+        | IMAGE_DOCUMENT
+        | filters.Entity("url")
+        | filters.Entity("text_link")
+        | (filters.FORWARDED & filters.TEXT)
+    )
+)
+#: A picture (or file) whose caption is a /log command: log the session, attach the picture.
+LOG_CAPTION = (filters.PHOTO | filters.Document.ALL) & filters.CaptionRegex(
+    r"^/log(?:@\w+)?(?:\s|$)"
 )
 
 
@@ -75,14 +100,44 @@ def _largest(photo: tuple[PhotoSize, ...]) -> PhotoSize:
     return max(photo, key=lambda p: (p.width * p.height, p.file_size or 0))
 
 
-def _picture(message: Message, found: Collected) -> None:
-    """Keep the message's photo or image file as a screenshot, or note why it was refused."""
+def origin(message: Message) -> str | None:
+    """Where a forwarded message came from: the channel's or chat's title, or a name."""
+    source = message.forward_origin
+    name: str | None = None
+    if isinstance(source, MessageOriginChannel):
+        name = source.chat.title
+    elif isinstance(source, MessageOriginChat):
+        name = source.sender_chat.title
+    elif isinstance(source, MessageOriginUser):
+        name = source.sender_user.full_name
+    elif isinstance(source, MessageOriginHiddenUser):
+        name = source.sender_user_name
+    return clean_source(name) if name else None
+
+
+def _description(text: str | None, found: Collected) -> str | None:
+    """What the user (or a forwarded post) says about a piece: kept whole up to a note's size."""
+    if not text or not text.strip():
+        return None
+    flat = text.replace("\x00", "").strip()
+    if len(flat) > MAX_NOTE_LENGTH:
+        found.problems.append(f"I kept the first {MAX_NOTE_LENGTH:,} characters of the text.")
+        flat = flat[: MAX_NOTE_LENGTH - 1].rstrip() + "…"
+    return validate_note(flat)
+
+
+def _picture(message: Message, found: Collected, *, caption: bool = True) -> None:
+    """Keep the message's photo or image file as a screenshot, or note why it was refused.
+
+    Its caption, if any, is the screenshot's description: one piece, not a picture and a note.
+    """
     try:
         meta = _picture_meta(message)
     except DomainError as exc:
         found.problems.append(str(exc))
         return
-    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta))
+    note = _description(message.caption, found) if caption else None
+    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta, note=note, source=origin(message)))
 
 
 def _picture_meta(message: Message) -> ScreenshotMeta:
@@ -118,33 +173,42 @@ def _picture_meta(message: Message) -> ScreenshotMeta:
     )
 
 
-def _note(text: str, found: Collected) -> None:
+def _note(text: str, found: Collected, *, source: str | None = None) -> None:
     try:
-        found.add(Pending(EvidenceKind.NOTE, note=validate_note(text)))
+        note = _description(text, found) if source else validate_note(text)
     except DomainError as exc:
         found.problems.append(str(exc))
+        return
+    if note is not None:
+        found.add(Pending(EvidenceKind.NOTE, note=note, source=source))
 
 
 def _links(message: Message, found: Collected) -> bool:
-    """Add the message's links; False if it has none at all."""
+    """Add the message's links; False if it has none at all.
+
+    A forwarded post keeps its source on each link and its text on the first one."""
     entities = [TextEntity(str(e.type), e.offset, e.length, e.url) for e in message.entities]
     raw_links = extract_links(message.text, entities)
+    source = origin(message)
+    text = _description(message.text, found) if source is not None and raw_links else None
     for raw in raw_links:
         try:
-            found.add(Pending(EvidenceKind.LINK, url=validate_link(raw)))
+            url = validate_link(raw)
         except DomainError as exc:
             found.problems.append(f"Skipped {shorten(raw, 60)}: {exc}")
+            continue
+        found.add(Pending(EvidenceKind.LINK, url=url, note=text, source=source))
+        text = None
     return bool(raw_links)
 
 
-def collect(message: Message, mode: Mode) -> Collected:
-    """Read the evidence in one message, as the current step understands text."""
+def collect(message: Message, mode: Mode, *, caption: bool = True) -> Collected:
+    """Read the evidence in one message, as the current step understands text.
+
+    `caption=False`: the caption is not about the file (it is a command) and is left out."""
     found = Collected()
     if message.photo or message.document:
-        _picture(message, found)
-        if message.caption and found.items:
-            # A caption is what the user says about the picture: keep it as a note beside it.
-            _note(message.caption, found)
+        _picture(message, found, caption=caption)
         return found
     text = message.text
     if text is None:
@@ -155,8 +219,8 @@ def collect(message: Message, mode: Mode) -> Collected:
         return found
     if _links(message, found):
         return found
-    if mode is Mode.ANY:
-        _note(text, found)
+    if mode is Mode.ANY or message.forward_origin is not None:
+        _note(text, found, source=origin(message))
     elif mode is Mode.LINK:
         found.problems.append(
             "I couldn't find a link in that. Send a link such as https://example.com, "
