@@ -176,9 +176,16 @@ class ChatUser:
         return await self._deliver(message)
 
     async def send_photo(
-        self, caption: str | None = None, sizes: int = 3, *, photo_id: str | None = None
+        self,
+        caption: str | None = None,
+        sizes: int = 3,
+        *,
+        photo_id: str | None = None,
+        media_group_id: str | None = None,
     ) -> list[ApiCall]:
-        """Send a photo as several PhotoSize objects, smallest first; same photo_id, same ids."""
+        """Send a photo as several PhotoSize objects, smallest first; same photo_id, same ids.
+
+        With `media_group_id`, the photo is one of an album (each arrives as its own update)."""
         key = photo_id or f"{self.user_id}-{self.api.next_serial()}"
         dimensions = [(90, 67), (320, 240), (800, 600), (1280, 960), (2560, 1920)]
         photo: list[JSON] = []
@@ -203,6 +210,8 @@ class ChatUser:
             )
         message = self._message()
         message["photo"] = photo
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
         self._add_caption(message, caption)
         return await self._deliver(message)
 

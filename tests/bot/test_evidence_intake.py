@@ -171,3 +171,24 @@ async def test_any_other_caption_describes_the_photo_as_one_item(
     assert (shot.kind, shot.note) == ("screenshot", "Login page, first version")
     await sarah.send("/evidence react")
     assert "Login page, first version" in sarah.last_text()
+
+
+# --- albums ---
+
+
+async def test_an_album_is_one_prompt_covering_all_its_photos(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
+    for n in range(3):
+        await sarah.send_photo(photo_id=f"album-{n}", media_group_id="album-1")
+    assert len(_prompts(api)) == 1
+    assert "📎 3 screenshots — where should I attach them?" in sarah.last_text()
+    await sarah.tap("React · today · 45 min")
+    rows = await _evidence(uow_factory)
+    assert [(r.kind, r.practice_log_id) for r in rows] == [("screenshot", log_id)] * 3
+    # The next album, or a single photo after it, asks again in a new message.
+    await sarah.send_photo(photo_id="later")
+    assert len(_prompts(api)) == 2
+    assert "📎 1 screenshot" in sarah.last_text()
