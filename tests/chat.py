@@ -160,8 +160,11 @@ class ChatUser:
         from_chat_title: str = "Practice Channel",
         *,
         from_chat_id: int = -1001234567890,
+        origin: Mapping[str, Any] | None = None,
     ) -> list[ApiCall]:
-        """Forward a channel post (forward_origin of type channel) into the chat."""
+        """Forward a channel post (forward_origin of type channel) into the chat.
+
+        `origin` replaces the channel origin, e.g. {"type": "hidden_user", ...}."""
         message = self._message()
         message["text"] = text
         message["entities"] = [dict(entity) for entity in entities or url_entities(text)]
@@ -173,6 +176,8 @@ class ChatUser:
             "message_id": self.api.next_serial(),
             "date": self.api.now() - 3600,
         }
+        if origin is not None:
+            message["forward_origin"] = {"date": self.api.now() - 3600, **origin}
         return await self._deliver(message)
 
     async def send_photo(

@@ -112,6 +112,8 @@ async def test_forwarded_post_with_a_text_link(
     [row] = await _evidence(uow_factory)
     assert row.url == "https://react.dev/learn/thinking-in-react"
     assert (row.practice_log_id, row.skill_id) == (None, react)
+    # The post's text and where it was forwarded from stay with the link.
+    assert (row.note, row.source) == (text, "Practice Channel")
 
 
 async def test_same_link_twice_on_one_session_is_kept_once(

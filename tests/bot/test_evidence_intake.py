@@ -192,3 +192,51 @@ async def test_an_album_is_one_prompt_covering_all_its_photos(
     await sarah.send_photo(photo_id="later")
     assert len(_prompts(api)) == 2
     assert "📎 1 screenshot" in sarah.last_text()
+
+
+# --- forwarded messages ---
+
+
+async def test_a_forwarded_message_without_a_link_is_offered_as_a_note_keeping_its_source(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await add_skill(sarah, uow_factory, "React")
+    text = "Tip: keep state as close to where it is used as you can."
+    await sarah.forward(text, from_chat_title="React Weekly")
+    assert "📎 1 note — where should I attach it?" in sarah.last_text()
+    await sarah.tap("📚 React (skill)")
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.note, row.source, row.skill_id) == ("note", text, "React Weekly", react)
+    await sarah.send("/evidence react")
+    assert "↪ React Weekly" in sarah.last_text()
+
+
+async def test_a_message_forwarded_from_a_person_keeps_their_name(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.forward(
+        "Try the F chord with a partial barre first",
+        origin={
+            "type": "user",
+            "sender_user": {"id": 77, "is_bot": False, "first_name": "Ana", "last_name": "Ruiz"},
+        },
+    )
+    await sarah.tap("📚 Guitar (skill)")
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.source) == ("note", "Ana Ruiz")
+    await sarah.forward(
+        "Slow practice beats fast mistakes",
+        origin={"type": "hidden_user", "sender_user_name": "Teacher\u202e Tom"},
+    )
+    await sarah.tap("📚 Guitar (skill)")
+    assert [r.source for r in await _evidence(uow_factory)] == ["Ana Ruiz", "Teacher Tom"]
+
+
+async def test_plain_text_that_is_not_forwarded_is_not_taken_as_evidence(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send("hello there")
+    assert "where should I attach" not in sarah.last_text()
+    assert await _waiting(uow_factory) == 0
