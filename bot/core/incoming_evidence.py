@@ -7,9 +7,11 @@ rather than in one feature's handler package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 
 from telegram import (
+    Audio,
     Document,
     Message,
     MessageOriginChannel,
@@ -17,6 +19,9 @@ from telegram import (
     MessageOriginHiddenUser,
     MessageOriginUser,
     PhotoSize,
+    Video,
+    VideoNote,
+    Voice,
 )
 from telegram.ext import filters
 
@@ -28,19 +33,21 @@ from bot.domain.evidence import (
     TextEntity,
     clean_source,
     extract_links,
+    generated_file_name,
     is_image_document,
     photo_file_name,
     validate_link,
     validate_note,
     validate_screenshot,
 )
+from bot.domain.import_format.intake import has_import_caption, is_import_document
 from bot.services.evidence import Pending
 from bot.ui.evidence import shorten
 
 MAX_BATCH = 20
 ACCEPTED = (
-    "As evidence I take links, notes (text) and screenshots (photos, or image files such as "
-    "PNG or JPG)."
+    "As evidence I take links, notes (text), screenshots and photos, voice messages, audio, "
+    "videos, video notes and documents such as PDFs."
 )
 
 
@@ -63,6 +70,21 @@ class _ImageDocument(filters.MessageFilter):
 
 
 IMAGE_DOCUMENT = _ImageDocument(name="ImageDocument")
+
+
+class _EvidenceDocument(filters.MessageFilter):
+    """Any other document (a PDF, an archive) unless it is a spreadsheet or export for /import."""
+
+    def filter(self, message: Message) -> bool:
+        doc = message.document
+        if doc is None or is_image_document(doc.mime_type, doc.file_name):
+            return False
+        return not has_import_caption(message.caption) and not is_import_document(
+            doc.file_name, doc.mime_type
+        )
+
+
+EVIDENCE_DOCUMENT = _EvidenceDocument(name="EvidenceDocument")
 #: Messages outside conversations that are evidence: pictures, anything with a link, and
 #: forwarded text (a note that keeps where it came from).
 EVIDENCE_MESSAGES = (
@@ -71,15 +93,20 @@ EVIDENCE_MESSAGES = (
     & (
         filters.PHOTO
         | IMAGE_DOCUMENT
+        | EVIDENCE_DOCUMENT
+        | filters.VOICE
+        | filters.AUDIO
+        | filters.VIDEO
+        | filters.VIDEO_NOTE
         | filters.Entity("url")
         | filters.Entity("text_link")
         | (filters.FORWARDED & filters.TEXT)
     )
 )
 #: A picture (or file) whose caption is a /log command: log the session, attach the picture.
-LOG_CAPTION = (filters.PHOTO | filters.Document.ALL) & filters.CaptionRegex(
-    r"^/log(?:@\w+)?(?:\s|$)"
-)
+LOG_CAPTION = (
+    filters.PHOTO | filters.Document.ALL | filters.VOICE | filters.AUDIO | filters.VIDEO
+) & filters.CaptionRegex(r"^/log(?:@\w+)?(?:\s|$)")
 
 
 @dataclass(slots=True)
@@ -126,42 +153,64 @@ def _description(text: str | None, found: Collected) -> str | None:
     return validate_note(flat)
 
 
-def _picture(message: Message, found: Collected, *, caption: bool = True) -> None:
-    """Keep the message's photo or image file as a screenshot, or note why it was refused.
+def _file(message: Message, found: Collected, *, caption: bool = True) -> None:
+    """Keep the message's picture, recording or document (its metadata), or note why not.
 
-    Its caption, if any, is the screenshot's description: one piece, not a picture and a note.
+    Its caption, if any, is the file's description: one piece, not a file and a note.
     """
     try:
-        meta = _picture_meta(message)
+        kind, meta = _file_meta(message)
     except DomainError as exc:
         found.problems.append(str(exc))
         return
     note = _description(message.caption, found) if caption else None
-    found.add(Pending(EvidenceKind.SCREENSHOT, screenshot=meta, note=note, source=origin(message)))
+    found.add(Pending(kind, screenshot=meta, note=note, source=origin(message)))
 
 
-def _picture_meta(message: Message) -> ScreenshotMeta:
-    """The screenshot's details from a photo or an image file; DomainError for any other file."""
-    file: PhotoSize | Document
-    name: str | None
-    mime: str | None
-    width: int | None
-    height: int | None
+_Sized = PhotoSize | Document | Voice | Audio | Video | VideoNote
+
+
+def _file_meta(message: Message) -> tuple[EvidenceKind, ScreenshotMeta]:
+    """The kind and details of the message's file; DomainError if it carries none we keep."""
+    file: _Sized
+    kind = EvidenceKind.SCREENSHOT
+    name: str | None = None
+    mime: str | None = None
+    width: int | None = None
+    height: int | None = None
+    duration: int | None = None
     if message.photo:
         file = _largest(message.photo)
         name, mime = photo_file_name(file.file_unique_id), "image/jpeg"
         width, height = file.width, file.height
-    else:
-        doc = message.document
-        if doc is None or not is_image_document(doc.mime_type, doc.file_name):
-            label = f"“{shorten(doc.file_name, 40)}”" if doc and doc.file_name else "That file"
-            raise DomainError(
-                f"{label} isn't an image. {ACCEPTED} Spreadsheets to import go to /import."
-            )
-        file, name, mime = doc, doc.file_name, doc.mime_type
+    elif message.document is not None:
+        file = message.document
+        name, mime = file.file_name, file.mime_type
         # Telegram gives no pixel size for files (a thumbnail's is not the picture's).
-        width = height = None
-    return validate_screenshot(
+        if not is_image_document(file.mime_type, file.file_name):
+            kind = EvidenceKind.DOCUMENT
+            name = name or generated_file_name("document", file.file_unique_id, "bin")
+    elif message.voice is not None:
+        file, kind = message.voice, EvidenceKind.VOICE
+        name = generated_file_name("voice", file.file_unique_id, "ogg")
+        mime, duration = file.mime_type, _seconds(file.duration)
+    elif message.audio is not None:
+        file, kind = message.audio, EvidenceKind.AUDIO
+        name = file.file_name or generated_file_name("audio", file.file_unique_id, "mp3")
+        mime, duration = file.mime_type, _seconds(file.duration)
+    elif message.video is not None:
+        file, kind = message.video, EvidenceKind.VIDEO
+        name = file.file_name or generated_file_name("video", file.file_unique_id, "mp4")
+        mime, duration = file.mime_type, _seconds(file.duration)
+        width, height = file.width, file.height
+    elif message.video_note is not None:
+        file, kind = message.video_note, EvidenceKind.VIDEO_NOTE
+        name = generated_file_name("video_note", file.file_unique_id, "mp4")
+        mime, duration = "video/mp4", _seconds(file.duration)
+        width = height = file.length  # a video note is a square `length` pixels wide
+    else:
+        raise DomainError(f"I can't use that here. {ACCEPTED}")
+    meta = validate_screenshot(
         file_name=name,
         file_id=file.file_id,
         file_unique_id=file.file_unique_id,
@@ -170,6 +219,27 @@ def _picture_meta(message: Message) -> ScreenshotMeta:
         mime_type=mime,
         width=width,
         height=height,
+        duration_seconds=duration,
+    )
+    return kind, meta
+
+
+def _seconds(duration: int | timedelta) -> int:
+    """A duration as whole seconds (PTB gives an int or, in newer versions, a timedelta)."""
+    if isinstance(duration, timedelta):
+        return int(duration.total_seconds())
+    return int(duration)
+
+
+def has_file(message: Message) -> bool:
+    """Whether the message carries a file we keep as evidence (a picture, recording, document)."""
+    return bool(
+        message.photo
+        or message.document
+        or message.voice
+        or message.audio
+        or message.video
+        or message.video_note
     )
 
 
@@ -207,8 +277,8 @@ def collect(message: Message, mode: Mode, *, caption: bool = True) -> Collected:
 
     `caption=False`: the caption is not about the file (it is a command) and is left out."""
     found = Collected()
-    if message.photo or message.document:
-        _picture(message, found, caption=caption)
+    if has_file(message):
+        _file(message, found, caption=caption)
         return found
     text = message.text
     if text is None:

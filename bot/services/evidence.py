@@ -19,7 +19,7 @@ class Pending:
     kind: EvidenceKind
     url: str | None = None
     note: str | None = None  # a note's text, or what the user said about a link or a file
-    screenshot: ScreenshotMeta | None = None
+    screenshot: ScreenshotMeta | None = None  # a file's metadata: picture, recording, document
     source: str | None = None  # where a forwarded message came from
 
     @property
@@ -103,11 +103,7 @@ async def attach(
         skill_id=target.skill_id,
         urls=[i.url for i in items if i.kind is EvidenceKind.LINK and i.url],
         notes=[i.note for i in items if i.kind is EvidenceKind.NOTE and i.note],
-        file_unique_ids=[
-            i.screenshot.file_unique_id
-            for i in items
-            if i.kind is EvidenceKind.SCREENSHOT and i.screenshot
-        ],
+        file_unique_ids=[i.screenshot.file_unique_id for i in items if i.screenshot],
     )
     result = AttachResult()
     for item in items:

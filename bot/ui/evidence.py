@@ -44,6 +44,20 @@ _NOUNS = {
     EvidenceKind.LINK: ("link", "links"),
     EvidenceKind.NOTE: ("note", "notes"),
     EvidenceKind.SCREENSHOT: ("screenshot", "screenshots"),
+    EvidenceKind.VOICE: ("voice message", "voice messages"),
+    EvidenceKind.AUDIO: ("audio file", "audio files"),
+    EvidenceKind.VIDEO: ("video", "videos"),
+    EvidenceKind.VIDEO_NOTE: ("video note", "video notes"),
+    EvidenceKind.DOCUMENT: ("document", "documents"),
+}
+#: The icon of each kind of file in lists and on its "show again" button.
+FILE_ICONS = {
+    EvidenceKind.SCREENSHOT: "🖼",
+    EvidenceKind.VOICE: "🎙",
+    EvidenceKind.AUDIO: "🎵",
+    EvidenceKind.VIDEO: "🎬",
+    EvidenceKind.VIDEO_NOTE: "📹",
+    EvidenceKind.DOCUMENT: "📄",
 }
 # On a button, plain words: a screenshot is what the user sent as a photo.
 _BUTTON_NOUNS = {**_NOUNS, EvidenceKind.SCREENSHOT: ("photo", "photos")}
@@ -134,11 +148,30 @@ def item_body(entry: EvidenceEntry) -> str:
     if entry.kind == EvidenceKind.NOTE:
         return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}" + _about(entry)
     details = [esc(shorten(entry.file_name or "screenshot", FILE_LABEL))]
+    if entry.duration_seconds is not None:
+        details.append(duration_label(entry.duration_seconds))
     if entry.width and entry.height:
         details.append(f"{entry.width}×{entry.height}")
     if entry.file_size is not None:
         details.append(file_size_label(entry.file_size))
-    return "🖼 " + " · ".join(details) + _about(entry)
+    return f"{file_icon(entry.kind)} " + " · ".join(details) + _about(entry)
+
+
+def file_icon(kind: str) -> str:
+    """The icon of a kind of file (🖼 for anything unknown)."""
+    try:
+        return FILE_ICONS.get(EvidenceKind(kind), "🖼")
+    except ValueError:
+        return "🖼"
+
+
+def duration_label(seconds: int) -> str:
+    """'0:07', '3:25', '1:02:09': a recording's length."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes_part, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes_part:02d}:{secs:02d}"
+    return f"{minutes_part}:{secs:02d}"
 
 
 def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1) -> str:
@@ -149,15 +182,15 @@ def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1)
 def evidence_buttons(
     entries: Sequence[EvidenceEntry], *, start: int, origin: str, page: int
 ) -> list[list[Button]]:
-    """Per-item buttons: show a screenshot, read a whole note, delete (with confirmation).
+    """Per-item buttons: show a file again, read a whole note, delete (with confirmation).
 
     An item's buttons stay together in one row; rows hold up to BUTTON_COLUMNS buttons.
     """
     rows: list[list[Button]] = []
     for n, entry in enumerate(entries, start):
         group: list[Button] = []
-        if entry.kind == EvidenceKind.SCREENSHOT:
-            group.append(press(f"🖼 {n}", ev.EvidenceResend(entry.id)))
+        if entry.kind not in (EvidenceKind.LINK, EvidenceKind.NOTE):
+            group.append(press(f"{file_icon(entry.kind)} {n}", ev.EvidenceResend(entry.id)))
         elif note_is_cut(entry):
             group.append(press(f"📖 {n}", ev.EvidenceShowNote(entry.id)))
         group.append(press(f"🗑 {n}", ev.EvidenceDelete(entry.id, origin, page)))
@@ -349,7 +382,8 @@ def problem_lines(problems: Sequence[str]) -> list[str]:
 def add_prompt(where: str, mode: str) -> tuple[str, InlineKeyboardMarkup]:
     """The 'Add evidence' step: what to send for the chosen kind, with kind buttons."""
     asks = {
-        "any": "Send a link, a screenshot (photo or image file), or type a note.",
+        "any": "Send a link, a screenshot or photo, a recording (voice, audio, video), a "
+        "document, or type a note.",
         "link": "Send the link (or forward a message that has it).",
         "note": "Type the note (up to 2,000 characters). Links in it stay part of the note.",
         "shot": "Send the screenshot as a photo or an image file.",

@@ -331,22 +331,29 @@ async def test_image_document_keeps_its_own_name_and_type(
     assert api.sent("getFile") == []
 
 
-async def test_non_image_document_is_not_claimed(
+async def test_a_spreadsheet_is_left_to_import_and_a_pdf_is_a_document(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     react = await add_skill(sarah, uow_factory, "React")
-    await sarah.send_document("slides.pdf", "application/pdf")
+    await sarah.send_document("sessions.csv", "text/csv")
     # Answered by the import feature's document handler, not taken as evidence.
-    assert "slides.pdf" in sarah.last_text()
+    assert "sessions.csv" in sarah.last_text()
     assert "where should I attach" not in sarah.last_text()
-    assert not await _conversation_open(uow_factory)
-    # Inside "Add evidence" the file reaches us, and the answer says what is accepted.
+    await sarah.send_document("slides.pdf", "application/pdf", caption="/import")
+    assert "where should I attach" not in sarah.last_text()
+    # Inside "Add evidence" a PDF is saved there as a document (metadata only).
     log_id = await seed_session(uow_factory, react)
     await sarah.tap_data(f"ev:add:{log_id}")
-    await sarah.send_document("slides.pdf", "application/pdf")
-    assert "“slides.pdf” isn't an image" in sarah.last_text()
-    assert "/import" in sarah.last_text()
-    assert await _evidence(uow_factory) == []
+    calls = await sarah.send_document("slides.pdf", "application/pdf", size=2_400_000)
+    assert "Saved 1 document to React · today · 45 min" in sarah.last_text()
+    assert [call.method for call in calls if call.method == "getFile"] == []
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.file_name, row.mime_type, row.file_size) == (
+        "document",
+        "slides.pdf",
+        "application/pdf",
+        2_400_000,
+    )
 
 
 # --- refused input ---
@@ -539,7 +546,7 @@ async def test_screenshot_is_resent_by_file_id(
     # A file Telegram no longer serves gets a polite answer, not an error.
     api.fail_next("sendPhoto", status=400, description="Bad Request: wrong file identifier")
     await sarah.tap("🖼 2")
-    assert "Telegram no longer has that picture" in sarah.answers()[-1]
+    assert "Telegram no longer has that file" in sarah.answers()[-1]
 
 
 async def test_delete_asks_first_and_keep_changes_nothing(

@@ -3,6 +3,9 @@ forwards, recordings and documents — through the real Application."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+import pytest
 from sqlalchemy import select
 
 from storage.models import Evidence, EvidenceBatch, PracticeLog
@@ -240,3 +243,78 @@ async def test_plain_text_that_is_not_forwarded_is_not_taken_as_evidence(
     await sarah.send("hello there")
     assert "where should I attach" not in sarah.last_text()
     assert await _waiting(uow_factory) == 0
+
+
+# --- recordings and documents ---
+
+RECORDINGS = [
+    # (what the user sends, stored kind, duration, how /evidence shows it again)
+    (lambda u: u.send_voice(duration=7), "voice", 7, "sendVoice"),
+    (lambda u: u.send_audio(duration=95), "audio", 95, "sendAudio"),
+    (lambda u: u.send_video(duration=42), "video", 42, "sendVideo"),
+    (lambda u: u.send_video_note(duration=12), "video_note", 12, "sendVideoNote"),
+    (
+        lambda u: u.send_document("etude-op10.pdf", "application/pdf", size=900_000),
+        "document",
+        None,
+        "sendDocument",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("send", "kind", "duration", "method"),
+    RECORDINGS,
+    ids=[kind for _, kind, _, _ in RECORDINGS],
+)
+async def test_a_recording_or_document_is_kept_as_metadata_and_shown_again_by_file_id(
+    sarah: ChatUser,
+    api: FakeBotApi,
+    uow_factory: UnitOfWorkFactory,
+    send: Callable[[ChatUser], Awaitable[object]],
+    kind: str,
+    duration: int | None,
+    method: str,
+) -> None:
+    guitar = await add_skill(sarah, uow_factory, "Guitar")
+    log_id = await seed_session(uow_factory, guitar, description="Chopin etude, slow")
+    await send(sarah)
+    assert "where should I attach it?" in sarah.last_text()
+    await sarah.tap("Guitar · today · 45 min")
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.practice_log_id, row.duration_seconds) == (kind, log_id, duration)
+    assert row.file_id is not None and row.file_unique_id is not None
+    assert row.file_name and row.file_size and row.storage == "telegram"
+    assert api.sent("getFile") == [] and api.downloads == []
+    await sarah.send("/evidence guitar")
+    if duration is not None:
+        assert f"{duration // 60}:{duration % 60:02d}" in sarah.last_text()
+    [show] = [label for label in flat(sarah.buttons()) if label.endswith(" 1")][:1]
+    await sarah.tap(show)
+    [resent] = api.sent(method)
+    field = {"sendDocument": "document"}.get(method, kind)
+    assert resent.params[field] == row.file_id
+    assert api.sent("getFile") == []
+
+
+async def test_recordings_in_one_batch_are_counted_by_kind(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_voice(duration=3)
+    await sarah.send_video(duration=20)
+    assert "1 voice message and 1 video" in sarah.last_text()
+
+
+async def test_a_captioned_voice_message_is_one_item_with_its_description(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_audio(caption="First clean run at 90 bpm")
+    await sarah.tap("📚 Guitar (skill)")
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.note, row.file_name) == (
+        "audio",
+        "First clean run at 90 bpm",
+        "etude.mp3",
+    )

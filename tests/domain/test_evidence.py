@@ -416,16 +416,23 @@ def test_is_image_document(mime_type: str | None, file_name: str | None, expecte
         ("link", EvidenceKind.LINK),
         ("Note", EvidenceKind.NOTE),
         (" SCREENSHOT ", EvidenceKind.SCREENSHOT),
+        ("Voice", EvidenceKind.VOICE),
+        ("video note", EvidenceKind.VIDEO_NOTE),
+        ("document", EvidenceKind.DOCUMENT),
     ],
 )
 def test_parse_evidence_kind(raw: str, expected: EvidenceKind) -> None:
     assert parse_evidence_kind(raw) is expected
 
 
-@pytest.mark.parametrize("raw", ["", "video", "links"])
+@pytest.mark.parametrize("raw", ["", "hologram", "links"])
 def test_parse_evidence_kind_rejects(raw: str) -> None:
     with pytest.raises(
-        DomainError, match=re.escape("Evidence type must be link, note or screenshot.")
+        DomainError,
+        match=re.escape(
+            "Evidence type must be one of: link, note, screenshot, voice, audio, video, "
+            "video_note, document."
+        ),
     ):
         parse_evidence_kind(raw)
 

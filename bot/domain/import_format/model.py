@@ -31,6 +31,7 @@ class ImportEvidence:
     note: str | None
     file: ExportFile | None
     created_at: datetime | None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

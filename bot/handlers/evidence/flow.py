@@ -377,7 +377,7 @@ async def _entry(turn: Turn, evidence_id: int) -> EvidenceEntry | None:
 
 
 async def _resend_step(turn: Turn, pressed: ev.EvidenceResend) -> None:
-    """🖼 Show a screenshot again."""
+    """🖼 Show a screenshot (or any file) again."""
     entry = await _entry(turn, pressed.evidence_id)
     if entry is not None:
         await _resend(turn, entry, view.where_label(entry.session, entry.skill_name, turn.today))
@@ -508,24 +508,34 @@ SCREEN_STEPS: Final = StepTable[Turn](
 
 
 async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
-    """Show a screenshot again from Telegram's copy (by file_id; nothing is downloaded)."""
+    """Show a file again from Telegram's copy (by file_id; nothing is downloaded)."""
     file_id = entry.file_id
-    if entry.kind != EvidenceKind.SCREENSHOT or not file_id:
-        raise BadCallback("not a screenshot")
-    caption = f"🖼 {esc(entry.file_name or 'screenshot')} — {esc(where)}"
+    if entry.kind in (EvidenceKind.LINK, EvidenceKind.NOTE) or not file_id:
+        raise BadCallback("not a file")
+    name = entry.file_name or "screenshot"
+    caption = f"{view.file_icon(entry.kind)} {esc(name)} — {esc(where)}"
     bot = turn.context.bot
+    chat = turn.chat_id
+    html = ParseMode.HTML
     await turn.release()
     try:
-        if view.is_sent_as_photo(entry):
-            await bot.send_photo(turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
+        if entry.kind == EvidenceKind.VOICE:
+            await bot.send_voice(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.AUDIO:
+            await bot.send_audio(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.VIDEO:
+            await bot.send_video(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.VIDEO_NOTE:
+            # A video note takes no caption.
+            await bot.send_video_note(chat, file_id)
+        elif entry.kind == EvidenceKind.SCREENSHOT and view.is_sent_as_photo(entry):
+            await bot.send_photo(chat, file_id, caption=caption, parse_mode=html)
         else:
-            await bot.send_document(
-                turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-            )
+            await bot.send_document(chat, file_id, caption=caption, parse_mode=html)
     except BadRequest:
-        log.info("Telegram refused to re-send a stored screenshot", exc_info=True)
+        log.info("Telegram refused to re-send a stored file", exc_info=True)
         await turn.answer(
-            "Telegram no longer has that picture, so I can't show it again. "
+            "Telegram no longer has that file, so I can't show it again. "
             "The details stay in the list.",
             alert=True,
         )
