@@ -318,3 +318,22 @@ async def test_a_captioned_voice_message_is_one_item_with_its_description(
         "First clean run at 90 bpm",
         "etude.mp3",
     )
+
+
+async def test_the_readme_sample_an_album_and_a_voice_message_then_log(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    for n in range(3):
+        await sarah.send_photo(photo_id=f"etude-{n}", media_group_id="etude")
+    await sarah.send_voice(duration=30)
+    assert "📎 3 screenshots and 1 voice message — where should I attach them?" in (
+        sarah.last_text()
+    )
+    await sarah.send("/log guitar 20m etude op. 10 no. 3, slow")
+    assert sarah.buttons()[0] == ["📎 Attach the 3 photos and 1 voice message here"]
+    await sarah.tap("📎 Attach the 3 photos and 1 voice message here")
+    [session] = await _sessions(uow_factory)
+    rows = await _evidence(uow_factory)
+    assert sorted(r.kind for r in rows) == ["screenshot"] * 3 + ["voice"]
+    assert {r.practice_log_id for r in rows} == {session.id}
