@@ -337,3 +337,17 @@ async def test_the_readme_sample_an_album_and_a_voice_message_then_log(
     rows = await _evidence(uow_factory)
     assert sorted(r.kind for r in rows) == ["screenshot"] * 3 + ["voice"]
     assert {r.practice_log_id for r in rows} == {session.id}
+
+
+async def test_a_quick_log_while_evidence_waits_offers_to_attach_it_too(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_voice(duration=9)
+    await sarah.send("/quick")
+    await sarah.tap("Guitar 15m")
+    assert sarah.buttons()[0] == ["📎 Attach the 1 voice message here"]
+    await sarah.tap("📎 Attach the 1 voice message here")
+    [session] = await _sessions(uow_factory)
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.practice_log_id) == ("voice", session.id)
