@@ -137,6 +137,8 @@ async def take_batch(
     """Remove the batch to attach it (not committed: the caller commits it with the attach).
 
     With `prompt_id`, only the batch that prompt asks about; None if there is no such batch."""
+    if await uow.evidence_batches.get(user_id) is None:
+        return None
     batch = await uow.evidence_batches.locked(user_id, now)
     current = _live_items(batch, now)
     message_id = batch.message_id

@@ -351,3 +351,15 @@ async def test_a_quick_log_while_evidence_waits_offers_to_attach_it_too(
     [session] = await _sessions(uow_factory)
     [row] = await _evidence(uow_factory)
     assert (row.kind, row.practice_log_id) == ("voice", session.id)
+
+
+async def test_deleting_my_data_forgets_the_waiting_batch_too(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_voice()
+    assert await _waiting(uow_factory) == 1
+    await sarah.send("/deletemydata")
+    await sarah.tap_containing("Delete everything")
+    assert "I erased all your data" in sarah.last_text()
+    assert await _waiting(uow_factory) == 0
