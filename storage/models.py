@@ -257,6 +257,8 @@ class EvidenceBatch(Base):
     Kept apart from the conversation row so that another command (a /log, /stats) started
     before the user picks does not throw the batch away. ``media_group_id`` is the album the
     current prompt (``message_id``) covers: the other pictures of that album join it there.
+    ``album_route`` sends the rest of an album after its first file when that one went
+    straight to a session or skill.
     """
 
     __tablename__ = "evidence_batches"
@@ -271,6 +273,9 @@ class EvidenceBatch(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     media_group_id: Mapped[str | None] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An album whose first file already went somewhere (a captioned /log, "Add evidence"): its
+    # other files follow it there. {"id": media_group_id, "s": log_id | "k": skill_id, "at": ...}
+    album_route: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Conversation(Base):

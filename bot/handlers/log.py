@@ -28,7 +28,7 @@ from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import SkillSummary
 from bot.services.evidence import Pending, attach, session_target
-from bot.services.evidence_batch import pending_items
+from bot.services.evidence_batch import pending_items, route_album
 from bot.services.log_session import log_session
 from bot.services.practice import (
     ArchivedSkill,
@@ -77,6 +77,13 @@ class LogFlow:
         """A typed answer to the current step."""
         data = dict(conv.data)
         state = conv.state
+        message = turn.message
+        if message is not None and data.get("album") and message.media_group_id == data["album"]:
+            # Another file of the album whose caption opened this /log: it goes with the rest.
+            found = collect(message, Mode.BATCH, caption=False)
+            attach = [*data.get("attach", []), *(item.to_json() for item in found.items)]
+            await turn.advance(state, attach=attach)
+            return
         text = turn.text.strip()
         if not text:
             await turn.reply("I need text here — type your answer or use the buttons above.")
@@ -278,19 +285,25 @@ async def log_caption_command(turn: Turn) -> None:
     found = collect(message, Mode.BATCH, caption=False) if message is not None else Collected()
     if found.problems:
         await turn.reply("".join(f"⚠️ {esc(problem)}\n" for problem in found.problems))
-    await _start(turn, attach=[item.to_json() for item in found.items])
+    album = message.media_group_id if message is not None else None
+    await _start(turn, attach=[item.to_json() for item in found.items], album=album)
     # Handled as a command: the file must not also reach the evidence handlers of group 1.
     raise ApplicationHandlerStop
 
 
-async def _start(turn: Turn, attach: list[dict[str, Any]] | None = None) -> None:
-    """Start /log from the command's text; `attach` goes to the session once it is saved."""
+async def _start(
+    turn: Turn, attach: list[dict[str, Any]] | None = None, album: str | None = None
+) -> None:
+    """Start /log from the command's text; `attach` goes to the session once it is saved,
+    and so do the other files of `album` (the caption rides on an album's first file only)."""
     message = turn.message
     # Keyed by the command's message id: a redelivered "/log react 45m ..." saves once.
     opened_by = message.message_id if message is not None else secrets.randbelow(2**31)
     data: dict[str, Any] = {"token": f"lg.m{opened_by}", "mode": "full"}
     if attach:
         data["attach"] = attach
+    if album:
+        data["album"] = album
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
@@ -545,6 +558,10 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         return
     saved, extras = logged.saved, logged.extras
     attached = await _attach_carried(turn, data, saved.log.id)
+    if data.get("album"):
+        # The album's files still to come follow the first to this session.
+        await route_album(turn.uow, turn.user_id, str(data["album"]), {"s": saved.log.id}, turn.now)
+        attached = "the album's files"
     step_message = turn.conversation.message_id if turn.conversation else None
     if turn.conversation is not None:
         # After the save's commit: a retry before this lands re-saves idempotently (its token).
@@ -556,7 +573,7 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
     heading = "✅ Saved" if saved.created else "✅ Already saved"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
     if attached:
-        text += f"\n📎 {attached} attached."
+        text += f"\n📎 {attached[:1].upper()}{attached[1:]} attached."
     # Evidence sent before this session was logged is one tap from being attached to it.
     waiting = await pending_items(turn.uow, turn.user_id, turn.now)
     attach = attach_pending_label([item.kind for item in waiting]) if waiting else None

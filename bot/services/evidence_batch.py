@@ -19,6 +19,8 @@ from storage.uow import UnitOfWork
 
 #: A batch nobody picked a place for within this long is forgotten.
 BATCH_LIFETIME: Final = timedelta(days=1)
+#: An album's files arrive within seconds of each other; a route older than this is stale.
+ALBUM_ROUTE_LIFETIME: Final = timedelta(minutes=10)
 
 
 class Prompt(StrEnum):
@@ -114,10 +116,11 @@ async def pending_items(uow: UnitOfWork, user_id: int, now: datetime) -> list[Pe
 
 @dataclass(frozen=True, slots=True)
 class TakenBatch:
-    """The pieces taken out of a batch, and the prompt that asked about them."""
+    """The pieces taken out of a batch, the prompt that asked about them, and their album."""
 
     items: list[Pending]
     message_id: int | None
+    media_group_id: str | None = None
 
 
 async def peek_batch(
@@ -128,7 +131,7 @@ async def peek_batch(
     if batch is None or (prompt_id is not None and batch.message_id != prompt_id):
         return None
     current = _live_items(batch, now)
-    return TakenBatch(current, batch.message_id) if current else None
+    return TakenBatch(current, batch.message_id, batch.media_group_id) if current else None
 
 
 async def take_batch(
@@ -144,8 +147,9 @@ async def take_batch(
     message_id = batch.message_id
     if not current or (prompt_id is not None and message_id != prompt_id):
         return None
-    await uow.evidence_batches.delete(user_id)
-    return TakenBatch(current, message_id)
+    taken = TakenBatch(current, message_id, batch.media_group_id)
+    batch.items, batch.message_id, batch.media_group_id = [], None, None
+    return taken
 
 
 async def drop_batch(uow: UnitOfWork, user_id: int, *, prompt_id: int | None = None) -> bool:
@@ -156,3 +160,25 @@ async def drop_batch(uow: UnitOfWork, user_id: int, *, prompt_id: int | None = N
     await uow.evidence_batches.delete(user_id)
     await uow.commit()
     return True
+
+
+async def route_album(
+    uow: UnitOfWork, user_id: int, media_group_id: str, target: dict[str, int], now: datetime
+) -> None:
+    """Send the album's later files where its first went ({"s": log_id} or {"k": skill_id})."""
+    batch = await uow.evidence_batches.locked(user_id, now)
+    batch.album_route = {"id": media_group_id, **target, "at": now.isoformat()}
+    await uow.commit()
+
+
+async def album_target(
+    uow: UnitOfWork, user_id: int, media_group_id: str, now: datetime
+) -> dict[str, int] | None:
+    """Where the album's first file went, if it went straight somewhere a moment ago."""
+    batch = await uow.evidence_batches.get(user_id)
+    route = batch.album_route if batch is not None else None
+    if not route or route.get("id") != media_group_id:
+        return None
+    if datetime.fromisoformat(str(route["at"])) + ALBUM_ROUTE_LIFETIME <= now:
+        return None
+    return {key: int(route[key]) for key in ("s", "k") if key in route}

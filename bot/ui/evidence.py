@@ -404,10 +404,15 @@ def saved_screen(
     *,
     view: Button,
     add_more: Button,
+    album: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The confirmation after attaching, with buttons to see it or add more."""
+    """The confirmation after attaching, with buttons to see it or add more.
+
+    For an album (whose other files follow quietly) it speaks of the album, not a count."""
     lines = []
-    if saved:
+    if saved and album:
+        lines.append(f"📎 Saved the album to <b>{esc(where)}</b>.")
+    elif saved:
         lines.append(f"📎 Saved {count_phrase(saved)} to <b>{esc(where)}</b>.")
     if already_there:
         verb = "was" if len(already_there) == 1 else "were"

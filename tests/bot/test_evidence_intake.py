@@ -363,3 +363,63 @@ async def test_deleting_my_data_forgets_the_waiting_batch_too(
     await sarah.tap_containing("Delete everything")
     assert "I erased all your data" in sarah.last_text()
     assert await _waiting(uow_factory) == 0
+
+
+async def test_an_album_captioned_log_attaches_all_its_photos_to_the_new_session(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    # Telegram puts an album's caption on its first photo only.
+    await sarah.send_photo(
+        caption="/log react 45m built the login page UI", photo_id="a0", media_group_id="g"
+    )
+    assert "📎 The album's files attached." in sarah.last_text()
+    await sarah.send_photo(photo_id="a1", media_group_id="g")
+    await sarah.send_photo(photo_id="a2", media_group_id="g")
+    [session] = await _sessions(uow_factory)
+    rows = await _evidence(uow_factory)
+    assert [(r.kind, r.practice_log_id) for r in rows] == [("screenshot", session.id)] * 3
+    assert _prompts(api) == []
+    # A photo that is not part of that album asks where it goes, as always.
+    await sarah.send_photo(photo_id="other")
+    assert len(_prompts(api)) == 1
+
+
+async def test_an_album_captioned_log_with_a_gap_carries_all_its_photos_through_the_steps(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await add_skill(sarah, uow_factory, "Guitar")
+    await sarah.send_photo(caption="/log 45m built the login page UI", media_group_id="g")
+    await sarah.send_photo(media_group_id="g")
+    assert "Which skill" in sarah.last_text()  # the album's second photo changed nothing
+    await sarah.tap("React")
+    [session] = await _sessions(uow_factory)
+    rows = await _evidence(uow_factory)
+    assert [r.practice_log_id for r in rows] == [session.id] * 2
+
+
+async def test_an_album_sent_to_add_evidence_is_saved_there_in_one_answer(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    react = await add_skill(sarah, uow_factory, "React")
+    log_id = await seed_session(uow_factory, react)
+    await sarah.tap_data(f"ev:add:{log_id}")
+    for n in range(3):
+        await sarah.send_photo(photo_id=f"s{n}", media_group_id="shots")
+    assert "Saved the album to React · today · 45 min" in sarah.last_text()
+    assert sum("Saved" in text for text in sarah.texts()) == 1
+    rows = await _evidence(uow_factory)
+    assert [r.practice_log_id for r in rows] == [log_id] * 3
+    assert _prompts(api) == []
+
+
+async def test_more_of_an_album_after_its_batch_was_placed_follows_it(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send_photo(photo_id="b0", media_group_id="late")
+    await sarah.tap("📚 React (skill)")
+    await sarah.send_photo(photo_id="b1", media_group_id="late")  # a slow upload
+    assert len(_prompts(api)) == 1
+    assert len(await _evidence(uow_factory)) == 2

@@ -12,6 +12,7 @@ is read or written.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup
@@ -35,9 +36,11 @@ from bot.services.evidence import (
 from bot.services.evidence_batch import (
     Prompt,
     add_to_batch,
+    album_target,
     drop_batch,
     peek_batch,
     pending_items,
+    route_album,
     set_prompt,
     take_batch,
 )
@@ -76,7 +79,7 @@ def _refusal(problems: list[str]) -> str:
     return "".join(f"{esc(p)}\n" for p in reasons) + "Nothing was saved."
 
 
-async def _resolve(turn: Turn, target: dict[str, Any] | None) -> Target | None:
+async def _resolve(turn: Turn, target: Mapping[str, Any] | None) -> Target | None:
     """A stored or pressed target, re-checked against the user."""
     if not target:
         return None
@@ -168,12 +171,22 @@ async def _edit(turn: Turn, message_id: int, screen: tuple[str, InlineKeyboardMa
 
 
 async def _save(
-    turn: Turn, target: Target, items: list[Pending], *, in_conversation: bool = True
+    turn: Turn,
+    target: Target,
+    items: list[Pending],
+    *,
+    in_conversation: bool = True,
+    album: str | None = None,
 ) -> None:
-    """Attach the pieces in one commit (closing the 'collect' step with it), then confirm."""
+    """Attach the pieces in one commit (closing the 'collect' step with it), then confirm.
+
+    With `album`, the album's files still to come follow these to the same place."""
     if in_conversation:
         await turn.finish(commit=False)
     result = await attach(turn.uow, turn.user_id, target, items, turn.now)
+    if album is not None:
+        ref = {"s": target.session.id} if target.session else {"k": target.skill_id}
+        await route_album(turn.uow, turn.user_id, album, ref, turn.now)
     if target.session is not None:
         view_button = press("📂 See evidence", ev.EvidenceOfSession(target.session.id))
         more = press("➕ Add more", ev.EvidenceAddToSession(target.session.id))
@@ -181,7 +194,12 @@ async def _save(
         view_button = press("📂 See evidence", ev.EvidenceOfSkill(target.skill_id, 0))
         more = press("➕ Add more", ev.EvidenceAddToSkill(target.skill_id))
     text, keyboard = view.saved_screen(
-        _where(turn, target), result.saved, result.already_there, view=view_button, add_more=more
+        _where(turn, target),
+        result.saved,
+        result.already_there,
+        view=view_button,
+        add_more=more,
+        album=album is not None,
     )
     await turn.answer("Saved" if result.saved else "Already there")
     await turn.show(text, keyboard)
@@ -200,7 +218,22 @@ async def evidence_message(turn: Turn) -> None:
     if not found.items:
         await turn.reply(_refusal(found.problems))
         return
+    if await _follow_album(turn, found, message.media_group_id):
+        return
     await _offer(turn, found, message.media_group_id)
+
+
+async def _follow_album(turn: Turn, found: Collected, media_group_id: str | None) -> bool:
+    """The rest of an album whose first file went straight somewhere goes there too, quietly
+    (the first file's answer already said the album is saved there)."""
+    if media_group_id is None:
+        return False
+    route = await album_target(turn.uow, turn.user_id, media_group_id, turn.now)
+    target = await _resolve(turn, route)
+    if target is None:
+        return False
+    await attach(turn.uow, turn.user_id, target, found.items, turn.now)
+    return True
 
 
 @handler
@@ -452,7 +485,7 @@ async def _choose_target(turn: Turn, pressed: ev.EvidenceTarget) -> None:
         await turn.answer(BATCH_GONE)
         await turn.drop_keyboard()
         return
-    await _save(turn, target, taken.items, in_conversation=False)
+    await _save(turn, target, taken.items, in_conversation=False, album=taken.media_group_id)
 
 
 async def _drop(turn: Turn, pressed: ev.EvidenceDropBatch) -> None:
@@ -575,7 +608,7 @@ class EvidenceFlow:
             await turn.reply(NOT_FOUND)
             return
         await turn.remove_keyboard(conv.message_id)
-        await _save(turn, target, found.items)
+        await _save(turn, target, found.items, album=message.media_group_id)
         if found.problems:
             await turn.reply("\n".join(f"⚠️ {esc(p)}" for p in found.problems))
 

@@ -51,6 +51,7 @@ def upgrade() -> None:
         sa.Column('message_id', sa.BigInteger(), nullable=True),
         sa.Column('media_group_id', sa.String(length=64), nullable=True),
         sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column('album_route', sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ['user_id'],
             ['users.id'],
