@@ -92,16 +92,25 @@ async def add_to_batch(
 
 
 async def set_prompt(
-    uow: UnitOfWork, user_id: int, message_id: int, media_group_id: str | None, now: datetime
+    uow: UnitOfWork,
+    user_id: int,
+    message_id: int,
+    media_group_id: str | None,
+    now: datetime,
+    *,
+    replacing: int | None = None,
 ) -> list[Pending] | None:
     """Record the prompt just sent and commit; the batch as it is now, None if superseded.
 
     Pieces of the album that arrived while the prompt was on its way are in the result, so the
-    sender can update the prompt to cover them.
+    sender can update the prompt to cover them. `replacing`: the album's earlier prompt, gone
+    from the chat, that this one stands in for.
     """
     batch = await uow.evidence_batches.locked(user_id, now)
     current = _live_items(batch, now)
-    if not current or batch.message_id is not None or batch.media_group_id != media_group_id:
+    if batch.message_id is not None and batch.message_id != replacing:
+        return None
+    if not current or batch.media_group_id != media_group_id:
         return None
     batch.message_id = message_id
     await uow.commit()

@@ -423,3 +423,18 @@ async def test_more_of_an_album_after_its_batch_was_placed_follows_it(
     await sarah.send_photo(photo_id="b1", media_group_id="late")  # a slow upload
     assert len(_prompts(api)) == 1
     assert len(await _evidence(uow_factory)) == 2
+
+
+async def test_an_album_whose_prompt_was_deleted_meanwhile_asks_again_with_working_buttons(
+    sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_skill(sarah, uow_factory, "React")
+    await sarah.send_photo(photo_id="d0", media_group_id="gone")
+    api.fail_next(
+        "editMessageText", status=400, description="Bad Request: message to edit not found"
+    )
+    await sarah.send_photo(photo_id="d1", media_group_id="gone")
+    assert len(_prompts(api)) == 2
+    assert "📎 2 screenshots" in sarah.last_text()
+    await sarah.tap("📚 React (skill)")
+    assert len(await _evidence(uow_factory)) == 2

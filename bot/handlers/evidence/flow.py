@@ -144,7 +144,12 @@ async def _offer(turn: Turn, found: Collected, media_group_id: str | None = None
     await turn.remove_keyboard(change.message_id)
     message = await turn.reply(*screen)
     now_waiting = await set_prompt(
-        turn.uow, turn.user_id, message.message_id, media_group_id, turn.now
+        turn.uow,
+        turn.user_id,
+        message.message_id,
+        media_group_id,
+        turn.now,
+        replacing=change.message_id if editing else None,
     )
     if now_waiting is not None and len(now_waiting) != len(change.items):
         # More of the album arrived while the prompt was on its way: cover it too.
