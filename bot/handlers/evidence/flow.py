@@ -1,4 +1,5 @@
-"""Evidence: links, notes and screenshots sent at any time, /note, /evidence, and their buttons.
+"""Evidence: links, notes, pictures, recordings and documents sent at any time, /note,
+/evidence, and their buttons.
 
 Flow: a message with links or a picture (outside any conversation) or `/note text` joins the
 user's waiting batch (bot/services/evidence_batch.py), kept in its own row until the user taps
