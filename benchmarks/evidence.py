@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import tempfile
@@ -48,6 +49,7 @@ EVIDENCE = {LIGHT: 100, HEAVY: 20_000}
 SKILLS = {LIGHT: 1, HEAVY: 10}
 REPEATS = 15
 WARMUP = 2
+ALBUMS = itertools.count()  # a new media_group_id for every album sent
 
 
 async def seed(url: str) -> dict[int, int]:
@@ -159,6 +161,29 @@ async def measure(url: str, label: str) -> list[str]:
                 await user.send("Worth re-reading: https://react.dev/learn/escape-hatches")
                 await user.tap("React · today · 30 min")
 
+            async def album_and_attach(user: ChatUser = user) -> None:
+                # Three updates of one album: one prompt (then edited), one tap.
+                album = f"bench-{next(ALBUMS)}"
+                for _ in range(3):
+                    await user.send_photo(media_group_id=album)
+                await user.tap("📚 React (skill)")
+
+            async def voice_and_attach(user: ChatUser = user) -> None:
+                await user.send_voice(duration=30)
+                await user.tap("📚 React (skill)")
+
+            async def log_while_waiting(user: ChatUser = user) -> None:
+                # A photo waits for a place; /log saves and offers to attach it.
+                await user.send_photo()
+                await user.send("/log react 5m benchmark session while a photo waits")
+                await user.tap("✖ Cancel")
+
+            async def log_then_photo(user: ChatUser = user) -> None:
+                # The same two messages with nothing waiting at /log time.
+                await user.send("/log react 5m benchmark session, nothing waiting")
+                await user.send_photo()
+                await user.tap("✖ Cancel")
+
             scenarios: dict[str, Callable[[], Awaitable[object]]] = {
                 "/evidence React (page 1)": lambda user=user: user.send("/evidence React"),
                 "last page of the list": lambda user=user, skill=skill, last=last: user.tap_data(
@@ -166,6 +191,13 @@ async def measure(url: str, label: str) -> list[str]:
                 ),
                 "/evidence (skill picker)": lambda user=user: user.send("/evidence"),
                 "send a link + attach": link_and_attach,
+                "album of 3 photos + attach": album_and_attach,
+                "voice message + attach": voice_and_attach,
+                "photo captioned /log": lambda user=user: user.send_photo(
+                    caption="/log react 5m benchmark session with a screenshot"
+                ),
+                "/log, nothing waiting (+photo)": log_then_photo,
+                "/log while a photo waits": log_while_waiting,
             }
             for name, action in scenarios.items():
                 results.setdefault(name, {})[user_id] = await timed(action)

@@ -26,6 +26,7 @@ from bot.core.conversation import (
     route_callback,
     route_message,
 )
+from bot.core.incoming_evidence import EVIDENCE_MESSAGES, LOG_CAPTION
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from bot.handlers import (
@@ -44,7 +45,6 @@ from bot.handlers import (
     streak,
 )
 from bot.handlers.evidence import flow as evidence
-from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES
 from bot.jobs.conversation_expiry import expire_conversations
 from bot.jobs.ledger_prune import ledger_prune_job
 from bot.jobs.reminders import reminders_job
@@ -187,6 +187,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Group 0: commands first, so /cancel or a new command always works mid-conversation.
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    # A photo or file captioned "/log ...": a command too, so also mid-conversation.
+    app.add_handler(MessageHandler(PRIVATE & LOG_CAPTION, log.log_caption_command))
     app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, common.unknown_command))
     for pattern, callback in buttons.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))

@@ -40,7 +40,19 @@ MIN_DESCRIPTION = 10
 MAX_DAY_MINUTES = 1440
 MAX_NOTE = 2000
 MAX_URL = 2048
-EVIDENCE_KINDS = ("link", "note", "screenshot")
+EVIDENCE_KINDS = (
+    "link",
+    "note",
+    "screenshot",
+    "voice",
+    "audio",
+    "video",
+    "video_note",
+    "document",
+)
+# Kinds that are a file kept on Telegram's servers (metadata only), as SQL for a CHECK.
+FILE_KINDS_SQL = "kind IN ('voice', 'audio', 'video', 'video_note', 'document')"
+MAX_SOURCE = 255
 INACTIVITY_DAY_CHOICES = (1, 2, 3, 5, 7)
 
 
@@ -178,7 +190,11 @@ class PracticeLog(TimestampMixin, Base):
 
 
 class Evidence(Base):
-    """Proof of learning: a link, a note, or a screenshot's metadata (never the file)."""
+    """Proof of learning: a link, a note, or a file's metadata (never the file itself).
+
+    A link or a file may carry a description in ``note`` (a photo's caption, a forwarded post's
+    text), and ``source`` says where a forwarded message came from.
+    """
 
     __tablename__ = "evidence"
     __table_args__ = (
@@ -190,7 +206,9 @@ class Evidence(Base):
         ForeignKeyConstraint(
             ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
         ),
-        CheckConstraint("kind IN ('link', 'note', 'screenshot')", name="kind"),
+        CheckConstraint(
+            "kind IN (" + ", ".join(f"'{kind}'" for kind in EVIDENCE_KINDS) + ")", name="kind"
+        ),
         CheckConstraint("practice_log_id IS NOT NULL OR skill_id IS NOT NULL", name="attached"),
         CheckConstraint(
             f"kind <> 'link' OR (url IS NOT NULL AND length(url) <= {MAX_URL})", name="link_url"
@@ -203,6 +221,11 @@ class Evidence(Base):
             "kind <> 'screenshot' OR (file_name IS NOT NULL AND length(file_name) >= 1)",
             name="screenshot_file",
         ),
+        CheckConstraint(
+            f"NOT ({FILE_KINDS_SQL}) OR (file_id IS NOT NULL AND file_name IS NOT NULL)",
+            name="recording_file",
+        ),
+        CheckConstraint("duration_seconds IS NULL OR duration_seconds >= 0", name="duration"),
         Index(None, "user_id", "skill_id", "created_at"),
         Index(None, "practice_log_id"),
     )
@@ -223,7 +246,36 @@ class Evidence(Base):
     file_id: Mapped[str | None] = mapped_column(String(255))
     file_unique_id: Mapped[str | None] = mapped_column(String(128))
     uploaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    duration_seconds: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(MAX_SOURCE))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class EvidenceBatch(Base):
+    """Evidence a user sent that waits for them to pick a session or skill, one batch per user.
+
+    Kept apart from the conversation row so that another command (a /log, /stats) started
+    before the user picks does not throw the batch away. ``media_group_id`` is the album the
+    current prompt (``message_id``) covers: the other pictures of that album join it there.
+    ``album_route`` sends the rest of an album after its first file when that one went
+    straight to a session or skill.
+    """
+
+    __tablename__ = "evidence_batches"
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    media_group_id: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # An album whose first file already went somewhere (a captioned /log, "Add evidence"): its
+    # other files follow it there. {"id": media_group_id, "s": log_id | "k": skill_id, "at": ...}
+    album_route: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class Conversation(Base):

@@ -11,6 +11,7 @@ from storage.repositories.account import AccountRepository
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.evidence_batches import EvidenceBatchRepository
 from storage.repositories.history import HistoryRepository
 from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
@@ -39,6 +40,7 @@ class UnitOfWork:
         self.reminders = ReminderRepository(self.session)
         self.account = AccountRepository(self.session)
         self.evidence = EvidenceRepository(self.session)
+        self.evidence_batches = EvidenceBatchRepository(self.session)
         self.analytics = AnalyticsRepository(self.session)
         self.transfer = TransferRepository(self.session)
         self.practice_logs = PracticeLogRepository(self.session)

@@ -161,8 +161,11 @@ class ChatUser:
         from_chat_title: str = "Practice Channel",
         *,
         from_chat_id: int = -1001234567890,
+        origin: Mapping[str, Any] | None = None,
     ) -> list[ApiCall]:
-        """Forward a channel post (forward_origin of type channel) into the chat."""
+        """Forward a channel post (forward_origin of type channel) into the chat.
+
+        `origin` replaces the channel origin, e.g. {"type": "hidden_user", ...}."""
         message = self._message()
         message["text"] = text
         message["entities"] = [dict(entity) for entity in entities or url_entities(text)]
@@ -174,12 +177,21 @@ class ChatUser:
             "message_id": self.api.next_serial(),
             "date": self.api.now() - 3600,
         }
+        if origin is not None:
+            message["forward_origin"] = {"date": self.api.now() - 3600, **origin}
         return await self._deliver(message)
 
     async def send_photo(
-        self, caption: str | None = None, sizes: int = 3, *, photo_id: str | None = None
+        self,
+        caption: str | None = None,
+        sizes: int = 3,
+        *,
+        photo_id: str | None = None,
+        media_group_id: str | None = None,
     ) -> list[ApiCall]:
-        """Send a photo as several PhotoSize objects, smallest first; same photo_id, same ids."""
+        """Send a photo as several PhotoSize objects, smallest first; same photo_id, same ids.
+
+        With `media_group_id`, the photo is one of an album (each arrives as its own update)."""
         key = photo_id or f"{self.user_id}-{self.api.next_serial()}"
         dimensions = [(90, 67), (320, 240), (800, 600), (1280, 960), (2560, 1920)]
         photo: list[JSON] = []
@@ -204,6 +216,8 @@ class ChatUser:
             )
         message = self._message()
         message["photo"] = photo
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
         self._add_caption(message, caption)
         return await self._deliver(message)
 
@@ -256,17 +270,68 @@ class ChatUser:
         }
         return await self._deliver(message)
 
-    async def send_voice(self, duration: int = 3) -> list[ApiCall]:
-        """Send a voice note."""
-        serial = self.api.next_serial()
-        message = self._message()
-        message["voice"] = {
-            "file_id": f"voice-{serial}",
-            "file_unique_id": f"uvoice-{serial}",
+    async def send_voice(self, duration: int = 3, caption: str | None = None) -> list[ApiCall]:
+        """Send a voice message (known to the fake by file_id, so the bot can re-send it)."""
+        return await self._send_media(
+            "voice", {"duration": duration, "mime_type": "audio/ogg"}, 4_000 * duration, caption
+        )
+
+    async def send_audio(
+        self,
+        duration: int = 95,
+        file_name: str | None = "etude.mp3",
+        caption: str | None = None,
+    ) -> list[ApiCall]:
+        """Send an audio file."""
+        fields: JSON = {"duration": duration, "mime_type": "audio/mpeg", "title": "Etude"}
+        if file_name is not None:
+            fields["file_name"] = file_name
+        return await self._send_media("audio", fields, 16_000 * duration, caption)
+
+    async def send_video(
+        self, duration: int = 42, caption: str | None = None, *, media_group_id: str | None = None
+    ) -> list[ApiCall]:
+        """Send a video (1280×720, mp4), optionally as part of an album."""
+        fields: JSON = {
             "duration": duration,
-            "mime_type": "audio/ogg",
-            "file_size": 4_000 * duration,
+            "width": 1280,
+            "height": 720,
+            "mime_type": "video/mp4",
         }
+        return await self._send_media(
+            "video", fields, 250_000 * duration, caption, media_group_id=media_group_id
+        )
+
+    async def send_video_note(self, duration: int = 12) -> list[ApiCall]:
+        """Send a video note (a round video message, 240 pixels across)."""
+        return await self._send_media(
+            "video_note", {"duration": duration, "length": 240}, 60_000 * duration, None
+        )
+
+    async def _send_media(
+        self,
+        field_name: str,
+        fields: JSON,
+        size: int,
+        caption: str | None,
+        *,
+        media_group_id: str | None = None,
+    ) -> list[ApiCall]:
+        serial = self.api.next_serial()
+        file_id, unique_id = f"{field_name}-{serial}", f"u{field_name}-{serial}"
+        self.api.store_file(
+            file_id, unique_id, size=size, kind=field_name + "s", ext="bin", meta=fields
+        )
+        message = self._message()
+        message[field_name] = {
+            "file_id": file_id,
+            "file_unique_id": unique_id,
+            "file_size": size,
+            **fields,
+        }
+        if media_group_id is not None:
+            message["media_group_id"] = media_group_id
+        self._add_caption(message, caption)
         return await self._deliver(message)
 
     async def send_location(

@@ -663,7 +663,23 @@ async def seed_every_feature(
                     skill_id=guitar.id,
                     kind="note",
                     note="Keep the thumb behind the neck",
+                    source="Guitar Tips (channel)",
                     created_at=uploaded + timedelta(hours=1),
+                ),
+                Evidence(
+                    user_id=user_id,
+                    practice_log_id=logs[0].id,
+                    skill_id=guitar.id,
+                    kind="voice",
+                    file_name="voice-2026-12-15.ogg",
+                    file_size=48_213,
+                    mime_type="audio/ogg",
+                    duration_seconds=95,
+                    storage="telegram",
+                    file_id="voice-barre",
+                    file_unique_id="uvoice-barre",
+                    uploaded_at=uploaded + timedelta(hours=2),
+                    created_at=uploaded + timedelta(hours=2, seconds=1),
                 ),
             ]
         )

@@ -34,6 +34,7 @@ from bot.domain.history import SessionRow
 MAX_LINK_LENGTH: Final = 2048
 MAX_NOTE_LENGTH: Final = 2000
 MAX_FILE_NAME_LENGTH: Final = 255
+MAX_SOURCE_LENGTH: Final = 255
 
 #: MIME types accepted as screenshots when sent as a document (raster images only: an SVG is
 #: a script-capable document, not a screenshot).
@@ -87,14 +88,33 @@ class EvidenceKind(StrEnum):
     LINK = "link"
     NOTE = "note"
     SCREENSHOT = "screenshot"
+    VOICE = "voice"
+    AUDIO = "audio"
+    VIDEO = "video"
+    VIDEO_NOTE = "video_note"
+    DOCUMENT = "document"
+
+    @property
+    def is_file(self) -> bool:
+        """Whether this kind is a file kept on Telegram's servers (only metadata is stored)."""
+        return self not in (EvidenceKind.LINK, EvidenceKind.NOTE)
+
+
+#: Kinds that are files: a picture, a recording or a document (metadata only).
+FILE_KINDS: Final = frozenset(kind for kind in EvidenceKind if kind.is_file)
+#: Recordings, whose metadata includes a duration.
+RECORDING_KINDS: Final = frozenset(
+    {EvidenceKind.VOICE, EvidenceKind.AUDIO, EvidenceKind.VIDEO, EvidenceKind.VIDEO_NOTE}
+)
 
 
 def parse_evidence_kind(value: str) -> EvidenceKind:
     """Read an evidence type such as ``"Link"`` case-insensitively."""
     try:
-        return EvidenceKind(value.strip().lower())
+        return EvidenceKind(value.strip().lower().replace(" ", "_"))
     except ValueError:
-        raise DomainError("Evidence type must be link, note or screenshot.") from None
+        names = ", ".join(kind.value for kind in EvidenceKind)
+        raise DomainError(f"Evidence type must be one of: {names}.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,10 +241,26 @@ def _sanitize_file_name(raw: str) -> str:
     return name
 
 
+def clean_source(raw: str) -> str | None:
+    """A forwarded message's origin (channel title, person's name) fit to store, or None."""
+    name = "".join(
+        char for char in raw if unicodedata.category(char) not in _STRIPPED_NAME_CATEGORIES
+    )
+    name = " ".join(name.split())
+    if len(name) > MAX_SOURCE_LENGTH:
+        name = name[: MAX_SOURCE_LENGTH - 1].rstrip() + "…"
+    return name or None
+
+
 def photo_file_name(file_unique_id: str) -> str:
     """Return the generated name of a Telegram photo, ``photo_<file_unique_id>.jpg``."""
-    safe_id = _UNSAFE_ID_CHARS_RE.sub("", file_unique_id)[: MAX_FILE_NAME_LENGTH - 10]
-    return f"photo_{safe_id}.jpg" if safe_id else "photo.jpg"
+    return generated_file_name("photo", file_unique_id, "jpg")
+
+
+def generated_file_name(prefix: str, file_unique_id: str, extension: str) -> str:
+    """A name for a file Telegram sends without one: ``voice_<file_unique_id>.ogg``."""
+    safe_id = _UNSAFE_ID_CHARS_RE.sub("", file_unique_id)[: MAX_FILE_NAME_LENGTH - 32]
+    return f"{prefix}_{safe_id}.{extension}" if safe_id else f"{prefix}.{extension}"
 
 
 def _normalise_mime_type(mime_type: str | None) -> str:
@@ -247,7 +283,8 @@ _NonEmptyId = Annotated[str, Field(min_length=1, max_length=255)]
 
 
 class ScreenshotMeta(BaseModel):
-    """Metadata of a screenshot kept on Telegram's servers; the bytes are never stored."""
+    """Metadata of a file (a screenshot, a recording, a document) kept on Telegram's servers;
+    the bytes are never stored."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
 
@@ -256,6 +293,7 @@ class ScreenshotMeta(BaseModel):
     mime_type: Annotated[str, Field(max_length=255)] | None = None
     width: Annotated[int, Field(ge=0)] | None = None
     height: Annotated[int, Field(ge=0)] | None = None
+    duration_seconds: Annotated[int, Field(ge=0)] | None = None
     storage: Annotated[str, Field(min_length=1, max_length=32)] = "telegram"
     file_id: _NonEmptyId
     file_unique_id: _NonEmptyId
@@ -306,8 +344,9 @@ def validate_screenshot(
     width: int | None = None,
     height: int | None = None,
     storage: str = "telegram",
+    duration_seconds: int | None = None,
 ) -> ScreenshotMeta:
-    """Build screenshot metadata from untrusted values, sanitising the file name."""
+    """Build a file's metadata from untrusted values, sanitising the file name."""
     try:
         return ScreenshotMeta(
             file_name=file_name or "",
@@ -315,6 +354,7 @@ def validate_screenshot(
             mime_type=mime_type,
             width=width,
             height=height,
+            duration_seconds=duration_seconds,
             storage=storage,
             file_id=file_id,
             file_unique_id=file_unique_id,
@@ -333,8 +373,16 @@ class EvidenceInput(BaseModel):
     practice_log_id: PositiveInt | None = None
     skill_id: PositiveInt | None = None
     url: str | None = None
+    # The text of a note; on a link or a file, what the user said about it (a caption).
     note: str | None = None
     screenshot: ScreenshotMeta | None = None
+    # Where a forwarded message came from: a channel's title or a person's name.
+    source: str | None = None
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _clean_source(cls, value: object) -> object:
+        return clean_source(value) if isinstance(value, str) else value
 
     @field_validator("kind", mode="before")
     @classmethod
@@ -355,20 +403,26 @@ class EvidenceInput(BaseModel):
     def _check_content_and_target(self) -> EvidenceInput:
         if self.practice_log_id is None and self.skill_id is None:
             raise DomainError("Evidence must be attached to a practice session or a skill.")
-        content: dict[EvidenceKind, object] = {
-            EvidenceKind.LINK: self.url,
-            EvidenceKind.NOTE: self.note,
-            EvidenceKind.SCREENSHOT: self.screenshot,
+        # What each kind must carry: a link, a note's text, or a file's details.
+        content: dict[str, object] = {
+            "link": self.url,
+            "note": self.note,
+            "file": self.screenshot,
         }
-        if content[self.kind] is None:
+        needs = self.kind.value if not self.kind.is_file else "file"
+        if content[needs] is None:
             missing = {
-                EvidenceKind.LINK: "a link",
-                EvidenceKind.NOTE: "the note's text",
-                EvidenceKind.SCREENSHOT: "the screenshot's details",
-            }[self.kind]
+                "link": "a link",
+                "note": "the note's text",
+                "file": f"the {'screenshot' if self.kind is EvidenceKind.SCREENSHOT else 'file'}'s"
+                " details",
+            }[needs]
             raise DomainError(f"This {self.kind} evidence is missing {missing}.")
+        # A note may describe a link or a file, so only a second link or file is extra.
         extra = [
-            kind.value for kind, value in content.items() if kind != self.kind and value is not None
+            ("screenshot" if name == "file" else name)
+            for name, value in content.items()
+            if name not in (needs, "note") and value is not None
         ]
         if extra:
             raise DomainError(
@@ -386,6 +440,7 @@ def validate_evidence(
     url: str | None = None,
     note: str | None = None,
     screenshot: ScreenshotMeta | None = None,
+    source: str | None = None,
 ) -> EvidenceInput:
     """Build an :class:`EvidenceInput`, raising :class:`DomainError` with the first problem."""
     try:
@@ -397,6 +452,7 @@ def validate_evidence(
                 "url": url,
                 "note": note,
                 "screenshot": screenshot,
+                "source": source,
             }
         )
     except ValidationError as exc:
@@ -422,6 +478,8 @@ class EvidenceEntry:
     file_unique_id: str | None
     created_at: datetime
     session: SessionRow | None
+    duration_seconds: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,7 @@ class ExportFile:
     file_id: str | None = None
     file_unique_id: str | None = None
     uploaded_at: datetime | None = None
+    duration_seconds: int | None = None  # recordings
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +110,7 @@ class ExportEvidence:
     note: str | None
     file: ExportFile | None
     created_at: datetime
+    source: str | None = None  # where a forwarded message came from
 
 
 @dataclass(frozen=True, slots=True)

@@ -52,16 +52,12 @@ async def unexpected_content(turn: Turn) -> None:
     kind = (
         "stickers"
         if message.sticker
-        else "voice messages"
-        if message.voice
         else "locations"
         if message.location
-        else "videos"
-        if message.video
         else "that kind of message"
     )
     await turn.reply(
-        f"I can't use {kind}. I understand text, links, photos and "
+        f"I can't use {kind}. I understand text, links, photos, recordings, documents and "
         "spreadsheet files. /help lists what I can do."
     )
 

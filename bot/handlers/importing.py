@@ -27,6 +27,7 @@ from bot.domain.evidence import is_image_document
 from bot.domain.import_format import (
     ImportFile,
     check_import_size,
+    has_import_caption,
     is_import_document,
     read_import,
 )
@@ -50,15 +51,6 @@ TOO_BIG_FOR_TELEGRAM = (
     "Telegram only lets bots download files up to 20 MB, and this one is bigger. "
     "Split it into smaller files and send them one at a time."
 )
-
-
-def has_import_caption(caption: str | None) -> bool:
-    """A caption like '/import', '/import@MyBot' or 'import my Toggl data' asks for an import."""
-    words = (caption or "").strip().split(maxsplit=1)
-    if not words:
-        return False
-    first = words[0].casefold().split("@", 1)[0].rstrip(":,.!")
-    return first in ("/import", "import")
 
 
 def _is_image(document: Document) -> bool:

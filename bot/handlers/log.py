@@ -17,7 +17,9 @@ from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter
+from telegram.ext import ApplicationHandlerStop
 
+from bot.core.incoming_evidence import Collected, Mode, collect
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
 from bot.domain.dates import format_date, parse_practice_date
@@ -26,6 +28,8 @@ from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
 from bot.domain.skills import SkillSummary
+from bot.services.evidence import Pending, attach, session_target
+from bot.services.evidence_batch import pending_items, route_album
 from bot.services.log_session import log_session
 from bot.services.practice import (
     ArchivedSkill,
@@ -40,6 +44,7 @@ from bot.services.skills import create_skill, set_archived
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.evidence import attach_pending_label, count_phrase
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, session_unshown
@@ -74,6 +79,13 @@ class LogFlow:
         """A typed answer to the current step."""
         data = dict(conv.data)
         state = conv.state
+        message = turn.message
+        if message is not None and data.get("album") and message.media_group_id == data["album"]:
+            # Another file of the album whose caption opened this /log: it goes with the rest.
+            found = collect(message, Mode.BATCH, caption=False)
+            attach = [*data.get("attach", []), *(item.to_json() for item in found.items)]
+            await turn.advance(state, attach=attach)
+            return
         text = turn.text.strip()
         if not text:
             await turn.reply("I need text here — type your answer or use the buttons above.")
@@ -265,10 +277,35 @@ BUTTON_STEPS: Final = StepTable[At](
 @handler
 async def log_command(turn: Turn) -> None:
     """/log alone: start at the skill step. /log with text: save it, or ask what's missing."""
+    await _start(turn)
+
+
+@handler
+async def log_caption_command(turn: Turn) -> None:
+    """A photo or file captioned "/log react 45m ...": that /log, with the file attached to it."""
+    message = turn.message
+    found = collect(message, Mode.BATCH, caption=False) if message is not None else Collected()
+    if found.problems:
+        await turn.reply("".join(f"⚠️ {esc(problem)}\n" for problem in found.problems))
+    album = message.media_group_id if message is not None else None
+    await _start(turn, attach=[item.to_json() for item in found.items], album=album)
+    # Handled as a command: the file must not also reach the evidence handlers of group 1.
+    raise ApplicationHandlerStop
+
+
+async def _start(
+    turn: Turn, attach: list[dict[str, Any]] | None = None, album: str | None = None
+) -> None:
+    """Start /log from the command's text; `attach` goes to the session once it is saved,
+    and so do the other files of `album` (the caption rides on an album's first file only)."""
     message = turn.message
     # Keyed by the command's message id: a redelivered "/log react 45m ..." saves once.
     opened_by = message.message_id if message is not None else secrets.randbelow(2**31)
     data: dict[str, Any] = {"token": f"lg.m{opened_by}", "mode": "full"}
+    if attach:
+        data["attach"] = attach
+    if album:
+        data["album"] = album
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
@@ -522,6 +559,11 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         await _reopen(turn, data, "date" if exc.left == 0 else "duration", str(exc))
         return
     saved, extras = logged.saved, logged.extras
+    attached = await _attach_carried(turn, data, saved.log.id)
+    if data.get("album"):
+        # The album's files still to come follow the first to this session.
+        await route_album(turn.uow, turn.user_id, str(data["album"]), {"s": saved.log.id}, turn.now)
+        attached = "the album's files"
     turn.if_unshown(
         session_unshown(
             "✅ Saved" if saved.created else "✅ Already saved",
@@ -539,8 +581,23 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
         await _delete_message(turn, step_message)
     heading = "✅ Saved" if saved.created else "✅ Already saved"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
+    if attached:
+        text += f"\n📎 {attached[:1].upper()}{attached[1:]} attached."
+    # Evidence sent before this session was logged is one tap from being attached to it.
+    waiting = await pending_items(turn.uow, turn.user_id, turn.now)
+    attach = attach_pending_label([item.kind for item in waiting]) if waiting else None
     await turn.answer("Saved" if saved.created else "Already saved")
-    await turn.reply(text, session_card_keyboard(saved.log.id))
+    await turn.reply(text, session_card_keyboard(saved.log.id, attach_label=attach))
+
+
+async def _attach_carried(turn: Turn, data: dict[str, Any], log_id: int) -> str:
+    """Attach what the /log carried (a captioned photo) to the saved session; what it was."""
+    items = [Pending.from_json(item) for item in data.get("attach", [])]
+    target = await session_target(turn.uow, turn.user_id, log_id) if items else None
+    if target is None:
+        return ""
+    result = await attach(turn.uow, turn.user_id, target, items, turn.now)
+    return count_phrase([*result.saved, *result.already_there])
 
 
 async def _reopen(turn: Turn, data: dict[str, Any], step: str, problem: str | None) -> None:

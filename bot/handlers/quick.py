@@ -10,6 +10,7 @@ from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
+from bot.services.evidence_batch import pending_items
 from bot.services.history import UNDO_MINUTES, delete_session
 from bot.services.log_session import log_session
 from bot.services.practice import (
@@ -23,6 +24,7 @@ from bot.services.practice import (
 from bot.ui import callbacks as ql
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.cards import session_card, session_card_keyboard
+from bot.ui.evidence import attach_pending_label
 from bot.ui.keyboards import cancel_button, markup, press
 from bot.ui.quick_log import (
     client_token,
@@ -87,7 +89,10 @@ async def _save(turn: Turn, pressed: ql.QuickSave) -> None:
     await turn.answer("Saved" if saved.created else "Already saved — one session.")
     heading = "⚡ Logged" if saved.created else "⚡ Already logged"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
-    await turn.show(text, quick_card_keyboard(saved.log.id, pressed.nonce))
+    # Evidence sent before this session was logged is one tap from being attached to it.
+    waiting = await pending_items(turn.uow, turn.user_id, turn.now)
+    attach = attach_pending_label([item.kind for item in waiting]) if waiting else None
+    await turn.show(text, quick_card_keyboard(saved.log.id, pressed.nonce, attach_label=attach))
 
 
 async def _page(turn: Turn, pressed: ql.QuickPage) -> None:

@@ -169,6 +169,7 @@ def _new_evidence(
         created_at=item.created_at or now,
         url=item.url,
         note=item.note,
+        source=item.source,
         **file_columns,
     )
 

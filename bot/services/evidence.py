@@ -18,8 +18,9 @@ class Pending:
 
     kind: EvidenceKind
     url: str | None = None
-    note: str | None = None
-    screenshot: ScreenshotMeta | None = None
+    note: str | None = None  # a note's text, or what the user said about a link or a file
+    screenshot: ScreenshotMeta | None = None  # a file's metadata: picture, recording, document
+    source: str | None = None  # where a forwarded message came from
 
     @property
     def key(self) -> tuple[str, str]:
@@ -39,6 +40,8 @@ class Pending:
             data["note"] = self.note
         if self.screenshot is not None:
             data["screenshot"] = self.screenshot.model_dump(mode="json")
+        if self.source is not None:
+            data["source"] = self.source
         return data
 
     @classmethod
@@ -50,6 +53,7 @@ class Pending:
             url=data.get("url"),
             note=data.get("note"),
             screenshot=ScreenshotMeta.model_validate(shot) if shot is not None else None,
+            source=data.get("source"),
         )
 
 
@@ -99,11 +103,7 @@ async def attach(
         skill_id=target.skill_id,
         urls=[i.url for i in items if i.kind is EvidenceKind.LINK and i.url],
         notes=[i.note for i in items if i.kind is EvidenceKind.NOTE and i.note],
-        file_unique_ids=[
-            i.screenshot.file_unique_id
-            for i in items
-            if i.kind is EvidenceKind.SCREENSHOT and i.screenshot
-        ],
+        file_unique_ids=[i.screenshot.file_unique_id for i in items if i.screenshot],
     )
     result = AttachResult()
     for item in items:
@@ -118,6 +118,7 @@ async def attach(
             url=item.url,
             note=item.note,
             screenshot=item.screenshot,
+            source=item.source,
         )
         await uow.evidence.add(
             user_id,
@@ -128,6 +129,7 @@ async def attach(
             url=valid.url,
             note=valid.note,
             screenshot=valid.screenshot,
+            source=valid.source,
         )
         result.saved.append(valid.kind)
     await uow.commit()

@@ -77,10 +77,14 @@ def session_card(
     return "\n".join(lines)
 
 
-def session_card_keyboard(log_id: int) -> InlineKeyboardMarkup:
-    """[📎 Add evidence] [➕ Log another] / [✏️ Edit] [🗑 Delete] for a saved session."""
+def session_card_keyboard(log_id: int, *, attach_label: str | None = None) -> InlineKeyboardMarkup:
+    """[📎 Add evidence] [➕ Log another] / [✏️ Edit] [🗑 Delete] for a saved session.
+
+    With `attach_label` (evidence is waiting for a place), a first row attaches it here."""
+    attach = [[press(attach_label, cb.EvidenceAttachPending(log_id))]] if attach_label else []
     return markup(
         [
+            *attach,
             [
                 press(BUTTON_ADD_EVIDENCE, cb.EvidenceAddToSession(log_id)),
                 press(BUTTON_LOG_ANOTHER, cb.LogAnother()),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import partial
 
@@ -25,12 +25,14 @@ from bot.domain.evidence import (
 from bot.domain.history import SessionRow
 from bot.ui import callbacks as ev
 from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
-from bot.ui.texts import esc, minutes
+from bot.ui.texts import BUTTON_CANCEL, esc, minutes
 
 PREFIX = ev.EVIDENCE
 PAGE_SIZE = 8
 PICKER_PAGE_SIZE = 8
 NOTE_PREVIEW = 280
+ABOUT_PREVIEW = 80  # a caption or a forwarded post's text, beside its link or file
+SOURCE_LABEL = 32
 LINK_LABEL = 70
 FILE_LABEL = 60
 DESCRIPTION_LABEL = 60
@@ -42,7 +44,23 @@ _NOUNS = {
     EvidenceKind.LINK: ("link", "links"),
     EvidenceKind.NOTE: ("note", "notes"),
     EvidenceKind.SCREENSHOT: ("screenshot", "screenshots"),
+    EvidenceKind.VOICE: ("voice message", "voice messages"),
+    EvidenceKind.AUDIO: ("audio file", "audio files"),
+    EvidenceKind.VIDEO: ("video", "videos"),
+    EvidenceKind.VIDEO_NOTE: ("video note", "video notes"),
+    EvidenceKind.DOCUMENT: ("document", "documents"),
 }
+#: The icon of each kind of file in lists and on its "show again" button.
+FILE_ICONS = {
+    EvidenceKind.SCREENSHOT: "🖼",
+    EvidenceKind.VOICE: "🎙",
+    EvidenceKind.AUDIO: "🎵",
+    EvidenceKind.VIDEO: "🎬",
+    EvidenceKind.VIDEO_NOTE: "📹",
+    EvidenceKind.DOCUMENT: "📄",
+}
+# On a button, plain words: a screenshot is what the user sent as a photo.
+_BUTTON_NOUNS = {**_NOUNS, EvidenceKind.SCREENSHOT: ("photo", "photos")}
 
 
 def shorten(text: str, limit: int) -> str:
@@ -66,11 +84,13 @@ def where_label(session: SessionRow | None, skill_name: str, today: date) -> str
     return f"{shorten(skill_name, SKILL_LABEL)} (skill)"
 
 
-def count_phrase(kinds: Sequence[EvidenceKind]) -> str:
+def count_phrase(
+    kinds: Sequence[EvidenceKind], nouns: Mapping[EvidenceKind, tuple[str, str]] = _NOUNS
+) -> str:
     """'2 links, 1 note and 1 screenshot' in a fixed kind order."""
     counts = Counter(kinds)
     parts = [
-        f"{counts[kind]} {_NOUNS[kind][0] if counts[kind] == 1 else _NOUNS[kind][1]}"
+        f"{counts[kind]} {nouns[kind][0] if counts[kind] == 1 else nouns[kind][1]}"
         for kind in EvidenceKind
         if counts[kind]
     ]
@@ -109,19 +129,49 @@ def _link_text(url: str) -> str:
     return shorten(bare.removesuffix("/") or bare, LINK_LABEL)
 
 
+def _about(entry: EvidenceEntry) -> str:
+    """What was said about a link or a file (its caption), and where a forward came from."""
+    parts = []
+    if entry.kind != EvidenceKind.NOTE and entry.note:
+        parts.append(f" — <i>{esc(shorten(entry.note, ABOUT_PREVIEW))}</i>")
+    if entry.source:
+        parts.append(f" ↪ {esc(shorten(entry.source, SOURCE_LABEL))}")
+    return "".join(parts)
+
+
 def item_body(entry: EvidenceEntry) -> str:
     """One item as HTML, without its number: a clickable link, a note preview, or a file."""
     if entry.kind == EvidenceKind.LINK:
         url = entry.url or ""
-        return f'🔗 <a href="{html.escape(url, quote=True)}">{esc(_link_text(url))}</a>'
+        link = f'🔗 <a href="{html.escape(url, quote=True)}">{esc(_link_text(url))}</a>'
+        return link + _about(entry)
     if entry.kind == EvidenceKind.NOTE:
-        return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}"
+        return f"📝 {esc(shorten(entry.note or '', NOTE_PREVIEW))}" + _about(entry)
     details = [esc(shorten(entry.file_name or "screenshot", FILE_LABEL))]
+    if entry.duration_seconds is not None:
+        details.append(duration_label(entry.duration_seconds))
     if entry.width and entry.height:
         details.append(f"{entry.width}×{entry.height}")
     if entry.file_size is not None:
         details.append(file_size_label(entry.file_size))
-    return "🖼 " + " · ".join(details)
+    return f"{file_icon(entry.kind)} " + " · ".join(details) + _about(entry)
+
+
+def file_icon(kind: str) -> str:
+    """The icon of a kind of file (🖼 for anything unknown)."""
+    try:
+        return FILE_ICONS.get(EvidenceKind(kind), "🖼")
+    except ValueError:
+        return "🖼"
+
+
+def duration_label(seconds: int) -> str:
+    """'0:07', '3:25', '1:02:09': a recording's length."""
+    hours, rest = divmod(max(seconds, 0), 3600)
+    minutes_part, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes_part:02d}:{secs:02d}"
+    return f"{minutes_part}:{secs:02d}"
 
 
 def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1) -> str:
@@ -132,15 +182,15 @@ def render_session_evidence(entries: Sequence[EvidenceEntry], *, start: int = 1)
 def evidence_buttons(
     entries: Sequence[EvidenceEntry], *, start: int, origin: str, page: int
 ) -> list[list[Button]]:
-    """Per-item buttons: show a screenshot, read a whole note, delete (with confirmation).
+    """Per-item buttons: show a file again, read a whole note, delete (with confirmation).
 
     An item's buttons stay together in one row; rows hold up to BUTTON_COLUMNS buttons.
     """
     rows: list[list[Button]] = []
     for n, entry in enumerate(entries, start):
         group: list[Button] = []
-        if entry.kind == EvidenceKind.SCREENSHOT:
-            group.append(press(f"🖼 {n}", ev.EvidenceResend(entry.id)))
+        if entry.kind not in (EvidenceKind.LINK, EvidenceKind.NOTE):
+            group.append(press(f"{file_icon(entry.kind)} {n}", ev.EvidenceResend(entry.id)))
         elif note_is_cut(entry):
             group.append(press(f"📖 {n}", ev.EvidenceShowNote(entry.id)))
         group.append(press(f"🗑 {n}", ev.EvidenceDelete(entry.id, origin, page)))
@@ -314,8 +364,14 @@ def target_screen(
             2,
         )
     )
-    rows.append([cancel_button()])
+    rows.append([press(BUTTON_CANCEL, ev.EvidenceDropBatch())])
     return "\n".join(lines), markup(rows)
+
+
+def attach_pending_label(kinds: Sequence[EvidenceKind]) -> str:
+    """'📎 Attach the 2 photos here': the card's one tap for the evidence waiting for a place."""
+    phrase = count_phrase(kinds, _BUTTON_NOUNS)
+    return f"📎 Attach the {phrase} here"
 
 
 def problem_lines(problems: Sequence[str]) -> list[str]:
@@ -326,7 +382,8 @@ def problem_lines(problems: Sequence[str]) -> list[str]:
 def add_prompt(where: str, mode: str) -> tuple[str, InlineKeyboardMarkup]:
     """The 'Add evidence' step: what to send for the chosen kind, with kind buttons."""
     asks = {
-        "any": "Send a link, a screenshot (photo or image file), or type a note.",
+        "any": "Send a link, a screenshot or photo, a recording (voice, audio, video), a "
+        "document, or type a note.",
         "link": "Send the link (or forward a message that has it).",
         "note": "Type the note (up to 2,000 characters). Links in it stay part of the note.",
         "shot": "Send the screenshot as a photo or an image file.",
@@ -347,10 +404,15 @@ def saved_screen(
     *,
     view: Button,
     add_more: Button,
+    album: bool = False,
 ) -> tuple[str, InlineKeyboardMarkup]:
-    """The confirmation after attaching, with buttons to see it or add more."""
+    """The confirmation after attaching, with buttons to see it or add more.
+
+    For an album (whose other files follow quietly) it speaks of the album, not a count."""
     lines = []
-    if saved:
+    if saved and album:
+        lines.append(f"📎 Saved the album to <b>{esc(where)}</b>.")
+    elif saved:
         lines.append(f"📎 Saved {count_phrase(saved)} to <b>{esc(where)}</b>.")
     if already_there:
         verb = "was" if len(already_there) == 1 else "were"

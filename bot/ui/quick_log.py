@@ -99,13 +99,19 @@ def quick_log_keyboard(
     return markup(rows)
 
 
-def quick_card_keyboard(log_id: int, nonce: str) -> InlineKeyboardMarkup:
-    """[📝 Add note] [↩️ Undo] under a session saved by a Quick Log tap."""
+def quick_card_keyboard(
+    log_id: int, nonce: str, *, attach_label: str | None = None
+) -> InlineKeyboardMarkup:
+    """[📝 Add note] [↩️ Undo] under a session saved by a Quick Log tap.
+
+    With `attach_label` (evidence is waiting for a place), a first row attaches it here."""
+    attach = [[press(attach_label, ql.EvidenceAttachPending(log_id))]] if attach_label else []
     return markup(
         [
+            *attach,
             [
                 press(BUTTON_ADD_NOTE, ql.QuickNote(log_id)),
                 press(BUTTON_UNDO, ql.QuickUndo(log_id, nonce)),
-            ]
+            ],
         ]
     )

@@ -21,7 +21,16 @@ from bot.ui.texts import esc, minutes, plural
 
 # Callback prefix of /reminders and of the buttons under reminders (bot/handlers/reminders.py).
 MAX_LISTED_SKILLS = 10
-EVIDENCE_WORDS = {"link": "link", "note": "note", "screenshot": "screenshot"}
+EVIDENCE_WORDS = {
+    "link": "link",
+    "note": "note",
+    "screenshot": "screenshot",
+    "voice": "voice message",
+    "audio": "audio file",
+    "video": "video",
+    "video_note": "video note",
+    "document": "document",
+}
 WEEKLY_CHART_WEEKS = 8
 WEEKLY_CHART_CAPTION = f"Minutes per week, last {WEEKLY_CHART_WEEKS} weeks"
 

@@ -66,6 +66,8 @@ HELP = (
     "/reminders — reminders, weekly summary and goal\n"
     "/export, /import — your data as JSON or CSV, or import a spreadsheet\n"
     "/deletemydata — erase everything\n\n"
-    "Send a link, a note or a screenshot at any time to attach it as evidence. "
+    "Send a link, a photo, a voice message, a video or a document (or forward a post) at any "
+    "time to attach it as evidence; a photo captioned <code>/log react 45m …</code> logs the "
+    "session with it. "
     "/cancel leaves whatever you are in the middle of."
 )

@@ -84,6 +84,7 @@ class EvidenceRepository(Repository):
         url: str | None = None,
         note: str | None = None,
         screenshot: ScreenshotMeta | None = None,
+        source: str | None = None,
     ) -> Evidence:
         """Save validated evidence; the caller has checked the session/skill belong to the user.
 
@@ -97,6 +98,7 @@ class EvidenceRepository(Repository):
             kind=kind,
             url=url,
             note=note,
+            source=source,
             created_at=created_at,
             **(screenshot.model_dump() if screenshot else {}),
         )
@@ -114,7 +116,8 @@ class EvidenceRepository(Repository):
         notes: Collection[str] = (),
         file_unique_ids: Collection[str] = (),
     ) -> set[tuple[str, str]]:
-        """Which of these links, notes and files are already attached to exactly this target.
+        """Which of these links, notes and files (by unique id, of any file kind) are already
+        attached to exactly this target.
 
         Returns (kind, value) pairs. Only the given values are looked up, so the cost does not
         grow with the target's evidence.
@@ -127,7 +130,7 @@ class EvidenceRepository(Repository):
                 (
                     file_unique_ids,
                     and_(
-                        Evidence.kind == "screenshot",
+                        Evidence.kind.not_in(("link", "note")),
                         Evidence.file_unique_id.in_(list(file_unique_ids)),
                     ),
                 ),
@@ -152,7 +155,7 @@ class EvidenceRepository(Repository):
         )
         found: set[tuple[str, str]] = set()
         for kind, url, note, unique_id in rows.all():
-            value = {"link": url, "note": note, "screenshot": unique_id}.get(kind)
+            value = {"link": url, "note": note}.get(kind, unique_id)
             if value is not None:
                 found.add((kind, value))
         return found

@@ -77,6 +77,8 @@ class NewEvidence:
     file_id: str | None = None
     file_unique_id: str | None = None
     uploaded_at: datetime | None = None
+    duration_seconds: int | None = None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -112,6 +112,8 @@ async def test_forwarded_post_with_a_text_link(
     [row] = await _evidence(uow_factory)
     assert row.url == "https://react.dev/learn/thinking-in-react"
     assert (row.practice_log_id, row.skill_id) == (None, react)
+    # The post's text and where it was forwarded from stay with the link.
+    assert (row.note, row.source) == (text, "Practice Channel")
 
 
 async def test_same_link_twice_on_one_session_is_kept_once(
@@ -137,7 +139,7 @@ async def test_more_evidence_joins_the_batch_until_a_target_is_picked(
     assert "1 link and 1 screenshot" in sarah.last_text()
     assert sarah.buttons(first_prompt) == []  # the old step's keyboard is gone
     await sarah.send("React")  # typed text is not a target and not added
-    assert "Tap where to attach" in sarah.last_text()
+    assert await _evidence(uow_factory) == []
     await sarah.tap("React · today · 45 min")
     assert "Saved 1 link and 1 screenshot" in sarah.last_text()
     rows = await _evidence(uow_factory)
@@ -296,17 +298,16 @@ async def test_photo_keeps_metadata_of_the_largest_size_and_never_downloads(
     react = await add_skill(sarah, uow_factory, "React")
     log_id = await seed_session(uow_factory, react)
     await sarah.send_photo(caption="The todo app running", sizes=3, photo_id="todo")
-    assert "1 note and 1 screenshot" in sarah.last_text()
+    assert "1 screenshot —" in sarah.last_text()
     await sarah.tap("React · today · 45 min")
-    rows = await _evidence(uow_factory)
-    assert [r.kind for r in rows] == ["screenshot", "note"]
-    shot, note = rows
+    # The caption describes the picture: one piece of evidence, not a picture and a note.
+    [shot] = await _evidence(uow_factory)
     assert shot.file_name == "photo_uphoto-todo-s2.jpg"
     assert (shot.file_id, shot.file_unique_id) == ("photo-todo-s2", "uphoto-todo-s2")
     assert (shot.width, shot.height, shot.file_size) == (800, 600, 800 * 600 // 8)
     assert (shot.mime_type, shot.storage) == ("image/jpeg", "telegram")
     assert shot.uploaded_at == START
-    assert (note.note, note.practice_log_id) == ("The todo app running", log_id)
+    assert shot.note == "The todo app running"
     assert shot.practice_log_id == log_id
     assert api.sent("getFile") == []
     assert api.downloads == []
@@ -330,22 +331,29 @@ async def test_image_document_keeps_its_own_name_and_type(
     assert api.sent("getFile") == []
 
 
-async def test_non_image_document_is_not_claimed(
+async def test_a_spreadsheet_is_left_to_import_and_a_pdf_is_a_document(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:
     react = await add_skill(sarah, uow_factory, "React")
-    await sarah.send_document("slides.pdf", "application/pdf")
+    await sarah.send_document("sessions.csv", "text/csv")
     # Answered by the import feature's document handler, not taken as evidence.
-    assert "slides.pdf" in sarah.last_text()
+    assert "sessions.csv" in sarah.last_text()
     assert "where should I attach" not in sarah.last_text()
-    assert not await _conversation_open(uow_factory)
-    # Inside "Add evidence" the file reaches us, and the answer says what is accepted.
+    await sarah.send_document("slides.pdf", "application/pdf", caption="/import")
+    assert "where should I attach" not in sarah.last_text()
+    # Inside "Add evidence" a PDF is saved there as a document (metadata only).
     log_id = await seed_session(uow_factory, react)
     await sarah.tap_data(f"ev:add:{log_id}")
-    await sarah.send_document("slides.pdf", "application/pdf")
-    assert "“slides.pdf” isn't an image" in sarah.last_text()
-    assert "/import" in sarah.last_text()
-    assert await _evidence(uow_factory) == []
+    calls = await sarah.send_document("slides.pdf", "application/pdf", size=2_400_000)
+    assert "Saved 1 document to React · today · 45 min" in sarah.last_text()
+    assert [call.method for call in calls if call.method == "getFile"] == []
+    [row] = await _evidence(uow_factory)
+    assert (row.kind, row.file_name, row.mime_type, row.file_size) == (
+        "document",
+        "slides.pdf",
+        "application/pdf",
+        2_400_000,
+    )
 
 
 # --- refused input ---
@@ -538,7 +546,7 @@ async def test_screenshot_is_resent_by_file_id(
     # A file Telegram no longer serves gets a polite answer, not an error.
     api.fail_next("sendPhoto", status=400, description="Bad Request: wrong file identifier")
     await sarah.tap("🖼 2")
-    assert "Telegram no longer has that picture" in sarah.answers()[-1]
+    assert "Telegram no longer has that file" in sarah.answers()[-1]
 
 
 async def test_delete_asks_first_and_keep_changes_nothing(

@@ -535,8 +535,9 @@ async def test_documents_outside_import_are_only_claimed_with_an_import_caption(
     data = (DATA / "generic_comma.csv").read_bytes()
     await sarah.send_document("log.csv", "text/csv", data=data)
     assert "To import log.csv, send /import and then the file" in sarah.last_text()
+    # Any other document is evidence (metadata only), never downloaded.
     await sarah.send_document("report.pdf", "application/pdf", data=b"%PDF-1.4")
-    assert "I can't use report.pdf. I accept screenshots as evidence" in sarah.last_text()
+    assert "To keep evidence I attach it to a session or a skill" in sarah.last_text()
     assert api.sent("getFile") == []
 
     # Images are evidence (#5), never claimed here.

@@ -46,8 +46,11 @@ NOT_USER_DATA: Mapping[str, frozenset[str]] = {
     "practice_logs": frozenset({"id", "user_id", "client_token"}),
     "evidence": frozenset({"id", "user_id"}),
 }
-# The bot's own state about a user: open dialogues, sends made, undo buffers, derived figures.
-BOOKKEEPING_TABLES = frozenset({"conversations", "send_ledger", "undo_snapshots"})
+# The bot's own state about a user: open dialogues, sends made, undo buffers, derived figures,
+# and evidence still waiting for a place (it is forgotten after a day, like an open dialogue).
+BOOKKEEPING_TABLES = frozenset(
+    {"conversations", "send_ledger", "undo_snapshots", "evidence_batches"}
+)
 # Columns that point at other rows: compared by what they point at, not by the id.
 REFERENCES = frozenset({"skill_id", "practice_log_id"})
 

@@ -19,7 +19,7 @@ from bot.app import build_application, on_shutdown
 from bot.config import Settings
 from bot.core.runtime import BotApp, Deps
 from bot.jobs.conversation_expiry import expire_idle_conversations
-from storage.models import Conversation, PracticeLog, User
+from storage.models import Conversation, EvidenceBatch, PracticeLog, User
 from tests.chat import ChatUser
 from tests.fakebot import FakeBotApi, FakeRequest
 from tests.support import FakeClock, UnitOfWorkFactory
@@ -204,3 +204,31 @@ async def test_both_instances_sweeping_at_once_time_a_conversation_out_once(
     assert len(notices) == 1
     async with uow_factory() as uow:
         assert await uow.session.get(Conversation, SARAH) is None
+
+
+async def test_an_album_split_across_instances_at_once_is_one_prompt(
+    instances: dict[Instance, BotApp], api: FakeBotApi, uow_factory: UnitOfWorkFactory
+) -> None:
+    sarah = _sarah_on(instances, api)
+    await sarah["A"].send("/addskill React")
+    # Telegram delivers an album's photos as separate updates, here at the same moment to two
+    # processes: each must land in the one batch, and only one of them may send the prompt.
+    await asyncio.gather(
+        *(
+            sarah["A" if n % 2 else "B"].send_photo(photo_id=f"p{n}", media_group_id="album")
+            for n in range(4)
+        )
+    )
+    prompts = [
+        call
+        for call in api.sent("sendMessage")
+        if "where should I attach" in str(call.params.get("text", ""))
+    ]
+    assert len(prompts) == 1
+    async with uow_factory() as uow:
+        batch = await uow.session.get(EvidenceBatch, SARAH)
+        assert batch is not None and len(batch.items) == 4
+        prompt_id = batch.message_id
+    assert prompt_id == prompts[0].result["message_id"]
+    shown = api.find_message(SARAH, prompt_id)
+    assert shown is not None and "4 screenshots" in shown["text"]

@@ -94,8 +94,8 @@ async def test_help_unknown_command_and_unexpected_content(sarah: ChatUser) -> N
     assert "/log" in sarah.last_text()
     await sarah.send("/frobnicate now")
     assert "I don't know the command /frobnicate" in sarah.last_text()
-    await sarah.send_voice()
-    assert "can't use voice messages" in sarah.last_text()
+    await sarah.send_sticker()
+    assert "can't use stickers" in sarah.last_text()
     await sarah.send_location()
     assert "can't use locations" in sarah.last_text()
 

@@ -416,16 +416,23 @@ def test_is_image_document(mime_type: str | None, file_name: str | None, expecte
         ("link", EvidenceKind.LINK),
         ("Note", EvidenceKind.NOTE),
         (" SCREENSHOT ", EvidenceKind.SCREENSHOT),
+        ("Voice", EvidenceKind.VOICE),
+        ("video note", EvidenceKind.VIDEO_NOTE),
+        ("document", EvidenceKind.DOCUMENT),
     ],
 )
 def test_parse_evidence_kind(raw: str, expected: EvidenceKind) -> None:
     assert parse_evidence_kind(raw) is expected
 
 
-@pytest.mark.parametrize("raw", ["", "video", "links"])
+@pytest.mark.parametrize("raw", ["", "hologram", "links"])
 def test_parse_evidence_kind_rejects(raw: str) -> None:
     with pytest.raises(
-        DomainError, match=re.escape("Evidence type must be link, note or screenshot.")
+        DomainError,
+        match=re.escape(
+            "Evidence type must be one of: link, note, screenshot, voice, audio, video, "
+            "video_note, document."
+        ),
     ):
         parse_evidence_kind(raw)
 
@@ -450,6 +457,15 @@ def test_evidence_input_note_and_screenshot() -> None:
     assert shot.screenshot == meta
 
 
+def test_a_link_or_a_file_carries_a_description_and_where_it_was_forwarded_from() -> None:
+    link = validate_evidence(
+        "link", skill_id=1, url="https://a.com", note="  Our post  ", source="Dev\u202e  News\n"
+    )
+    assert (link.url, link.note, link.source) == ("https://a.com/", "Our post", "Dev News")
+    shot = validate_evidence("screenshot", skill_id=1, screenshot=screenshot(), note="Login page")
+    assert shot.note == "Login page"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -459,17 +475,13 @@ def test_evidence_input_note_and_screenshot() -> None:
         ({"kind": "screenshot", "skill_id": 1}, "missing the screenshot's details"),
         ({"kind": "link", "skill_id": 1, "note": "hi"}, "missing a link"),
         (
-            {"kind": "link", "skill_id": 1, "url": "https://a.com", "note": "hi"},
-            "can't also carry note",
-        ),
-        (
             {"kind": "note", "skill_id": 1, "note": "hi", "url": "https://a.com"},
             "can't also carry link",
         ),
         ({"kind": "link", "skill_id": 1, "url": "javascript:alert(1)"}, SCHEME_MESSAGE),
         ({"kind": "note", "skill_id": 1, "note": "   "}, "The note is empty"),
         ({"kind": "note", "skill_id": 1, "note": "a" * 2001}, "yours has 2,001"),
-        ({"kind": "video", "skill_id": 1, "url": "https://a.com"}, "Evidence type must be"),
+        ({"kind": "hologram", "skill_id": 1, "url": "https://a.com"}, "Evidence type must be"),
         ({"kind": "link", "skill_id": 0, "url": "https://a.com"}, "evidence details are not valid"),
         ({"kind": "link", "practice_log_id": -3, "url": "https://a.com"}, "practice_log_id"),
     ],

@@ -84,7 +84,9 @@ def test_json_evidence_nests_file_metadata_and_keeps_nulls() -> None:
         "note",
         "file",
         "created_at",
+        "source",
     ]
+    assert screenshot["source"] is None
     assert screenshot["file"] == {
         "file_name": "todo.png",
         "file_size": 12345,
@@ -95,6 +97,7 @@ def test_json_evidence_nests_file_metadata_and_keeps_nulls() -> None:
         "file_id": "AgAD",
         "file_unique_id": "AQAD",
         "uploaded_at": "2026-11-20T18:30:00+00:00",
+        "duration_seconds": None,
     }
     assert link["file"] is None
     assert link["practice_log_id"] is None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import re
 import struct
@@ -321,6 +322,10 @@ class FakeBotApi:
             "answerCallbackQuery": self._answer_callback_query,
             "sendPhoto": self._send_photo,
             "sendDocument": self._send_document,
+            "sendVoice": functools.partial(self._send_media, "voice"),
+            "sendAudio": functools.partial(self._send_media, "audio"),
+            "sendVideo": functools.partial(self._send_media, "video"),
+            "sendVideoNote": functools.partial(self._send_media, "video_note"),
             "sendChatAction": self._send_chat_action,
             "copyMessage": self._copy_message,
             "forwardMessage": self._forward_message,
@@ -1114,6 +1119,27 @@ class FakeBotApi:
         self._apply_caption(message, params)
         message["document"] = self._document(params["document"])
         self._set_or_pop(message, "reply_markup", markup)
+        return self._store(message)
+
+    def _send_media(self, field_name: str, params: JSON) -> JSON:
+        """sendVoice/sendAudio/sendVideo/sendVideoNote by file_id (as the bot re-sends evidence)."""
+        chat_id = self._chat_id(params)
+        file_id = params.get(field_name)
+        if not file_id:
+            raise _bad_request(f"there is no {field_name} in the request")
+        known = self.files.get(str(file_id))
+        if known is None:
+            raise _bad_request("wrong file identifier/HTTP URL specified")
+        message = self._new_bot_message(chat_id, params)
+        if field_name != "video_note":  # Telegram takes no caption on a video note
+            self._apply_caption(message, params)
+        message[field_name] = {
+            "file_id": known.file_id,
+            "file_unique_id": known.file_unique_id,
+            "file_size": known.size,
+            **known.meta,
+        }
+        self._set_or_pop(message, "reply_markup", self._inline_markup(params))
         return self._store(message)
 
     def _send_chat_action(self, params: JSON) -> bool:

@@ -79,6 +79,10 @@ def _worst_case(kind: str) -> list[EvidenceEntry]:
             "file_unique_id": "u" * 128,
         },
     }[kind]  # type: ignore[assignment]
+    # The longest description (on a link or a file) and forwarded-from name, too.
+    if kind != "note":
+        content["note"] = "<&>" * 666 + "xx"
+    content["source"] = "&" * 255
     # Every item in its own session: the most group headers a page can have.
     return [_entry(n, kind, _session(n), **content) for n in range(PAGE_SIZE)]
 

@@ -52,6 +52,7 @@ from bot.domain.import_format.intake import (
     MAX_IMPORT_BYTES,
     MAX_IMPORT_ROWS,
     check_import_size,
+    has_import_caption,
     is_import_document,
 )
 from bot.domain.import_format.model import (
@@ -91,6 +92,7 @@ __all__ = [
     "RowError",
     "check_import_size",
     "dedupe_key",
+    "has_import_caption",
     "is_import_document",
     "read_import",
     "session_dedupe_key",

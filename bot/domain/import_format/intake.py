@@ -62,6 +62,15 @@ def is_import_document(file_name: str | None, mime_type: str | None) -> bool:
     return mime in IMPORT_MIME_TYPES or suffix in IMPORT_EXTENSIONS
 
 
+def has_import_caption(caption: str | None) -> bool:
+    """A caption like '/import', '/import@MyBot' or 'import my Toggl data' asks for an import."""
+    words = (caption or "").strip().split(maxsplit=1)
+    if not words:
+        return False
+    first = words[0].casefold().split("@", 1)[0].rstrip(":,.!")
+    return first in ("/import", "import")
+
+
 def too_many_rows(count: int, limit: int) -> DomainError:
     """The error for a file with more data rows than the cap."""
     return DomainError(

@@ -132,6 +132,7 @@ def _json_screenshot(value: object) -> ScreenshotMeta | None:
         width=value.get("width"),
         height=value.get("height"),
         storage=value.get("storage") or "telegram",
+        duration_seconds=value.get("duration_seconds"),
     )
 
 
@@ -153,6 +154,7 @@ def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
             url=item.get("url"),
             note=item.get("note"),
             screenshot=_json_screenshot(item.get("file")),
+            source=item.get("source"),
         )
     except DomainError as exc:
         raise CellError(str(exc)) from None
@@ -165,6 +167,7 @@ def _json_evidence(item: object, skill_names: dict[int, str]) -> ImportEvidence:
         note=checked.note,
         file=None if checked.screenshot is None else _export_file(checked.screenshot),
         created_at=read_timestamp(item.get("created_at"), "created_at"),
+        source=checked.source,
     )
 
 

@@ -80,6 +80,7 @@ class ImportEvidence:
     note: str | None
     file: ExportFile | None
     created_at: datetime | None
+    source: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,27 +1,31 @@
-"""Evidence: links, notes and screenshots sent at any time, /note, /evidence, and their buttons.
+"""Evidence: links, notes, pictures, recordings and documents sent at any time, /note,
+/evidence, and their buttons.
 
-Flow: a message with links or a picture (outside any conversation) or `/note text` opens the
-"evidence" conversation at step "pick", keeping the validated pieces in the conversation row
-until the user taps where they go. "Add evidence" on a session (or a skill) opens it at step
-"collect" with the target already known, so what the user sends next is saved there directly.
-Every id from a button is re-checked against the presser before anything is read or written.
+Flow: a message with links or a picture (outside any conversation) or `/note text` joins the
+user's waiting batch (bot/services/evidence_batch.py), kept in its own row until the user taps
+where it goes, so other commands meanwhile leave it be; a session saved meanwhile offers one
+tap to attach it there. "Add evidence" on a session (or a skill) opens the "evidence"
+conversation at step "collect" with the target already known, so what the user sends next is
+saved there directly. Every id from a button is re-checked against the presser before anything
+is read or written.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any, Final
 
-from telegram import InlineKeyboardMarkup, Message
+from telegram import InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from bot.core.runtime import Turn, handler
+from bot.core.incoming_evidence import MAX_BATCH, Collected, Mode, collect
+from bot.core.runtime import NO_PREVIEW, Turn, handler
 from bot.core.steps import At, StepTable, on
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
-from bot.handlers.evidence.incoming import MAX_BATCH, Collected, Mode, collect
 from bot.services.evidence import (
     Pending,
     Target,
@@ -29,6 +33,17 @@ from bot.services.evidence import (
     delete_evidence,
     session_target,
     skill_target,
+)
+from bot.services.evidence_batch import (
+    Prompt,
+    add_to_batch,
+    album_target,
+    drop_batch,
+    peek_batch,
+    pending_items,
+    route_album,
+    set_prompt,
+    take_batch,
 )
 from bot.services.evidence_pages import evidence_page
 from bot.ui import callbacks as ev
@@ -42,6 +57,7 @@ from storage.models import Conversation
 log = logging.getLogger(__name__)
 
 FLOW_NAME = "evidence"
+BATCH_GONE = "That evidence was already attached or cancelled. Nothing was changed."
 RECENT_SESSIONS = 5
 TARGET_SKILLS = 6
 # Button actions answered without a conversation; the flow's own steps go to route_callback.
@@ -49,10 +65,6 @@ BUTTON_PATTERN = (
     rf"^{PREFIX}:(?:"
     + "|".join(sorted(ev.EVIDENCE_BUTTONS.actions() - ev.EVIDENCE_STEP_ACTIONS))
     + r")(?::|$)"
-)
-PICK_REMINDER = (
-    "Tap where to attach the evidence in my message above, or ✖ Cancel. "
-    "(Plain text isn't added to the batch; send <code>/note your text</code> for a note.)"
 )
 
 
@@ -68,32 +80,7 @@ def _refusal(problems: list[str]) -> str:
     return "".join(f"{esc(p)}\n" for p in reasons) + "Nothing was saved."
 
 
-def _pending(conv: Conversation | None) -> list[Pending]:
-    if conv is None:
-        return []
-    return [Pending.from_json(item) for item in conv.data.get("pending", [])]
-
-
-def _merge(pending: list[Pending], found: Collected) -> list[Pending]:
-    """Add new pieces to a batch without duplicates, up to MAX_BATCH."""
-    merged = list(pending)
-    left_out = 0
-    for item in found.items:
-        if any(item.key == existing.key for existing in merged):
-            continue
-        if len(merged) >= MAX_BATCH:
-            left_out += 1
-            continue
-        merged.append(item)
-    if left_out:
-        found.problems.append(
-            f"I take up to {MAX_BATCH} pieces of evidence at a time, so I left out {left_out}. "
-            "Send them again after this."
-        )
-    return merged
-
-
-async def _resolve(turn: Turn, target: dict[str, Any] | None) -> Target | None:
+async def _resolve(turn: Turn, target: Mapping[str, Any] | None) -> Target | None:
     """A stored or pressed target, re-checked against the user."""
     if not target:
         return None
@@ -124,13 +111,27 @@ async def _target_screen(
     )
 
 
-async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> None:
-    """Send the 'where should I attach it?' step and remember the batch."""
-    screen = await _target_screen(turn, items, problems)
-    conv = turn.conversation if turn.conversation and turn.conversation.name == FLOW_NAME else None
+async def _offer(turn: Turn, found: Collected, media_group_id: str | None = None) -> None:
+    """Add what a message held to the waiting batch and ask (once per album) where it goes."""
+    change = await add_to_batch(
+        turn.uow,
+        turn.user_id,
+        found.items,
+        media_group_id=media_group_id,
+        now=turn.now,
+        limit=MAX_BATCH,
+    )
+    problems = list(found.problems)
+    if change.left_out:
+        problems.append(
+            f"I take up to {MAX_BATCH} pieces of evidence at a time, so I left out "
+            f"{change.left_out}. Send them again after this."
+        )
+    if change.prompt is Prompt.WAIT:
+        return  # the album's first picture is sending the prompt; it will count this one
+    screen = await _target_screen(turn, change.items, problems)
     if screen is None:
-        if conv is not None:
-            await turn.finish()
+        await drop_batch(turn.uow, turn.user_id)
         await turn.reply(
             "".join(f"{esc(p)}\n" for p in problems)
             + "To keep evidence I attach it to a session or a skill, and you have no active "
@@ -138,20 +139,60 @@ async def _ask_target(turn: Turn, items: list[Pending], problems: list[str]) -> 
             "Nothing was saved."
         )
         return
-    if conv is not None:
-        await turn.remove_keyboard(conv.message_id)
+    editing = change.prompt is Prompt.EDIT and change.message_id is not None
+    if editing and await _edit(turn, change.message_id or 0, screen):
+        return
+    await turn.remove_keyboard(change.message_id)
     message = await turn.reply(*screen)
-    data = {"pending": [item.to_json() for item in items]}
-    if conv is not None:
-        await turn.advance("pick", message_id=message.message_id, **data)
-    else:
-        await turn.begin(FLOW_NAME, "pick", data, message_id=message.message_id)
+    now_waiting = await set_prompt(
+        turn.uow,
+        turn.user_id,
+        message.message_id,
+        media_group_id,
+        turn.now,
+        replacing=change.message_id if editing else None,
+    )
+    if now_waiting is not None and len(now_waiting) != len(change.items):
+        # More of the album arrived while the prompt was on its way: cover it too.
+        later = await _target_screen(turn, now_waiting, problems)
+        if later is not None:
+            await _edit(turn, message.message_id, later)
 
 
-async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
-    """Close the conversation and attach the batch in one commit, then confirm."""
-    await turn.finish(commit=False)
+async def _edit(turn: Turn, message_id: int, screen: tuple[str, InlineKeyboardMarkup]) -> bool:
+    """Update an earlier prompt in place; False if Telegram no longer has it."""
+    await turn.release()
+    try:
+        await turn.context.bot.edit_message_text(
+            screen[0],
+            chat_id=turn.chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=screen[1],
+            link_preview_options=NO_PREVIEW,
+        )
+    except BadRequest as exc:
+        return "not modified" in exc.message.lower()
+    return True
+
+
+async def _save(
+    turn: Turn,
+    target: Target,
+    items: list[Pending],
+    *,
+    in_conversation: bool = True,
+    album: str | None = None,
+) -> None:
+    """Attach the pieces in one commit (closing the 'collect' step with it), then confirm.
+
+    With `album`, the album's files still to come follow these to the same place."""
+    if in_conversation:
+        await turn.finish(commit=False)
     result = await attach(turn.uow, turn.user_id, target, items, turn.now)
+    if album is not None:
+        ref = {"s": target.session.id} if target.session else {"k": target.skill_id}
+        await route_album(turn.uow, turn.user_id, album, ref, turn.now)
     if result.saved:
         saved = f"📎 Saved {view.count_phrase(result.saved)} to <b>{esc(_where(turn, target))}</b>"
         turn.if_unshown(unshown(saved, "the confirmation", "/evidence has it"))
@@ -162,7 +203,12 @@ async def _save(turn: Turn, target: Target, items: list[Pending]) -> None:
         view_button = press("📂 See evidence", ev.EvidenceOfSkill(target.skill_id, 0))
         more = press("➕ Add more", ev.EvidenceAddToSkill(target.skill_id))
     text, keyboard = view.saved_screen(
-        _where(turn, target), result.saved, result.already_there, view=view_button, add_more=more
+        _where(turn, target),
+        result.saved,
+        result.already_there,
+        view=view_button,
+        add_more=more,
+        album=album is not None,
     )
     await turn.answer("Saved" if result.saved else "Already there")
     await turn.show(text, keyboard)
@@ -181,7 +227,22 @@ async def evidence_message(turn: Turn) -> None:
     if not found.items:
         await turn.reply(_refusal(found.problems))
         return
-    await _ask_target(turn, _merge([], found), found.problems)
+    if await _follow_album(turn, found, message.media_group_id):
+        return
+    await _offer(turn, found, message.media_group_id)
+
+
+async def _follow_album(turn: Turn, found: Collected, media_group_id: str | None) -> bool:
+    """The rest of an album whose first file went straight somewhere goes there too, quietly
+    (the first file's answer already said the album is saved there)."""
+    if media_group_id is None:
+        return False
+    route = await album_target(turn.uow, turn.user_id, media_group_id, turn.now)
+    target = await _resolve(turn, route)
+    if target is None:
+        return False
+    await attach(turn.uow, turn.user_id, target, found.items, turn.now)
+    return True
 
 
 @handler
@@ -191,7 +252,7 @@ async def note_command(turn: Turn) -> None:
     conv = await turn.load_conversation()
     ours = conv if conv is not None and conv.name == FLOW_NAME else None
     if not text.strip():
-        if ours is not None and ours.state == "pick":
+        if await pending_items(turn.uow, turn.user_id, turn.now):
             # Starting over would drop the waiting batch; a note can join it in one message.
             await turn.reply(
                 "Send the note with the command, e.g. <code>/note what you learned</code>, "
@@ -223,9 +284,10 @@ async def note_command(turn: Turn) -> None:
         await turn.remove_keyboard(ours.message_id)
         await _save(turn, target, [note])
         return
-    found = Collected(items=[note])
-    pending = _pending(ours) if ours is not None and ours.state == "pick" else []
-    await _ask_target(turn, _merge(pending, found), found.problems)
+    if ours is not None:
+        await turn.remove_keyboard(ours.message_id)
+        await turn.finish()
+    await _offer(turn, Collected(items=[note]))
 
 
 @handler
@@ -357,7 +419,7 @@ async def _entry(turn: Turn, evidence_id: int) -> EvidenceEntry | None:
 
 
 async def _resend_step(turn: Turn, pressed: ev.EvidenceResend) -> None:
-    """🖼 Show a screenshot again."""
+    """🖼 Show a screenshot (or any file) again."""
     entry = await _entry(turn, pressed.evidence_id)
     if entry is not None:
         await _resend(turn, entry, view.where_label(entry.session, entry.skill_name, turn.today))
@@ -406,6 +468,68 @@ async def _delete_yes(turn: Turn, pressed: ev.EvidenceDeleteYes) -> None:
         await _show_list(turn, entry.skill_id, pressed.page, banner)
 
 
+# --- the waiting batch's buttons (its prompt, and the one tap on a saved session's card) ---
+
+
+def _pressed_id(turn: Turn) -> int | None:
+    query = turn.query
+    return query.message.message_id if query is not None and query.message else None
+
+
+async def _choose_target(turn: Turn, pressed: ev.EvidenceTarget) -> None:
+    """Attach the waiting batch to the session or skill, re-checked as the presser's."""
+    waiting = await peek_batch(turn.uow, turn.user_id, turn.now, prompt_id=_pressed_id(turn))
+    if waiting is None:
+        raise BadCallback("no batch waits for this prompt")
+    target = await _resolve(turn, {pressed.kind: pressed.target_id})
+    if target is None:
+        # Missing, or someone else's (forged data): nothing is saved; pick again.
+        await turn.answer(NOT_FOUND, alert=True)
+        screen = await _target_screen(turn, waiting.items, [])
+        if screen is not None:
+            await turn.show(*screen)
+        return
+    taken = await take_batch(turn.uow, turn.user_id, turn.now, prompt_id=_pressed_id(turn))
+    if taken is None:
+        await turn.answer(BATCH_GONE)
+        await turn.drop_keyboard()
+        return
+    await _save(turn, target, taken.items, in_conversation=False, album=taken.media_group_id)
+
+
+async def _drop(turn: Turn, pressed: ev.EvidenceDropBatch) -> None:
+    """✖ Cancel on the prompt: forget the waiting batch."""
+    if not await drop_batch(turn.uow, turn.user_id, prompt_id=_pressed_id(turn)):
+        await turn.answer("Closed")
+        await turn.show("Closed. Nothing was changed.")
+        return
+    await turn.answer("Cancelled")
+    await turn.show("Cancelled adding evidence. Nothing was saved.")
+
+
+async def _attach_pending(turn: Turn, pressed: ev.EvidenceAttachPending) -> None:
+    """📎 on a saved session's card: the waiting batch goes to that session."""
+    target = await session_target(turn.uow, turn.user_id, pressed.log_id)
+    if target is None:
+        await turn.answer(NOT_FOUND, alert=True)
+        return
+    taken = await take_batch(turn.uow, turn.user_id, turn.now)
+    if taken is None:
+        await turn.answer(BATCH_GONE, alert=True)
+        return
+    result = await attach(turn.uow, turn.user_id, target, taken.items, turn.now)
+    await turn.answer("Attached")
+    await turn.remove_keyboard(taken.message_id)
+    text, keyboard = view.saved_screen(
+        _where(turn, target),
+        result.saved,
+        result.already_there,
+        view=press("📂 See evidence", ev.EvidenceOfSession(pressed.log_id)),
+        add_more=press("➕ Add more", ev.EvidenceAddToSession(pressed.log_id)),
+    )
+    await turn.reply(text, keyboard)
+
+
 # Evidence screen buttons -> steps; stateless, so any may be pressed at any time. The
 # conversation's own buttons are in FLOW_STEPS below.
 SCREEN_STEPS: Final = StepTable[Turn](
@@ -419,28 +543,41 @@ SCREEN_STEPS: Final = StepTable[Turn](
     on(ev.EvidenceShowNote, _show_note),
     on(ev.EvidenceDelete, _ask_delete),
     on(ev.EvidenceDeleteYes, _delete_yes),
+    on(ev.EvidenceTarget, _choose_target),
+    on(ev.EvidenceDropBatch, _drop),
+    on(ev.EvidenceAttachPending, _attach_pending),
 )
 
 
 async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
-    """Show a screenshot again from Telegram's copy (by file_id; nothing is downloaded)."""
+    """Show a file again from Telegram's copy (by file_id; nothing is downloaded)."""
     file_id = entry.file_id
-    if entry.kind != EvidenceKind.SCREENSHOT or not file_id:
-        raise BadCallback("not a screenshot")
-    caption = f"🖼 {esc(entry.file_name or 'screenshot')} — {esc(where)}"
+    if entry.kind in (EvidenceKind.LINK, EvidenceKind.NOTE) or not file_id:
+        raise BadCallback("not a file")
+    name = entry.file_name or "screenshot"
+    caption = f"{view.file_icon(entry.kind)} {esc(name)} — {esc(where)}"
     bot = turn.context.bot
+    chat = turn.chat_id
+    html = ParseMode.HTML
     await turn.release()
     try:
-        if view.is_sent_as_photo(entry):
-            await bot.send_photo(turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML)
+        if entry.kind == EvidenceKind.VOICE:
+            await bot.send_voice(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.AUDIO:
+            await bot.send_audio(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.VIDEO:
+            await bot.send_video(chat, file_id, caption=caption, parse_mode=html)
+        elif entry.kind == EvidenceKind.VIDEO_NOTE:
+            # A video note takes no caption.
+            await bot.send_video_note(chat, file_id)
+        elif entry.kind == EvidenceKind.SCREENSHOT and view.is_sent_as_photo(entry):
+            await bot.send_photo(chat, file_id, caption=caption, parse_mode=html)
         else:
-            await bot.send_document(
-                turn.chat_id, file_id, caption=caption, parse_mode=ParseMode.HTML
-            )
+            await bot.send_document(chat, file_id, caption=caption, parse_mode=html)
     except BadRequest:
-        log.info("Telegram refused to re-send a stored screenshot", exc_info=True)
+        log.info("Telegram refused to re-send a stored file", exc_info=True)
         await turn.answer(
-            "Telegram no longer has that picture, so I can't show it again. "
+            "Telegram no longer has that file, so I can't show it again. "
             "The details stay in the list.",
             alert=True,
         )
@@ -463,9 +600,6 @@ class EvidenceFlow:
         message = turn.message
         if message is None:
             return
-        if conv.state == "pick":
-            await self._add_to_batch(turn, conv, message)
-            return
         mode = Mode(conv.data.get("mode", Mode.ANY.value))
         found = collect(message, mode)
         if not found.items:
@@ -473,7 +607,9 @@ class EvidenceFlow:
             return
         stored_target = conv.data.get("target")
         if not stored_target:
-            await _ask_target(turn, _merge([], found), found.problems)
+            await turn.remove_keyboard(conv.message_id)
+            await turn.finish()
+            await _offer(turn, found, message.media_group_id)
             return
         target = await _resolve(turn, stored_target)
         if target is None:
@@ -481,20 +617,12 @@ class EvidenceFlow:
             await turn.reply(NOT_FOUND)
             return
         await turn.remove_keyboard(conv.message_id)
-        await _save(turn, target, _merge([], found))
+        await _save(turn, target, found.items, album=message.media_group_id)
         if found.problems:
             await turn.reply("\n".join(f"⚠️ {esc(p)}" for p in found.problems))
 
-    async def _add_to_batch(self, turn: Turn, conv: Conversation, message: Message) -> None:
-        found = collect(message, Mode.BATCH)
-        if not found.items:
-            problems = "".join(f"{esc(p)}\n" for p in found.problems)
-            await turn.reply(problems + PICK_REMINDER)
-            return
-        await _ask_target(turn, _merge(_pending(conv), found), found.problems)
-
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
-        """Kind buttons of the 'Add evidence' step, and the target buttons of 'pick'."""
+        """Kind buttons of the 'Add evidence' step."""
         await FLOW_STEPS.run(At(turn, conv), ev.EVIDENCE_BUTTONS.parse(callback), conv.state)
 
 
@@ -510,22 +638,7 @@ async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
     await _show_add_prompt(turn, target, Mode(pressed.mode), new=False)
 
 
-async def _choose_target(at: At, pressed: ev.EvidenceTarget) -> None:
-    """At "pick": attach the waiting batch to the session or skill, re-checked as the user's."""
-    turn = at.turn
-    target = await _resolve(turn, {pressed.kind: pressed.target_id})
-    if target is None:
-        # Missing, or someone else's (forged data): nothing is saved; pick again.
-        await turn.answer(NOT_FOUND, alert=True)
-        screen = await _target_screen(turn, _pending(at.conv), [])
-        if screen is not None:
-            await turn.show(*screen)
-        return
-    await _save(turn, target, _pending(at.conv))
-
-
 # (state, button) -> step of the evidence conversation; anything else is a stale button.
 FLOW_STEPS: Final = StepTable[At](
     on(ev.EvidenceMode, _choose_kind, at="collect"),
-    on(ev.EvidenceTarget, _choose_target, at="pick"),
 )

@@ -6,7 +6,7 @@ from typing import Annotated, Final
 
 from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema, Word
 
-# evidence: "ev" (screens, plus the "m" and "t" steps of the evidence conversation)
+# evidence: "ev" (screens, plus the "m" step of the evidence conversation)
 
 EVIDENCE: Final = "ev"
 FROM_LIST, FROM_SESSION = "l", "s"
@@ -88,10 +88,20 @@ class EvidenceMode(EvidenceData, key=("m",)):
 
 
 class EvidenceTarget(EvidenceData, key=("t",)):
-    """Conversation step "pick": attach the batch to a session or a skill."""
+    """On the 'where should I attach it?' prompt: attach the waiting batch here."""
 
     kind: Annotated[str, Word((TO_SESSION, TO_SKILL))]
     target_id: Id
+
+
+class EvidenceDropBatch(EvidenceData, key=("xb",)):
+    """✖ Cancel on the 'where should I attach it?' prompt: forget the waiting batch."""
+
+
+class EvidenceAttachPending(EvidenceData, key=("ap",)):
+    """📎 On a just-saved session's card: attach the evidence waiting in the batch to it."""
+
+    log_id: Id
 
 
 EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
@@ -108,6 +118,9 @@ EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
     EvidenceDeleteYes,
     EvidenceMode,
     EvidenceTarget,
+    EvidenceDropBatch,
+    EvidenceAttachPending,
 )
-# The conversation's own steps; the rest are answered without one.
-EVIDENCE_STEP_ACTIONS: Final = frozenset({"m", "t"})
+# The conversation's own steps; the rest are answered without one (the waiting batch lives in
+# its own row, so its prompt's buttons work whatever conversation is open).
+EVIDENCE_STEP_ACTIONS: Final = frozenset({"m"})
