@@ -3,10 +3,13 @@
 What the parser looks for, in this order:
 1. A full skill name at the very start ("python 3 ..."), so words of a name are never read as
    a date or a duration.
-2. The date: the first date-shaped phrase anywhere ("yesterday", "20.11", "3 days ago",
-   "last friday"). Later date-shaped words stay in the description. The abbreviations "sat",
-   "sun" and "wed" are ordinary English words ("sat down"), so on their own they stay in the
-   description; "saturday" or "last sat" is needed.
+2. The date: the first date-shaped phrase anywhere ("yesterday", "20.11", "2 weeks ago",
+   "Nov 20", "last friday"; see bot.domain.dates), with an "on" before it ("on friday").
+   Later date-shaped words stay in the description. The abbreviations "sat", "sun" and "wed"
+   are ordinary English words ("sat down"), so on their own they stay in the description;
+   "saturday" or "last sat" is needed. A near-miss ("fridya") or an ambiguous numeric date
+   ("11/12", when the user has not chosen a numeric order) is consumed too and reported in
+   ``date_guess`` / ``date_choices`` for the caller to ask about.
 3. The duration: the first phrase written with a unit or a colon ("45m", "1h 30", "1:15")
    anywhere; only if there is none, the first bare whole number ("30"). Later numbers stay in
    the description ("45m read chapter 3"). Day-month dates win over durations, so a bare "1.5"
@@ -17,7 +20,7 @@ What the parser looks for, in this order:
 5. The rest, trimmed, is the description. It is not validated here: the caller checks it.
 
 A date or duration that is shaped right but invalid ("3000m", "1h75", "31.02", a future
-"2026-12-01") is consumed and reported in ``problems``; its field stays None.
+"tomorrow") is consumed and reported in ``problems``; its field stays None.
 """
 
 from __future__ import annotations
@@ -28,12 +31,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
 
-from bot.domain.dates import looks_like_date, parse_practice_date
+from bot.domain.dates import DateOrder, DateReading, may_start_date, read_date
 from bot.domain.durations import looks_like_duration, parse_duration
 from bot.domain.errors import DomainError
 
 _WORDLIKE_WEEKDAYS: Final = frozenset({"sat", "sun", "wed"})
-_MAX_DATE_WORDS: Final = 3  # "3 days ago"
+_MAX_DATE_WORDS: Final = 5  # "fri 20th of nov 2025"
 _MAX_DURATION_WORDS: Final = 4  # "1 h 30 min"
 _MIN_PREFIX: Final = 2
 _LEADING_PUNCTUATION: Final = "(\"'“‘«["
@@ -56,6 +59,11 @@ class LogDraft:
     # True when a date-shaped phrase was typed, even an invalid one, so the caller can
     # tell "no date given" (default: today) from "a date that needs asking again".
     date_given: bool = field(default=False, compare=False)
+    # A typo'd date phrase and what it most likely means ("fridya" -> last Friday) ...
+    date_guess: date | None = field(default=None, compare=False)
+    # ... or both readings of an ambiguous numeric date ("11/12"), to ask which order is meant.
+    date_choices: tuple[tuple[DateOrder, date], ...] = field(default=(), compare=False)
+    date_phrase: str = field(default="", compare=False)  # what was typed for the date
 
 
 @dataclass(frozen=True)
@@ -66,8 +74,19 @@ class _Token:
     key: str  # casefolded, without surrounding punctuation; "" for a lone dash
 
 
-def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: date) -> LogDraft:
-    """Split the text after /log into skill, duration, date and description (see module doc)."""
+def parse_log_command(
+    text: str,
+    skill_names: Sequence[tuple[int, str]],
+    today: date,
+    order: DateOrder = "day_first",
+    *,
+    ask_order: bool = False,
+) -> LogDraft:
+    """Split the text after /log into skill, duration, date and description (see module doc).
+
+    Numeric dates are read in ``order``; with ``ask_order`` an ambiguous one is reported in
+    ``date_choices`` instead.
+    """
     tokens = _tokenize(text)
     used: set[int] = set()
     problems: list[str] = []
@@ -77,8 +96,10 @@ def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: 
     used.update(range(consumed))
 
     before = len(used)
-    practiced_on = _take_date(tokens, used, today, problems)
+    reading, phrase = _take_date(tokens, used, today, order, ask_order)
     date_given = len(used) > before
+    if reading is not None and reading.problem:
+        problems.append(reading.problem)
     duration = _take_duration(tokens, used, problems)
 
     left = [t for t in tokens if t.index not in used]
@@ -93,29 +114,36 @@ def parse_log_command(text: str, skill_names: Sequence[tuple[int, str]], today: 
     return LogDraft(
         skill_id=skill_ids[0] if len(skill_ids) == 1 else None,
         duration_minutes=duration,
-        practiced_on=practiced_on,
+        practiced_on=reading.day if reading else None,
         description=_join(text, left),
         ambiguous_skill_ids=skill_ids if len(skill_ids) > 1 else (),
         problems=tuple(problems),
         date_given=date_given,
+        date_guess=reading.guess if reading else None,
+        date_choices=reading.choices if reading else (),
+        date_phrase=phrase,
     )
 
 
 def _take_date(
-    tokens: Sequence[_Token], used: set[int], today: date, problems: list[str]
-) -> date | None:
-    """Consume the first date-shaped phrase; report it in ``problems`` if it is invalid."""
+    tokens: Sequence[_Token], used: set[int], today: date, order: DateOrder, ask_order: bool
+) -> tuple[DateReading | None, str]:
+    """Consume the first date-shaped phrase (and an "on" before it); say what it reads as."""
     for span in _spans(tokens, used, _MAX_DATE_WORDS):
+        if not may_start_date(span[0].key):
+            continue
         phrase = " ".join(t.key for t in span)
-        if phrase in _WORDLIKE_WEEKDAYS or not looks_like_date(phrase):
+        if phrase in _WORDLIKE_WEEKDAYS:
+            continue
+        reading = read_date(phrase, today, order, ask_order=ask_order)
+        if reading is None:
             continue
         used.update(t.index for t in span)
-        try:
-            return parse_practice_date(phrase, today)
-        except DomainError as error:
-            problems.append(str(error))
-            return None
-    return None
+        before = span[0].index - 1
+        if before >= 0 and before not in used and tokens[before].key == "on":
+            used.add(before)
+        return reading, phrase
+    return None, ""
 
 
 def _take_duration(tokens: Sequence[_Token], used: set[int], problems: list[str]) -> int | None:

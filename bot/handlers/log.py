@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
-from bot.domain.dates import format_date, parse_practice_date
+from bot.domain.dates import DateOrder, DateReading, format_date, parse_practice_date, read_date
 from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
@@ -87,7 +87,8 @@ class LogFlow:
                 data["minutes"] = parse_duration(text)
                 await _check_day(turn, data)
             elif state == "date":
-                data["day"] = parse_practice_date(text, turn.today).isoformat()
+                if not await _typed_date(turn, data, text):
+                    return
                 await _check_day(turn, data)
             elif state == "description":
                 data["description"] = validate_description(text)
@@ -189,6 +190,17 @@ async def _day(at: At, pressed: lg.LogDay) -> None:
     await _checked_forward(at.turn, at.data, at.state)
 
 
+async def _date_option(at: At, pressed: lg.LogDateOption) -> None:
+    """One of the dates offered for a typo'd or ambiguous date phrase."""
+    options = at.data.get("date_options") or []
+    if pressed.slot >= len(options):
+        await at.turn.answer(ALREADY_DONE)
+        return
+    day, _order = options[pressed.slot]
+    at.data["day"] = day
+    await _checked_forward(at.turn, at.data, at.state)
+
+
 async def _keep_description(at: At, pressed: lg.LogKeepDescription) -> None:
     """Keep the description the one-message /log gave (there must be one)."""
     if not at.data.get("description"):
@@ -247,6 +259,7 @@ BUTTON_STEPS: Final = StepTable[At](
     on(lg.LogNewSkill, _new_skill, at="skill"),
     on(lg.LogDuration, _duration, at="duration"),
     on(lg.LogDay, _day, at="date"),
+    on(lg.LogDateOption, _date_option, at="date"),
     on(lg.LogKeepDescription, _keep_description, at="description"),
     on(lg.LogRate, _rate, at="difficulty"),
     on(lg.LogSkipRating, _skip_rating, at="difficulty"),
@@ -290,7 +303,10 @@ async def log_another_button(turn: Turn) -> None:
 async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
     """Read "/log react 45m built a todo app"; save it whole, or open at the first gap."""
     summaries = await turn.uow.skills.summaries(turn.user_id)
-    draft = parse_log_command(text, [(s.id, s.name) for s in summaries], turn.today)
+    order, ask_order = await _date_order(turn)
+    draft = parse_log_command(
+        text, [(s.id, s.name) for s in summaries], turn.today, order, ask_order=ask_order
+    )
     by_id = {s.id: s for s in summaries}
     data["mode"] = "fill"
     problems = list(draft.problems)
@@ -310,6 +326,13 @@ async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
         data["day"] = draft.practiced_on.isoformat()
     elif not draft.date_given:
         data["day"] = turn.today.isoformat()
+    else:
+        _offer_dates(
+            data,
+            draft.date_phrase,
+            DateReading(guess=draft.date_guess, choices=draft.date_choices),
+            turn.today,
+        )
     if draft.description is not None:
         try:
             data["description"] = validate_description(draft.description)
@@ -331,6 +354,41 @@ async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
         await _open(turn, data, "date" if exc.left == 0 else "duration", problem=str(exc))
         return
     await _save(turn, data)
+
+
+async def _typed_date(turn: Turn, data: dict[str, Any], text: str) -> bool:
+    """Read a date typed at the date step into ``data``; False when it asks about it instead."""
+    order, ask_order = await _date_order(turn)
+    reading = read_date(text, turn.today, order, ask_order=ask_order)
+    if reading is None:
+        # Not shaped like a date: the strict parser raises, saying what can be typed.
+        parse_practice_date(text, turn.today, order)
+        raise DomainError("I couldn't read that as a date.")
+    if reading.problem:
+        raise DomainError(reading.problem)
+    if reading.day is not None:
+        data["day"] = reading.day.isoformat()
+        return True
+    _offer_dates(data, text, reading, turn.today)
+    await _ask(turn, data, "date")
+    return False
+
+
+def _offer_dates(data: dict[str, Any], typed: str, reading: DateReading, today: date) -> None:
+    """Remember the dates to offer as buttons for a typo'd or ambiguous phrase, and the question."""
+    quoted = f"“{esc(typed[:40])}”"
+    if reading.guess is not None:
+        data["date_options"] = [[reading.guess.isoformat(), None]]
+        data["date_question"] = f"Did you mean {esc(format_date(reading.guess, today))}? ({quoted})"
+    elif reading.choices:
+        data["date_options"] = [[day.isoformat(), order] for order, day in reading.choices]
+        labels = " or ".join(esc(format_date(day, today)) for _, day in reading.choices)
+        data["date_question"] = f"Did you mean {labels}? ({quoted}) I'll remember your answer."
+
+
+async def _date_order(turn: Turn) -> tuple[DateOrder, bool]:
+    """How this user writes numeric dates, and whether an ambiguous one should be asked about."""
+    return "day_first", False
 
 
 def _command_argument(text: str) -> str:
@@ -365,6 +423,9 @@ async def _forward(turn: Turn, data: dict[str, Any], answered: str) -> None:
     """Store the answer and ask the next step, or save when nothing is left to ask."""
     data.pop("page", None)
     data.pop("candidates", None)
+    if answered == "date":
+        data.pop("date_options", None)
+        data.pop("date_question", None)
     step = _next_step(data, answered)
     if step is None:
         await _save(turn, data)
@@ -441,6 +502,14 @@ async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, Inl
         rows = grid([press(f"{m} min", lg.LogDuration(m)) for m in DURATIONS], 3)
     elif step == "date":
         rows = [[press("Today", lg.LogDay(0)), press("Yesterday", lg.LogDay(1))]]
+        options = data.get("date_options") or []
+        if options:
+            lines.insert(-1, data.get("date_question", ""))
+            offered = [
+                press(format_date(date.fromisoformat(day), turn.today), lg.LogDateOption(i))
+                for i, (day, _order) in enumerate(options)
+            ]
+            rows.insert(0, offered)
     elif step == "description":
         keep = press("Keep it as is", lg.LogKeepDescription())
         rows = [[keep]] if data.get("description") else []

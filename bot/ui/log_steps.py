@@ -6,7 +6,7 @@ from typing import Final
 
 DURATIONS: Final = (15, 30, 60, 90, 120)
 DURATION_HINT: Final = "Tap one, or type it: 45, 1h30, 1.5h, 1:15, 90 minutes…"
-DATE_HINT: Final = "Tap one, or type it: 3 days ago, monday, 20.11, 2026-11-20…"
+DATE_HINT: Final = "Tap one, or type it: 3 days ago, 2 weeks ago, monday, Nov 20, 2026-11-20…"
 QUESTIONS: Final = {
     "skill": "Which skill did you practise?",
     "new_skill": "What's the new skill called? Send its name (1–64 characters).",

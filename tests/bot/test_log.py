@@ -137,6 +137,11 @@ DATES = [
     ("mon", "Mon 23 Nov", date(2026, 11, 23)),  # 25 Nov 2026 is a Wednesday
     ("monday", "Mon 23 Nov", date(2026, 11, 23)),
     ("wed", "today", TODAY),
+    ("2 weeks ago", "Wed 11 Nov", date(2026, 11, 11)),
+    ("1 week ago", "Wed 18 Nov", date(2026, 11, 18)),
+    ("Nov 20", "Fri 20 Nov", date(2026, 11, 20)),
+    ("20 November", "Fri 20 Nov", date(2026, 11, 20)),
+    ("last friday", "Fri 20 Nov", date(2026, 11, 20)),
 ]
 
 

@@ -63,6 +63,7 @@ WIRE = [
     ("lg:new", cb.LogNewSkill()),
     ("lg:d:45", cb.LogDuration(45)),
     ("lg:t:1", cb.LogDay(1)),
+    ("lg:do:1", cb.LogDateOption(1)),
     ("lg:keep", cb.LogKeepDescription()),
     ("lg:r:5", cb.LogRate(5)),
     ("lg:skip", cb.LogSkipRating()),

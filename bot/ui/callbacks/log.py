@@ -48,6 +48,12 @@ class LogDay(LogData, key=("t",)):
     days_back: Annotated[int, Int(0, 1)]
 
 
+class LogDateOption(LogData, key=("do",)):
+    """One of the dates offered for a typo'd or ambiguous date; its day is kept server-side."""
+
+    slot: Annotated[int, Int(0, 3)]
+
+
 class LogKeepDescription(LogData, key=("keep",)):
     """Keep the description the one-message /log gave."""
 
@@ -86,6 +92,7 @@ LOG_BUTTONS: Final = Schema[LogData](
     LogNewSkill,
     LogDuration,
     LogDay,
+    LogDateOption,
     LogKeepDescription,
     LogRate,
     LogSkipRating,
