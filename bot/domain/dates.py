@@ -3,10 +3,10 @@
 ``today`` is always the user's local date (their timezone decides it), passed in by the caller.
 
 Rules:
-- Numeric dates follow the user's order (``DateOrder``): "20.11", "11/20", "20.11.2026", "20.11.26";
-  ISO "2026-11-20" always. A "/" date that only fits the other order is read that way ("11/25"
-  can only be 25 November). Where both orders give a different valid date ("11/12"), the chat
-  asks once; ``read_date`` reports both.
+- Numeric dates follow the user's order (``DateOrder``): "20.11", "11/20", "20.11.2026",
+  "20.11.26"; ISO "2026-11-20" always. A date that only fits the other order is read that way
+  ("11/25" can only be 25 November, "20.11" only 20 November). Where both orders give two
+  different valid dates ("11/12"), the chat asks once; ``read_date`` reports both.
 - Month names, either way round, with an optional year and weekday: "Nov 20", "20 November",
   "20th of Nov 2025", "Fri 20 Nov".
 - A day and month without a year mean the most recent such date that is not in the future
@@ -319,7 +319,10 @@ def _numeric_order(match: re.Match[str], order: DateOrder, loose: bool) -> tuple
     day, month = (a, b) if order == "day_first" else (b, a)
     if 1 <= day <= 31 and 1 <= month <= 12:
         return day, month
-    if match["sep"] == "/" and 1 <= month <= 31 and 1 <= day <= 12:
+    # The other order, where only it fits: always for "/" ("11/25"); for "." only when the first
+    # number can only be a day ("20.11"), so a version number "3.14" stays a version.
+    swap = match["sep"] == "/" or a > 12
+    if swap and 1 <= month <= 31 and 1 <= day <= 12:
         return month, day
     return (day, month) if loose else None
 

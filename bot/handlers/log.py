@@ -19,7 +19,14 @@ from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
-from bot.domain.dates import DateOrder, DateReading, format_date, parse_practice_date, read_date
+from bot.domain.dates import (
+    DATE_ORDERS,
+    DateOrder,
+    DateReading,
+    format_date,
+    parse_practice_date,
+    read_date,
+)
 from bot.domain.durations import format_duration, parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
@@ -36,11 +43,12 @@ from bot.services.practice import (
 )
 from bot.services.skill_lookup import skills_matching
 from bot.services.skills import create_skill, set_archived
+from bot.services.timezone import choose_date_order, date_order
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
-from bot.ui.log_steps import DURATIONS, QUESTIONS
+from bot.ui.log_steps import DURATIONS, ORDER_CHOSEN, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
 from storage.models import Conversation
 
@@ -196,7 +204,11 @@ async def _date_option(at: At, pressed: lg.LogDateOption) -> None:
     if pressed.slot >= len(options):
         await at.turn.answer(ALREADY_DONE)
         return
-    day, _order = options[pressed.slot]
+    day, order = options[pressed.slot]
+    if order in DATE_ORDERS:
+        # The answer to "11/12: which one?" holds for every numeric date from now on.
+        await choose_date_order(at.turn.uow, at.turn.user_id, order)
+        await at.turn.answer(ORDER_CHOSEN[order])
     at.data["day"] = day
     await _checked_forward(at.turn, at.data, at.state)
 
@@ -388,7 +400,8 @@ def _offer_dates(data: dict[str, Any], typed: str, reading: DateReading, today: 
 
 async def _date_order(turn: Turn) -> tuple[DateOrder, bool]:
     """How this user writes numeric dates, and whether an ambiguous one should be asked about."""
-    return "day_first", False
+    order, chosen = await date_order(turn.uow, turn.user_id)
+    return order, not chosen
 
 
 def _command_argument(text: str) -> str:

@@ -18,3 +18,8 @@ QUESTIONS: Final = {
     "difficulty": "How hard was it? 1 = easy … 5 = very hard.",
     "confidence": "How confident do you feel now? 1 = not at all … 5 = very.",
 }
+# Said once the user has told which reading of an ambiguous numeric date they meant.
+ORDER_CHOSEN: Final = {
+    "day_first": "Got it: day first (11/12 is 11 December). /timezone changes it.",
+    "month_first": "Got it: month first (11/12 is November 12). /timezone changes it.",
+}

@@ -80,6 +80,29 @@ class UserRepository(Repository):
         """Store the user's IANA time zone (validated by the caller)."""
         await self._session.execute(update(User).where(User.id == user_id).values(timezone=zone))
 
+    async def infer_date_order(self, user_id: int, order: str) -> None:
+        """Store a numeric date order inferred from the time zone, unless the user chose one."""
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id, User.date_order_chosen.is_(False))
+            .values(date_order=order)
+        )
+
+    async def choose_date_order(self, user_id: int, order: str) -> None:
+        """Store the numeric date order the user chose; it is not inferred again."""
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(date_order=order, date_order_chosen=True)
+        )
+
+    async def date_order(self, user_id: int) -> tuple[str, bool]:
+        """(numeric date order, whether the user chose it) for this user."""
+        row = (
+            await self._session.execute(
+                select(User.date_order, User.date_order_chosen).where(User.id == user_id)
+            )
+        ).one()
+        return str(row[0]), bool(row[1])
+
     async def lock(self, user_id: int) -> None:
         """Serialise this user's concurrent writes (row lock on PostgreSQL; SQLite is serial)."""
         if self._session.get_bind().dialect.name == "postgresql":

@@ -9,7 +9,7 @@ import pytest
 
 from tests.chat import ChatUser
 from tests.seed import count_logs, logs, seed_skills
-from tests.support import FakeClock, UnitOfWorkFactory
+from tests.support import SARAH, FakeClock, UnitOfWorkFactory
 
 NOTE = "arpeggio work here"
 
@@ -129,3 +129,75 @@ async def test_the_date_step_asks_about_a_near_miss_and_accepts_phrases(
     assert "✅ Saved: Guitar — 30 min, Sun 15 Nov" in sarah.last_text()
     [row] = await logs(uow_factory)
     assert row.practiced_on == date(2026, 11, 15)
+
+
+async def _date_order(uow_factory: UnitOfWorkFactory) -> tuple[str, bool]:
+    async with uow_factory() as uow:
+        return await uow.users.date_order(SARAH)
+
+
+async def test_onboarding_in_a_us_zone_reads_numeric_dates_month_first(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await sarah.send("/start")
+    await sarah.tap("New York")
+    assert await _date_order(uow_factory) == ("month_first", False)
+    await sarah.send("Guitar")
+    # Unambiguous numeric dates need no question, in either order.
+    await sarah.send(f"/log guitar 30m 11/20 {NOTE}")
+    await sarah.send(f"/log guitar 30m 20.11 {NOTE}")
+    assert [r.practiced_on for r in await logs(uow_factory)] == [date(2026, 11, 20)] * 2
+
+
+async def test_an_ambiguous_numeric_date_is_asked_once_and_the_answer_remembered(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(f"/log guitar 30m 11/12 {NOTE}")
+    assert "Did you mean Thu 11 Dec 2025 or Thu 12 Nov?" in sarah.last_text()
+    assert ["Thu 11 Dec 2025", "Thu 12 Nov"] in sarah.buttons()
+    assert await count_logs(uow_factory) == 0
+    await sarah.tap("Thu 12 Nov")
+    assert "✅ Saved: Guitar — 30 min, Thu 12 Nov" in sarah.last_text()
+    assert await _date_order(uow_factory) == ("month_first", True)
+    # Asked once: the next ambiguous date is read month first without a question ...
+    await sarah.send(f"/log guitar 30m 10/11 {NOTE}")
+    assert "✅ Saved: Guitar — 30 min, Sun 11 Oct\n" in sarah.last_text()
+    # ... and a time zone change does not overrule the answer.
+    await sarah.send("/timezone Europe/Berlin")
+    await sarah.send(f"/log guitar 30m 3/4 {NOTE}")
+    assert "✅ Saved: Guitar — 30 min, Wed 4 Mar\n" in sarah.last_text()
+    assert await _date_order(uow_factory) == ("month_first", True)
+    assert [r.practiced_on for r in await logs(uow_factory)] == [
+        date(2026, 11, 12),
+        date(2026, 10, 11),
+        date(2026, 3, 4),
+    ]
+
+
+async def test_the_date_step_asks_about_an_ambiguous_date_too(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(f"/log guitar 30m 2026-12-24 {NOTE}")
+    await sarah.send("5.6")
+    assert "Did you mean Fri 5 Jun or Wed 6 May?" in sarah.last_text()
+    await sarah.tap("Fri 5 Jun")
+    assert "✅ Saved: Guitar — 30 min, Fri 5 Jun" in sarah.last_text()
+    assert await _date_order(uow_factory) == ("day_first", True)
+
+
+async def test_the_date_order_is_changed_on_the_timezone_screen(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/timezone")
+    assert "Numeric dates read day first" in sarah.last_text()
+    await sarah.tap("📅 Read 11/12 as November 12")
+    assert "Numeric dates now read month first" in sarah.last_text()
+    assert await _date_order(uow_factory) == ("month_first", True)
+    await sarah.send(f"/log guitar 30m 11/12 {NOTE}")
+    assert "✅ Saved: Guitar — 30 min, Thu 12 Nov" in sarah.last_text()
+    await sarah.send("/timezone")
+    await sarah.tap("📅 Read 11/12 as 11 December")
+    assert await _date_order(uow_factory) == ("day_first", True)

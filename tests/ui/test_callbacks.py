@@ -153,6 +153,7 @@ WIRE = [
     ("su:skip", cb.SetupSkip()),
     ("tz:z:Europe/Kyiv", cb.TimezoneZone("Europe/Kyiv")),
     ("tz:keep", cb.TimezoneKeep()),
+    ("tz:do:month_first", cb.TimezoneDateOrder("month_first")),
     ("dmd:yes", cb.DeleteDataYes()),
     ("dmd:no", cb.DeleteDataNo()),
 ]
@@ -233,6 +234,7 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "tz:z:Not/AZone",
         "tz:z:",
         "tz:skip",  # Skip is /start's, not /timezone's
+        "tz:do:year_first",
         "dmd:maybe",
         "dmd:yes:1",
         "xx:back",

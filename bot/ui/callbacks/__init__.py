@@ -168,6 +168,7 @@ from bot.ui.callbacks.setup import (
     SetupSkip,
     SetupZone,
     TimezoneData,
+    TimezoneDateOrder,
     TimezoneKeep,
     TimezoneZone,
 )
@@ -353,6 +354,7 @@ __all__ = [
     "StatsWeeklyChart",
     "Text",
     "TimezoneData",
+    "TimezoneDateOrder",
     "TimezoneKeep",
     "TimezoneZone",
     "Word",
