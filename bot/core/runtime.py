@@ -17,7 +17,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -148,8 +155,14 @@ class Turn:
             await self.release()
             await self.query.answer(text, show_alert=alert)
 
-    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send a new message to the user's chat."""
+    async def reply(
+        self,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        quote: int | None = None,
+    ) -> Message:
+        """Send a new message to the user's chat, as a reply to message ``quote`` if given."""
         await self.release()
         return await self.context.bot.send_message(
             self.chat_id,
@@ -157,6 +170,9 @@ class Turn:
             parse_mode=ParseMode.HTML,
             reply_markup=keyboard,
             link_preview_options=NO_PREVIEW,
+            reply_parameters=(
+                ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+            ),
         )
 
     async def show(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> int:

@@ -16,7 +16,9 @@ What the parser looks for, in this order:
    is 1 May; "1.5h" is a duration.
 4. The skill, if step 1 found none: the words at the start of what is left, by full name
    (longest first), else by a prefix of at least two letters of the first word that only one
-   skill starts with; several such skills make it ambiguous.
+   skill starts with; several such skills make it ambiguous. Failing both, a name one or two
+   typos away ("guitr"; bot.domain.skill_match). Case and accents never matter. If nothing
+   matches, the first word is offered as a new skill's name (``new_skill_name``).
 5. The rest, trimmed, is the description. It is not validated here: the caller checks it.
 
 A date or duration that is shaped right but invalid ("3000m", "1h75", "31.02", a future
@@ -34,6 +36,7 @@ from typing import Final
 from bot.domain.dates import DateOrder, DateReading, may_start_date, read_date
 from bot.domain.durations import looks_like_duration, parse_duration
 from bot.domain.errors import DomainError
+from bot.domain.skill_match import closest_skills, fold
 
 _WORDLIKE_WEEKDAYS: Final = frozenset({"sat", "sun", "wed"})
 _MAX_DATE_WORDS: Final = 5  # "fri 20th of nov 2025"
@@ -64,6 +67,9 @@ class LogDraft:
     # ... or both readings of an ambiguous numeric date ("11/12"), to ask which order is meant.
     date_choices: tuple[tuple[DateOrder, date], ...] = field(default=(), compare=False)
     date_phrase: str = field(default="", compare=False)  # what was typed for the date
+    # No skill matched: the first word left, as a new skill's name, and the description without it.
+    new_skill_name: str | None = field(default=None, compare=False)
+    description_without_name: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -105,10 +111,19 @@ def parse_log_command(
     left = [t for t in tokens if t.index not in used]
     while left and not left[0].key:
         left.pop(0)
+    new_name: str | None = None
+    without_name: str | None = None
     if not skill_ids:
         consumed, skill_ids = _match_full_name([t.key for t in left], skills)
         if not skill_ids:
             consumed, skill_ids = _match_prefix(left, skills)
+            if len(skill_ids) == 1:
+                consumed = _rest_of_name(left, dict(skill_names)[skill_ids[0]])
+        if not skill_ids:
+            consumed, skill_ids = _match_typo(left, skill_names)
+        if not skill_ids and left and _could_be_name(left[0].key):
+            new_name = text[left[0].start : left[0].end].strip(_DESCRIPTION_EDGES + "\"'“”()")
+            without_name = _join(text, left[1:])
         left = left[consumed:]
 
     return LogDraft(
@@ -122,6 +137,8 @@ def parse_log_command(
         date_guess=reading.guess if reading else None,
         date_choices=reading.choices if reading else (),
         date_phrase=phrase,
+        new_skill_name=new_name[:1].upper() + new_name[1:] if new_name else None,
+        description_without_name=without_name,
     )
 
 
@@ -201,6 +218,35 @@ def _match_prefix(
     return (1, ids) if ids else (0, ())
 
 
+def _match_typo(
+    left: Sequence[_Token], skill_names: Sequence[tuple[int, str]]
+) -> tuple[int, tuple[int, ...]]:
+    """(words consumed, skill ids) for names a typo or two away from the words typed first."""
+    for length in (3, 2, 1):
+        if len(left) < length or not all(t.key for t in left[:length]):
+            continue
+        typed = " ".join(t.key for t in left[:length])
+        sized = [(sid, name) for sid, name in skill_names if len(name.split()) == length]
+        if ids := closest_skills(typed, sized):
+            return length, ids
+    return 0, ()
+
+
+def _rest_of_name(left: Sequence[_Token], name: str) -> int:
+    """Words a prefix-matched name spans: "machine lerning" is all of "Machine learning"."""
+    length = len(name.split())
+    if length > 1 and len(left) >= length and all(t.key for t in left[:length]):
+        typed = " ".join(t.key for t in left[:length])
+        if closest_skills(typed, [(0, name)]):
+            return length
+    return 1
+
+
+def _could_be_name(key: str) -> bool:
+    """Whether a leftover word could name a new skill: letters, not a number or a symbol."""
+    return len(key) >= 2 and any(c.isalpha() for c in key)
+
+
 def _join(text: str, tokens: Sequence[_Token]) -> str | None:
     """Rebuild the description, keeping the user's own spacing between neighbouring words."""
     parts: list[str] = []
@@ -230,6 +276,6 @@ def _name_keys(name: str) -> tuple[str, ...]:
 
 
 def _key(word: str) -> str:
-    """Casefold and drop surrounding punctuation, so "React," matches the skill React."""
-    key = word.casefold().lstrip(_LEADING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
+    """Fold case and accents and drop surrounding punctuation: "Café," matches the skill Cafe."""
+    key = fold(word).lstrip(_LEADING_PUNCTUATION).rstrip(_TRAILING_PUNCTUATION)
     return "" if key.strip("-–—") == "" else key

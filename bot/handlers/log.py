@@ -10,11 +10,12 @@ instance continues it.
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
@@ -28,6 +29,7 @@ from bot.domain.dates import (
     read_date,
 )
 from bot.domain.durations import format_duration, parse_duration
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
 from bot.domain.practice import validate_description, validate_rating
@@ -49,7 +51,7 @@ from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, ORDER_CHOSEN, QUESTIONS
-from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, NOT_SURE, STALE_BUTTON, esc
 from storage.models import Conversation
 
 PREFIX: Final = lg.LOG
@@ -128,6 +130,8 @@ class LogFlow:
         matches = await skills_matching(turn.uow, turn.user_id, text)
         if len(matches) != 1:
             data["candidates"] = [s.id for s in matches]
+            if not matches:
+                data["new_name"] = text[:64]
             problem = (
                 f"“{esc(text[:40])}” matches {len(matches)} skills — tap the one you mean."
                 if matches
@@ -173,6 +177,29 @@ async def _pick_skill(at: At, pressed: lg.LogPickSkill) -> None:
         await _offer_unarchive(turn, data, exc)
         return
     data.update(skill_id=skill.id, skill_name=skill.name)
+    await _forward(turn, data, "skill")
+
+
+async def _create_typed(at: At, pressed: lg.LogCreateTyped) -> None:
+    """➕ Create <name>: a new skill named as typed; the description loses that word."""
+    turn, data = at.turn, at.data
+    name = data.pop("new_name", None)
+    if not name:
+        await turn.answer(ALREADY_DONE)
+        return
+    try:
+        skill = await create_skill(turn.uow, turn.user_id, str(name))
+    except DomainError as exc:
+        await _ask(turn, data, "skill", problem=str(exc))
+        return
+    await turn.answer(f"Created {skill.name}")
+    data.update(skill_id=skill.id, skill_name=skill.name)
+    if "new_name_description" in data:
+        rest = data.pop("new_name_description")
+        data.pop("description", None)
+        # Too short without the name: the description step asks for one.
+        with suppress(DomainError):
+            data["description"] = validate_description(rest or "")
     await _forward(turn, data, "skill")
 
 
@@ -269,6 +296,7 @@ BUTTON_STEPS: Final = StepTable[At](
     on(lg.LogPickSkill, _pick_skill, at="skill"),
     on(lg.LogSkillPage, _skill_page, at="skill"),
     on(lg.LogNewSkill, _new_skill, at="skill"),
+    on(lg.LogCreateTyped, _create_typed, at="skill"),
     on(lg.LogDuration, _duration, at="duration"),
     on(lg.LogDay, _day, at="date"),
     on(lg.LogDateOption, _date_option, at="date"),
@@ -312,6 +340,64 @@ async def log_another_button(turn: Turn) -> None:
     await _open(turn, data, "skill")
 
 
+@handler
+async def log_from_message_button(turn: Turn) -> None:
+    """📝 Log it: read the user's message the pressed one replies to, as /log would have."""
+    query = turn.query
+    pressed = query.message if query is not None else None
+    original = pressed.reply_to_message if isinstance(pressed, Message) else None
+    if original is None or original.from_user is None or original.from_user.id != turn.user_id:
+        await turn.answer(STALE_BUTTON)
+        await turn.drop_keyboard()
+        return
+    typed = original.text or ""
+    # "/lgo guitar 30m": what follows the mistyped command; a plain message is read whole.
+    rest = _command_argument(typed) if typed.startswith("/") else typed.strip()
+    await turn.answer()
+    await turn.drop_keyboard()
+    # The same key as a /log sent as that message: a second press saves nothing new.
+    data: dict[str, Any] = {"token": f"lg.m{original.message_id}", "mode": "full"}
+    old = await turn.load_conversation()
+    if old is not None:
+        if old.message_id is not None:
+            await turn.remove_keyboard(old.message_id)
+        await turn.finish(commit=False)
+    if not rest:
+        await _open(turn, data, "skill")
+        return
+    await _one_message(turn, data, rest)
+
+
+@handler
+async def plain_message(turn: Turn) -> None:
+    """Text outside any conversation: offer to log it if it reads as a whole session."""
+    message = turn.message
+    text = turn.text.strip()
+    offer = await _session_offer(turn, text) if message is not None and text else None
+    if offer is None:
+        await turn.reply(NOT_SURE)
+        return
+    keyboard = markup([[press("📝 Log it", lg.LogFromMessage()), cancel_button()]])
+    await turn.reply(offer, keyboard, quote=message.message_id if message else None)
+
+
+async def _session_offer(turn: Turn, text: str) -> str | None:
+    """ "Log this?" and what would be saved, if the text names a skill and a duration."""
+    summaries = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
+    order, _ask_order = await _date_order(turn)
+    draft = parse_log_command(text, [(s.id, s.name) for s in summaries], turn.today, order)
+    skill = next((s for s in summaries if s.id == draft.skill_id), None)
+    if skill is None or draft.duration_minutes is None or draft.problems:
+        return None
+    day = draft.practiced_on or turn.today
+    parts = [f"<b>{esc(skill.name)}</b>", format_duration(draft.duration_minutes)]
+    parts.append(esc(format_date(day, turn.today)))
+    lines = ["📝 Log this as a practice session?", " · ".join(parts)]
+    if draft.description:
+        lines.append(f"<i>{esc(shorten(draft.description, 80))}</i>")
+    return "\n".join(lines)
+
+
 async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
     """Read "/log react 45m built a todo app"; save it whole, or open at the first gap."""
     summaries = await turn.uow.skills.summaries(turn.user_id)
@@ -332,6 +418,10 @@ async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
         data["candidates"] = [s.id for s in candidates]
         names = " or ".join(s.name for s in candidates)
         problems.append(f"That could be {names} — which one?")
+    elif draft.new_skill_name:
+        data["new_name"] = draft.new_skill_name[:64]
+        data["new_name_description"] = draft.description_without_name
+        problems.append(f"You have no skill called “{draft.new_skill_name[:40]}”.")
     if draft.duration_minutes is not None:
         data["minutes"] = draft.duration_minutes
     if draft.practiced_on is not None:
@@ -436,6 +526,9 @@ async def _forward(turn: Turn, data: dict[str, Any], answered: str) -> None:
     """Store the answer and ask the next step, or save when nothing is left to ask."""
     data.pop("page", None)
     data.pop("candidates", None)
+    if answered == "skill":
+        data.pop("new_name", None)
+        data.pop("new_name_description", None)
     if answered == "date":
         data.pop("date_options", None)
         data.pop("date_question", None)
@@ -551,6 +644,10 @@ def _skill_rows(summaries: list[SkillSummary], data: dict[str, Any]) -> list[lis
         nav.append(press("▶", lg.LogSkillPage(page + 1)))
     if nav:
         rows.append(nav)
+    typed = data.get("new_name")
+    if typed:
+        label = typed if len(typed) <= 30 else typed[:29] + "…"
+        rows.append([press(f"➕ Create {label}", lg.LogCreateTyped())])
     rows.append([press("➕ New skill", lg.LogNewSkill())])
     return rows
 

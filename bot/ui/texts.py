@@ -52,3 +52,8 @@ HELP = (
     "Send a link, a note or a screenshot at any time to attach it as evidence. "
     "/cancel leaves whatever you are in the middle of."
 )
+
+NOT_SURE = (
+    "I'm not sure what to do with that. To log practice, send /log "
+    "(or <code>/log 30m what you practised</code>); /help lists everything."
+)

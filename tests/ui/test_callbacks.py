@@ -61,6 +61,7 @@ WIRE = [
     ("lg:sk:42", cb.LogPickSkill(42)),
     ("lg:pg:3", cb.LogSkillPage(3)),
     ("lg:new", cb.LogNewSkill()),
+    ("lg:cn", cb.LogCreateTyped()),
     ("lg:d:45", cb.LogDuration(45)),
     ("lg:t:1", cb.LogDay(1)),
     ("lg:do:1", cb.LogDateOption(1)),

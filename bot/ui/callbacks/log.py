@@ -36,6 +36,10 @@ class LogNewSkill(LogData, key=("new",)):
     """➕ New skill: type its name."""
 
 
+class LogCreateTyped(LogData, key=("cn",)):
+    """➕ Create <the name typed>: a new skill from the word the user typed (kept server-side)."""
+
+
 class LogDuration(LogData, key=("d",)):
     """A preset duration."""
 
@@ -84,12 +88,21 @@ class LogAnother(CallbackData, prefix=LOG_ANOTHER):
     """➕ Log another: start /log again."""
 
 
+# "Did you mean /log?" and a plain message's "Log it": log what the replied-to message said.
+LOG_FROM_MESSAGE: Final = "lgm"
+
+
+class LogFromMessage(CallbackData, prefix=LOG_FROM_MESSAGE):
+    """📝 Log it: read the user's message this one replies to as a /log."""
+
+
 LOG_BUTTONS: Final = Schema[LogData](
     LOG,
     LogBack,
     LogPickSkill,
     LogSkillPage,
     LogNewSkill,
+    LogCreateTyped,
     LogDuration,
     LogDay,
     LogDateOption,
