@@ -1,10 +1,11 @@
 """/log: log a session step by step, or in one message ("/log react 45m built a todo app").
 
-Steps: skill -> duration -> date -> description -> difficulty -> confidence, each with Back and
-Cancel. A one-message /log that leaves a part missing or wrong opens the conversation at that
-step with the rest filled in ("fill" mode), and saves as soon as the required parts are there.
-The conversation lives in the database (bot/core/conversation.py), so a restarted bot or another
-instance continues it.
+Steps: skill -> duration -> date -> description (or Skip: the automatic Quick Log text) ->
+"Rate it?" (Skip saves) -> difficulty -> confidence, each with Back and Cancel. A one-message
+/log that leaves a part missing or wrong opens the conversation at that step with the rest
+filled in ("fill" mode), and saves as soon as the required parts are there. The conversation
+lives in the database (bot/core/conversation.py), so a restarted bot or another instance
+continues it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from bot.domain.durations import format_duration, parse_duration
 from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
-from bot.domain.practice import validate_description, validate_rating
+from bot.domain.practice import quick_description, validate_description, validate_rating
 from bot.domain.skills import SkillSummary
 from bot.services.log_session import log_session
 from bot.services.practice import (
@@ -56,7 +57,7 @@ from storage.models import Conversation
 
 PREFIX: Final = lg.LOG
 SKILLS_PER_PAGE: Final = 8
-STEPS: Final = ("skill", "duration", "date", "description", "difficulty", "confidence")
+STEPS: Final = ("skill", "duration", "date", "description", "rate", "difficulty", "confidence")
 REQUIRED: Final = ("skill", "duration", "date", "description")
 # Which conversation data key holds each step's answer.
 KEYS: Final = {
@@ -102,6 +103,8 @@ class LogFlow:
                 await _check_day(turn, data)
             elif state == "description":
                 data["description"] = validate_description(text)
+            elif state == "rate":
+                raise DomainError("Tap ⭐ Rate it, or Skip to save without ratings.")
             elif state in ("difficulty", "confidence"):
                 if not text.isdigit() or len(text) > 3:
                     raise DomainError("Tap a number from 1 to 5, or Skip.")
@@ -248,6 +251,27 @@ async def _keep_description(at: At, pressed: lg.LogKeepDescription) -> None:
     await _forward(at.turn, at.data, at.state)
 
 
+async def _skip_description(at: At, pressed: lg.LogSkipDescription) -> None:
+    """Skip: the automatic description Quick Log stores ("Quick practice: 30 min of Guitar")."""
+    data = at.data
+    if data.get("skill_name") is None or data.get("minutes") is None:
+        await at.turn.answer(ALREADY_DONE)
+        return
+    data["description"] = quick_description(str(data["skill_name"]), int(data["minutes"]))
+    await _forward(at.turn, data, at.state)
+
+
+async def _rate_it(at: At, pressed: lg.LogRateIt) -> None:
+    """⭐ Rate it: ask the two optional ratings."""
+    await _ask(at.turn, at.data, "difficulty")
+
+
+async def _skip_ratings(at: At, pressed: lg.LogSkipRating) -> None:
+    """Skip at "Rate it?": save with neither rating."""
+    at.data.update(difficulty=None, confidence=None)
+    await _save(at.turn, at.data)
+
+
 async def _rate(at: At, pressed: lg.LogRate) -> None:
     """A 1-5 answer to the difficulty or confidence step."""
     at.data[at.state] = pressed.rating
@@ -301,6 +325,9 @@ BUTTON_STEPS: Final = StepTable[At](
     on(lg.LogDay, _day, at="date"),
     on(lg.LogDateOption, _date_option, at="date"),
     on(lg.LogKeepDescription, _keep_description, at="description"),
+    on(lg.LogSkipDescription, _skip_description, at="description"),
+    on(lg.LogRateIt, _rate_it, at="rate"),
+    on(lg.LogSkipRating, _skip_ratings, at="rate"),
     on(lg.LogRate, _rate, at="difficulty"),
     on(lg.LogSkipRating, _skip_rating, at="difficulty"),
     on(lg.LogRate, _rate, at="confidence"),
@@ -619,6 +646,12 @@ async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, Inl
     elif step == "description":
         keep = press("Keep it as is", lg.LogKeepDescription())
         rows = [[keep]] if data.get("description") else []
+        if data.get("skill_name") is not None and data.get("minutes") is not None:
+            auto = quick_description(str(data["skill_name"]), int(data["minutes"]))
+            lines.append(f"Or Skip to save it as <i>{esc(auto)}</i>.")
+            rows.append([press("Skip", lg.LogSkipDescription())])
+    elif step == "rate":
+        rows = [[press("⭐ Rate it", lg.LogRateIt()), press("Skip", lg.LogSkipRating())]]
     elif step in ("difficulty", "confidence"):
         rows = [
             [press(str(n), lg.LogRate(n)) for n in range(1, 6)],

@@ -15,6 +15,7 @@ QUESTIONS: Final = {
     "description": (
         "What did you practise? Type 10–500 characters, e.g. <i>Built a todo list component</i>."
     ),
+    "rate": "Rate how hard it was and how confident you feel now? Both are optional.",
     "difficulty": "How hard was it? 1 = easy … 5 = very hard.",
     "confidence": "How confident do you feel now? 1 = not at all … 5 = very.",
 }

@@ -66,6 +66,8 @@ WIRE = [
     ("lg:t:1", cb.LogDay(1)),
     ("lg:do:1", cb.LogDateOption(1)),
     ("lg:keep", cb.LogKeepDescription()),
+    ("lg:nod", cb.LogSkipDescription()),
+    ("lg:rate", cb.LogRateIt()),
     ("lg:r:5", cb.LogRate(5)),
     ("lg:skip", cb.LogSkipRating()),
     ("lg:ua", cb.LogUnarchive()),

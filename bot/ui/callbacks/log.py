@@ -62,6 +62,14 @@ class LogKeepDescription(LogData, key=("keep",)):
     """Keep the description the one-message /log gave."""
 
 
+class LogSkipDescription(LogData, key=("nod",)):
+    """Skip the description: store the automatic one Quick Log uses."""
+
+
+class LogRateIt(LogData, key=("rate",)):
+    """⭐ Rate it: go on to the two optional ratings."""
+
+
 class LogRate(LogData, key=("r",)):
     """A 1-5 rating for the difficulty or confidence step."""
 
@@ -107,6 +115,8 @@ LOG_BUTTONS: Final = Schema[LogData](
     LogDay,
     LogDateOption,
     LogKeepDescription,
+    LogSkipDescription,
+    LogRateIt,
     LogRate,
     LogSkipRating,
     LogUnarchive,
