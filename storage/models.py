@@ -109,6 +109,8 @@ class User(TimestampMixin, Base):
     date_order_chosen: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=text("false")
     )
+    # When /start's set-up ended: a later /start greets instead of asking for the time zone.
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Skill(TimestampMixin, Base):

@@ -55,9 +55,19 @@ def export_caption(bundle: ExportBundle, fmt: ExportFormat) -> str:
 
 @handler
 async def export_command(turn: Turn) -> None:
-    """/export: ask for the format."""
+    """/export json|csv: send that format at once; /export alone (or anything else) asks."""
+    args = [arg.casefold() for arg in turn.context.args or []]
+    if args in (["json"], ["csv"]):
+        await _send_export(turn, "json" if args == ["json"] else "csv")
+        return
+    heading = (
+        f"I can export as JSON or CSV, not “{esc(' '.join(args)[:30])}”. "
+        "Send /export json or /export csv, or tap one:\n\n"
+        if args
+        else ""
+    )
     await turn.reply(
-        CHOOSE,
+        heading + CHOOSE,
         markup(
             [
                 [press("📄 JSON", exp.ExportAs("json")), press("📊 CSV", exp.ExportAs("csv"))],
@@ -74,10 +84,14 @@ async def _cancel(turn: Turn, pressed: exp.ExportCancel) -> None:
 
 
 async def _export(turn: Turn, pressed: exp.ExportAs) -> None:
-    """[JSON] or [CSV]: gather the history, serialise it off the event loop, and send it."""
-    fmt: ExportFormat = pressed.fmt
+    """[JSON] or [CSV]."""
+    await _send_export(turn, pressed.fmt)
+
+
+async def _send_export(turn: Turn, fmt: ExportFormat) -> None:
+    """Gather the history, serialise it off the event loop, and send it."""
     await turn.answer("Preparing your export…")
-    await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
+    progress = await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
     bundle = await gather_export(turn.uow, turn.user_id, turn.now)
     # End the read before talking to Telegram: on SQLite it holds the database's write lock.
     await turn.release()
@@ -90,7 +104,13 @@ async def _export(turn: Turn, pressed: exp.ExportAs) -> None:
         caption=esc(export_caption(bundle, fmt)),
         parse_mode=ParseMode.HTML,
     )
-    await turn.show(f"✅ Here's your export: <b>{esc(filename)}</b>.")
+    done = f"✅ Here's your export: <b>{esc(filename)}</b>."
+    if turn.query is not None:
+        await turn.show(done)
+    else:
+        await turn.context.bot.edit_message_text(
+            done, turn.chat_id, progress, parse_mode=ParseMode.HTML
+        )
 
 
 BUTTON_STEPS: Final = StepTable[Turn](on(exp.ExportAs, _export), on(exp.ExportCancel, _cancel))

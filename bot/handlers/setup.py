@@ -12,13 +12,14 @@ from bot.core.steps import StepTable, on
 from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone
+from bot.services.onboarding import finish_onboarding, is_onboarded
 from bot.services.skills import add_skill
 from bot.services.timezone import choose_date_order, date_order, set_timezone
 from bot.ui import callbacks as su
 from bot.ui.callbacks import Callback, CallbackData
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER
-from bot.ui.texts import esc
+from bot.ui.texts import HELP, esc
 from storage.models import Conversation
 
 TZ_PROMPT = (
@@ -82,6 +83,7 @@ class SetupFlow:
             await _after_timezone(turn, zone, edit=False)
             return
         await turn.finish(commit=False)  # committed with the new skill, or rolled back with it
+        await finish_onboarding(turn.uow, turn.user_id, turn.now)
         try:
             skill = await add_skill(turn.uow, turn.user_id, turn.text)
         except DomainError as exc:
@@ -106,6 +108,7 @@ async def _after_timezone(turn: Turn, zone: str, *, edit: bool) -> None:
     """Confirm the zone, then ask for the first skill (or finish, for a returning user)."""
     confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
     if await turn.uow.skills.count(turn.user_id) > 0:
+        await finish_onboarding(turn.uow, turn.user_id, turn.now)
         await turn.finish()
         text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
         await (turn.show(text) if edit else turn.reply(text))
@@ -131,6 +134,7 @@ async def _setup_keep(turn: Turn, pressed: su.SetupKeep) -> None:
 
 async def _setup_skip(turn: Turn, pressed: su.SetupSkip) -> None:
     """Skip the first skill: set-up is done."""
+    await finish_onboarding(turn.uow, turn.user_id, turn.now)
     await turn.finish()
     await turn.show(
         "No problem. Add skills any time with /addskill or /skills. /help lists everything."
@@ -210,8 +214,15 @@ TIMEZONE_STEPS: Final = StepTable[Turn](
 
 @handler
 async def start_command(turn: Turn) -> None:
-    """/start: greet, then ask for the time zone."""
+    """/start: greet; a new user is then asked for the time zone, a known one shown around."""
     name = esc(turn.first_name or "there")
+    if await is_onboarded(turn.uow, turn.user_id):
+        zone = esc(describe_timezone(turn.timezone, turn.now))
+        await turn.reply(
+            f"👋 Welcome back, {name}! Your time zone is <b>{zone}</b> "
+            "(/timezone changes it). Here's what I can do:\n\n" + HELP
+        )
+        return
     text = (
         f"👋 Hi {name}! I'm <b>Practice Tracker</b>. Log every practice session here — "
         "it takes two taps — attach links, notes and screenshots as evidence, and watch "

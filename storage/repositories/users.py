@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 import aiosqlite
@@ -102,6 +103,18 @@ class UserRepository(Repository):
             )
         ).one()
         return str(row[0]), bool(row[1])
+
+    async def mark_onboarded(self, user_id: int, now: datetime) -> None:
+        """Record that the user finished /start's set-up (the first time only)."""
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id, User.onboarded_at.is_(None))
+            .values(onboarded_at=now)
+        )
+
+    async def onboarded_at(self, user_id: int) -> datetime | None:
+        """When the user finished /start's set-up, if they did."""
+        return await self._session.scalar(select(User.onboarded_at).where(User.id == user_id))
 
     async def lock(self, user_id: int) -> None:
         """Serialise this user's concurrent writes (row lock on PostgreSQL; SQLite is serial)."""
