@@ -28,7 +28,7 @@ A date or duration that is shaped right but invalid ("3000m", "1h75", "31.02", a
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Final
@@ -146,9 +146,7 @@ def _take_date(
     tokens: Sequence[_Token], used: set[int], today: date, order: DateOrder, ask_order: bool
 ) -> tuple[DateReading | None, str]:
     """Consume the first date-shaped phrase (and an "on" before it); say what it reads as."""
-    for span in _spans(tokens, used, _MAX_DATE_WORDS):
-        if not may_start_date(span[0].key):
-            continue
+    for span in _spans(tokens, used, _MAX_DATE_WORDS, may_start_date):
         phrase = " ".join(t.key for t in span)
         if phrase in _WORDLIKE_WEEKDAYS:
             continue
@@ -184,15 +182,30 @@ def _take_duration(tokens: Sequence[_Token], used: set[int], problems: list[str]
         return None
 
 
-def _spans(tokens: Sequence[_Token], used: set[int], longest: int) -> list[Sequence[_Token]]:
-    """Runs of consecutive unused tokens, leftmost first and, at one start, longest first."""
-    spans: list[Sequence[_Token]] = []
-    for start in range(len(tokens)):
-        for length in range(longest, 0, -1):
-            span = tokens[start : start + length]
-            if len(span) == length and all(t.index not in used and t.key for t in span):
-                spans.append(span)
-    return spans
+def _spans(
+    tokens: Sequence[_Token],
+    used: set[int],
+    longest: int,
+    starts: Callable[[str], bool] | None = None,
+) -> Iterator[Sequence[_Token]]:
+    """Runs of consecutive unused tokens, leftmost first and, at one start, longest first.
+
+    ``starts`` skips runs whose first word cannot begin the phrase sought, before any is built.
+    """
+    count = len(tokens)
+    for start, first in enumerate(tokens):
+        if first.index in used or not first.key or (starts is not None and not starts(first.key)):
+            continue
+        end = start + 1
+        while (
+            end < count
+            and end - start < longest
+            and tokens[end].index not in used
+            and tokens[end].key
+        ):
+            end += 1
+        for stop in range(end, start, -1):
+            yield tokens[start:stop]
 
 
 def _match_full_name(
