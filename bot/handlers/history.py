@@ -72,7 +72,9 @@ async def history_command(turn: Turn) -> None:
     if typed.strip():
         skills = await turn.uow.analytics.skills(turn.user_id)
         try:
-            query = parse_history_query(typed, [(s.skill_id, s.name) for s in skills], turn.today)
+            order, _chosen = await date_order(turn.uow, turn.user_id)
+            names = [(s.skill_id, s.name) for s in skills]
+            query = parse_history_query(typed, names, turn.today, order)
         except DomainError as exc:
             await turn.reply(esc(exc))
             return

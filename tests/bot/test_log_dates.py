@@ -201,3 +201,13 @@ async def test_the_date_order_is_changed_on_the_timezone_screen(
     await sarah.send("/timezone")
     await sarah.tap("📅 Read 11/12 as 11 December")
     assert await _date_order(uow_factory) == ("day_first", True)
+
+
+async def test_history_reads_numeric_dates_in_the_users_order(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/timezone America/New_York")  # month first, inferred
+    await sarah.send(f"/log guitar 30m Nov 12 {NOTE}")
+    await sarah.send("/history 11/12")
+    assert "Thu 12 Nov" in sarah.last_text() and "30 min" in sarah.last_text()
