@@ -284,8 +284,6 @@ def _parse(
         return _make_date(year, month, day, original, _ISO_HINT)
     if (match := _MONTH_DAY_RE.fullmatch(cleaned)) or (match := _DAY_MONTH_RE.fullmatch(cleaned)):
         day, month = int(match["d"]), MONTHS[match["mon"]]
-        if not 1 <= day <= 31:
-            return None
         if match["y"] is None:
             return _most_recent(day, month, today, original, _NAMED_HINT)
         return _make_date(int(match["y"]), month, day, original, _NAMED_HINT)

@@ -211,3 +211,16 @@ async def test_history_reads_numeric_dates_in_the_users_order(
     await sarah.send(f"/log guitar 30m Nov 12 {NOTE}")
     await sarah.send("/history 11/12")
     assert "Thu 12 Nov" in sarah.last_text() and "30 min" in sarah.last_text()
+
+
+@pytest.mark.parametrize("typed", ["Nov 31", "31.02", "2026-02-30"])
+async def test_an_impossible_date_is_asked_again_not_described(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory, typed: str
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send(f"/log guitar 30m {typed} {NOTE}")
+    assert "no such date" in sarah.last_text() and "When did you practise" in sarah.last_text()
+    assert await count_logs(uow_factory) == 0
+    await sarah.tap("Yesterday")
+    [row] = await logs(uow_factory)
+    assert row.description == NOTE

@@ -107,6 +107,8 @@ FUTURE = "The date cannot be in the future — practice dates are today or earli
         ("tomorow", FUTURE),
         ("nov 21 2026", FUTURE),
         ("nov 31", "no such date"),
+        ("nov 32", "no such date"),
+        ("0 december", "no such date"),
         ("fridya", "Did you mean today?"),
         ("2 weks ago", "Did you mean Fri 6 Nov?"),
         ("xyz", "I couldn't read “xyz” as a date. Try today, yesterday, 2 weeks ago"),
