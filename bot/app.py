@@ -181,6 +181,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         r"^ql:": quick.quick_button,
         # The saved-session card's "Log another".
         r"^lgn$": log.log_another_button,
+        # "Did you mean /log?" and a plain message's "Log it": the message they reply to.
+        r"^lgm$": log.log_from_message_button,
         # List, detail, edit menu, delete and Undo; also the card's Edit and Delete.
         rf"^{history.PREFIX}:": history.history_button,
     }
@@ -203,6 +205,14 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
     # Other documents: a caption "/import" previews an import; other files hear what is accepted.
     app.add_handler(
         MessageHandler(PRIVATE & importing.NON_IMAGE_DOCUMENT, importing.document_message), group=1
+    )
+    # Plain text that reads as a session ("guitar 30m scales") is offered for logging; other
+    # text hears what works. Forwarded messages are not the user's own words: left to the rest.
+    app.add_handler(
+        MessageHandler(
+            PRIVATE & filters.TEXT & ~filters.COMMAND & ~filters.FORWARDED, log.plain_message
+        ),
+        group=1,
     )
     app.add_handler(MessageHandler(PRIVATE & ~filters.COMMAND, common.unexpected_content), group=1)
     app.add_error_handler(common.on_error)

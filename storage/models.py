@@ -84,6 +84,7 @@ class User(TimestampMixin, Base):
             name="weekly_goal_minutes",
         ),
         CheckConstraint("ignored_reminders >= 0", name="ignored_reminders"),
+        CheckConstraint("date_order IN ('day_first', 'month_first')", name="date_order"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -112,6 +113,16 @@ class User(TimestampMixin, Base):
     )
     paused_until: Mapped[date | None] = mapped_column(Date)
     ignored_reminders: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    # How numeric dates like 11/12 are read ('day_first' or 'month_first'): inferred from the
+    # time zone's region until the user chooses; an ambiguous date is asked about until then.
+    date_order: Mapped[str] = mapped_column(
+        String(11), default="day_first", server_default="day_first"
+    )
+    date_order_chosen: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=text("false")
+    )
+    # When /start's set-up ended: a later /start greets instead of asking for the time zone.
+    onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Skill(TimestampMixin, Base):

@@ -583,6 +583,8 @@ async def seed_every_feature(
                 streak_enabled=False,
                 streak_minute=21 * 60 + 30,
                 paused_until=today + timedelta(days=30),
+                date_order="month_first",
+                date_order_chosen=True,
             )
         )
         skills = [

@@ -21,7 +21,14 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    LinkPreviewOptions,
+    Message,
+    ReplyParameters,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
@@ -191,8 +198,14 @@ class Turn:
             self.maybe_delivered = not resend_safe
             raise
 
-    async def reply(self, text: str, keyboard: InlineKeyboardMarkup | None = None) -> Message:
-        """Send a new message to the user's chat."""
+    async def reply(
+        self,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        quote: int | None = None,
+    ) -> Message:
+        """Send a new message to the user's chat, as a reply to message ``quote`` if given."""
         return await self.send(
             lambda: self.context.bot.send_message(
                 self.chat_id,
@@ -200,6 +213,9 @@ class Turn:
                 parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
                 link_preview_options=NO_PREVIEW,
+                reply_parameters=(
+                    ReplyParameters(quote, allow_sending_without_reply=True) if quote else None
+                ),
             )
         )
 

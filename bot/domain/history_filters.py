@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from bot.domain.dates import looks_like_date, parse_calendar_date
+from bot.domain.dates import DateOrder, looks_like_date, parse_calendar_date
 from bot.domain.errors import DomainError
 from bot.domain.skills import skill_name_key
 
@@ -213,8 +213,8 @@ def format_span(start: date, end: date) -> str:
     return f"{_day_month(start)} {start.year} – {_day_month(end)} {end.year}"
 
 
-def parse_range(text: str, today: date) -> RangeSpec | None:
-    """Read a typed range; None if the text is not shaped like one.
+def parse_range(text: str, today: date, order: DateOrder = "day_first") -> RangeSpec | None:
+    """Read a typed range, numeric dates in the user's ``order``; None if not shaped like one.
 
     Raises DomainError for a range-shaped text that is wrong ("31.02..5.03", "last 0 days").
     """
@@ -228,21 +228,25 @@ def parse_range(text: str, today: date) -> RangeSpec | None:
     if month := _month(words, today):
         return _future_checked(*month, today)
     if match := _SINCE_RE.fullmatch(words):
-        if looks_like_date(match["a"]):
-            return _future_checked(parse_calendar_date(match["a"], today), today, today)
+        if looks_like_date(match["a"], order):
+            day = parse_calendar_date(match["a"], today, order)
+            return _future_checked(day, today, today)
         return None
     if match := _BETWEEN_RE.fullmatch(words):
         first, second = match["a"].strip(), match["b"].strip()
-        if looks_like_date(first) and looks_like_date(second):
-            start, end = parse_calendar_date(first, today), parse_calendar_date(second, today)
+        if looks_like_date(first, order) and looks_like_date(second, order):
+            start = parse_calendar_date(first, today, order)
+            end = parse_calendar_date(second, today, order)
             return _future_checked(min(start, end), max(start, end), today)
-    if looks_like_date(words):
-        day = parse_calendar_date(words, today)
+    if looks_like_date(words, order):
+        day = parse_calendar_date(words, today, order)
         return _future_checked(day, day, today)
     return None
 
 
-def parse_history_query(text: str, skills: Sequence[tuple[int, str]], today: date) -> HistoryQuery:
+def parse_history_query(
+    text: str, skills: Sequence[tuple[int, str]], today: date, order: DateOrder = "day_first"
+) -> HistoryQuery:
     """Split the text after /history into a skill and a range (see the module docstring).
 
     ``skills`` are the user's (id, name) pairs, archived ones included. Raises DomainError
@@ -257,7 +261,7 @@ def parse_history_query(text: str, skills: Sequence[tuple[int, str]], today: dat
         return HistoryQuery(whole, ALL)
     for size in range(len(words), 0, -1):  # the longest range phrase first
         for range_words, rest in ((words[-size:], words[:-size]), (words[:size], words[size:])):
-            spec = parse_range(" ".join(range_words), today)
+            spec = parse_range(" ".join(range_words), today, order)
             if spec is not None:
                 return HistoryQuery(_skill(rest, skills, range_found=True), spec)
     return HistoryQuery(_skill(words, skills, range_found=False), ALL)

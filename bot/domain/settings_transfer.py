@@ -12,11 +12,12 @@ from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Final
 
+from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.export_format import SettingValue
 from bot.domain.timezones import parse_timezone
 
-StoredSetting = bool | int | date | None
+StoredSetting = bool | int | str | date | None
 
 INACTIVITY_DAY_CHOICES: Final = frozenset({1, 2, 3, 5, 7})
 _MINUTES_IN_DAY: Final = 1440
@@ -43,6 +44,14 @@ def _optional_goal(value: SettingValue) -> int | None:
     return None if value is None else _int(value, lambda v: 1 <= v <= _MINUTES_IN_WEEK)
 
 
+def _date_order(value: SettingValue) -> DateOrder:
+    if value == "day_first":
+        return "day_first"
+    if value == "month_first":
+        return "month_first"
+    raise ValueError(value)
+
+
 def _optional_date(value: SettingValue) -> date | None:
     if value is None:
         return None
@@ -63,6 +72,8 @@ SETTING_READERS: Final[dict[str, Callable[[SettingValue], StoredSetting]]] = {
     "streak_enabled": _flag,
     "streak_minute": _minute_of_day,
     "paused_until": _optional_date,
+    "date_order": _date_order,
+    "date_order_chosen": _flag,
 }
 SETTING_NAMES: Final = tuple(SETTING_READERS)
 

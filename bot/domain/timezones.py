@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from functools import cache
+from importlib.resources import files
 from zoneinfo import ZoneInfo, available_timezones
 
+from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 
 # Offered as buttons; covers the most populous regions across the day.
@@ -102,3 +104,28 @@ def describe_timezone(timezone: str, now: datetime | None = None) -> str:
     moment = (now or datetime.now(UTC)).astimezone(ZoneInfo(timezone))
     offset = moment.strftime("%z")
     return f"{timezone} (UTC{offset[:3]}:{offset[3:]}, {moment:%H:%M} now)"
+
+
+# Where 11/12 is November 12: the US and its territories, and the countries that follow its usage.
+_MONTH_FIRST_COUNTRIES = frozenset(
+    {"US", "PR", "GU", "AS", "VI", "MP", "UM", "PH", "FM", "MH", "PW"}
+)
+
+
+def date_order_for_zone(zone: str) -> DateOrder:
+    """The numeric date order most people in this time zone's country write (US: month first)."""
+    if zone.startswith("US/") or _zone_countries().get(zone) in _MONTH_FIRST_COUNTRIES:
+        return "month_first"
+    return "day_first"
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    """IANA zone -> ISO country code, from the tz database's own zone.tab (shipped by tzdata)."""
+    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    countries: dict[str, str] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            code, _coordinates, zone, *_ = line.split("\t")
+            countries[zone] = code
+    return countries

@@ -7,12 +7,15 @@ import logging
 from telegram import CallbackQuery, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
-from telegram.ext import ApplicationHandlerStop
+from telegram.ext import ApplicationHandlerStop, CommandHandler
 
 from bot.core.delivery import deliver, is_delivery_failure, is_expired_query
 from bot.core.logs import user_context
 from bot.core.runtime import BotContext, Turn, TurnFailed, TurnOutcome, handler
-from bot.ui.texts import HELP, NOTHING_SAVED, SAVED_UNSHOWN, STALE_BUTTON, esc
+from bot.domain.commands import closest_command
+from bot.ui.callbacks import LogFromMessage
+from bot.ui.keyboards import markup, press
+from bot.ui.texts import HELP, NOT_SURE, NOTHING_SAVED, SAVED_UNSHOWN, STALE_BUTTON, esc
 
 log = logging.getLogger(__name__)
 
@@ -25,9 +28,25 @@ async def help_command(turn: Turn) -> None:
 
 @handler
 async def unknown_command(turn: Turn) -> None:
-    """A command this bot doesn't have."""
+    """A command this bot doesn't have: suggest the one it most likely meant ("/lgo" -> /log)."""
     word = turn.text.split()[0].split("@")[0] if turn.text else "That"
-    await turn.reply(f"I don't know the command {esc(word[:40])}. /help lists the ones I do.")
+    known = [
+        name
+        for entry in turn.context.application.handlers.get(0, [])
+        if isinstance(entry, CommandHandler)
+        for name in entry.commands
+    ]
+    meant = closest_command(word, known)
+    if meant is None:
+        await turn.reply(f"I don't know the command {esc(word[:40])}. /help lists the ones I do.")
+        return
+    message_id = turn.message.message_id if turn.message else None
+    if meant == "log":
+        # The button logs what was typed after the typo: it reads the message this replies to.
+        keyboard = markup([[press("📝 Yes, /log it", LogFromMessage())]])
+        await turn.reply("Did you mean /log?", keyboard, quote=message_id)
+        return
+    await turn.reply(f"Did you mean /{meant}? Tap it to run it.", quote=message_id)
 
 
 @handler
@@ -44,10 +63,7 @@ async def unexpected_content(turn: Turn) -> None:
     if message is None:
         return
     if message.text:
-        await turn.reply(
-            "I'm not sure what to do with that. To log practice, send /log "
-            "(or <code>/log 30m what you practised</code>); /help lists everything."
-        )
+        await turn.reply(NOT_SURE)
         return
     kind = (
         "stickers"

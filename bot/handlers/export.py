@@ -66,9 +66,19 @@ def export_caption(bundle: ExportBundle, fmt: ExportFormat) -> str:
 
 @handler
 async def export_command(turn: Turn) -> None:
-    """/export: ask for the format."""
+    """/export json|csv: send that format at once; /export alone (or anything else) asks."""
+    args = [arg.casefold() for arg in turn.context.args or []]
+    if args in (["json"], ["csv"]):
+        await _send_export(turn, "json" if args == ["json"] else "csv")
+        return
+    heading = (
+        f"I can export as JSON or CSV, not “{esc(' '.join(args)[:30])}”. "
+        "Send /export json or /export csv, or tap one:\n\n"
+        if args
+        else ""
+    )
     await turn.reply(
-        CHOOSE,
+        heading + CHOOSE,
         markup(
             [
                 [press("📄 JSON", exp.ExportAs("json")), press("📊 CSV", exp.ExportAs("csv"))],
@@ -92,10 +102,29 @@ def retry_keyboard(fmt: ExportFormat) -> InlineKeyboardMarkup:
 
 
 async def _export(turn: Turn, pressed: exp.ExportAs | exp.ExportRetry) -> None:
-    """[JSON], [CSV] or [Retry]: gather the history, serialise it off the loop, and send it."""
-    fmt: ExportFormat = pressed.fmt
+    """[JSON], [CSV] or [Retry]."""
+    await _send_export(turn, pressed.fmt)
+
+
+async def _status(
+    turn: Turn, progress: int, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Turn the "Preparing" message into the outcome, whether a button or /export made it."""
+    if turn.query is not None:
+        await turn.show(text, keyboard)
+        return
+    await turn.send(
+        lambda: turn.context.bot.edit_message_text(
+            text, turn.chat_id, progress, parse_mode=ParseMode.HTML, reply_markup=keyboard
+        ),
+        resend_safe=True,
+    )
+
+
+async def _send_export(turn: Turn, fmt: ExportFormat) -> None:
+    """Gather the history, serialise it off the event loop, and send it."""
     await turn.answer("Preparing your export…")
-    await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
+    progress = await turn.show(f"⏳ Preparing your {fmt.upper()} export…")
     bundle = await gather_export(turn.uow, turn.user_id, turn.now)
     # End the read before talking to Telegram: on SQLite it holds the database's write lock.
     await turn.release()
@@ -114,13 +143,13 @@ async def _export(turn: Turn, pressed: exp.ExportAs | exp.ExportRetry) -> None:
     except TimedOut:
         # Telegram may still have taken the file: say so rather than claim it failed.
         log.warning("export upload timed out; it may have arrived")
-        await turn.show(UPLOAD_UNSURE.format(fmt=fmt.upper()), retry_keyboard(fmt))
+        await _status(turn, progress, UPLOAD_UNSURE.format(fmt=fmt.upper()), retry_keyboard(fmt))
         return
     except (NetworkError, RetryAfter) as exc:
         log.warning("export upload failed: %r", exc)
-        await turn.show(UPLOAD_FAILED.format(fmt=fmt.upper()), retry_keyboard(fmt))
+        await _status(turn, progress, UPLOAD_FAILED.format(fmt=fmt.upper()), retry_keyboard(fmt))
         return
-    await turn.show(f"✅ Here's your export: <b>{esc(filename)}</b>.")
+    await _status(turn, progress, f"✅ Here's your export: <b>{esc(filename)}</b>.")
 
 
 BUTTON_STEPS: Final = StepTable[Turn](

@@ -14,7 +14,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
-from bot.domain.dates import format_date, parse_practice_date
+from bot.domain.dates import DateOrder, format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
 from bot.domain.history import Cursor, HistoryFilter, SessionRow
@@ -30,6 +30,7 @@ from bot.services.history import (
     undo_delete,
 )
 from bot.services.practice import DayIsFull, UnknownLog, update_practice_log
+from bot.services.timezone import date_order
 from bot.ui import callbacks as hs
 from bot.ui import history as view
 from bot.ui.callbacks import BadCallback, Callback
@@ -71,7 +72,9 @@ async def history_command(turn: Turn) -> None:
     if typed.strip():
         skills = await turn.uow.analytics.skills(turn.user_id)
         try:
-            query = parse_history_query(typed, [(s.skill_id, s.name) for s in skills], turn.today)
+            order, _chosen = await date_order(turn.uow, turn.user_id)
+            names = [(s.skill_id, s.name) for s in skills]
+            query = parse_history_query(typed, names, turn.today, order)
         except DomainError as exc:
             await turn.reply(esc(exc))
             return
@@ -349,10 +352,10 @@ class NotEditable(DomainError):
         super().__init__(NOT_EDITABLE)
 
 
-def _parse_value(field: str, text: str, today: date) -> Any:
+def _parse_value(field: str, text: str, today: date, order: DateOrder) -> Any:
     """A typed new value, read and checked as /log reads it (DomainError if it isn't one)."""
     if field == "date":
-        return parse_practice_date(text, today)
+        return parse_practice_date(text, today, order)
     if field == "dur":
         return parse_duration(text)
     if field == "desc":
@@ -393,7 +396,8 @@ class HistoryEditFlow:
             await turn.reply("I need text here — type the new value, or use the buttons above.")
             return
         try:
-            value = _parse_value(conv.state, text, turn.today)
+            order, _chosen = await date_order(turn.uow, turn.user_id)
+            value = _parse_value(conv.state, text, turn.today, order)
         except DomainError as exc:
             row = await turn.uow.history.row(turn.user_id, log_id)
             if row is None:

@@ -33,6 +33,7 @@ from bot.domain.import_format import (
 )
 from bot.domain.import_format.model import ColumnField, ColumnInfo, SheetChoices
 from bot.services.bulk_import import plan_import, run_import
+from bot.services.timezone import date_order
 from bot.ui import callbacks as imp
 from bot.ui import imports as screens
 from bot.ui.callbacks import BadCallback, Callback
@@ -106,6 +107,7 @@ async def _progress(turn: Turn, message_id: int, text: str) -> None:
 
 async def _download(turn: Turn, file_id: str) -> bytes:
     """The file's bytes from Telegram, refusing files over the cap before fetching them."""
+    await turn.release()
     try:
         tg_file = await turn.context.bot.get_file(file_id)
     except BadRequest as exc:
@@ -126,7 +128,7 @@ def _date_order(data: Mapping[str, Any], setting: DateOrder | None) -> DateOrder
     return setting
 
 
-def _choices(data: Mapping[str, Any]) -> SheetChoices:
+async def _choices(turn: Turn, data: Mapping[str, Any]) -> SheetChoices:
     """The user's choices kept in the conversation (checked again: it is stored data)."""
     columns = data.get("columns")
     mapping: dict[int, ColumnField] | None = None
@@ -137,10 +139,12 @@ def _choices(data: Mapping[str, Any]) -> SheetChoices:
             if isinstance(key, str) and key.isdigit() and field in screens.FIELD_LABELS
         }
     minutes = data.get("check_minutes")
-    # No date-order setting is stored per user yet: None lets the file or the preview decide.
+    # Only an order the user chose settles a file of ambiguous dates; one inferred from the time
+    # zone is a guess, so the preview asks instead (as /log does).
+    order, chosen = await date_order(turn.uow, turn.user_id)
     return SheetChoices(
         columns=mapping,
-        order=_date_order(data, setting=None),
+        order=_date_order(data, setting=order if chosen else None),
         check_minutes=minutes if isinstance(minutes, int) else None,
     )
 
@@ -185,7 +189,7 @@ async def show_preview(turn: Turn, data: dict[str, Any], message_id: int) -> Non
     """Read the file with the user's choices so far and show the preview in that message."""
     file_id, name = data["file_id"], data["file_name"]
     try:
-        imported = await _read(turn, file_id, name, _choices(data))
+        imported = await _read(turn, file_id, name, await _choices(turn, data))
         plan = await plan_import(turn.uow, turn.user_id, imported)
     except DomainError as exc:
         await turn.uow.rollback()
@@ -235,7 +239,7 @@ async def confirm_import(turn: Turn, conv: Conversation) -> None:
         await turn.answer("Choose the missing column or the date order first.", alert=True)
         return
     status_id = conv.message_id
-    choices = _choices(conv.data)
+    choices = await _choices(turn, conv.data)
     # Closing the conversation first means a second tap finds nothing to confirm.
     await turn.finish()
     await turn.answer("Importing…")

@@ -1,32 +1,42 @@
 """/log: log a session step by step, or in one message ("/log react 45m built a todo app").
 
-Steps: skill -> duration -> date -> description -> difficulty -> confidence, each with Back and
-Cancel. A one-message /log that leaves a part missing or wrong opens the conversation at that
-step with the rest filled in ("fill" mode), and saves as soon as the required parts are there.
-The conversation lives in the database (bot/core/conversation.py), so a restarted bot or another
-instance continues it.
+Steps: skill -> duration -> date -> description (or Skip: the automatic Quick Log text) ->
+"Rate it?" (Skip saves) -> difficulty -> confidence, each with Back and Cancel. A one-message
+/log that leaves a part missing or wrong opens the conversation at that step with the rest
+filled in ("fill" mode), and saves as soon as the required parts are there. The conversation
+lives in the database (bot/core/conversation.py), so a restarted bot or another instance
+continues it.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Final
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.incoming_evidence import Collected, Mode, collect
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
-from bot.domain.dates import format_date, parse_practice_date
+from bot.domain.dates import (
+    DATE_ORDERS,
+    DateOrder,
+    DateReading,
+    format_date,
+    parse_practice_date,
+    read_date,
+)
 from bot.domain.durations import format_duration, parse_duration
+from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
 from bot.domain.log_command import parse_log_command
-from bot.domain.practice import validate_description, validate_rating
+from bot.domain.practice import quick_description, validate_description, validate_rating
 from bot.domain.skills import SkillSummary
 from bot.services.evidence import Pending, attach, session_target
 from bot.services.evidence_batch import pending_items, route_album
@@ -41,19 +51,20 @@ from bot.services.practice import (
 )
 from bot.services.skill_lookup import skills_matching
 from bot.services.skills import create_skill, set_archived
+from bot.services.timezone import choose_date_order, date_order
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.evidence import attach_pending_label, count_phrase
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
-from bot.ui.log_steps import DURATIONS, QUESTIONS
-from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc, session_unshown
+from bot.ui.log_steps import DURATIONS, ORDER_CHOSEN, QUESTIONS
+from bot.ui.texts import BUTTON_BACK, NOT_FOUND, NOT_SURE, STALE_BUTTON, esc, session_unshown
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
 PREFIX: Final = lg.LOG
 SKILLS_PER_PAGE: Final = 8
-STEPS: Final = ("skill", "duration", "date", "description", "difficulty", "confidence")
+STEPS: Final = ("skill", "duration", "date", "description", "rate", "difficulty", "confidence")
 REQUIRED: Final = ("skill", "duration", "date", "description")
 # Which conversation data key holds each step's answer.
 KEYS: Final = {
@@ -101,10 +112,13 @@ class LogFlow:
                 data["minutes"] = parse_duration(text)
                 await _check_day(turn, data)
             elif state == "date":
-                data["day"] = parse_practice_date(text, turn.today).isoformat()
+                if not await _typed_date(turn, data, text):
+                    return
                 await _check_day(turn, data)
             elif state == "description":
                 data["description"] = validate_description(text)
+            elif state == "rate":
+                raise DomainError("Tap ⭐ Rate it, or Skip to save without ratings.")
             elif state in ("difficulty", "confidence"):
                 if not text.isdigit() or len(text) > 3:
                     raise DomainError("Tap a number from 1 to 5, or Skip.")
@@ -133,6 +147,8 @@ class LogFlow:
         matches = await skills_matching(turn.uow, turn.user_id, text)
         if len(matches) != 1:
             data["candidates"] = [s.id for s in matches]
+            if not matches:
+                data["new_name"] = text[:64]
             problem = (
                 f"“{esc(text[:40])}” matches {len(matches)} skills — tap the one you mean."
                 if matches
@@ -181,6 +197,29 @@ async def _pick_skill(at: At, pressed: lg.LogPickSkill) -> None:
     await _forward(turn, data, "skill")
 
 
+async def _create_typed(at: At, pressed: lg.LogCreateTyped) -> None:
+    """➕ Create <name>: a new skill named as typed; the description loses that word."""
+    turn, data = at.turn, at.data
+    name = data.pop("new_name", None)
+    if not name:
+        await turn.answer(ALREADY_DONE)
+        return
+    try:
+        skill = await create_skill(turn.uow, turn.user_id, str(name))
+    except DomainError as exc:
+        await _ask(turn, data, "skill", problem=str(exc))
+        return
+    await turn.answer(f"Created {skill.name}")
+    data.update(skill_id=skill.id, skill_name=skill.name)
+    if "new_name_description" in data:
+        rest = data.pop("new_name_description")
+        data.pop("description", None)
+        # Too short without the name: the description step asks for one.
+        with suppress(DomainError):
+            data["description"] = validate_description(rest or "")
+    await _forward(turn, data, "skill")
+
+
 async def _skill_page(at: At, pressed: lg.LogSkillPage) -> None:
     """◀ / ▶ through the skills."""
     await _ask(at.turn, {**at.data, "page": pressed.page}, "skill")
@@ -203,12 +242,48 @@ async def _day(at: At, pressed: lg.LogDay) -> None:
     await _checked_forward(at.turn, at.data, at.state)
 
 
+async def _date_option(at: At, pressed: lg.LogDateOption) -> None:
+    """One of the dates offered for a typo'd or ambiguous date phrase."""
+    options = at.data.get("date_options") or []
+    if pressed.slot >= len(options):
+        await at.turn.answer(ALREADY_DONE)
+        return
+    day, order = options[pressed.slot]
+    if order in DATE_ORDERS:
+        # The answer to "11/12: which one?" holds for every numeric date from now on.
+        await choose_date_order(at.turn.uow, at.turn.user_id, order)
+        await at.turn.answer(ORDER_CHOSEN[order])
+    at.data["day"] = day
+    await _checked_forward(at.turn, at.data, at.state)
+
+
 async def _keep_description(at: At, pressed: lg.LogKeepDescription) -> None:
     """Keep the description the one-message /log gave (there must be one)."""
     if not at.data.get("description"):
         await at.turn.answer(ALREADY_DONE)
         return
     await _forward(at.turn, at.data, at.state)
+
+
+async def _skip_description(at: At, pressed: lg.LogSkipDescription) -> None:
+    """Skip: the automatic description Quick Log stores ("Quick practice: 30 min of Guitar")."""
+    data = at.data
+    if data.get("skill_name") is None or data.get("minutes") is None:
+        await at.turn.answer(ALREADY_DONE)
+        return
+    data["description"] = quick_description(str(data["skill_name"]), int(data["minutes"]))
+    await _forward(at.turn, data, at.state)
+
+
+async def _rate_it(at: At, pressed: lg.LogRateIt) -> None:
+    """⭐ Rate it: ask the two optional ratings."""
+    await _ask(at.turn, at.data, "difficulty")
+
+
+async def _skip_ratings(at: At, pressed: lg.LogSkipRating) -> None:
+    """Skip at "Rate it?": save with neither rating."""
+    at.data.update(difficulty=None, confidence=None)
+    await _save(at.turn, at.data)
 
 
 async def _rate(at: At, pressed: lg.LogRate) -> None:
@@ -259,9 +334,14 @@ BUTTON_STEPS: Final = StepTable[At](
     on(lg.LogPickSkill, _pick_skill, at="skill"),
     on(lg.LogSkillPage, _skill_page, at="skill"),
     on(lg.LogNewSkill, _new_skill, at="skill"),
+    on(lg.LogCreateTyped, _create_typed, at="skill"),
     on(lg.LogDuration, _duration, at="duration"),
     on(lg.LogDay, _day, at="date"),
+    on(lg.LogDateOption, _date_option, at="date"),
     on(lg.LogKeepDescription, _keep_description, at="description"),
+    on(lg.LogSkipDescription, _skip_description, at="description"),
+    on(lg.LogRateIt, _rate_it, at="rate"),
+    on(lg.LogSkipRating, _skip_ratings, at="rate"),
     on(lg.LogRate, _rate, at="difficulty"),
     on(lg.LogSkipRating, _skip_rating, at="difficulty"),
     on(lg.LogRate, _rate, at="confidence"),
@@ -326,10 +406,71 @@ async def log_another_button(turn: Turn) -> None:
     await _open(turn, data, "skill")
 
 
+@handler
+async def log_from_message_button(turn: Turn) -> None:
+    """📝 Log it: read the user's message the pressed one replies to, as /log would have."""
+    query = turn.query
+    pressed = query.message if query is not None else None
+    original = pressed.reply_to_message if isinstance(pressed, Message) else None
+    if original is None or original.from_user is None or original.from_user.id != turn.user_id:
+        await turn.answer(STALE_BUTTON)
+        await turn.drop_keyboard()
+        return
+    typed = original.text or ""
+    # "/lgo guitar 30m": what follows the mistyped command; a plain message is read whole.
+    rest = _command_argument(typed) if typed.startswith("/") else typed.strip()
+    await turn.answer()
+    await turn.drop_keyboard()
+    # The same key as a /log sent as that message: a second press saves nothing new.
+    data: dict[str, Any] = {"token": f"lg.m{original.message_id}", "mode": "full"}
+    old = await turn.load_conversation()
+    if old is not None:
+        if old.message_id is not None:
+            await turn.remove_keyboard(old.message_id)
+        await turn.finish(commit=False)
+    if not rest:
+        await _open(turn, data, "skill")
+        return
+    await _one_message(turn, data, rest)
+
+
+@handler
+async def plain_message(turn: Turn) -> None:
+    """Text outside any conversation: offer to log it if it reads as a whole session."""
+    message = turn.message
+    text = turn.text.strip()
+    offer = await _session_offer(turn, text) if message is not None and text else None
+    if offer is None:
+        await turn.reply(NOT_SURE)
+        return
+    keyboard = markup([[press("📝 Log it", lg.LogFromMessage()), cancel_button()]])
+    await turn.reply(offer, keyboard, quote=message.message_id if message else None)
+
+
+async def _session_offer(turn: Turn, text: str) -> str | None:
+    """ "Log this?" and what would be saved, if the text names a skill and a duration."""
+    summaries = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
+    order, _ask_order = await _date_order(turn)
+    draft = parse_log_command(text, [(s.id, s.name) for s in summaries], turn.today, order)
+    skill = next((s for s in summaries if s.id == draft.skill_id), None)
+    if skill is None or draft.duration_minutes is None or draft.problems:
+        return None
+    day = draft.practiced_on or turn.today
+    parts = [f"<b>{esc(skill.name)}</b>", format_duration(draft.duration_minutes)]
+    parts.append(esc(format_date(day, turn.today)))
+    lines = ["📝 Log this as a practice session?", " · ".join(parts)]
+    if draft.description:
+        lines.append(f"<i>{esc(shorten(draft.description, 80))}</i>")
+    return "\n".join(lines)
+
+
 async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
     """Read "/log react 45m built a todo app"; save it whole, or open at the first gap."""
     summaries = await turn.uow.skills.summaries(turn.user_id)
-    draft = parse_log_command(text, [(s.id, s.name) for s in summaries], turn.today)
+    order, ask_order = await _date_order(turn)
+    draft = parse_log_command(
+        text, [(s.id, s.name) for s in summaries], turn.today, order, ask_order=ask_order
+    )
     by_id = {s.id: s for s in summaries}
     data["mode"] = "fill"
     problems = list(draft.problems)
@@ -343,12 +484,23 @@ async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
         data["candidates"] = [s.id for s in candidates]
         names = " or ".join(s.name for s in candidates)
         problems.append(f"That could be {names} — which one?")
+    elif draft.new_skill_name:
+        data["new_name"] = draft.new_skill_name[:64]
+        data["new_name_description"] = draft.description_without_name
+        problems.append(f"You have no skill called “{draft.new_skill_name[:40]}”.")
     if draft.duration_minutes is not None:
         data["minutes"] = draft.duration_minutes
     if draft.practiced_on is not None:
         data["day"] = draft.practiced_on.isoformat()
     elif not draft.date_given:
         data["day"] = turn.today.isoformat()
+    else:
+        _offer_dates(
+            data,
+            draft.date_phrase,
+            DateReading(guess=draft.date_guess, choices=draft.date_choices),
+            turn.today,
+        )
     if draft.description is not None:
         try:
             data["description"] = validate_description(draft.description)
@@ -370,6 +522,42 @@ async def _one_message(turn: Turn, data: dict[str, Any], text: str) -> None:
         await _open(turn, data, "date" if exc.left == 0 else "duration", problem=str(exc))
         return
     await _save(turn, data)
+
+
+async def _typed_date(turn: Turn, data: dict[str, Any], text: str) -> bool:
+    """Read a date typed at the date step into ``data``; False when it asks about it instead."""
+    order, ask_order = await _date_order(turn)
+    reading = read_date(text, turn.today, order, ask_order=ask_order)
+    if reading is None:
+        # Not shaped like a date: the strict parser raises, saying what can be typed.
+        parse_practice_date(text, turn.today, order)
+        raise DomainError("I couldn't read that as a date.")
+    if reading.problem:
+        raise DomainError(reading.problem)
+    if reading.day is not None:
+        data["day"] = reading.day.isoformat()
+        return True
+    _offer_dates(data, text, reading, turn.today)
+    await _ask(turn, data, "date")
+    return False
+
+
+def _offer_dates(data: dict[str, Any], typed: str, reading: DateReading, today: date) -> None:
+    """Remember the dates to offer as buttons for a typo'd or ambiguous phrase, and the question."""
+    quoted = f"“{esc(typed[:40])}”"
+    if reading.guess is not None:
+        data["date_options"] = [[reading.guess.isoformat(), None]]
+        data["date_question"] = f"Did you mean {esc(format_date(reading.guess, today))}? ({quoted})"
+    elif reading.choices:
+        data["date_options"] = [[day.isoformat(), order] for order, day in reading.choices]
+        labels = " or ".join(esc(format_date(day, today)) for _, day in reading.choices)
+        data["date_question"] = f"Did you mean {labels}? ({quoted}) I'll remember your answer."
+
+
+async def _date_order(turn: Turn) -> tuple[DateOrder, bool]:
+    """How this user writes numeric dates, and whether an ambiguous one should be asked about."""
+    order, chosen = await date_order(turn.uow, turn.user_id)
+    return order, not chosen
 
 
 def _command_argument(text: str) -> str:
@@ -404,6 +592,12 @@ async def _forward(turn: Turn, data: dict[str, Any], answered: str) -> None:
     """Store the answer and ask the next step, or save when nothing is left to ask."""
     data.pop("page", None)
     data.pop("candidates", None)
+    if answered == "skill":
+        data.pop("new_name", None)
+        data.pop("new_name_description", None)
+    if answered == "date":
+        data.pop("date_options", None)
+        data.pop("date_question", None)
     step = _next_step(data, answered)
     if step is None:
         await _save(turn, data)
@@ -480,9 +674,23 @@ async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, Inl
         rows = grid([press(f"{m} min", lg.LogDuration(m)) for m in DURATIONS], 3)
     elif step == "date":
         rows = [[press("Today", lg.LogDay(0)), press("Yesterday", lg.LogDay(1))]]
+        options = data.get("date_options") or []
+        if options:
+            lines.insert(-1, data.get("date_question", ""))
+            offered = [
+                press(format_date(date.fromisoformat(day), turn.today), lg.LogDateOption(i))
+                for i, (day, _order) in enumerate(options)
+            ]
+            rows.insert(0, offered)
     elif step == "description":
         keep = press("Keep it as is", lg.LogKeepDescription())
         rows = [[keep]] if data.get("description") else []
+        if data.get("skill_name") is not None and data.get("minutes") is not None:
+            auto = quick_description(str(data["skill_name"]), int(data["minutes"]))
+            lines.append(f"Or Skip to save it as <i>{esc(auto)}</i>.")
+            rows.append([press("Skip", lg.LogSkipDescription())])
+    elif step == "rate":
+        rows = [[press("⭐ Rate it", lg.LogRateIt()), press("Skip", lg.LogSkipRating())]]
     elif step in ("difficulty", "confidence"):
         rows = [
             [press(str(n), lg.LogRate(n)) for n in range(1, 6)],
@@ -508,6 +716,10 @@ def _skill_rows(summaries: list[SkillSummary], data: dict[str, Any]) -> list[lis
         nav.append(press("▶", lg.LogSkillPage(page + 1)))
     if nav:
         rows.append(nav)
+    typed = data.get("new_name")
+    if typed:
+        label = typed if len(typed) <= 30 else typed[:29] + "…"
+        rows.append([press(f"➕ Create {label}", lg.LogCreateTyped())])
     rows.append([press("➕ New skill", lg.LogNewSkill())])
     return rows
 

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
+from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone
+from bot.services.onboarding import finish_onboarding, is_onboarded
 from bot.services.skills import add_skill
-from bot.services.timezone import set_timezone
+from bot.services.timezone import choose_date_order, date_order, set_timezone
 from bot.ui import callbacks as su
 from bot.ui.callbacks import Callback, CallbackData
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.reminders import REMINDERS_BUTTON, REMINDERS_OFFER
-from bot.ui.texts import esc
+from bot.ui.texts import HELP, esc
 from storage.models import Conversation
 
 TZ_PROMPT = (
@@ -25,17 +27,31 @@ TZ_PROMPT = (
     "Tap one, or type a name like <code>Europe/Berlin</code>, a city like "
     "<code>Tokyo</code>, or an offset like <code>UTC+3</code>."
 )
+DATE_ORDER_TEXT: Final[dict[DateOrder, str]] = {
+    "day_first": "day first: <b>11/12</b> is 11 December",
+    "month_first": "month first: <b>11/12</b> is November 12",
+}
+DATE_ORDER_SWITCH: Final[dict[DateOrder, str]] = {
+    "day_first": "📅 Read 11/12 as 11 December",
+    "month_first": "📅 Read 11/12 as November 12",
+}
 NEED_TEXT = "I need a time zone as text, or a tap on one of the buttons above."
 
 
 def timezone_keyboard(
-    zone_button: Callable[[str], CallbackData], keep: CallbackData, current: str
+    zone_button: Callable[[str], CallbackData],
+    keep: CallbackData,
+    current: str,
+    extra: Sequence[Button] = (),
 ) -> InlineKeyboardMarkup:
     """Common zones (each pressing `zone_button(zone)`), a keep-current button, and Cancel."""
     zones: list[Button] = [
         press(z.split("/")[-1].replace("_", " "), zone_button(z)) for z in COMMON_ZONES
     ]
-    return markup([*grid(zones, 3), [press(f"Keep {current}", keep)], [cancel_button()]])
+    rows = [*grid(zones, 3), [press(f"Keep {current}", keep)]]
+    if extra:
+        rows.append(list(extra))
+    return markup([*rows, [cancel_button()]])
 
 
 async def _set_timezone(turn: Turn, raw: str) -> str:
@@ -67,6 +83,7 @@ class SetupFlow:
             await _after_timezone(turn, zone, edit=False)
             return
         await turn.finish(commit=False)  # committed with the new skill, or rolled back with it
+        await finish_onboarding(turn.uow, turn.user_id, turn.now)
         try:
             skill = await add_skill(turn.uow, turn.user_id, turn.text)
         except DomainError as exc:
@@ -91,6 +108,7 @@ async def _after_timezone(turn: Turn, zone: str, *, edit: bool) -> None:
     """Confirm the zone, then ask for the first skill (or finish, for a returning user)."""
     confirm = f"Time zone: <b>{esc(describe_timezone(zone, turn.now))}</b>."
     if await turn.uow.skills.count(turn.user_id) > 0:
+        await finish_onboarding(turn.uow, turn.user_id, turn.now)
         await turn.finish()
         text = f"{confirm}\n\nWelcome back! Log with /log or /quick; /help lists everything."
         await (turn.show(text) if edit else turn.reply(text))
@@ -116,6 +134,7 @@ async def _setup_keep(turn: Turn, pressed: su.SetupKeep) -> None:
 
 async def _setup_skip(turn: Turn, pressed: su.SetupSkip) -> None:
     """Skip the first skill: set-up is done."""
+    await finish_onboarding(turn.uow, turn.user_id, turn.now)
     await turn.finish()
     await turn.show(
         "No problem. Add skills any time with /addskill or /skills. /help lists everything."
@@ -177,16 +196,33 @@ async def _timezone_keep(turn: Turn, pressed: su.TimezoneKeep) -> None:
     await _timezone_done(turn, turn.timezone, changed=False)
 
 
+async def _timezone_date_order(turn: Turn, pressed: su.TimezoneDateOrder) -> None:
+    """Switch how numeric dates are read, on the /timezone screen."""
+    order: DateOrder = "month_first" if pressed.order == "month_first" else "day_first"
+    await choose_date_order(turn.uow, turn.user_id, order)
+    await turn.finish()
+    await turn.answer("Saved")
+    await turn.show(f"Numeric dates now read {DATE_ORDER_TEXT[order]}.")
+
+
 TIMEZONE_STEPS: Final = StepTable[Turn](
     on(su.TimezoneZone, _timezone_zone),
     on(su.TimezoneKeep, _timezone_keep),
+    on(su.TimezoneDateOrder, _timezone_date_order),
 )
 
 
 @handler
 async def start_command(turn: Turn) -> None:
-    """/start: greet, then ask for the time zone."""
+    """/start: greet; a new user is then asked for the time zone, a known one shown around."""
     name = esc(turn.first_name or "there")
+    if await is_onboarded(turn.uow, turn.user_id):
+        zone = esc(describe_timezone(turn.timezone, turn.now))
+        await turn.reply(
+            f"👋 Welcome back, {name}! Your time zone is <b>{zone}</b> "
+            "(/timezone changes it). Here's what I can do:\n\n" + HELP
+        )
+        return
     text = (
         f"👋 Hi {name}! I'm <b>Practice Tracker</b>. Log every practice session here — "
         "it takes two taps — attach links, notes and screenshots as evidence, and watch "
@@ -210,8 +246,15 @@ async def timezone_command(turn: Turn) -> None:
             await turn.remove_keyboard(conv.message_id)
         await turn.reply(f"Your time zone is now <b>{esc(describe_timezone(zone, turn.now))}</b>.")
         return
-    text = f"Your time zone is <b>{esc(describe_timezone(turn.timezone, turn.now))}</b>.\n\n"
+    order, _chosen = await date_order(turn.uow, turn.user_id)
+    other: DateOrder = "month_first" if order == "day_first" else "day_first"
+    text = (
+        f"Your time zone is <b>{esc(describe_timezone(turn.timezone, turn.now))}</b>.\n"
+        f"Numeric dates read {DATE_ORDER_TEXT[order]}.\n\n"
+    )
+    switch = press(DATE_ORDER_SWITCH[other], su.TimezoneDateOrder(other))
     message = await turn.reply(
-        text + TZ_PROMPT, timezone_keyboard(su.TimezoneZone, su.TimezoneKeep(), turn.timezone)
+        text + TZ_PROMPT,
+        timezone_keyboard(su.TimezoneZone, su.TimezoneKeep(), turn.timezone, [switch]),
     )
     await turn.begin(TimezoneFlow.name, "tz", message_id=message.message_id)

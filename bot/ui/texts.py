@@ -71,3 +71,8 @@ HELP = (
     "session with it. "
     "/cancel leaves whatever you are in the middle of."
 )
+
+NOT_SURE = (
+    "I'm not sure what to do with that. To log practice, send /log "
+    "(or <code>/log 30m what you practised</code>); /help lists everything."
+)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any, cast
 
 import aiosqlite
@@ -79,6 +80,41 @@ class UserRepository(Repository):
     async def set_timezone(self, user_id: int, zone: str) -> None:
         """Store the user's IANA time zone (validated by the caller)."""
         await self._session.execute(update(User).where(User.id == user_id).values(timezone=zone))
+
+    async def infer_date_order(self, user_id: int, order: str) -> None:
+        """Store a numeric date order inferred from the time zone, unless the user chose one."""
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id, User.date_order_chosen.is_(False))
+            .values(date_order=order)
+        )
+
+    async def choose_date_order(self, user_id: int, order: str) -> None:
+        """Store the numeric date order the user chose; it is not inferred again."""
+        await self._session.execute(
+            update(User).where(User.id == user_id).values(date_order=order, date_order_chosen=True)
+        )
+
+    async def date_order(self, user_id: int) -> tuple[str, bool]:
+        """(numeric date order, whether the user chose it) for this user."""
+        row = (
+            await self._session.execute(
+                select(User.date_order, User.date_order_chosen).where(User.id == user_id)
+            )
+        ).one()
+        return str(row[0]), bool(row[1])
+
+    async def mark_onboarded(self, user_id: int, now: datetime) -> None:
+        """Record that the user finished /start's set-up (the first time only)."""
+        await self._session.execute(
+            update(User)
+            .where(User.id == user_id, User.onboarded_at.is_(None))
+            .values(onboarded_at=now)
+        )
+
+    async def onboarded_at(self, user_id: int) -> datetime | None:
+        """When the user finished /start's set-up, if they did."""
+        return await self._session.scalar(select(User.onboarded_at).where(User.id == user_id))
 
     async def lock(self, user_id: int) -> None:
         """Serialise this user's concurrent writes (row lock on PostgreSQL; SQLite is serial)."""

@@ -37,6 +37,7 @@ NOT_USER_DATA: Mapping[str, frozenset[str]] = {
             "first_name",  # Telegram's, read again on every contact
             "is_reachable",  # whether the last send was refused (403)
             "ignored_reminders",  # the reminder back-off of this chat, not a preference
+            "onboarded_at",  # when /start's set-up ran in this chat; a restore doesn't redo it
             "created_at",
             "updated_at",
         }

@@ -102,6 +102,13 @@ PROBES: list[Probe] = [
     press("log-pick-archived-skill", "lg:sk:{archived_skill}", "/log"),
     press("log-skill-page", "lg:pg:0", "/log", refused_with=None),
     press("log-another", "lgn", refused_with=None),
+    # Reads only the presser's own message that the pressed one replies to.
+    press("log-from-message", "lgm", "/help"),
+    message("plain-message-with-sarahs-skill", "{skill_name} 30m reed making drills again"),
+    # The name and the dates live server-side in the presser's own conversation.
+    press("log-create-typed-skill", "lg:cn", "/log", refused_with=("already done",)),
+    press("log-date-option", "lg:do:0", "/log", refused_with=("already done",)),
+    press("timezone-date-order", "tz:do:month_first"),
     command("log-one-message", "/log {skill_name} 30m reed making drills again"),
     press("quick-save", "ql:s:{skill}:30:{nonce}", "/quick"),
     press("quick-save-archived", "ql:s:{archived_skill}:30:{nonce}", "/quick"),

@@ -41,13 +41,20 @@ async def test_full_button_flow_with_back_saves_and_shows_the_card(
     assert "React · 30 min" in sarah.last_text()
     await sarah.tap("Yesterday")
     assert "What did you practise" in sarah.last_text()
-    assert flat(sarah.buttons()) == ["« Back", "✖ Cancel"]
+    assert "Or Skip to save it as Quick practice: 30 min of React." in sarah.last_text()
+    assert flat(sarah.buttons()) == ["Skip", "« Back", "✖ Cancel"]
     await sarah.send(f"  {DESCRIPTION}  ")
+    assert "Rate how hard it was" in sarah.last_text()
+    assert flat(sarah.buttons()) == ["⭐ Rate it", "Skip", "« Back", "✖ Cancel"]
+    await sarah.tap("⭐ Rate it")
     assert "How hard was it" in sarah.last_text()
     assert flat(sarah.buttons()) == ["1", "2", "3", "4", "5", "Skip", "« Back", "✖ Cancel"]
     await sarah.tap("« Back")
+    assert "Rate how hard it was" in sarah.last_text()
+    await sarah.tap("« Back")
     assert "What did you practise" in sarah.last_text()
     await sarah.tap("Keep it as is")
+    await sarah.tap("⭐ Rate it")
     await sarah.tap("3")
     assert "How confident" in sarah.last_text()
     await sarah.tap("4")
@@ -89,12 +96,59 @@ async def test_skipping_ratings_and_cancelling(
     await sarah.tap("15 min")
     await sarah.tap("Today")
     await sarah.send(DESCRIPTION)
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     assert "✅ Saved: React — 15 min, today" in sarah.last_text()
     assert "Difficulty" not in sarah.last_text()
     [row] = await logs(uow_factory)
     assert (row.difficulty, row.confidence, row.practiced_on) == (None, None, TODAY)
+
+
+async def test_a_session_can_be_logged_with_taps_only(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/log")
+    await sarah.tap("Guitar")
+    await sarah.tap("30 min")
+    await sarah.tap("Yesterday")
+    await sarah.tap("Skip")  # the description Quick Log would store
+    assert "Rate how hard it was" in sarah.last_text()
+    await sarah.send("3")
+    assert "Tap ⭐ Rate it, or Skip to save without ratings." in sarah.last_text()
+    await sarah.tap("Skip")  # both ratings in one tap
+    assert "✅ Saved: Guitar — 30 min, yesterday" in sarah.last_text()
+    [row] = await logs(uow_factory)
+    assert (row.description, row.difficulty, row.confidence) == (
+        "Quick practice: 30 min of Guitar",
+        None,
+        None,
+    )
+
+
+async def test_rate_it_asks_both_ratings_and_back_returns_to_it(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/log guitar 30m x")  # one message: the description is asked for
+    await sarah.tap("Skip")
+    assert "✅ Saved: Guitar — 30 min, today" in sarah.last_text()  # fill mode saves at once
+    await sarah.send("/log")
+    await sarah.tap("Guitar")
+    await sarah.tap("15 min")
+    await sarah.tap("Today")
+    await sarah.send(DESCRIPTION)
+    await sarah.tap("⭐ Rate it")
+    await sarah.tap("« Back")
+    assert "Rate how hard it was" in sarah.last_text()
+    await sarah.tap("⭐ Rate it")
+    await sarah.tap("2")
+    await sarah.tap("Skip")
+    assert "Difficulty 2/5" in sarah.last_text()
+    rows = await logs(uow_factory)
+    assert [(r.description, r.difficulty, r.confidence) for r in rows] == [
+        ("Quick practice: 30 min of Guitar", None, None),
+        (DESCRIPTION, 2, None),
+    ]
 
 
 async def _to_step(sarah: ChatUser, step: str) -> None:
@@ -112,6 +166,9 @@ async def _to_step(sarah: ChatUser, step: str) -> None:
     if step == "description":
         return
     await sarah.send(DESCRIPTION)
+    if step == "rate":
+        return
+    await sarah.tap("⭐ Rate it")
     if step == "difficulty":
         return
     await sarah.tap("Skip")
@@ -137,6 +194,11 @@ DATES = [
     ("mon", "Mon 23 Nov", date(2026, 11, 23)),  # 25 Nov 2026 is a Wednesday
     ("monday", "Mon 23 Nov", date(2026, 11, 23)),
     ("wed", "today", TODAY),
+    ("2 weeks ago", "Wed 11 Nov", date(2026, 11, 11)),
+    ("1 week ago", "Wed 18 Nov", date(2026, 11, 18)),
+    ("Nov 20", "Fri 20 Nov", date(2026, 11, 20)),
+    ("20 November", "Fri 20 Nov", date(2026, 11, 20)),
+    ("last friday", "Fri 20 Nov", date(2026, 11, 20)),
 ]
 
 
@@ -151,8 +213,7 @@ async def test_every_typed_duration_form(sarah: ChatUser, uow_factory: UnitOfWor
     await sarah.send("1:15")
     await sarah.tap("Today")
     await sarah.send(DESCRIPTION)
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     [row] = await logs(uow_factory)
     assert row.duration_minutes == 75
 
@@ -168,8 +229,7 @@ async def test_every_typed_date_form(sarah: ChatUser, uow_factory: UnitOfWorkFac
     typed, _, expected = DATES[4]
     await sarah.send(typed)
     await sarah.send(DESCRIPTION)
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     [row] = await logs(uow_factory)
     assert row.practiced_on == expected
 
@@ -182,8 +242,7 @@ async def test_dates_are_in_the_users_time_zone(
     await _to_step(sarah, "date")
     await sarah.tap("Yesterday")
     await sarah.send(DESCRIPTION)
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     [row] = await logs(uow_factory)
     assert row.practiced_on == TODAY  # Auckland's yesterday is UTC's today
     await _to_step(sarah, "date")
@@ -240,8 +299,7 @@ async def test_day_cap_counts_other_sessions_and_asks_again(
     assert "When did you practise" in sarah.last_text()
     await sarah.tap("Yesterday")
     await sarah.send(DESCRIPTION)
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     assert [r.practiced_on for r in await logs(uow_factory)] == [TODAY, YESTERDAY]
 
     await seed_log(uow_factory, skills["React"], 20)  # today is now full
@@ -381,8 +439,7 @@ async def test_new_skill_from_the_skill_step(
     await sarah.tap("60 min")
     await sarah.tap("Today")
     await sarah.send("Played two rapid games")
-    await sarah.tap("Skip")
-    await sarah.tap("Skip")
+    await sarah.tap("Skip")  # no ratings
     assert "✅ Saved: Chess — 1 h, today" in sarah.last_text()
     async with uow_factory() as uow:
         names = [s.name for s in await uow.skills.summaries(SARAH)]
@@ -458,6 +515,7 @@ async def test_a_restarted_bot_continues_the_conversation(
         await again.tap("Yesterday")
         assert "What did you practise" in again.last_text()
         await again.send(DESCRIPTION)
+        await again.tap("⭐ Rate it")
         await again.tap("2")
         await again.tap("5")
         assert "✅ Saved: React — 1 h, yesterday" in again.last_text()

@@ -159,6 +159,7 @@ async def test_the_log_conversation_says_what_it_saved_when_the_card_fails(
     await sarah.tap("30 min")
     await sarah.tap("Today")
     await sarah.send("Scales and arpeggios, slowly")
+    await sarah.tap("⭐ Rate it")
     await sarah.tap("3")  # difficulty
     api.fail_next("sendMessage", status=500, times=ATTEMPTS)
     await sarah.tap("4")  # confidence: the last step saves
@@ -236,6 +237,7 @@ async def test_a_failed_tidy_up_of_the_step_message_does_not_stop_the_card(
     await sarah.tap("30 min")
     await sarah.tap("Today")
     await sarah.send("Scales and arpeggios, slowly")
+    await sarah.tap("⭐ Rate it")
     await sarah.tap("3")
     api.fail_next("deleteMessage", status=500)
     await sarah.tap("4")

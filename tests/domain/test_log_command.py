@@ -218,3 +218,52 @@ def test_description_edges_are_trimmed_of_any_space_and_separator(text: str) -> 
     draft = parse(text)
     assert draft.description is None or draft.description.strip() == draft.description
     assert draft.description is None or draft.description[0] not in "-:"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("guitr 30m scales", LogDraft(GUITAR, 30, None, "scales")),
+        ("Gitar 30m scales", LogDraft(GUITAR, 30, None, "scales")),
+        ("machine lerning 1h notes", LogDraft(ML, 60, None, "notes")),
+        ("pyhton 3 20m loops", LogDraft(PYTHON3, 20, None, "loops")),
+    ],
+)
+def test_typos_in_skill_names_are_forgiven(text: str, expected: LogDraft) -> None:
+    assert parse(text) == expected
+
+
+def test_an_unknown_first_word_is_offered_as_a_new_skill() -> None:
+    draft = parse("piano 30m scales and arpeggios")
+    assert (draft.skill_id, draft.description) == (None, "piano scales and arpeggios")
+    assert draft.new_skill_name == "Piano"
+    assert draft.description_without_name == "scales and arpeggios"
+    assert parse("45m 2 weeks ago").new_skill_name is None  # nothing left to name a skill
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "description"),
+    [
+        ("guitar 30m 2 weeks ago arpeggio work here", date(2026, 11, 6), "arpeggio work here"),
+        ("guitar 30m on Nov 18 arpeggio work", date(2026, 11, 18), "arpeggio work"),
+        ("guitar arpeggio work 30m 18 November", date(2026, 11, 18), "arpeggio work"),
+    ],
+)
+def test_a_date_phrase_anywhere_sets_the_date(text: str, day: date, description: str) -> None:
+    draft = parse(text)
+    assert (draft.practiced_on, draft.description) == (day, description)
+
+
+def test_a_near_miss_or_ambiguous_date_is_reported_not_described() -> None:
+    guessed = parse("guitar 30m fridya scales")
+    assert (guessed.practiced_on, guessed.date_guess, guessed.description) == (
+        None,
+        TODAY,
+        "scales",
+    )
+    asked = parse_log_command("guitar 30m 11/12 scales", SKILLS, TODAY, ask_order=True)
+    assert asked.date_choices == (
+        ("day_first", date(2025, 12, 11)),
+        ("month_first", date(2026, 11, 12)),
+    )
+    assert asked.description == "scales"

@@ -36,6 +36,10 @@ class LogNewSkill(LogData, key=("new",)):
     """➕ New skill: type its name."""
 
 
+class LogCreateTyped(LogData, key=("cn",)):
+    """➕ Create <the name typed>: a new skill from the word the user typed (kept server-side)."""
+
+
 class LogDuration(LogData, key=("d",)):
     """A preset duration."""
 
@@ -48,8 +52,22 @@ class LogDay(LogData, key=("t",)):
     days_back: Annotated[int, Int(0, 1)]
 
 
+class LogDateOption(LogData, key=("do",)):
+    """One of the dates offered for a typo'd or ambiguous date; its day is kept server-side."""
+
+    slot: Annotated[int, Int(0, 3)]
+
+
 class LogKeepDescription(LogData, key=("keep",)):
     """Keep the description the one-message /log gave."""
+
+
+class LogSkipDescription(LogData, key=("nod",)):
+    """Skip the description: store the automatic one Quick Log uses."""
+
+
+class LogRateIt(LogData, key=("rate",)):
+    """⭐ Rate it: go on to the two optional ratings."""
 
 
 class LogRate(LogData, key=("r",)):
@@ -78,15 +96,27 @@ class LogAnother(CallbackData, prefix=LOG_ANOTHER):
     """➕ Log another: start /log again."""
 
 
+# "Did you mean /log?" and a plain message's "Log it": log what the replied-to message said.
+LOG_FROM_MESSAGE: Final = "lgm"
+
+
+class LogFromMessage(CallbackData, prefix=LOG_FROM_MESSAGE):
+    """📝 Log it: read the user's message this one replies to as a /log."""
+
+
 LOG_BUTTONS: Final = Schema[LogData](
     LOG,
     LogBack,
     LogPickSkill,
     LogSkillPage,
     LogNewSkill,
+    LogCreateTyped,
     LogDuration,
     LogDay,
+    LogDateOption,
     LogKeepDescription,
+    LogSkipDescription,
+    LogRateIt,
     LogRate,
     LogSkipRating,
     LogUnarchive,

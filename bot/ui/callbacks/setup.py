@@ -1,4 +1,4 @@
-"""The buttons of /start's set-up and of /timezone: zone buttons, Keep, Skip."""
+"""The buttons of /start's set-up and of /timezone: zone buttons, Keep, Skip, date order."""
 
 from __future__ import annotations
 
@@ -46,5 +46,13 @@ class TimezoneKeep(TimezoneData, key=("keep",)):
     """Keep the current zone."""
 
 
+class TimezoneDateOrder(TimezoneData, key=("do",)):
+    """Read numeric dates like 11/12 day first or month first from now on."""
+
+    order: Annotated[str, Word(("day_first", "month_first"))]
+
+
 SETUP_BUTTONS: Final = Schema[SetupData](SETUP, SetupZone, SetupKeep, SetupSkip)
-TIMEZONE_BUTTONS: Final = Schema[TimezoneData](TIMEZONE, TimezoneZone, TimezoneKeep)
+TIMEZONE_BUTTONS: Final = Schema[TimezoneData](
+    TIMEZONE, TimezoneZone, TimezoneKeep, TimezoneDateOrder
+)
