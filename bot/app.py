@@ -27,6 +27,7 @@ from bot.core.conversation import (
     route_message,
 )
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
+from bot.core.send_budget import limiter_window
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from bot.handlers import (
     common,
@@ -130,8 +131,9 @@ def build_application(
         builder = builder.updater(None)
     if rate_limit:
         # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
+        most, period = limiter_window(settings.rate_limit_per_second)
         builder = builder.rate_limiter(
-            AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
+            AIORateLimiter(max_retries=3, overall_max_rate=most, overall_time_period=period)
         )
     # Different users' updates at once, each user's in order.
     concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
