@@ -54,7 +54,11 @@ RETRY_AFTER_ROUNDS = 5
 
 
 class NoLongerWanted(Exception):
-    """A message's re-check after a flood-control pause said it should not go out any more."""
+    """A message's re-check right before sending said it should not go out any more."""
+
+    def __init__(self, outcome: str = "skipped") -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
 
 
 def retry_seconds(value: int | float | timedelta) -> float:
@@ -123,14 +127,30 @@ class Sender:
     ) -> T:
         """Run one Bot API call to `chat_id` in its turn, retrying flood control and network errors.
 
-        After a RetryAfter pause `still_wanted` (if given) is asked again, and NoLongerWanted is
-        raised if the message should not go out any more. Forbidden, BadRequest and other
-        refusals are raised at once; network errors after the last attempt.
+        Once the turn has come, right before each attempt, `still_wanted` (if given) is asked,
+        and NoLongerWanted is raised if the message should not go out any more: the wait for a
+        slot can take seconds, and a streak reminder is wrong once the user has logged.
+        Forbidden, BadRequest and other refusals are raised at once; network errors after the
+        last attempt.
         """
         failures = 0
         pauses = 0
         while True:
             previous = await self._turn(chat_id)
+            if still_wanted is not None:
+                try:
+                    if not await still_wanted():
+                        raise NoLongerWanted
+                except BaseException:
+                    # Nothing was sent: the chat's turn is given back.
+                    self._chat_ready[chat_id] = previous
+                    raise
+                if self._monotonic() < self._resume_at:
+                    # Flood control began while we re-checked: queue again after it.
+                    self._chat_ready[chat_id] = previous
+                    continue
+                # The chat's next message counts from now, when this one really leaves.
+                self._chat_ready[chat_id] = self._monotonic() + self._per_chat
             try:
                 return await make()
             except (RetryAfter, NetworkError) as exc:
@@ -140,7 +160,7 @@ class Sender:
                 self._chat_ready[chat_id] = previous
                 if isinstance(exc, RetryAfter):
                     pauses += 1
-                    if not await self._after_flood(exc, pauses, still_wanted):
+                    if not self._after_flood(exc, pauses):
                         raise
                     continue
                 failures += 1
@@ -150,23 +170,12 @@ class Sender:
                 log.info("send to a chat failed (%s); retrying in %.1f s", exc, delay)
                 await self._sleep(delay)
 
-    async def _after_flood(
-        self,
-        exc: RetryAfter,
-        pauses: int,
-        still_wanted: Callable[[], Awaitable[bool]] | None,
-    ) -> bool:
+    def _after_flood(self, exc: RetryAfter, pauses: int) -> bool:
         """Pause all sends for the time asked; True to retry, False to give up (re-raise)."""
         seconds = retry_seconds(exc.retry_after)
         self._pause(seconds)
         log.warning("flood control: pausing scheduled sends for %.1f s", seconds)
-        if pauses > self._retry_after_rounds:
-            return False
-        if still_wanted is not None:
-            await self._sleep(max(0.0, self._resume_at - self._monotonic()))
-            if not await still_wanted():
-                raise NoLongerWanted from exc
-        return True
+        return pauses <= self._retry_after_rounds
 
     async def _turn(self, chat_id: int) -> float:
         """Wait until this chat may get a message and a global slot is free, then take both.
