@@ -29,6 +29,7 @@ from bot.core.conversation import (
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
 from bot.core.send_budget import limiter_window
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
+from bot.core.webhook import GuardedUpdater
 from bot.handlers import (
     common,
     export,
@@ -140,6 +141,9 @@ def build_application(
     if concurrency > 1:
         builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
     app: BotApp = builder.build()
+    if app.updater is not None:
+        # Same updater, but its webhook server checks the secret before reading any body.
+        app.updater = GuardedUpdater(bot=app.bot, update_queue=app.update_queue)
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
     schedule_jobs(app, settings)
