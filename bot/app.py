@@ -9,7 +9,6 @@ from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -27,7 +26,7 @@ from bot.core.conversation import (
     route_message,
 )
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
-from bot.core.send_budget import limiter_window
+from bot.core.send_budget import BudgetRateLimiter, SendBudget
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from bot.core.webhook import GuardedUpdater
 from bot.handlers import (
@@ -132,10 +131,11 @@ def build_application(
         builder = builder.updater(None)
     if rate_limit:
         # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
-        most, period = limiter_window(settings.rate_limit_per_second)
-        builder = builder.rate_limiter(
-            AIORateLimiter(max_retries=3, overall_max_rate=most, overall_time_period=period)
-        )
+        # One budget for everything this instance sends: replies here, the reminder sweep
+        # through the same limiter's budget (bot/jobs/sender.py). A RetryAfter from Telegram
+        # is waited out and retried, not raised.
+        budget = SendBudget(settings.rate_limit_per_second)
+        builder = builder.rate_limiter(BudgetRateLimiter(budget))
     # Different users' updates at once, each user's in order.
     concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
     if concurrency > 1:

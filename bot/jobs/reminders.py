@@ -30,7 +30,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.core.runtime import NO_PREVIEW, BotContext, Deps
 from bot.domain.reminders import WEEKLY_ACTIVITY_DAYS, ReminderKind, local_clock
 from bot.jobs.reminder_messages import Outgoing, Skip, Verdict, check, render
-from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot
+from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot, shared_budget
 from bot.ui.reminders import WEEKLY_CHART_CAPTION
 from storage.repositories.reminders import BLOCKED, FAILED, SENT, Claim
 
@@ -77,7 +77,8 @@ async def sweep(
 ) -> SweepReport:
     """Claim every due reminder and summary (at most `limit`) and deliver them."""
     report = SweepReport()
-    sender = sender or Sender(deps.settings.rate_limit_per_second)
+    # The application's budget, when it has one: replies and the sweep share it.
+    sender = sender or Sender(deps.settings.rate_limit_per_second, budget=shared_budget(bot))
     out = delivery_bot(bot, deps.settings)
     queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=batch)
 
