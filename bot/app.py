@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
@@ -25,6 +25,7 @@ from bot.core.conversation import (
     route_callback,
     route_message,
 )
+from bot.core.inbox import Inbox, InboxQueue
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
 from bot.core.send_budget import BudgetRateLimiter, SendBudget
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
@@ -47,6 +48,7 @@ from bot.handlers import (
 from bot.handlers.evidence import flow as evidence
 from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES
 from bot.jobs.conversation_expiry import expire_conversations
+from bot.jobs.inbox_recovery import inbox_job
 from bot.jobs.ledger_prune import ledger_prune_job
 from bot.jobs.reminders import reminders_job
 from bot.jobs.undo_purge import purge_undo_job
@@ -136,14 +138,25 @@ def build_application(
         # is waited out and retried, not raised.
         budget = SendBudget(settings.rate_limit_per_second)
         builder = builder.rate_limiter(BudgetRateLimiter(budget))
-    # Different users' updates at once, each user's in order.
+    # Different users' updates at once, each user's in order (1: strictly one by one).
     concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
-    if concurrency > 1:
-        builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
+    processor = PerUserUpdateProcessor(concurrency)
+    builder = builder.concurrent_updates(processor)
     app: BotApp = builder.build()
     if app.updater is not None:
-        # Same updater, but its webhook server checks the secret before reading any body.
-        app.updater = GuardedUpdater(bot=app.bot, update_queue=app.update_queue)
+        # Durable intake: the updater's queue stores each update before it is acknowledged,
+        # and the processor marks it done once handled. Its webhook server checks the secret
+        # before reading any body.
+        inbox = Inbox(
+            deps.session_factory,
+            app.bot,
+            deps.clock,
+            lease=timedelta(seconds=settings.inbox_lease_seconds),
+        )
+        intake = InboxQueue(inbox, app.update_queue)
+        app.updater = GuardedUpdater(bot=app.bot, update_queue=intake)
+        processor.after = inbox.done
+        app.bot_data["inbox"] = inbox
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
     schedule_jobs(app, settings)
@@ -226,12 +239,21 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
         # Old reminder and summary records, in short batches.
         "prune-send-ledger": (ledger_prune_job, settings.ledger_prune_interval_minutes * 60, 120),
     }
+    if "inbox" in app.bot_data:
+        # Updates another instance stored and never finished (it died); old handled ones.
+        # Every third of the lease at least: the claims of updates in hand are renewed.
+        jobs["inbox-recovery"] = (inbox_job, min(sweep, settings.inbox_lease_seconds / 3), 2)
     for name, (callback, interval, first) in jobs.items():
         app.job_queue.run_repeating(callback, interval=interval, first=first, name=name)
 
 
 async def on_startup(app: BotApp) -> None:
-    """Publish the command menu."""
+    """Hand pending inbox updates over (before any new one), then publish the command menu."""
+    inbox: Inbox | None = app.bot_data.get("inbox")
+    if inbox is not None:
+        deps: Deps = app.bot_data["deps"]
+        # SQLite serves one process: whatever is pending was this bot's before a crash.
+        await inbox.recover(app.update_queue, all_pending=deps.settings.database_kind == "sqlite")
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
 
