@@ -107,7 +107,7 @@ class Inbox:
                     continue
                 self._in_hand.add(update_id)
                 await queue.put(update)
-            total += len(rows)
+                total += 1
             if len(rows) < RECOVER_BATCH:
                 break
         if total:
