@@ -258,6 +258,9 @@ async def on_startup(app: BotApp) -> None:
 
 
 async def on_shutdown(app: BotApp) -> None:
-    """Close database connections."""
+    """Record the handled inbox updates, then close database connections."""
     deps: Deps = app.bot_data["deps"]
+    inbox: Inbox | None = app.bot_data.get("inbox")
+    if inbox is not None:
+        await inbox.flush()
     await deps.engine.dispose()

@@ -35,6 +35,8 @@ RECOVER_BATCH = 500
 PRUNE_BATCH = 1000
 # Handled updates are kept a day (for support), then pruned in batches.
 KEEP_DONE = timedelta(days=1)
+# Handled updates are recorded done with the next update stored, or after this many seconds.
+FLUSH_DELAY = 0.2
 
 
 class Inbox:
@@ -52,35 +54,67 @@ class Inbox:
         self._bot = bot
         self._clock = clock
         self.lease = lease
-        # Updates this process stored or recovered and has not finished: their claims are
+        # Updates this process stored or recovered and not yet recorded done: their claims are
         # renewed (heartbeat), and recovery never hands them over a second time.
         self._in_hand: set[int] = set()
+        # Handled, not yet recorded: written with the next store, or by a flush soon after.
+        self._finished: list[int] = []
+        self._flushing: asyncio.Task[None] | None = None
 
     async def store(self, update: Update) -> bool:
         """Store the update (committed); False if this update id was stored before."""
         user = update.effective_user
         payload = json.dumps(update.to_dict(), separators=(",", ":"))
-        async with self._sessions() as session:
-            stored = await InboxRepository(session).store(
-                update.update_id, user.id if user else None, payload, self._clock()
-            )
-            await session.commit()
+        finished, self._finished = self._finished, []
+        try:
+            async with self._sessions() as session:
+                repository = InboxRepository(session)
+                now = self._clock()
+                stored = await repository.store(
+                    update.update_id, user.id if user else None, payload, now
+                )
+                if finished:
+                    # Riding along: no transaction of their own while updates keep coming.
+                    await repository.mark_done(finished, now)
+                await session.commit()
+        except BaseException:
+            self._finished[:0] = finished
+            raise
+        self._in_hand.difference_update(finished)
         if stored:
             self._in_hand.add(update.update_id)
         return stored
 
     async def done(self, update: object) -> None:
-        """Mark a handled update done (whatever its handlers did: a failure is not retried)."""
+        """Record a handled update done (whatever its handlers did: a failure is not retried).
+
+        Recorded with the next stored update, or within FLUSH_DELAY: a crash in between hands
+        it over again, and the handlers' idempotency keys make that replay save nothing twice.
+        """
         if not isinstance(update, Update):
             return
-        self._in_hand.discard(update.update_id)
+        self._finished.append(update.update_id)
+        if self._flushing is None or self._flushing.done():
+            self._flushing = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        await asyncio.sleep(FLUSH_DELAY)
+        await self.flush()
+
+    async def flush(self) -> None:
+        """Record the handled updates not yet recorded (also at shutdown)."""
+        finished, self._finished = self._finished, []
+        if not finished:
+            return
         try:
             async with self._sessions() as session:
-                await InboxRepository(session).mark_done([update.update_id], self._clock())
+                await InboxRepository(session).mark_done(finished, self._clock())
                 await session.commit()
         except Exception:
-            # Left pending: it is handled again after a restart, idempotently.
-            log.exception("could not mark update %s done", update.update_id)
+            self._finished[:0] = finished
+            log.exception("could not record %d handled update(s) done", len(finished))
+            return
+        self._in_hand.difference_update(finished)
 
     async def recover(self, queue: asyncio.Queue[object], *, all_pending: bool) -> int:
         """Put pending updates on `queue`, oldest first; how many.

@@ -84,6 +84,7 @@ async def test_an_update_is_stored_before_it_goes_on_and_a_redelivery_is_not_han
     handed = live_app.update_queue.get_nowait()
     await live_app.update_processor.process_update(handed, live_app.process_update(handed))
     assert len(api.sent("sendMessage", SARAH)) == 1
+    await live_app.bot_data["inbox"].flush()  # done within FLUSH_DELAY, or with the next update
     assert await _rows(uow_factory) == [(41, True)]
 
 
@@ -91,9 +92,10 @@ async def test_after_a_restart_pending_updates_come_first_in_order_and_done_ones
     inboxes: tuple[Inbox, Inbox], uow_factory: UnitOfWorkFactory
 ) -> None:
     crashed, restarted = inboxes
-    for update_id in (7, 5, 6, 8):
+    for update_id in (7, 5, 6, 8):  # as Telegram numbers them, not necessarily as they came
         assert await crashed.store(_update(update_id))
     await crashed.done(_update(6))
+    await crashed.store(_update(8))  # records 6 done on the way (8 was stored before)
     queue: asyncio.Queue[object] = asyncio.Queue()
     assert await restarted.recover(queue, all_pending=True) == 3
     assert _drain(queue) == [5, 7, 8]
