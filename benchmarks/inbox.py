@@ -5,8 +5,8 @@ with the inbox) a Quick Log save press, as tests/fakebot delivers it, through th
 processor:
 - without: the update goes straight to the processor (what PTB did before the inbox);
 - with: the Updater's queue stores it first (one committed INSERT into update_inbox, which is
-  when Telegram would be told), and the processor marks it done after the handlers (one
-  committed UPDATE), i.e. two extra transactions per update.
+  when Telegram would be told), and the processor records it done after the handlers; that
+  UPDATE rides along with the next update's INSERT, so one extra transaction per update.
 Interleaved in short rounds on one SQLite file (and PostgreSQL with BENCH_POSTGRES_URL), the
 ratio taken per round and the median reported. The rate limiter is off, as in quick_log.py.
 
@@ -153,8 +153,8 @@ async def main() -> None:
         record(
             "Durable intake: Quick Log presses with and without the update inbox",
             f"`benchmarks/inbox.py`, {args.rounds} rounds of {args.batch} presses each way, "
-            "interleaved; rate limiter off. *With*: the update is stored (committed INSERT) "
-            "before it is handled and marked done (committed UPDATE) after; *without*: "
+            "interleaved; rate limiter off. *With*: the update is stored (one committed INSERT, "
+            "which also records the previous updates done) before it is handled; *without*: "
             "straight to the same update processor. Ratio: median of the per-round ratios.",
             lines,
         )
