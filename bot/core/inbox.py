@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Update
+from telegram.error import NetworkError
 
 from storage.repositories.inbox import InboxRepository
 
@@ -184,8 +185,21 @@ class InboxQueue(asyncio.Queue[object]):
         self._target = target
 
     async def put(self, item: object) -> None:
-        """Store, then hand over."""
-        if isinstance(item, Update) and not await self._inbox.store(item):
-            log.debug("update %s was stored before; not handled again", item.update_id)
-            return
+        """Store, then hand over; NetworkError (not acknowledged) if it cannot be stored.
+
+        A TelegramError is what PTB's polling loop retries (with backoff, the offset kept, so
+        Telegram sends the batch again); anything else would end polling. The webhook answers
+        it with a 500, and Telegram sends the update again.
+        """
+        if isinstance(item, Update):
+            try:
+                stored = await self._inbox.store(item)
+            except Exception as exc:
+                log.warning("update %s could not be stored: %s", item.update_id, exc)
+                raise NetworkError(
+                    f"update not stored ({type(exc).__name__}), so not acknowledged"
+                ) from exc
+            if not stored:
+                log.debug("update %s was stored before; not handled again", item.update_id)
+                return
         await self._target.put(item)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 from telegram import Bot, Update
+from telegram.error import NetworkError
 
 from bot.app import build_application, on_shutdown
 from bot.config import Settings
@@ -140,3 +142,18 @@ async def test_updates_in_hand_keep_their_claim_and_are_never_handed_over_twice(
     clock.advance(seconds=LEASE.total_seconds())  # busy died: nothing renews the claim
     assert await other.recover(queue, all_pending=False) == 1
     assert _drain(queue) == [1]
+
+
+async def test_an_update_that_cannot_be_stored_is_not_acknowledged(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'no-schema.db'}")  # no tables
+    try:
+        inbox = Inbox(create_session_factory(engine), None, clock, lease=LEASE)  # type: ignore[arg-type]
+        target: asyncio.Queue[object] = asyncio.Queue()
+        # A TelegramError: PTB's polling loop retries it without advancing the offset.
+        with pytest.raises(NetworkError, match="not acknowledged"):
+            await InboxQueue(inbox, target).put(_update(3))
+        assert target.empty()
+    finally:
+        await engine.dispose()
