@@ -132,10 +132,9 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     if rate_limit:
-        # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
         # One budget for everything this instance sends: replies here, the reminder sweep
         # through the same limiter's budget (bot/jobs/sender.py). A RetryAfter from Telegram
-        # is waited out and retried, not raised.
+        # is waited out and retried (up to 3 times), not raised.
         budget = SendBudget(settings.rate_limit_per_second)
         builder = builder.rate_limiter(BudgetRateLimiter(budget))
     # Different users' updates at once, each user's in order (1: strictly one by one).
