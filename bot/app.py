@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Coroutine
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import BotCommand, Update
 from telegram.ext import (
-    AIORateLimiter,
     ApplicationBuilder,
     CallbackQueryHandler,
     CommandHandler,
@@ -26,9 +25,12 @@ from bot.core.conversation import (
     route_callback,
     route_message,
 )
+from bot.core.inbox import Inbox, InboxQueue
 from bot.core.incoming_evidence import EVIDENCE_MESSAGES, LOG_CAPTION
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
+from bot.core.send_budget import BudgetRateLimiter, SendBudget
 from bot.core.updates import PerUserUpdateProcessor, default_concurrency
+from bot.core.webhook import GuardedUpdater
 from bot.handlers import (
     common,
     export,
@@ -46,6 +48,7 @@ from bot.handlers import (
 )
 from bot.handlers.evidence import flow as evidence
 from bot.jobs.conversation_expiry import expire_conversations
+from bot.jobs.inbox_recovery import inbox_job
 from bot.jobs.ledger_prune import ledger_prune_job
 from bot.jobs.reminders import reminders_job
 from bot.jobs.undo_purge import purge_undo_job
@@ -129,15 +132,30 @@ def build_application(
     if not with_updater:
         builder = builder.updater(None)
     if rate_limit:
-        # max_retries > 0: a RetryAfter from Telegram is waited out and retried, not raised.
-        builder = builder.rate_limiter(
-            AIORateLimiter(max_retries=3, overall_max_rate=settings.rate_limit_per_second)
-        )
-    # Different users' updates at once, each user's in order.
+        # One budget for everything this instance sends: replies here, the reminder sweep
+        # through the same limiter's budget (bot/jobs/sender.py). A RetryAfter from Telegram
+        # is waited out and retried (up to 3 times), not raised.
+        budget = SendBudget(settings.rate_limit_per_second)
+        builder = builder.rate_limiter(BudgetRateLimiter(budget))
+    # Different users' updates at once, each user's in order (1: strictly one by one).
     concurrency = settings.concurrent_updates or default_concurrency(settings.database_kind)
-    if concurrency > 1:
-        builder = builder.concurrent_updates(PerUserUpdateProcessor(concurrency))
+    processor = PerUserUpdateProcessor(concurrency)
+    builder = builder.concurrent_updates(processor)
     app: BotApp = builder.build()
+    if app.updater is not None:
+        # Durable intake: the updater's queue stores each update before it is acknowledged,
+        # and the processor marks it done once handled. Its webhook server checks the secret
+        # before reading any body.
+        inbox = Inbox(
+            deps.session_factory,
+            app.bot,
+            deps.clock,
+            lease=timedelta(seconds=settings.inbox_lease_seconds),
+        )
+        intake = InboxQueue(inbox, app.update_queue)
+        app.updater = GuardedUpdater(bot=app.bot, update_queue=intake)
+        processor.after = inbox.done
+        app.bot_data["inbox"] = inbox
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
     schedule_jobs(app, settings)
@@ -232,16 +250,28 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
         # Old reminder and summary records, in short batches.
         "prune-send-ledger": (ledger_prune_job, settings.ledger_prune_interval_minutes * 60, 120),
     }
+    if "inbox" in app.bot_data:
+        # Updates another instance stored and never finished (it died); old handled ones.
+        # Every third of the lease at least: the claims of updates in hand are renewed.
+        jobs["inbox-recovery"] = (inbox_job, min(sweep, settings.inbox_lease_seconds / 3), 2)
     for name, (callback, interval, first) in jobs.items():
         app.job_queue.run_repeating(callback, interval=interval, first=first, name=name)
 
 
 async def on_startup(app: BotApp) -> None:
-    """Publish the command menu."""
+    """Hand pending inbox updates over (before any new one), then publish the command menu."""
+    inbox: Inbox | None = app.bot_data.get("inbox")
+    if inbox is not None:
+        deps: Deps = app.bot_data["deps"]
+        # SQLite serves one process: whatever is pending was this bot's before a crash.
+        await inbox.recover(app.update_queue, all_pending=deps.settings.database_kind == "sqlite")
     await app.bot.set_my_commands([BotCommand(name, text) for name, text in COMMANDS])
 
 
 async def on_shutdown(app: BotApp) -> None:
-    """Close database connections."""
+    """Record the handled inbox updates, then close database connections."""
     deps: Deps = app.bot_data["deps"]
+    inbox: Inbox | None = app.bot_data.get("inbox")
+    if inbox is not None:
+        await inbox.flush()
     await deps.engine.dispose()

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     # Updates handled at once (different users; one user's stay in order). Unset: 4 on SQLite,
     # 8 on PostgreSQL; 1 handles them strictly one by one.
     concurrent_updates: int | None = Field(default=None, ge=1, le=256)
+    # Seconds after which another instance (PostgreSQL) handles an update that the instance
+    # which stored it has not marked done: it is taken to have died. On SQLite, a restart
+    # handles every pending update at once.
+    inbox_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
 
     # --- send-ledger pruning ---
     # Minutes between prunes of the send ledger (old reminder and summary records).

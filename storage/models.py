@@ -361,3 +361,29 @@ class UndoSnapshot(Base):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class InboxUpdate(Base):
+    """An update from Telegram, stored before it is acknowledged, until it has been handled.
+
+    Not scoped to a user: it is the bot's intake, written and read only by bot/core/inbox.py.
+    ``claimed_at`` is when an instance took it to handle; ``done_at`` when handling finished.
+    """
+
+    __tablename__ = "update_inbox"
+    __table_args__ = (
+        # Pending updates in arrival order: the only rows recovery reads.
+        Index(
+            None,
+            "update_id",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)

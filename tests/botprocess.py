@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -121,3 +122,40 @@ class BotProcess:
         code = self.proc.wait(timeout=timeout)
         self._log.close()
         return code
+
+
+def post_big_body(
+    port: int, path: str, size: int, secret: str | None, *, chunked: bool = False
+) -> int:
+    """POST `size` bytes of zeros to 127.0.0.1:port; the HTTP status the server answered.
+
+    Sends the body in 1 MB pieces and stops as soon as the server has answered (a server that
+    refuses early need not be fed the rest); a connection it closes mid-body is no error.
+    """
+    headers = [f"POST {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "Content-Type: application/json"]
+    headers.append("Transfer-Encoding: chunked" if chunked else f"Content-Length: {size}")
+    if secret is not None:
+        headers.append(f"{SECRET_HEADER}: {secret}")
+    piece = b"0" * (1024 * 1024)
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(("\r\n".join(headers) + "\r\n\r\n").encode())
+        sent = 0
+        try:
+            while sent < size and not select.select([sock], [], [], 0)[0]:
+                part = piece[: size - sent]
+                sock.sendall(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
+                sent += len(part)
+            if chunked and sent >= size:
+                sock.sendall(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        status_line = sock.makefile("rb").readline().decode()
+    return int(status_line.split()[1])
+
+
+def rss_bytes(pid: int) -> int:
+    """The resident memory of a process (Linux), in bytes."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")

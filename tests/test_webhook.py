@@ -18,7 +18,9 @@ from tests.botprocess import (
     bot_env,
     command_update,
     free_port,
+    post_big_body,
     post_update,
+    rss_bytes,
     wait_for_port,
 )
 from tests.fakebot import BOT_USERNAME, FakeBotApiServer
@@ -29,6 +31,7 @@ pytestmark = pytest.mark.slow
 SECRET = "wh-secret_0123456789abcdefXYZ"
 PUBLIC_URL = "https://bot.example.com/tg/hook"
 SARAH, MALLORY, EVE = 918273645, 918273646, 918273647
+MB = 1024 * 1024
 
 
 def _webhook_env_vars(api_url: str, tmp_path: Path, port: int) -> dict[str, str]:
@@ -163,3 +166,33 @@ def test_webhook_port_in_use_exits_2_before_touching_anything(
     assert f"127.0.0.1:{port} is already in use" in capsys.readouterr().err
     assert server.api.calls == [], "the webhook was registered for a bot that cannot listen"
     assert not (tmp_path / "webhook.db").exists()
+
+
+def test_big_bodies_are_refused_before_they_are_read_and_memory_stays_flat(
+    tmp_path: Path,
+) -> None:
+    port = free_port()
+    with FakeBotApiServer() as server:
+        bot = BotProcess(_webhook_env(server, tmp_path, port), tmp_path)
+        try:
+            server.wait_for("setWebhook", timeout=60)
+            wait_for_port(port)
+            local = f"http://127.0.0.1:{port}/tg/hook"
+            assert post_update(local, command_update(1, SARAH, "/start"), SECRET) == 200
+            server.wait_for("sendMessage", lambda c: c.chat_id == SARAH, timeout=30)
+            before = rss_bytes(bot.proc.pid)
+
+            for _ in range(3):  # a small flood
+                assert post_big_body(port, "/tg/hook", 60 * MB, None) in (403, 413)
+                assert post_big_body(port, "/tg/hook", 60 * MB, "wrong-secret") in (403, 413)
+            # Telegram's own secret does not make a huge body acceptable, declared or chunked.
+            assert post_big_body(port, "/tg/hook", 60 * MB, SECRET) == 413
+            assert post_big_body(port, "/tg/hook", 3 * MB, SECRET, chunked=True) == 413
+            grown = rss_bytes(bot.proc.pid) - before
+
+            # Still serving Telegram afterwards.
+            assert post_update(local, command_update(2, SARAH, "/help"), SECRET) == 200
+            server.wait_for("sendMessage", lambda c: "/log" in str(c.params.get("text")))
+        finally:
+            bot.stop()
+    assert grown < 10 * MB, f"the bot grew by {grown / MB:.1f} MB"

@@ -9,7 +9,7 @@ updates of different users run concurrently (up to a limit), a user's updates in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
@@ -42,6 +42,8 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         self._slots = asyncio.Semaphore(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._holders: dict[int, int] = {}
+        # Runs after each update's handlers, in the update's turn (the inbox marks it done).
+        self.after: Callable[[object], Awaitable[None]] | None = None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         """Wait for this user's earlier updates, then for a free slot, then run the update."""
@@ -49,12 +51,16 @@ class PerUserUpdateProcessor(BaseUpdateProcessor):
         if key is None:
             async with self._slots:
                 await coroutine
+                if self.after is not None:
+                    await self.after(update)
             return
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._holders[key] = self._holders.get(key, 0) + 1
         try:
             async with lock, self._slots:
                 await coroutine
+                if self.after is not None:
+                    await self.after(update)
         finally:
             self._holders[key] -= 1
             if self._holders[key] == 0:

@@ -30,9 +30,9 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot.core.runtime import NO_PREVIEW, BotContext, Deps
 from bot.domain.reminders import WEEKLY_ACTIVITY_DAYS, ReminderKind, local_clock
 from bot.jobs.reminder_messages import Outgoing, Skip, Verdict, check, render
-from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot
+from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot, shared_budget
 from bot.ui.reminders import WEEKLY_CHART_CAPTION
-from storage.repositories.reminders import BLOCKED, FAILED, SENT, SKIPPED, Claim
+from storage.repositories.reminders import BLOCKED, FAILED, SENT, Claim
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,8 @@ async def sweep(
 ) -> SweepReport:
     """Claim every due reminder and summary (at most `limit`) and deliver them."""
     report = SweepReport()
-    sender = sender or Sender(deps.settings.rate_limit_per_second)
+    # The application's budget, when it has one: replies and the sweep share it.
+    sender = sender or Sender(deps.settings.rate_limit_per_second, budget=shared_budget(bot))
     out = delivery_bot(bot, deps.settings)
     queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=batch)
 
@@ -197,9 +198,9 @@ async def _deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:
             log.debug("%s for user %s not sent: %s", claim.kind, claim.user_id, message.reason)
             return message.settle or "not ours"
         sent = await _send(deps, bot, sender, claim, message)
-    except NoLongerWanted:
-        await _settle(deps, claim, SKIPPED)
-        return SKIPPED
+    except NoLongerWanted as gone:
+        log.debug("%s for user %s not sent: %s", claim.kind, claim.user_id, gone.outcome)
+        return gone.outcome
     except Forbidden:
         async with deps.uow() as uow:
             await uow.users.mark_unreachable(claim.user_id)
@@ -221,8 +222,18 @@ async def _deliver(deps: Deps, bot: Bot, sender: Sender, claim: Claim) -> str:
 
 async def _send(deps: Deps, bot: Bot, sender: Sender, claim: Claim, out: Outgoing) -> Message:
     async def still_wanted() -> bool:
+        # Right before the Bot API call: still our claim, and still due? If not, it is settled
+        # in the same unit of work as the check, so nothing can slip in between.
         async with deps.uow() as uow:
-            return isinstance(await check(uow, claim, deps.clock()), Verdict)
+            verdict = await check(uow, claim, deps.clock())
+            if isinstance(verdict, Verdict):
+                return True
+            if verdict.settle is not None:
+                await uow.reminders.settle(
+                    claim.user_id, claim.ledger_id, verdict.settle, deps.clock()
+                )
+                await uow.commit()
+        raise NoLongerWanted(verdict.settle or "not ours")
 
     sent = await sender.send(
         out.chat_id,

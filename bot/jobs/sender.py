@@ -1,22 +1,18 @@
 """Deliver scheduled messages within Telegram's limits: ~30/s overall, ~1/s per chat.
 
 The sweep sends through a plain Bot that shares the application's HTTP connection pool but not
-its AIORateLimiter (see :func:`delivery_bot`), so exactly one limiter governs sweep traffic and
-the two never queue or retry the same request:
+its rate limiter (see :func:`delivery_bot`), so the limiter never queues or retries a sweep
+request behind our back. Both draw slots from one :class:`~bot.core.send_budget.SendBudget`
+per instance (the application's, when it has one), so replies and the sweep together stay
+within RATE_LIMIT_PER_SECOND, replies first:
 
-- PTB's AIORateLimiter lets a burst of 30 through and then 30/s, and on a 429 it halts and
-  retries *inside* the request. Under it, our own pacing would be invisible to it and its pause
-  invisible to us: requests parked in its pause would all leave together when it ends.
-- The Sender hands out send slots evenly spaced at 97.7% of its cap (29.3/s of 30/s: the cap
-  is RATE_LIMIT_PER_SECOND, PTB's limiter's setting too), and never starts a 31st attempt
-  within a second of the 30th before it (a late wake-up can't squeeze a window); keeps each
-  chat to one message per ``per_chat_interval``; and on
-  ``RetryAfter`` stops handing out slots for the time Telegram asked, then resumes evenly
-  spaced (no burst) and retries the message.
-  Network errors and 5xx answers are retried with exponential backoff.
-
-Interactive replies keep PTB's limiter. The budgets are separate, so a full-speed sweep plus
-busy chats can briefly exceed 30/s; Telegram's 429 then pauses whichever side it hits.
+- The Sender takes a background slot of the budget for every attempt (evenly spaced at 97.7% of
+  the cap, never more than the cap in any window); keeps each chat to one message per
+  ``per_chat_interval``; and on ``RetryAfter`` pauses the whole budget for the time Telegram
+  asked, then resumes evenly spaced (no burst) and retries the message.
+- Right before each attempt, after the wait for a slot, the caller's ``still_wanted`` re-check
+  runs: a conditional message can become wrong while it waits.
+- Network errors and 5xx answers are retried with exponential backoff.
 """
 
 from __future__ import annotations
@@ -24,9 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
 from typing import TypeVar
 
 from telegram import Bot
@@ -34,18 +28,21 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import ExtBot
 
 from bot.config import Settings
+from bot.core.send_budget import (
+    PACE,
+    TELEGRAM_BULK_LIMIT,
+    WINDOW_MARGIN,
+    BudgetRateLimiter,
+    SendBudget,
+    retry_seconds,
+)
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
-# Telegram's bulk limit, the default cap (RATE_LIMIT_PER_SECOND overrides it).
-TELEGRAM_BULK_LIMIT = 30.0
-# Slots are spaced evenly a little under the cap (29.3/s of 30), so the window guard below only
-# acts after a stall. Never more than the cap start in any window of WINDOW_MARGIN seconds per
-# second allowed: the 2% margin absorbs a late wake-up between our clock and the request leaving.
-PACE = 29.3 / 30
-WINDOW_MARGIN = 1.02
+__all__ = ["PACE", "WINDOW_MARGIN", "NoLongerWanted", "Sender", "delivery_bot", "retry_seconds"]
+
 PER_CHAT_INTERVAL = 1.0
 NETWORK_ATTEMPTS = 4
 BACKOFF_SECONDS = 0.5
@@ -54,12 +51,11 @@ RETRY_AFTER_ROUNDS = 5
 
 
 class NoLongerWanted(Exception):
-    """A message's re-check after a flood-control pause said it should not go out any more."""
+    """A message's re-check right before sending said it should not go out any more."""
 
-
-def retry_seconds(value: int | float | timedelta) -> float:
-    """RetryAfter.retry_after in seconds: an int, or a timedelta with PTB_TIMEDELTA set."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+    def __init__(self, outcome: str = "skipped") -> None:
+        super().__init__(outcome)
+        self.outcome = outcome
 
 
 def delivery_bot(bot: Bot, settings: Settings) -> Bot:
@@ -75,13 +71,21 @@ def delivery_bot(bot: Bot, settings: Settings) -> Bot:
     return bot
 
 
+def shared_budget(bot: Bot) -> SendBudget | None:
+    """The send budget of the application's bot, if its rate limiter has one."""
+    if isinstance(bot, ExtBot) and isinstance(bot.rate_limiter, BudgetRateLimiter):
+        return bot.rate_limiter.budget
+    return None
+
+
 class Sender:
-    """Paces Bot API calls: even spacing overall, a minimum gap per chat, retries."""
+    """Paces Bot API calls: a budget slot each, a minimum gap per chat, retries."""
 
     def __init__(
         self,
         cap: float = TELEGRAM_BULK_LIMIT,
         *,
+        budget: SendBudget | None = None,
         pace: float = PACE,
         per_chat_interval: float = PER_CHAT_INTERVAL,
         network_attempts: int = NETWORK_ATTEMPTS,
@@ -90,29 +94,25 @@ class Sender:
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
-        """`cap` messages per second at most (0: no overall limit); slots at `cap * pace`."""
-        if cap < 0 or not 0 < pace <= 1:
-            raise ValueError("cap must be >= 0 and pace within (0, 1]")
-        self._interval = 1.0 / (cap * pace) if cap else 0.0
-        # At most `burst` attempts start within any `window` seconds.
-        self._burst = max(1, int(cap)) if cap else 0
-        self._window_seconds = self._burst / cap * WINDOW_MARGIN if cap else 0.0
+        """Draw slots from `budget`, or from a budget of its own: `cap`/s, slots at `cap * pace`."""
+        self.budget = budget or SendBudget(cap, pace=pace, monotonic=monotonic, sleep=sleep)
         self._per_chat = per_chat_interval
         self._network_attempts = network_attempts
         self._backoff = backoff
         self._retry_after_rounds = retry_after_rounds
-        self._monotonic = monotonic
-        self._sleep = sleep
-        self._next_slot = 0.0
-        self._resume_at = 0.0
+        self._monotonic = self.budget.now
+        self._sleep = self.budget.sleep
         self._chat_ready: dict[int, float] = {}
-        self._recent: deque[float] = deque(maxlen=self._burst or None)
-        self.pauses: list[float] = []
 
     @property
     def rate(self) -> float:
         """The even pace in messages per second (0: unpaced)."""
-        return 1.0 / self._interval if self._interval else 0.0
+        return self.budget.rate
+
+    @property
+    def pauses(self) -> list[float]:
+        """Flood-control pauses so far, in seconds (the budget's, replies' included)."""
+        return self.budget.pauses
 
     async def send(
         self,
@@ -123,14 +123,32 @@ class Sender:
     ) -> T:
         """Run one Bot API call to `chat_id` in its turn, retrying flood control and network errors.
 
-        After a RetryAfter pause `still_wanted` (if given) is asked again, and NoLongerWanted is
-        raised if the message should not go out any more. Forbidden, BadRequest and other
-        refusals are raised at once; network errors after the last attempt.
+        Once the turn has come, right before each attempt, `still_wanted` (if given) is asked,
+        and NoLongerWanted is raised if the message should not go out any more: the wait for a
+        slot can take seconds, and a streak reminder is wrong once the user has logged.
+        Forbidden, BadRequest and other refusals are raised at once; network errors after the
+        last attempt.
         """
         failures = 0
         pauses = 0
         while True:
-            previous = await self._turn(chat_id)
+            previous = await self._chat_turn(chat_id)
+            async with self.budget.background_slot() as started:
+                if still_wanted is not None:
+                    try:
+                        if not await still_wanted():
+                            raise NoLongerWanted
+                    except BaseException:
+                        # Nothing was sent: the chat's turn is given back.
+                        self._chat_ready[chat_id] = previous
+                        raise
+                if self._monotonic() < self.budget.resume_at:
+                    # Flood control began while we waited: queue again after it.
+                    self._chat_ready[chat_id] = previous
+                    continue
+                # The chat's next message counts from now, when this one really leaves.
+                self._chat_ready[chat_id] = self._monotonic() + self._per_chat
+                started()
             try:
                 return await make()
             except (RetryAfter, NetworkError) as exc:
@@ -140,7 +158,10 @@ class Sender:
                 self._chat_ready[chat_id] = previous
                 if isinstance(exc, RetryAfter):
                     pauses += 1
-                    if not await self._after_flood(exc, pauses, still_wanted):
+                    seconds = retry_seconds(exc.retry_after)
+                    self.budget.pause(seconds)
+                    log.warning("flood control: pausing sends for %.1f s", seconds)
+                    if pauses > self._retry_after_rounds:
                         raise
                     continue
                 failures += 1
@@ -150,59 +171,18 @@ class Sender:
                 log.info("send to a chat failed (%s); retrying in %.1f s", exc, delay)
                 await self._sleep(delay)
 
-    async def _after_flood(
-        self,
-        exc: RetryAfter,
-        pauses: int,
-        still_wanted: Callable[[], Awaitable[bool]] | None,
-    ) -> bool:
-        """Pause all sends for the time asked; True to retry, False to give up (re-raise)."""
-        seconds = retry_seconds(exc.retry_after)
-        self._pause(seconds)
-        log.warning("flood control: pausing scheduled sends for %.1f s", seconds)
-        if pauses > self._retry_after_rounds:
-            return False
-        if still_wanted is not None:
-            await self._sleep(max(0.0, self._resume_at - self._monotonic()))
-            if not await still_wanted():
-                raise NoLongerWanted from exc
-        return True
+    async def _chat_turn(self, chat_id: int) -> float:
+        """Wait until this chat may get a message and hold its turn; returns the previous one.
 
-    async def _turn(self, chat_id: int) -> float:
-        """Wait until this chat may get a message and a global slot is free, then take both.
-
-        Returns the chat's previous ready time, to give the turn back if the attempt fails.
+        The previous ready time gives the turn back if nothing is sent after all.
         """
         while True:
             now = self._monotonic()
             previous = self._chat_ready.get(chat_id, 0.0)
-            ready = max(previous, self._resume_at)
+            ready = max(previous, self.budget.resume_at)
             if ready > now:
                 await self._sleep(ready - now)
                 continue
-            # Reserve before sleeping: slots are handed out in order, evenly spaced.
-            slot = max(now, self._next_slot)
-            self._next_slot = slot + self._interval
-            self._chat_ready[chat_id] = slot + self._per_chat
-            if slot > now:
-                await self._sleep(slot - now)
-            await self._window()
-            if self._monotonic() >= self._resume_at:
-                if self._burst:
-                    self._recent.append(self._monotonic())
-                return previous
-            # Flood control began while we waited for the slot: queue again after it.
-            self._chat_ready[chat_id] = previous
-
-    async def _window(self) -> None:
-        """Wait while `burst` attempts already started within the last window."""
-        if self._burst and len(self._recent) == self._burst:
-            wait = self._recent[0] + self._window_seconds - self._monotonic()
-            if wait > 0:
-                await self._sleep(wait)
-
-    def _pause(self, seconds: float) -> None:
-        resume = self._monotonic() + max(0.0, seconds)
-        self.pauses.append(seconds)
-        self._resume_at = max(self._resume_at, resume)
-        self._next_slot = max(self._next_slot, self._resume_at)
+            # Hold the chat's turn while waiting for a slot: a second message queues behind.
+            self._chat_ready[chat_id] = now + self._per_chat
+            return previous

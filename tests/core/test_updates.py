@@ -74,7 +74,9 @@ def test_concurrency_follows_the_backend_unless_configured(tmp_path: object) -> 
     assert isinstance(default, PerUserUpdateProcessor)
     assert default.concurrency == 4
     one_by_one = build_application(settings(concurrent_updates=1)).update_processor
-    assert not isinstance(one_by_one, PerUserUpdateProcessor)
+    # Still ours (it marks inbox updates done), one at a time.
+    assert isinstance(one_by_one, PerUserUpdateProcessor)
+    assert one_by_one.concurrency == 1
     app = build_application(settings(concurrent_updates=6))
     assert isinstance(app.update_processor, PerUserUpdateProcessor)
     assert app.update_processor.concurrency == 6

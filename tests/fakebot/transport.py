@@ -242,6 +242,10 @@ class _Handler(BaseHTTPRequestHandler):
             error = ApiError(400, f"Bad Request: can't parse request body: {exc}")
             self._send_json(400, error.envelope())
             return
+        if not fake._wait_while_held(method_match["method"]):
+            # Released without an answer (the caller was killed meanwhile): nothing happened.
+            self._send_json(502, {"ok": False, "error_code": 502, "description": "Bad Gateway"})
+            return
         try:
             status, envelope = fake.api.handle(method_match["method"], params, token=token)
         except AnswerLost:
@@ -261,6 +265,40 @@ class FakeBotApiServer:
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._tokens_lock = threading.Lock()
+        self._held: set[str] = set()
+        self._drop_released = False
+        self._holding = threading.Condition()
+        self._waiting_held = 0
+
+    def hold(self, method: str) -> None:
+        """Keep calls of `method` waiting, unanswered and unrecorded, until released."""
+        with self._holding:
+            self._held.add(method)
+
+    def release(self, method: str, *, answer: bool = True) -> None:
+        """Let held calls go on: answered as usual, or (answer=False) refused with a 502."""
+        with self._holding:
+            self._held.discard(method)
+            self._drop_released = not answer
+            self._holding.notify_all()
+
+    @property
+    def held_calls(self) -> int:
+        """How many calls are waiting on a hold right now."""
+        with self._holding:
+            return self._waiting_held
+
+    def _wait_while_held(self, method: str) -> bool:
+        with self._holding:
+            if method not in self._held:
+                return True
+            self._waiting_held += 1
+            try:
+                while method in self._held:
+                    self._holding.wait(timeout=0.1)
+            finally:
+                self._waiting_held -= 1
+            return not self._drop_released
 
     def start(self) -> Self:
         """Bind an ephemeral port and serve in a daemon thread."""

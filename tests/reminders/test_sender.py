@@ -145,13 +145,36 @@ async def test_a_message_no_longer_wanted_after_a_pause_is_dropped(
     client, api = bot
     sender = _sender(vt)
     api.fail_next("sendMessage", status=429, retry_after=30)
+    asked: list[float] = []
+
+    async def only_at_first() -> bool:
+        asked.append(vt.now)
+        return len(asked) == 1
+
+    with pytest.raises(NoLongerWanted):
+        await sender.send(1, lambda: client.send_message(1, "late"), still_wanted=only_at_first)
+    assert len(api.sent("sendMessage")) == 1
+    assert asked[1] - asked[0] >= 30  # asked again once the pause was over, before retrying
+
+
+async def test_the_re_check_comes_after_the_wait_for_a_slot_right_before_the_call(
+    vt: VirtualTime, bot: tuple[Bot, FakeBotApi]
+) -> None:
+    client, api = bot
+    sender, stamps = _sender(vt, cap=1), []
+    await _send(sender, client, vt, 1, stamps)  # takes the only slot of this second
+    asked: list[float] = []
 
     async def no() -> bool:
+        asked.append(vt.now)
         return False
 
     with pytest.raises(NoLongerWanted):
-        await sender.send(1, lambda: client.send_message(1, "late"), still_wanted=no)
-    assert len(api.sent("sendMessage")) == 1
+        await sender.send(2, lambda: client.send_message(2, "late"), still_wanted=no)
+    assert asked == [pytest.approx(1 / PACE)]
+    assert [call.chat_id for call in api.sent("sendMessage")] == [1]
+    await _send(sender, client, vt, 2, stamps)  # the chat's turn was given back
+    assert stamps[-1] == pytest.approx(2 / PACE)
 
 
 def test_retry_after_in_seconds_from_int_or_timedelta() -> None:

@@ -107,3 +107,31 @@ async def test_opt_out_from_settings_and_from_the_reminder_itself(
     assert "🔕 No more streak reminders" not in str(sarah.buttons(reminder))
     await sarah.tap("⚙️ Reminder settings", message=reminder)
     assert "Streak reminder: off" in sarah.last_text()
+
+
+async def test_a_session_logged_while_the_reminder_waits_for_a_send_slot_cancels_it(
+    app: BotApp, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
+) -> None:
+    await add_user(uow_factory, 1, **QUIET)
+    await add_sessions(uow_factory, 1, [date(2026, 11, 23), date(2026, 11, 24)])
+    clock.set(EVENING)
+    deps = deps_of(app)
+    now = [0.0]
+    waits: list[float] = []
+
+    async def wait_while_the_user_logs(seconds: float) -> None:
+        # The reminder was checked and rendered; its slot comes a second later. Meanwhile:
+        waits.append(seconds)
+        if len(waits) == 1:
+            await add_sessions(uow_factory, 1, [date(2026, 11, 25)])
+        now[0] += seconds
+
+    sender = Sender(1, monotonic=lambda: now[0], sleep=wait_while_the_user_logs)
+    out = delivery_bot(app.bot, deps.settings)
+    await sender.send(99, lambda: out.get_me())  # another chat holds this second's slot
+    claims, _, _, _ = await claim_batch(deps, ReminderKind.STREAK, 10)
+    assert [c.user_id for c in claims] == [1]
+    assert await deliver(deps, out, sender, claims[0]) == "skipped"
+    assert waits and waits[0] > 0, "the reminder never waited for its slot"
+    assert chats(api) == []
+    assert await ledger(uow_factory) == [(1, "streak", "2026-11-25", "skipped")]

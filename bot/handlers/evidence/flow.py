@@ -141,6 +141,7 @@ async def _offer(turn: Turn, found: Collected, media_group_id: str | None = None
         return
     editing = change.prompt is Prompt.EDIT and change.message_id is not None
     if editing and await _edit(turn, change.message_id or 0, screen):
+        await _keep_current(turn, change.message_id or 0, len(change.items), problems)
         return
     await turn.remove_keyboard(change.message_id)
     message = await turn.reply(*screen)
@@ -155,8 +156,25 @@ async def _offer(turn: Turn, found: Collected, media_group_id: str | None = None
     if now_waiting is not None and len(now_waiting) != len(change.items):
         # More of the album arrived while the prompt was on its way: cover it too.
         later = await _target_screen(turn, now_waiting, problems)
-        if later is not None:
-            await _edit(turn, message.message_id, later)
+        if later is not None and await _edit(turn, message.message_id, later):
+            await _keep_current(turn, message.message_id, len(now_waiting), problems)
+
+
+async def _keep_current(turn: Turn, message_id: int, shown: int, problems: list[str]) -> None:
+    """Show the batch again until the prompt matches it.
+
+    Several updates of one album edit the same prompt at once, and their edits can reach
+    Telegram in any order: whoever edited re-reads the batch afterwards, so the edit that lands
+    last is always followed by a check that sees the final count.
+    """
+    for _ in range(MAX_BATCH):
+        waiting = await peek_batch(turn.uow, turn.user_id, turn.now, prompt_id=message_id)
+        if waiting is None or len(waiting.items) == shown:
+            return
+        screen = await _target_screen(turn, waiting.items, problems)
+        if screen is None or not await _edit(turn, message_id, screen):
+            return
+        shown = len(waiting.items)
 
 
 async def _edit(turn: Turn, message_id: int, screen: tuple[str, InlineKeyboardMarkup]) -> bool:

@@ -1,0 +1,164 @@
+"""What durable intake costs per update: Quick Log presses with and without the update inbox.
+
+Both sides feed the same real Application (bot.app.build_application, with its updater, so
+with the inbox) a Quick Log save press, as tests/fakebot delivers it, through the same update
+processor:
+- without: the update goes straight to the processor (what PTB did before the inbox);
+- with: the Updater's queue stores it first (one committed INSERT into update_inbox, which is
+  when Telegram would be told), and the processor records it done after the handlers; that
+  UPDATE rides along with the next update's INSERT, so one extra transaction per update.
+Interleaved in short rounds on one SQLite file (and PostgreSQL with BENCH_POSTGRES_URL), the
+ratio taken per round and the median reported. The rate limiter is off, as in quick_log.py.
+
+Run: .venv/bin/python benchmarks/inbox.py [--rounds 8] [--batch 100]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from telegram import Update
+
+from benchmarks.common import Figures, on_both_backends, record
+from benchmarks.quick_log import NOW, TOKEN, Tapper
+from bot.app import build_application, on_shutdown
+from bot.config import Settings
+from bot.core.inbox import InboxQueue
+from bot.core.runtime import BotApp
+from storage.db import create_engine
+from storage.migrate import upgrade_to_head
+from tests.chat import ChatUser
+from tests.fakebot import FakeBotApi, FakeRequest
+
+
+class InboxTapper(Tapper):
+    """Quick Log presses delivered with or without the inbox in front of the processor."""
+
+    def __init__(self, app: BotApp, api: FakeBotApi, users: int) -> None:
+        super().__init__(app, api, users)
+        assert app.updater is not None
+        assert isinstance(app.updater.update_queue, InboxQueue)
+        self.intake = app.updater.update_queue
+        self.processor = app.update_processor
+        self.mark_done = getattr(self.processor, "after", None)
+        self.durable = True
+
+    async def tap(self, chat: ChatUser, data: str) -> None:
+        """One press: stored and marked done when durable, else straight to the processor."""
+        self.serial += 1
+        query_id = f"b{self.serial}"
+        self.api.register_callback_query(query_id, chat.user_id)
+        update = Update.de_json(
+            {
+                "update_id": self.api.next_update_id(),
+                "callback_query": {
+                    "id": query_id,
+                    "from": chat.user,
+                    "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
+                    "chat_instance": f"ci{chat.user_id}",
+                    "data": data,
+                },
+            },
+            self.app.bot,
+        )
+        self.processor.after = self.mark_done if self.durable else None  # type: ignore[attr-defined]
+        if self.durable:
+            await self.intake.put(update)
+            update = self.app.update_queue.get_nowait()
+        await self.processor.process_update(update, self.app.process_update(update))
+
+
+async def rates(tapper: InboxTapper, durable: bool, count: int) -> float:
+    """Presses per second, `count` of them, with or without the inbox."""
+    tapper.durable = durable
+    start = time.perf_counter()
+    for _ in range(count):
+        await tapper.press()
+    return count / (time.perf_counter() - start)
+
+
+async def measure(url: str, rounds: int, batch: int, users: int) -> Figures:
+    """Median presses/s with and without the inbox, and the median per-round ratio."""
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    await engine.dispose()
+    settings = Settings(
+        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        database_url=url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    api = FakeBotApi()
+    app = build_application(
+        settings,
+        request=FakeRequest(api),
+        get_updates_request=FakeRequest(api),
+        clock=lambda: NOW,
+        rate_limit=False,
+    )
+    await app.initialize()
+    try:
+        tapper = InboxTapper(app, api, users)
+        await tapper.setup()
+        await rates(tapper, True, 30)  # warm-up
+        await rates(tapper, False, 30)
+        with_inbox, without = [], []
+        for _ in range(rounds):
+            with_inbox.append(await rates(tapper, True, batch))
+            without.append(await rates(tapper, False, batch))
+    finally:
+        await app.shutdown()
+        await on_shutdown(app)
+    return {
+        "with": statistics.median(with_inbox),
+        "without": statistics.median(without),
+        "ratio": statistics.median(w / o for w, o in zip(with_inbox, without, strict=True)),
+        "extra_ms": statistics.median(
+            1000 / w - 1000 / o for w, o in zip(with_inbox, without, strict=True)
+        ),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--users", type=int, default=100)
+    parser.add_argument("--record", action="store_true", help="append to RESULTS.md")
+    args = parser.parse_args()
+    if args.rounds * args.batch * 2 + 60 > args.users * 40:
+        parser.error("too many presses for the day cap: raise --users")
+
+    async def one(url: str) -> Figures:
+        return await measure(url, args.rounds, args.batch, args.users)
+
+    results = await on_both_backends(one)
+    lines = [
+        "| Backend | with inbox (presses/s) | without | ratio with/without | extra per update |",
+        "|---|---|---|---|---|",
+    ]
+    for backend, f in results.items():
+        lines.append(
+            f"| {backend} | {f['with']:.0f} | {f['without']:.0f} | {f['ratio']:.2f} "
+            f"| {f['extra_ms']:.2f} ms |"
+        )
+    print("\n".join(lines))
+    if args.record:
+        record(
+            "Durable intake: Quick Log presses with and without the update inbox",
+            f"`benchmarks/inbox.py`, {args.rounds} rounds of {args.batch} presses each way, "
+            "interleaved; rate limiter off. *With*: the update is stored (one committed INSERT, "
+            "which also records the previous updates done) before it is handled; *without*: "
+            "straight to the same update processor. Ratio: median of the per-round ratios.",
+            lines,
+        )
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
