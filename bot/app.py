@@ -31,6 +31,7 @@ from bot.core.updates import PerUserUpdateProcessor, default_concurrency
 from bot.handlers import (
     common,
     export,
+    goals,
     history,
     importing,
     log,
@@ -66,6 +67,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("progress", "Progress, stage and trend per skill"),
     ("stats", "Totals, weekly and monthly summaries, charts"),
     ("streak", "Your practice streak"),
+    ("goals", "Goals per skill and overall, and your week start"),
     ("timezone", "Set your time zone"),
     ("reminders", "Reminders, weekly summary and goal"),
     ("export", "Download your history as JSON or CSV"),
@@ -160,6 +162,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "progress": progress.progress_command,
         "stats": stats.stats_command,
         "streak": streak.streak_command,
+        "goals": goals.goals_command,
         "export": export.export_command,
         "import": importing.import_command,
         "log": log.log_command,
@@ -176,6 +179,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         evidence.BUTTON_PATTERN: evidence.evidence_button,
         rf"^{progress.PREFIX}:": progress.progress_button,
         rf"^{stats.PREFIX}:": stats.stats_button,
+        rf"^{goals.PREFIX}:": goals.goals_button,
         rf"^{export.PREFIX}:": export.export_button,
         # Quick Log grids, also on reminder nudges.
         r"^ql:": quick.quick_button,

@@ -11,6 +11,7 @@ from storage.repositories.account import AccountRepository
 from storage.repositories.analytics import AnalyticsRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository
+from storage.repositories.goals import GoalRepository
 from storage.repositories.history import HistoryRepository
 from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.history = HistoryRepository(self.session)
         self.undo = UndoRepository(self.session)
         self.ledger_prune = LedgerPruneRepository(self.session)
+        self.goals = GoalRepository(self.session)
         return self
 
     async def __aexit__(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.streaks import Streak, compute_streak
+from bot.services.goals import card_goal_lines
 from bot.services.milestones import celebrate
 from bot.services.practice import SavedSession
 from storage.uow import UnitOfWork
@@ -45,4 +46,5 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     # At most one celebration per streak; the ledger is queried only when a milestone is crossed.
     if saved.created and (celebration := await celebrate(uow, user_id, before, after)):
         lines.append(celebration)
+    lines.extend(await card_goal_lines(uow, user_id, today, saved.log.skill_id))
     return lines
