@@ -10,7 +10,9 @@ from telegram import InlineKeyboardMarkup
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
+from bot.domain.goal_lines import goal_line
 from bot.domain.reports import StatsPeriod
+from bot.services.goals import goals_overview, week_start_for
 from bot.services.insights import heatmap_series, stats_report, weekly_chart_series
 from bot.ui import callbacks as st
 from bot.ui import charts
@@ -63,8 +65,14 @@ async def _show(turn: Turn, period: StatsPeriod) -> None:
     if not await turn.uow.analytics.has_practice(turn.user_id):
         await turn.show(NO_PRACTICE)
         return
-    report = await stats_report(turn.uow, turn.user_id, turn.today, period)
-    await turn.show(stats_text(report), stats_keyboard(period))
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    report = await stats_report(turn.uow, turn.user_id, turn.today, period, week_start)
+    text = stats_text(report)
+    if period is StatsPeriod.WEEK:
+        found = await goals_overview(turn.uow, turn.user_id, turn.today, turn.timezone)
+        if lines := [goal_line(item.name, item.statuses) for item in found.with_goals]:
+            text += "\n\n" + "\n".join(lines)
+    await turn.show(text, stats_keyboard(period))
 
 
 @handler
@@ -88,7 +96,8 @@ async def _period(turn: Turn, pressed: st.StatsShowPeriod) -> None:
 
 async def _weekly_chart(turn: Turn, pressed: st.StatsWeeklyChart) -> None:
     """📊 Weekly chart, as a photo under the report."""
-    weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today)
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today, week_start)
     await turn.answer()
     await send_chart(
         turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
@@ -97,7 +106,8 @@ async def _weekly_chart(turn: Turn, pressed: st.StatsWeeklyChart) -> None:
 
 async def _heatmap(turn: Turn, pressed: st.StatsHeatmap) -> None:
     """🗓 Calendar heatmap, as a photo under the report."""
-    daily = await heatmap_series(turn.uow, turn.user_id, turn.today)
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    daily = await heatmap_series(turn.uow, turn.user_id, turn.today, week_start)
     await turn.answer()
     await send_chart(turn, partial(charts.calendar_heatmap, daily), HEATMAP_CAPTION, "calendar.png")
 

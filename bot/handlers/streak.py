@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.runtime import Turn, handler
+from bot.services.goals import week_start_for
 from bot.services.insights import streak_report
 from bot.ui.reports import NO_PRACTICE, streak_text
 
@@ -13,5 +14,6 @@ async def streak_command(turn: Turn) -> None:
     if not await turn.uow.analytics.has_practice(turn.user_id):
         await turn.reply(NO_PRACTICE)
         return
-    report = await streak_report(turn.uow, turn.user_id, turn.today)
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    report = await streak_report(turn.uow, turn.user_id, turn.today, week_start)
     await turn.reply(streak_text(report, turn.today, turn.now, turn.timezone))

@@ -123,3 +123,28 @@ async def test_the_saved_session_card_shows_the_goal(
     text = sarah.last_text()
     assert "🎯 React: 2 of 4 sessions this week" in text
     assert "🎯 All skills: 1 h of 3 h this week" in text
+
+
+async def test_stats_and_progress_show_goals_and_follow_the_week_start(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await seed_skills(uow_factory, "React")
+    sunday = MONDAY - timedelta(days=1)
+    await seed_sessions(uow_factory, SARAH, [(ids["React"], sunday, 30), (ids["React"], TODAY, 20)])
+    await sarah.send("/goals react 2x week")
+    await sarah.send("/stats")
+    text = sarah.last_text()
+    assert "🎯 React: 1 of 2 sessions this week" in text
+    assert "this week (Mon 23 Nov – today)" in text
+    assert "Total: 20 min over 1 session" in text
+    await sarah.send("/progress react")
+    assert "🎯 React: 1 of 2 sessions this week" in sarah.texts()[-2] + sarah.last_text()
+    # With weeks starting on Sunday, Sunday's session joins this week.
+    await sarah.send("/goals")
+    await sarah.tap("📅 Week starts: Monday")
+    await sarah.tap("Sunday")
+    await sarah.send("/stats")
+    text = sarah.last_text()
+    assert "this week (Sun 22 Nov – today)" in text
+    assert "Total: 50 min over 2 sessions" in text
+    assert "🎯 React: 2 of 2 sessions this week ✅" in text

@@ -119,7 +119,8 @@ async def test_honolulu_utc_minus_10_late_evening(
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "Current: 2 days (Mon 23 Nov – yesterday)" in text
-    assert "This week: Mon ✅  Tue ✅  Wed ⬜  Thu ·" in text
+    # Hawaii's calendars, like the rest of the US, start the week on Sunday.
+    assert "This week: Sun ⬜  Mon ✅  Tue ✅  Wed ⬜  Thu ·" in text
     assert (
         "⚠️ Your 2-day streak ends tonight: log today before 23:59 "
         "(Pacific/Honolulu time, 30 min left) to keep it going."
