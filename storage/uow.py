@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.account import AccountRepository
 from storage.repositories.analytics import AnalyticsRepository
+from storage.repositories.coach import CoachRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.goals import GoalRepository
@@ -44,6 +45,7 @@ class UnitOfWork:
         self.undo = UndoRepository(self.session)
         self.ledger_prune = LedgerPruneRepository(self.session)
         self.goals = GoalRepository(self.session)
+        self.coach = CoachRepository(self.session)
         return self
 
     async def __aexit__(

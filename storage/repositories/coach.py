@@ -1,0 +1,41 @@
+"""Inputs of the coaching rules: the overall runs of consecutive practice dates, recent first."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from storage.models import PracticeLog
+from storage.repositories.base import Repository
+from storage.sql_functions import day_number
+
+
+class CoachRepository(Repository):
+    """Aggregates the freeze, weekly-goal and /today rules read; every query filters by user."""
+
+    async def overall_runs(self, user_id: int, since: date, today: date) -> list[tuple[date, date]]:
+        """Runs of consecutive practice dates (any skill) between since and today, oldest first.
+
+        A gaps-and-islands query over the distinct dates of a bounded window: one row per run.
+        """
+        days = (
+            select(PracticeLog.practiced_on.label("day"))
+            .where(
+                PracticeLog.user_id == user_id,
+                PracticeLog.practiced_on >= since,
+                PracticeLog.practiced_on <= today,
+            )
+            .distinct()
+            .subquery("days")
+        )
+        keyed = select(
+            days.c.day,
+            (day_number(days.c.day) - func.row_number().over(order_by=days.c.day)).label("run"),
+        ).subquery("keyed")
+        query = (
+            select(func.min(keyed.c.day), func.max(keyed.c.day))
+            .group_by(keyed.c.run)
+            .order_by(func.min(keyed.c.day))
+        )
+        return [(first, last) for first, last in (await self._session.execute(query)).all()]
