@@ -43,6 +43,7 @@ from bot.handlers import (
     skills,
     stats,
     streak,
+    today,
 )
 from bot.handlers.evidence import flow as evidence
 from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES
@@ -58,6 +59,7 @@ JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
 # What Telegram's command menu shows (setMyCommands), in menu order.
 COMMANDS: list[tuple[str, str]] = [
     ("log", "Log a practice session"),
+    ("today", "What to practise today, and why"),
     ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
@@ -163,6 +165,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "stats": stats.stats_command,
         "streak": streak.streak_command,
         "goals": goals.goals_command,
+        "today": today.today_command,
         "export": export.export_command,
         "import": importing.import_command,
         "log": log.log_command,

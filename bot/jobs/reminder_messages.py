@@ -29,6 +29,7 @@ from bot.domain.streaks import Streak, compute_streak
 from bot.domain.weeks import last_full_week, user_week_start
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
+from bot.services.today import ranked_skills
 from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
@@ -40,7 +41,6 @@ from storage.uow import UnitOfWork
 
 # A streak longer than this still shows as this long; it keeps the query bounded.
 STREAK_WINDOW_DAYS = 400
-QUICK_SKILLS_WINDOW_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,9 +118,8 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
     if kind is ReminderKind.WEEKLY:
         return await _weekly(uow, verdict)
     user, clock, facts = verdict.user, verdict.clock, verdict.facts
-    skills = await uow.reminders.quick_skills(
-        user.id, clock.today - timedelta(days=QUICK_SKILLS_WINDOW_DAYS)
-    )
+    # The same order as /today: the skills that most need practice now come first.
+    skills = await ranked_skills(uow, user.id, clock.today)
     # One tap logs a session for *today* (at press time): bot/handlers/quick.py saves it.
     rows: list[list[Button]] = quick_log_rows(skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:

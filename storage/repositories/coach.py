@@ -39,3 +39,17 @@ class CoachRepository(Repository):
             .order_by(func.min(keyed.c.day))
         )
         return [(first, last) for first, last in (await self._session.execute(query)).all()]
+
+    async def recent_confidence(self, user_id: int, since: date) -> dict[int, float]:
+        """Mean confidence rating per skill over the sessions since `since` that have one."""
+        query = (
+            select(PracticeLog.skill_id, func.avg(PracticeLog.confidence))
+            .where(
+                PracticeLog.user_id == user_id,
+                PracticeLog.practiced_on >= since,
+                PracticeLog.confidence.is_not(None),
+            )
+            .group_by(PracticeLog.skill_id)
+        )
+        rows = (await self._session.execute(query)).all()
+        return {int(skill_id): float(mean) for skill_id, mean in rows}

@@ -139,6 +139,7 @@ PROBES: list[Probe] = [
     press("stats-close", "st:x", "/stats", refused_with=None),
     command("stats-all", "/stats all"),
     command("streak", "/streak"),
+    command("today", "/today"),
     # --- /goals (gl:<action>:<skill id>...) ---
     press("goals-skill", "gl:g:{skill}", "/goals"),
     press("goals-set", "gl:s:{skill}:s:4", "/goals"),
