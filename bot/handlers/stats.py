@@ -12,12 +12,23 @@ from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
 from bot.domain.goal_lines import goal_line
 from bot.domain.reports import StatsPeriod
-from bot.services.goals import goals_overview, week_start_for
-from bot.services.insights import heatmap_series, stats_report, weekly_chart_series
+from bot.services.goals import chart_settings, goals_overview, week_start_for
+from bot.services.insights import (
+    heatmap_series,
+    monthly_chart_series,
+    stats_report,
+    weekly_chart_series,
+)
 from bot.ui import callbacks as st
 from bot.ui import charts
 from bot.ui.keyboards import Button, markup, press
-from bot.ui.reports import HEATMAP_CAPTION, NO_PRACTICE, WEEKLY_CAPTION, stats_text
+from bot.ui.reports import (
+    HEATMAP_CAPTION,
+    MONTHLY_CAPTION,
+    NO_PRACTICE,
+    WEEKLY_CAPTION,
+    stats_text,
+)
 from bot.ui.texts import esc
 
 PREFIX = st.STATS
@@ -36,6 +47,7 @@ PERIOD_WORDS = {
     "total": StatsPeriod.ALL,
 }
 WEEKLY_CHART = "📊 Weekly chart"
+MONTHLY_CHART = "📊 Monthly chart"
 HEATMAP = "🗓 Calendar"
 
 
@@ -55,7 +67,12 @@ def stats_keyboard(current: StatsPeriod) -> InlineKeyboardMarkup:
     return markup(
         [
             periods,
-            [press(WEEKLY_CHART, st.StatsWeeklyChart()), press(HEATMAP, st.StatsHeatmap())],
+            [
+                press(MONTHLY_CHART, st.StatsMonthlyChart())
+                if current is StatsPeriod.ALL
+                else press(WEEKLY_CHART, st.StatsWeeklyChart()),
+                press(HEATMAP, st.StatsHeatmap()),
+            ],
             [press("✖ Close", st.StatsClose())],
         ]
     )
@@ -96,12 +113,18 @@ async def _period(turn: Turn, pressed: st.StatsShowPeriod) -> None:
 
 async def _weekly_chart(turn: Turn, pressed: st.StatsWeeklyChart) -> None:
     """📊 Weekly chart, as a photo under the report."""
-    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    week_start, goal = await chart_settings(turn.uow, turn.user_id)
     weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today, week_start)
     await turn.answer()
-    await send_chart(
-        turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
-    )
+    chart = partial(charts.weekly_minutes_chart, weekly, goal_minutes=goal, week_start=week_start)
+    await send_chart(turn, chart, WEEKLY_CAPTION, "weekly.png")
+
+
+async def _monthly_chart(turn: Turn, pressed: st.StatsMonthlyChart) -> None:
+    """📊 Monthly chart (all time), as a photo under the report."""
+    monthly = await monthly_chart_series(turn.uow, turn.user_id, turn.today)
+    await turn.answer()
+    await send_chart(turn, partial(charts.monthly_chart, monthly), MONTHLY_CAPTION, "monthly.png")
 
 
 async def _heatmap(turn: Turn, pressed: st.StatsHeatmap) -> None:
@@ -120,6 +143,7 @@ async def _close(turn: Turn, pressed: st.StatsClose) -> None:
 BUTTON_STEPS: Final = StepTable[Turn](
     on(st.StatsShowPeriod, _period),
     on(st.StatsWeeklyChart, _weekly_chart),
+    on(st.StatsMonthlyChart, _monthly_chart),
     on(st.StatsHeatmap, _heatmap),
     on(st.StatsClose, _close),
 )

@@ -6,6 +6,7 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
@@ -206,7 +207,15 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     )
     # The chart's weeks are the user's weeks, so its last bar is exactly this summary.
     series = weekly_series(daily, end, weeks=texts.WEEKLY_CHART_WEEKS, week_start=week_start)
-    chart = await asyncio.to_thread(weekly_minutes_chart, series, texts.WEEKLY_CHART_CAPTION)
+    chart = await asyncio.to_thread(
+        partial(
+            weekly_minutes_chart,
+            series,
+            texts.WEEKLY_CHART_CAPTION,
+            goal_minutes=user.weekly_goal_minutes,
+            week_start=week_start,
+        )
+    )
     return Outgoing(user.chat_id, texts.weekly_text(summary), photo=chart)
 
 

@@ -60,6 +60,12 @@ async def week_start_choice(uow: UnitOfWork, user_id: int, timezone: str) -> tup
     return user_week_start(chosen, timezone), chosen is not None
 
 
+async def chart_settings(uow: UnitOfWork, user_id: int) -> tuple[int, int | None]:
+    """The week start and the overall weekly goal in minutes (for the weekly chart's goal line)."""
+    overall, chosen, timezone = await uow.goals.overall_goals(user_id)
+    return user_week_start(chosen, timezone), overall.weekly_goal_minutes
+
+
 async def goals_overview(
     uow: UnitOfWork, user_id: int, today: date, timezone: str, skill_id: int | None = None
 ) -> GoalsOverview:

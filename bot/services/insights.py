@@ -28,6 +28,7 @@ from bot.domain.analytics import (
     weekday_pattern,
     weekly_series,
 )
+from bot.domain.monthly import monthly_series
 from bot.domain.progress import (
     TREND_WINDOW_WEEKS,
     ActivityBaseline,
@@ -210,6 +211,12 @@ async def weekly_chart_series(
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
     rows = _named(await uow.analytics.daily_totals(user_id, start, today), names)
     return weekly_series(rows, today, WEEKLY_CHART_WEEKS, week_start)
+
+
+async def monthly_chart_series(uow: UnitOfWork, user_id: int, today: date) -> WeeklySeries:
+    """Minutes per month by skill since the first session (the all-time chart's input)."""
+    names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
+    return monthly_series(await uow.coach.monthly_minutes(user_id, today), names, today)
 
 
 async def heatmap_series(

@@ -24,7 +24,7 @@ from bot.ui.texts import esc, minutes, plural
 MAX_LISTED_SKILLS = 10
 EVIDENCE_WORDS = {"link": "link", "note": "note", "screenshot": "screenshot"}
 WEEKLY_CHART_WEEKS = 8
-WEEKLY_CHART_CAPTION = f"Minutes per week, last {WEEKLY_CHART_WEEKS} weeks"
+WEEKLY_CHART_CAPTION = f"Practice per week, last {WEEKLY_CHART_WEEKS} weeks"
 
 REMINDERS_OFFER = (
     "⏰ By default I nudge you after 2 days without practice (at 18:00), remind you at 20:00 "

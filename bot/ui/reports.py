@@ -338,7 +338,8 @@ def stats_text(report: StatsReport) -> str:
     return truncate("\n".join(lines))
 
 
-WEEKLY_CAPTION = "📊 Minutes per week by skill, last 12 weeks"
+WEEKLY_CAPTION = "📊 Practice per week by skill, last 12 weeks"
+MONTHLY_CAPTION = "📊 Practice per month by skill, since your first session"
 HEATMAP_CAPTION = "🗓 Your practice calendar, last 26 weeks (darker = longer)"
 
 

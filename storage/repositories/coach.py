@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from storage.models import PracticeLog
 from storage.repositories.base import Repository
-from storage.sql_functions import day_number
+from storage.sql_functions import day_number, month_start
 
 
 class CoachRepository(Repository):
@@ -53,3 +53,15 @@ class CoachRepository(Repository):
         )
         rows = (await self._session.execute(query)).all()
         return {int(skill_id): float(mean) for skill_id, mean in rows}
+
+    async def monthly_minutes(self, user_id: int, today: date) -> list[tuple[date, int, int]]:
+        """(month start, skill id, minutes) for every month and skill up to today."""
+        month = month_start(PracticeLog.practiced_on)
+        query = (
+            select(month, PracticeLog.skill_id, func.sum(PracticeLog.duration_minutes))
+            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
+            .group_by(month, PracticeLog.skill_id)
+            .order_by(month, PracticeLog.skill_id)
+        )
+        rows = (await self._session.execute(query)).all()
+        return [(m, int(sid), int(total)) for m, sid, total in rows]

@@ -46,6 +46,17 @@ class GoalRepository(Repository):
         )
         return value
 
+    async def overall_goals(self, user_id: int) -> tuple[GoalSet, int | None, str]:
+        """The user's overall goals, chosen week start and time zone (one row, no skills)."""
+        row = (
+            await self._session.execute(
+                select(
+                    User.week_start, User.timezone, *(getattr(User, c) for c in _GOAL_COLUMNS)
+                ).where(User.id == user_id)
+            )
+        ).one()
+        return _goal_set(row), row.week_start, row.timezone
+
     async def user_goals(self, user_id: int, skill_id: int | None = None) -> UserGoals:
         """Overall goals and week start, and each unarchived skill's goals (one if given)."""
         user = (

@@ -136,6 +136,7 @@ PROBES: list[Probe] = [
     press("stats-period", "st:p:all", "/stats", refused_with=None),
     press("stats-weekly-chart", "st:c:w", "/stats", refused_with=None),
     press("stats-heatmap", "st:c:h", "/stats", refused_with=None),
+    press("stats-monthly-chart", "st:c:m", "/stats all", refused_with=None),
     press("stats-close", "st:x", "/stats", refused_with=None),
     command("stats-all", "/stats all"),
     command("streak", "/streak"),

@@ -77,7 +77,7 @@ async def test_summary_compares_weeks_and_shows_goals_progress_evidence_and_char
     upload = photo.params["photo"]
     assert isinstance(upload, UploadedFile)
     assert api.file_bytes(upload.file_id).startswith(b"\x89PNG\r\n\x1a\n")
-    assert photo.params["caption"] == "Minutes per week, last 8 weeks"
+    assert photo.params["caption"] == "Practice per week, last 8 weeks"
     # The chart is the second message to the same chat: at least a second after the text.
     [message] = api.sent("sendMessage", 1)
     assert photo.at_monotonic - message.at_monotonic >= 1.0

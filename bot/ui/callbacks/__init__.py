@@ -206,6 +206,7 @@ from bot.ui.callbacks.stats import (
     StatsClose,
     StatsData,
     StatsHeatmap,
+    StatsMonthlyChart,
     StatsShowPeriod,
     StatsWeeklyChart,
 )
@@ -375,6 +376,7 @@ __all__ = [
     "StatsClose",
     "StatsData",
     "StatsHeatmap",
+    "StatsMonthlyChart",
     "StatsShowPeriod",
     "StatsWeeklyChart",
     "Text",
