@@ -58,6 +58,17 @@ def _days(first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
+def runs_of(dates: Iterable[date]) -> list[Run]:
+    """Runs of consecutive dates (first, last) from any dates, oldest first."""
+    runs: list[Run] = []
+    for day in sorted(set(dates)):
+        if runs and runs[-1][1] == day - timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
 def streak_with_freezes(runs: Iterable[Run], today: date) -> FrozenStreak:
     """The current streak as of ``today`` from runs of consecutive practice dates.
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.streak_rules import runs_of, streak_with_freezes
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.goals import card_goal_lines
 from bot.services.milestones import celebrate
@@ -41,6 +42,11 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     lines: list[str] = []
     before, after = streaks_around(saved, today)
     line = streak_line(after)
+    dates = [*saved.other_dates, saved.log.practiced_on]
+    frozen = streak_with_freezes(runs_of(dates), today)
+    if frozen.frozen and frozen.current > after.current and frozen.end == today:
+        # The same streak /streak shows: days that freezes covered still count.
+        line = f"🔥 Day {frozen.current} in a row ({frozen.frozen} frozen)"
     if line:
         lines.append(line)
     # At most one celebration per streak; the ledger is queried only when a milestone is crossed.

@@ -54,17 +54,14 @@ BACKGROUND = "#ffffff"
 # first family that has it, so a skill called "Йога", "تجويد" or "書道" renders, not boxes.
 # The files come from Debian's fonts-noto-core and fonts-noto-cjk (./run installs them); they
 # are registered by path because matplotlib's font cache may predate their installation.
+_NOTO_DIR: Final = "/usr/share/fonts/truetype/noto"
+_NOTO_SCRIPTS: Final = ("", "Arabic", "Hebrew", "Devanagari", "Thai", "Georgian", "Armenian")
 NOTO_FILES: Final = (
-    "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansArabic-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansHebrew-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansDevanagari-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansThai-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansGeorgian-Regular.ttf",
-    "/usr/share/fonts/truetype/noto/NotoSansArmenian-Regular.ttf",
+    *(f"{_NOTO_DIR}/NotoSans{script}-{weight}.ttf" for script in _NOTO_SCRIPTS
+      for weight in ("Regular", "Bold")),
     "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-)
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)  # fmt: skip
 FALLBACK_FAMILY: Final = "DejaVu Sans"
 
 

@@ -201,3 +201,15 @@ async def test_weekly_goal_streak_and_habit_strength(
     await seed_sessions(uow_factory, 1001, [(react, TODAY, 15)])
     await sarah.send("/streak")
     assert "🎯 React: goal met 4 weeks in a row" in sarah.last_text()
+
+
+async def test_the_card_counts_the_frozen_streak_too(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "Piano")
+    await seed_sessions(
+        uow_factory, 1001, [(ids["Piano"], d, 20) for d in _days_ago(*range(2, 11))]
+    )
+    await sarah.send("/quick")
+    await sarah.tap("Piano 15m")
+    assert "🔥 Day 11 in a row (1 frozen)" in sarah.last_text()
