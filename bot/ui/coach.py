@@ -57,6 +57,8 @@ def goal_streak_line(item: NamedGoalStreak) -> str:
     """'🎯 React: goal met 6 weeks in a row' (or how the week in progress stands)."""
     label = "All skills" if item.name is None else esc(item.name)
     s = item.streak
+    if s.weeks == 0 and s.longest == 0:
+        return f"🎯 {label}: no week with the goal met yet — this one can be the first"
     if s.weeks == 0:
         return f"🎯 {label}: weekly goal not met last week — this week starts a new run"
     suffix = "" if s.this_week_met else " (this week still to do)"

@@ -194,6 +194,10 @@ async def test_weekly_goal_streak_and_habit_strength(
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "🎯 React: goal met 3 weeks in a row (this week still to do)" in text
+    await sarah.send("/goals chess 3 days a week")
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "🎯 Chess: no week with the goal met yet — this one can be the first" in text
     assert "💪 Habit strength: React " in text
     habit = text.split("💪 Habit strength: ")[1].split("\n")[0]
     react_score, chess_score = (int(p.split()[-1].rstrip("%")) for p in habit.split(" · "))
