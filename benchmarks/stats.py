@@ -1,4 +1,4 @@
-"""Benchmark: /stats, /progress and /streak for a user with 200 and one with 20,000 sessions.
+"""Benchmark: /stats, /progress, /streak and /today for users with 200 and 20,000 sessions.
 
 Both users are served in the same run by the real Application on the fake Bot API, so the
 ratio of the two medians shows how handling time grows with a user's history (target: < 3).
@@ -29,7 +29,9 @@ from benchmarks.common import remove_users
 from bot.app import build_application
 from bot.config import Settings
 from bot.domain.reports import StatsPeriod
+from bot.services.coach import coach_report
 from bot.services.insights import skill_progress, stats_report, streak_report
+from bot.services.today import today_plan
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, Skill, User
@@ -45,7 +47,7 @@ LIGHT, HEAVY = 910_001, 910_002
 USERS = {LIGHT: 200, HEAVY: 20_000}
 # The heavy user has ten years of history; the light one the last 200 days.
 HISTORY_DAYS = {LIGHT: 200, HEAVY: 3650}
-COMMANDS = ("/stats", "/stats month", "/stats all", "/progress Guitar", "/streak")
+COMMANDS = ("/stats", "/stats month", "/stats all", "/progress Guitar", "/streak", "/today")
 CHARTS = ("📊 Weekly chart", "🗓 Calendar")
 REPEATS = 15
 # Per command and user: (median ms, best ms).
@@ -66,7 +68,14 @@ async def seed(url: str) -> None:
             await uow.session.flush()
             skill_ids = []
             for name in SKILLS:
-                skill = Skill(user_id=user_id, name=name, name_key=name.casefold())
+                # Weekly goals, so the goal streaks and /today's goal reasons are computed too.
+                skill = Skill(
+                    user_id=user_id,
+                    name=name,
+                    name_key=name.casefold(),
+                    weekly_goal_sessions=3,
+                    weekly_goal_minutes=120,
+                )
                 uow.session.add(skill)
                 await uow.session.flush()
                 skill_ids.append(skill.id)
@@ -153,6 +162,9 @@ async def measure_services(url: str) -> Results:
         "data: stats all": lambda uow, uid: stats_report(uow, uid, TODAY, StatsPeriod.ALL),
         "data: progress": _progress_data,
         "data: streak": lambda uow, uid: streak_report(uow, uid, TODAY),
+        # What /streak adds on top of streak_report: freezes, goal streaks, habit strength.
+        "data: streak coaching": lambda uow, uid: coach_report(uow, uid, TODAY),
+        "data: today": lambda uow, uid: today_plan(uow, uid, TODAY),
     }
     try:
         for name, job in jobs.items():
@@ -218,7 +230,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--postgres", help="also run on this PostgreSQL URL (asyncpg)")
     args = parser.parse_args()
-    print(f"Benchmark of /stats, /progress and /streak on {date.today():%Y-%m-%d}")
+    print(f"Benchmark of /stats, /progress, /streak and /today on {date.today():%Y-%m-%d}")
     with tempfile.TemporaryDirectory() as tmp:
         asyncio.run(run("SQLite", f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"))
     if args.postgres:

@@ -34,6 +34,7 @@ from bot.core.webhook import GuardedUpdater
 from bot.handlers import (
     common,
     export,
+    goals,
     history,
     importing,
     log,
@@ -45,6 +46,7 @@ from bot.handlers import (
     skills,
     stats,
     streak,
+    today,
 )
 from bot.handlers.evidence import flow as evidence
 from bot.jobs.conversation_expiry import expire_conversations
@@ -60,6 +62,7 @@ JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
 # What Telegram's command menu shows (setMyCommands), in menu order.
 COMMANDS: list[tuple[str, str]] = [
     ("log", "Log a practice session"),
+    ("today", "What to practise today, and why"),
     ("quick", "Quick log: one tap for today"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
@@ -69,6 +72,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("progress", "Progress, stage and trend per skill"),
     ("stats", "Totals, weekly and monthly summaries, charts"),
     ("streak", "Your practice streak"),
+    ("goals", "Goals per skill and overall, and your week start"),
     ("timezone", "Set your time zone"),
     ("reminders", "Reminders, weekly summary and goal"),
     ("export", "Download your history as JSON or CSV"),
@@ -178,6 +182,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "progress": progress.progress_command,
         "stats": stats.stats_command,
         "streak": streak.streak_command,
+        "goals": goals.goals_command,
+        "today": today.today_command,
         "export": export.export_command,
         "import": importing.import_command,
         "log": log.log_command,
@@ -194,6 +200,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         evidence.BUTTON_PATTERN: evidence.evidence_button,
         rf"^{progress.PREFIX}:": progress.progress_button,
         rf"^{stats.PREFIX}:": stats.stats_button,
+        rf"^{goals.PREFIX}:": goals.goals_button,
         rf"^{export.PREFIX}:": export.export_button,
         # Quick Log grids, also on reminder nudges.
         r"^ql:": quick.quick_button,

@@ -85,6 +85,18 @@ class User(TimestampMixin, Base):
         ),
         CheckConstraint("ignored_reminders >= 0", name="ignored_reminders"),
         CheckConstraint("date_order IN ('day_first', 'month_first')", name="date_order"),
+        CheckConstraint("week_start IS NULL OR week_start BETWEEN 0 AND 6", name="week_start"),
+        CheckConstraint(
+            "weekly_goal_sessions IS NULL OR weekly_goal_sessions BETWEEN 1 AND 70",
+            name="weekly_goal_sessions",
+        ),
+        CheckConstraint(
+            "weekly_goal_days IS NULL OR weekly_goal_days BETWEEN 1 AND 7", name="weekly_goal_days"
+        ),
+        CheckConstraint(
+            "daily_goal_minutes IS NULL OR daily_goal_minutes BETWEEN 1 AND 1440",
+            name="daily_goal_minutes",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -107,6 +119,12 @@ class User(TimestampMixin, Base):
         SmallInteger, default=18 * 60, server_default=str(18 * 60)
     )
     weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    # More goal shapes beside minutes a week; each is optional and they may be combined.
+    weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
+    weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
+    daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    # 0 = Monday ... 6 = Sunday; None: the time zone's region decides (bot.domain.weeks).
+    week_start: Mapped[int | None] = mapped_column(SmallInteger)
     streak_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
     streak_minute: Mapped[int] = mapped_column(
         SmallInteger, default=20 * 60, server_default=str(20 * 60)
@@ -139,6 +157,17 @@ class Skill(TimestampMixin, Base):
             "weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080",
             name="weekly_goal_minutes",
         ),
+        CheckConstraint(
+            "weekly_goal_sessions IS NULL OR weekly_goal_sessions BETWEEN 1 AND 70",
+            name="weekly_goal_sessions",
+        ),
+        CheckConstraint(
+            "weekly_goal_days IS NULL OR weekly_goal_days BETWEEN 1 AND 7", name="weekly_goal_days"
+        ),
+        CheckConstraint(
+            "daily_goal_minutes IS NULL OR daily_goal_minutes BETWEEN 1 AND 1440",
+            name="daily_goal_minutes",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -150,6 +179,10 @@ class Skill(TimestampMixin, Base):
     name_key: Mapped[str] = mapped_column(String(4 * MAX_SKILL_NAME))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    # More goal shapes beside minutes a week; each is optional and they may be combined.
+    weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
+    weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
+    daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
 
     @property
     def archived(self) -> bool:

@@ -61,3 +61,15 @@ class latest(_PortableFunction[date]):
     inherit_cache = True
     name = "latest"
     templates: ClassVar[dict[str, str]] = {"sqlite": "max({})", "postgresql": "GREATEST({})"}
+
+
+class month_start(_PortableFunction[date]):
+    """The first day of a date's month."""
+
+    type = Date()
+    inherit_cache = True
+    name = "month_start"
+    templates: ClassVar[dict[str, str]] = {
+        "sqlite": "date({}, 'start of month')",
+        "postgresql": "CAST(date_trunc('month', {}) AS DATE)",
+    }

@@ -9,9 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.repositories.account import AccountRepository
 from storage.repositories.analytics import AnalyticsRepository
+from storage.repositories.coach import CoachRepository
 from storage.repositories.conversations import ConversationRepository
 from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.evidence_batches import EvidenceBatchRepository
+from storage.repositories.goals import GoalRepository
 from storage.repositories.history import HistoryRepository
 from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
@@ -47,6 +49,8 @@ class UnitOfWork:
         self.history = HistoryRepository(self.session)
         self.undo = UndoRepository(self.session)
         self.ledger_prune = LedgerPruneRepository(self.session)
+        self.goals = GoalRepository(self.session)
+        self.coach = CoachRepository(self.session)
         return self
 
     async def __aexit__(

@@ -585,6 +585,10 @@ async def seed_every_feature(
                 paused_until=today + timedelta(days=30),
                 date_order="month_first",
                 date_order_chosen=True,
+                weekly_goal_sessions=5,
+                weekly_goal_days=4,
+                daily_goal_minutes=20,
+                week_start=6,
             )
         )
         skills = [
@@ -593,6 +597,9 @@ async def seed_every_feature(
                 name="Guitar",
                 name_key="guitar",
                 weekly_goal_minutes=180,
+                weekly_goal_sessions=4,
+                weekly_goal_days=3,
+                daily_goal_minutes=15,
                 created_at=created,
             ),
             Skill(

@@ -62,6 +62,9 @@ class ExportSkill:
     name: str
     archived_at: datetime | None
     weekly_goal_minutes: int | None
+    weekly_goal_sessions: int | None
+    weekly_goal_days: int | None
+    daily_goal_minutes: int | None
     created_at: datetime
 
 

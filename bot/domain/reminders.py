@@ -176,12 +176,6 @@ def is_due(
     )
 
 
-def weekly_window(today: date) -> tuple[tuple[date, date], tuple[date, date]]:
-    """The summary's week (the 7 days ending today) and the 7 days before it."""
-    start = today - timedelta(days=6)
-    return (start, today), (start - timedelta(days=7), start - timedelta(days=1))
-
-
 # ----- settings input -----
 
 _TIME_RE: Final = re.compile(

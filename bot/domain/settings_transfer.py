@@ -15,6 +15,7 @@ from typing import Final
 from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.export_format import SettingValue
+from bot.domain.goals import GoalKind
 from bot.domain.timezones import parse_timezone
 
 StoredSetting = bool | int | str | date | None
@@ -44,6 +45,14 @@ def _optional_goal(value: SettingValue) -> int | None:
     return None if value is None else _int(value, lambda v: 1 <= v <= _MINUTES_IN_WEEK)
 
 
+def _optional_target(kind: GoalKind) -> Callable[[SettingValue], int | None]:
+    return lambda v: None if v is None else _int(v, lambda n: 1 <= n <= kind.limit)
+
+
+def _optional_weekday(value: SettingValue) -> int | None:
+    return None if value is None else _int(value, lambda n: 0 <= n <= 6)
+
+
 def _date_order(value: SettingValue) -> DateOrder:
     if value == "day_first":
         return "day_first"
@@ -69,6 +78,10 @@ SETTING_READERS: Final[dict[str, Callable[[SettingValue], StoredSetting]]] = {
     "weekly_weekday": lambda v: _int(v, lambda n: 0 <= n <= 6),
     "weekly_minute": _minute_of_day,
     "weekly_goal_minutes": _optional_goal,
+    "weekly_goal_sessions": _optional_target(GoalKind.SESSIONS_WEEK),
+    "weekly_goal_days": _optional_target(GoalKind.DAYS_WEEK),
+    "daily_goal_minutes": _optional_target(GoalKind.DAILY_MINUTES),
+    "week_start": _optional_weekday,
     "streak_enabled": _flag,
     "streak_minute": _minute_of_day,
     "paused_until": _optional_date,
@@ -78,12 +91,12 @@ SETTING_READERS: Final[dict[str, Callable[[SettingValue], StoredSetting]]] = {
 SETTING_NAMES: Final = tuple(SETTING_READERS)
 
 
-def read_goal_minutes(value: object) -> int | None:
-    """A weekly goal in minutes read from a file, or None when absent or out of range."""
+def read_goal(kind: GoalKind, value: object) -> int | None:
+    """A goal target of one kind read from a file, or None when absent or out of range."""
     if value is None or isinstance(value, bool) or not isinstance(value, int):
         return None
     try:
-        return _optional_goal(value)
+        return _optional_target(kind)(value)
     except ValueError:
         return None
 

@@ -10,7 +10,9 @@ from telegram import InlineKeyboardMarkup
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
+from bot.domain.goal_lines import goal_line
 from bot.domain.skills import SkillRef, skill_name_key
+from bot.services.goals import goals_overview
 from bot.services.insights import skill_progress
 from bot.ui import callbacks as pg
 from bot.ui import charts
@@ -76,6 +78,9 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
         rows.append([press(BUTTON_BACK + " to skills", pg.ProgressPage(back_page))])
     rows.append([press(CLOSE, pg.ProgressClose())])
     text = progress_text(report.name, report.progress, report.activity, turn.today)
+    goals = await goals_overview(turn.uow, turn.user_id, turn.today, turn.timezone, skill.skill_id)
+    if goals.skills and goals.skills[0].statuses:
+        text += "\n\n" + goal_line(skill.name, goals.skills[0].statuses)
     await turn.show(text, markup(rows))
     if report.activity.sessions == 0:
         return

@@ -10,12 +10,25 @@ from telegram import InlineKeyboardMarkup
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
+from bot.domain.goal_lines import goal_line
 from bot.domain.reports import StatsPeriod
-from bot.services.insights import heatmap_series, stats_report, weekly_chart_series
+from bot.services.goals import chart_settings, goals_overview, week_start_for
+from bot.services.insights import (
+    heatmap_series,
+    monthly_chart_series,
+    stats_report,
+    weekly_chart_series,
+)
 from bot.ui import callbacks as st
 from bot.ui import charts
 from bot.ui.keyboards import Button, markup, press
-from bot.ui.reports import HEATMAP_CAPTION, NO_PRACTICE, WEEKLY_CAPTION, stats_text
+from bot.ui.reports import (
+    HEATMAP_CAPTION,
+    MONTHLY_CAPTION,
+    NO_PRACTICE,
+    WEEKLY_CAPTION,
+    stats_text,
+)
 from bot.ui.texts import esc
 
 PREFIX = st.STATS
@@ -34,6 +47,7 @@ PERIOD_WORDS = {
     "total": StatsPeriod.ALL,
 }
 WEEKLY_CHART = "📊 Weekly chart"
+MONTHLY_CHART = "📊 Monthly chart"
 HEATMAP = "🗓 Calendar"
 
 
@@ -53,7 +67,12 @@ def stats_keyboard(current: StatsPeriod) -> InlineKeyboardMarkup:
     return markup(
         [
             periods,
-            [press(WEEKLY_CHART, st.StatsWeeklyChart()), press(HEATMAP, st.StatsHeatmap())],
+            [
+                press(MONTHLY_CHART, st.StatsMonthlyChart())
+                if current is StatsPeriod.ALL
+                else press(WEEKLY_CHART, st.StatsWeeklyChart()),
+                press(HEATMAP, st.StatsHeatmap()),
+            ],
             [press("✖ Close", st.StatsClose())],
         ]
     )
@@ -63,8 +82,14 @@ async def _show(turn: Turn, period: StatsPeriod) -> None:
     if not await turn.uow.analytics.has_practice(turn.user_id):
         await turn.show(NO_PRACTICE)
         return
-    report = await stats_report(turn.uow, turn.user_id, turn.today, period)
-    await turn.show(stats_text(report), stats_keyboard(period))
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    report = await stats_report(turn.uow, turn.user_id, turn.today, period, week_start)
+    text = stats_text(report)
+    if period is StatsPeriod.WEEK:
+        found = await goals_overview(turn.uow, turn.user_id, turn.today, turn.timezone)
+        if lines := [goal_line(item.name, item.statuses) for item in found.with_goals]:
+            text += "\n\n" + "\n".join(lines)
+    await turn.show(text, stats_keyboard(period))
 
 
 @handler
@@ -88,16 +113,24 @@ async def _period(turn: Turn, pressed: st.StatsShowPeriod) -> None:
 
 async def _weekly_chart(turn: Turn, pressed: st.StatsWeeklyChart) -> None:
     """📊 Weekly chart, as a photo under the report."""
-    weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today)
+    week_start, goal = await chart_settings(turn.uow, turn.user_id)
+    weekly = await weekly_chart_series(turn.uow, turn.user_id, turn.today, week_start)
     await turn.answer()
-    await send_chart(
-        turn, partial(charts.weekly_minutes_chart, weekly), WEEKLY_CAPTION, "weekly.png"
-    )
+    chart = partial(charts.weekly_minutes_chart, weekly, goal_minutes=goal, week_start=week_start)
+    await send_chart(turn, chart, WEEKLY_CAPTION, "weekly.png")
+
+
+async def _monthly_chart(turn: Turn, pressed: st.StatsMonthlyChart) -> None:
+    """📊 Monthly chart (all time), as a photo under the report."""
+    monthly = await monthly_chart_series(turn.uow, turn.user_id, turn.today)
+    await turn.answer()
+    await send_chart(turn, partial(charts.monthly_chart, monthly), MONTHLY_CAPTION, "monthly.png")
 
 
 async def _heatmap(turn: Turn, pressed: st.StatsHeatmap) -> None:
     """🗓 Calendar heatmap, as a photo under the report."""
-    daily = await heatmap_series(turn.uow, turn.user_id, turn.today)
+    week_start = await week_start_for(turn.uow, turn.user_id, turn.timezone)
+    daily = await heatmap_series(turn.uow, turn.user_id, turn.today, week_start)
     await turn.answer()
     await send_chart(turn, partial(charts.calendar_heatmap, daily), HEATMAP_CAPTION, "calendar.png")
 
@@ -110,6 +143,7 @@ async def _close(turn: Turn, pressed: st.StatsClose) -> None:
 BUTTON_STEPS: Final = StepTable[Turn](
     on(st.StatsShowPeriod, _period),
     on(st.StatsWeeklyChart, _weekly_chart),
+    on(st.StatsMonthlyChart, _monthly_chart),
     on(st.StatsHeatmap, _heatmap),
     on(st.StatsClose, _close),
 )

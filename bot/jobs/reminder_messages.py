@@ -6,11 +6,14 @@ import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.analytics import DailySkillTotal, weekly_series
+from bot.domain.analytics import DailySkillTotal, series_window_start, weekly_series
+from bot.domain.goal_lines import goal_line
+from bot.domain.goals import EMPTY_WEEK, GoalKind, goal_status, week_activities
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -21,12 +24,13 @@ from bot.domain.reminders import (
     inactivity_step,
     is_due,
     local_clock,
-    weekly_window,
 )
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
+from bot.domain.weeks import last_full_week, user_week_start
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
+from bot.services.today import ranked_skills
 from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
@@ -38,7 +42,6 @@ from storage.uow import UnitOfWork
 
 # A streak longer than this still shows as this long; it keeps the query bounded.
 STREAK_WINDOW_DAYS = 400
-QUICK_SKILLS_WINDOW_DAYS = 28
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +119,8 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
     if kind is ReminderKind.WEEKLY:
         return await _weekly(uow, verdict)
     user, clock, facts = verdict.user, verdict.clock, verdict.facts
-    skills = await uow.reminders.quick_skills(
-        user.id, clock.today - timedelta(days=QUICK_SKILLS_WINDOW_DAYS)
-    )
+    # The same order as /today: the skills that most need practice now come first.
+    skills = await ranked_skills(uow, user.id, clock.today)
     # One tap logs a session for *today* (at press time): bot/handlers/quick.py saves it.
     rows: list[list[Button]] = quick_log_rows(skills, new_nonce()) if skills else []
     if kind is ReminderKind.STREAK:
@@ -142,8 +144,11 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
 
 async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     user, today = verdict.user, verdict.clock.today
-    (start, end), (prev_start, prev_end) = weekly_window(today)
-    first = today - timedelta(weeks=texts.WEEKLY_CHART_WEEKS) + timedelta(days=1)
+    week_start = user_week_start(user.week_start, user.timezone)
+    # The week that just ended (this one, on its last day), against the one before it.
+    start, end = last_full_week(today, week_start)
+    prev_start, prev_end = start - timedelta(days=7), start - timedelta(days=1)
+    first = series_window_start(end, texts.WEEKLY_CHART_WEEKS, week_start)
     refs = await uow.analytics.skills(user.id)
     names = {ref.skill_id: ref.name for ref in refs}
     daily = [
@@ -173,6 +178,7 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     for goal in await uow.reminders.skill_goals(user.id):
         done = this_week[goal.skill_id][0] if goal.skill_id in this_week else 0
         goals.append(texts.GoalLine(goal.name, done, goal.goal_minutes))
+    other_goals = await _other_goal_lines(uow, user.id, daily, start, end)
 
     practised = {r.skill_id for r in daily if r.day >= start}
     progress = await _progress_changes(
@@ -195,15 +201,41 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
         skills=skills,
         streak=verdict.facts.streak,
         goals=goals,
+        other_goals=other_goals,
         progress=progress,
         evidence=evidence,
     )
-    # Weeks of the chart end on the summary's day, so its last bar is exactly this summary.
-    series = weekly_series(
-        daily, today, weeks=texts.WEEKLY_CHART_WEEKS, week_start=(today.weekday() + 1) % 7
+    # The chart's weeks are the user's weeks, so its last bar is exactly this summary.
+    series = weekly_series(daily, end, weeks=texts.WEEKLY_CHART_WEEKS, week_start=week_start)
+    chart = await asyncio.to_thread(
+        partial(
+            weekly_minutes_chart,
+            series,
+            texts.WEEKLY_CHART_CAPTION,
+            goal_minutes=user.weekly_goal_minutes,
+            week_start=week_start,
+        )
     )
-    chart = await asyncio.to_thread(weekly_minutes_chart, series, texts.WEEKLY_CHART_CAPTION)
     return Outgoing(user.chat_id, texts.weekly_text(summary), photo=chart)
+
+
+async def _other_goal_lines(
+    uow: UnitOfWork, user_id: int, daily: list[DailySkillTotal], start: date, end: date
+) -> list[str]:
+    """Progress towards the goals counted in sessions or days (minutes have their bars)."""
+    found = await uow.goals.user_goals(user_id)
+    weeks = week_activities(daily, start, end)
+    sets = [(None, None, found.overall)] + [(s.skill_id, s.name, s.goals) for s in found.skills]
+    lines = []
+    for key, name, goals in sets:
+        statuses = [
+            goal_status(g, weeks.get(key, EMPTY_WEEK), end)
+            for g in goals.goals
+            if g.kind in (GoalKind.SESSIONS_WEEK, GoalKind.DAYS_WEEK)
+        ]
+        if statuses:
+            lines.append(goal_line(name, statuses).replace(" this week", ""))
+    return lines
 
 
 async def _progress_changes(

@@ -95,6 +95,9 @@ def _planned_skills(
                 skill.created_at,
                 skill.archived_at,
                 skill.weekly_goal_minutes,
+                skill.weekly_goal_sessions,
+                skill.weekly_goal_days,
+                skill.daily_goal_minutes,
             )
     for row in sessions:
         key = skill_name_key(row.skill_name)
@@ -189,6 +192,9 @@ async def write_plan(
                     created_at=s.created_at or now,
                     archived_at=(s.archived_at or now) if s.archived else None,
                     weekly_goal_minutes=s.weekly_goal_minutes,
+                    weekly_goal_sessions=s.weekly_goal_sessions,
+                    weekly_goal_days=s.weekly_goal_days,
+                    daily_goal_minutes=s.daily_goal_minutes,
                 )
                 for s in plan.new_skills
             ],

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.domain.streak_rules import runs_of, streak_with_freezes
 from bot.domain.streaks import Streak, compute_streak
+from bot.services.goals import card_goal_lines
 from bot.services.milestones import celebrate
 from bot.services.practice import SavedSession
 from storage.uow import UnitOfWork
@@ -40,9 +42,15 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     lines: list[str] = []
     before, after = streaks_around(saved, today)
     line = streak_line(after)
+    dates = [*saved.other_dates, saved.log.practiced_on]
+    frozen = streak_with_freezes(runs_of(dates), today)
+    if frozen.frozen and frozen.current > after.current and frozen.end == today:
+        # The same streak /streak shows: days that freezes covered still count.
+        line = f"🔥 Day {frozen.current} in a row ({frozen.frozen} frozen)"
     if line:
         lines.append(line)
     # At most one celebration per streak; the ledger is queried only when a milestone is crossed.
     if saved.created and (celebration := await celebrate(uow, user_id, before, after)):
         lines.append(celebration)
+    lines.extend(await card_goal_lines(uow, user_id, today, saved.log.skill_id))
     return lines

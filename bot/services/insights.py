@@ -28,6 +28,7 @@ from bot.domain.analytics import (
     weekday_pattern,
     weekly_series,
 )
+from bot.domain.monthly import monthly_series
 from bot.domain.progress import (
     TREND_WINDOW_WEEKS,
     ActivityBaseline,
@@ -142,14 +143,14 @@ def _timeline(
     return entries
 
 
-def _timeline_bounds(period: StatsPeriod, today: date) -> list[tuple[date, date]]:
+def _timeline_bounds(period: StatsPeriod, today: date, week_start: int) -> list[tuple[date, date]]:
     if period is StatsPeriod.WEEK:
-        start = week_start_of(today)
+        start = week_start_of(today, week_start)
         return [(start + timedelta(days=i),) * 2 for i in range((today - start).days + 1)]
     if period is StatsPeriod.MONTH:
         month = today.replace(day=1)
         bounds = []
-        week = week_start_of(month)
+        week = week_start_of(month, week_start)
         while week <= today:
             bounds.append((max(week, month), min(week + timedelta(days=6), today)))
             week += timedelta(weeks=1)
@@ -162,18 +163,18 @@ def _timeline_bounds(period: StatsPeriod, today: date) -> list[tuple[date, date]
 
 
 async def stats_report(
-    uow: UnitOfWork, user_id: int, today: date, period: StatsPeriod
+    uow: UnitOfWork, user_id: int, today: date, period: StatsPeriod, week_start: int = 0
 ) -> StatsReport:
     """Totals, frequency, this period against the last, weekday pattern and timeline."""
     summary_period = Period.WEEK if period is StatsPeriod.WEEK else Period.MONTH
-    (start, _), (previous_start, _) = period_bounds(summary_period, today)
-    pattern_start = series_window_start(today, PATTERN_WEEKS)
-    timeline = _timeline_bounds(period, today)
+    (start, _), (previous_start, _) = period_bounds(summary_period, today, week_start)
+    pattern_start = series_window_start(today, PATTERN_WEEKS, week_start)
+    timeline = _timeline_bounds(period, today, week_start)
     window_start = min(previous_start, pattern_start, timeline[0][0])
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
     rows = _named(await uow.analytics.daily_totals(user_id, window_start, today), names)
     pattern = weekday_pattern(r for r in rows if r.day >= pattern_start)
-    summary = period_summary(rows, today, summary_period)
+    summary = period_summary(rows, today, summary_period, week_start)
     if period is StatsPeriod.ALL:
         all_time = [
             SkillTotals(s.skill_id, s.name, s.minutes, s.sessions)
@@ -202,19 +203,29 @@ async def stats_report(
     )
 
 
-async def weekly_chart_series(uow: UnitOfWork, user_id: int, today: date) -> WeeklySeries:
+async def weekly_chart_series(
+    uow: UnitOfWork, user_id: int, today: date, week_start: int = 0
+) -> WeeklySeries:
     """Minutes per week by skill for the last 12 weeks (stacked-bar chart input)."""
-    start = series_window_start(today, WEEKLY_CHART_WEEKS)
+    start = series_window_start(today, WEEKLY_CHART_WEEKS, week_start)
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
     rows = _named(await uow.analytics.daily_totals(user_id, start, today), names)
-    return weekly_series(rows, today, WEEKLY_CHART_WEEKS)
+    return weekly_series(rows, today, WEEKLY_CHART_WEEKS, week_start)
 
 
-async def heatmap_series(uow: UnitOfWork, user_id: int, today: date) -> DailySeries:
+async def monthly_chart_series(uow: UnitOfWork, user_id: int, today: date) -> WeeklySeries:
+    """Minutes per month by skill since the first session (the all-time chart's input)."""
+    names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
+    return monthly_series(await uow.coach.monthly_minutes(user_id, today), names, today)
+
+
+async def heatmap_series(
+    uow: UnitOfWork, user_id: int, today: date, week_start: int = 0
+) -> DailySeries:
     """Minutes per day over the last 26 weeks (calendar heatmap input)."""
-    start = series_window_start(today, HEATMAP_WEEKS)
+    start = series_window_start(today, HEATMAP_WEEKS, week_start)
     rows = await uow.analytics.daily_totals(user_id, start, today)
-    return daily_series(_named(rows, {}), today, HEATMAP_WEEKS)
+    return daily_series(_named(rows, {}), today, HEATMAP_WEEKS, week_start)
 
 
 # --- streaks ----------------------------------------------------------------------------
@@ -227,7 +238,9 @@ def _streaks_by_group(islands: Iterable[Island], today: date) -> dict[int, Strea
     return {group: streak_from_runs(found, today) for group, found in runs.items()}
 
 
-async def streak_report(uow: UnitOfWork, user_id: int, today: date) -> StreakReport:
+async def streak_report(
+    uow: UnitOfWork, user_id: int, today: date, week_start: int = 0
+) -> StreakReport:
     """Current and longest streaks, overall and per skill, and this week's days."""
     per_skill = _streaks_by_group(await uow.analytics.streak_islands(user_id, today), today)
     overall = per_skill.pop(ALL_SKILLS, None) or streak_from_runs((), today)
@@ -236,11 +249,11 @@ async def streak_report(uow: UnitOfWork, user_id: int, today: date) -> StreakRep
         (SkillStreak(sid, names.get(sid, "?"), streak) for sid, streak in per_skill.items()),
         key=lambda s: (-s.streak.current, -s.streak.longest, s.name.casefold()),
     )
-    week_start = week_start_of(today)
-    dates = await uow.analytics.practice_dates(user_id, week_start, today)
+    first = week_start_of(today, week_start)
+    dates = await uow.analytics.practice_dates(user_id, first, today)
     return StreakReport(
         overall=overall,
         skills=skills,
-        week_start=week_start,
-        week=days_practised_this_week(dates, today),
+        week_start=first,
+        week=days_practised_this_week(dates, today, week_start),
     )

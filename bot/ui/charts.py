@@ -11,7 +11,11 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from datetime import date, timedelta
+from pathlib import Path
+from typing import Final
 
+import matplotlib
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
@@ -19,6 +23,7 @@ from matplotlib.patches import Patch
 
 from bot.domain.analytics import DailySeries, WeeklySeries
 from bot.domain.progress import ADVANCED_FROM, INTERMEDIATE_FROM, ProgressPoint
+from bot.domain.weeks import WEEKDAY_NAMES
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 6.0, 100
 # 26 square week columns fill the width at about 40% of it in height.
@@ -37,6 +42,45 @@ HEAT_COLOURS = ("#ebedf0", "#9be9a8", "#40c463", "#30a14e", "#216e39")
 HEAT_BOUNDS = (0, 1, 15, 30, 60, 10**9)
 HEAT_LABELS = ("0", "1-14 min", "15-29 min", "30-59 min", "60+ min")
 WEEKDAY_SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+HOURS_FROM_MINUTES = 120
+GOAL_LABEL = "Weekly goal"
+# Neutral greys for text and the goal line: readable on light and dark chat themes alike.
+TEXT_COLOUR = "#333333"
+GOAL_COLOUR = "#444444"
+BACKGROUND = "#ffffff"
+
+
+# Fonts with wide Unicode coverage, in fallback order: matplotlib draws each glyph with the
+# first family that has it, so a skill called "Йога", "تجويد" or "書道" renders, not boxes.
+# The files come from Debian's fonts-noto-core and fonts-noto-cjk (./run installs them); they
+# are registered by path because matplotlib's font cache may predate their installation.
+_NOTO_DIR: Final = "/usr/share/fonts/truetype/noto"
+_NOTO_SCRIPTS: Final = ("", "Arabic", "Hebrew", "Devanagari", "Thai", "Georgian", "Armenian")
+NOTO_FILES: Final = (
+    *(f"{_NOTO_DIR}/NotoSans{script}-{weight}.ttf" for script in _NOTO_SCRIPTS
+      for weight in ("Regular", "Bold")),
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
+)  # fmt: skip
+FALLBACK_FAMILY: Final = "DejaVu Sans"
+
+
+def configure_fonts(files: Sequence[str] = NOTO_FILES) -> list[str]:
+    """Register the Noto fonts that are installed and make them the chart font list."""
+    families: list[str] = []
+    for path in files:
+        if not Path(path).is_file():
+            continue
+        font_manager.fontManager.addfont(path)
+        family = font_manager.FontProperties(fname=path).get_name()
+        if family not in families:
+            families.append(family)
+    families.append(FALLBACK_FAMILY)
+    matplotlib.rcParams["font.family"] = families
+    return families
+
+
+CHART_FONTS: Final = configure_fonts()
 
 
 def _literal(text: str) -> str:
@@ -76,40 +120,115 @@ def _week_label(day: date) -> str:
     return f"{day.day} {day:%b}"
 
 
-def weekly_minutes_chart(series: WeeklySeries, title: str = "Minutes per week") -> bytes:
-    """Stacked bars of minutes per week by skill, oldest week on the left."""
-    title = _literal(title)
+def _month_label(day: date) -> str:
+    return f"{day:%b %Y}" if day.month == 1 else f"{day:%b}"
+
+
+def first_active(series: WeeklySeries) -> int:
+    """Index of the first period with any practice (charts start there, not months before)."""
+    return next((i for i, total in enumerate(series.totals) if total > 0), 0)
+
+
+def uses_hours(series: WeeklySeries, goal_minutes: int | None = None) -> bool:
+    """Hours (one decimal) once a bar or the goal exceeds 2 h; minutes below that."""
+    return max((*series.totals, goal_minutes or 0), default=0) > HOURS_FROM_MINUTES
+
+
+def _amount(minutes: float, hours: bool) -> str:
+    return f"{minutes / 60:.1f}" if hours else f"{minutes:.0f}"
+
+
+def practice_bars_figure(
+    series: WeeklySeries,
+    title: str = "Practice per week",
+    *,
+    goal_minutes: int | None = None,
+    week_start: int | None = None,
+    monthly: bool = False,
+) -> Figure | None:
+    """Stacked bars by skill from the first period with practice, totals on top, goal line.
+
+    ``series`` holds weeks (or, with ``monthly``, months: ``week_starts`` are month starts).
+    The axis is in hours with one decimal once a total exceeds 2 h. None when there is nothing
+    to draw. Tests read the axes of this figure; the PNG renderers below wrap it.
+    """
     if series.is_empty:
-        return _empty(title)
+        return None
+    skip = first_active(series)
+    starts = series.week_starts[skip:]
+    hours = uses_hours(series, goal_minutes)
+    scale = 60.0 if hours else 1.0
     fig = _new_figure()
     ax = fig.add_subplot()
-    positions = list(range(len(series.week_starts)))
-    bottoms = [0] * len(positions)
+    positions = list(range(len(starts)))
+    bottoms = [0.0] * len(positions)
     for index, skill in enumerate(series.skills):
+        values = [m / scale for m in skill.minutes[skip:]]
         colour = OTHER_COLOUR if skill.skill_id is None else PALETTE[index % len(PALETTE)]
         ax.bar(
             positions,
-            skill.minutes,
+            values,
             bottom=bottoms,
             color=colour,
             label=_name(skill.skill_name),
             width=0.75,
+            edgecolor=BACKGROUND,
+            linewidth=0.5,
         )
-        bottoms = [b + m for b, m in zip(bottoms, skill.minutes, strict=True)]
-    ax.set_title(title, fontsize=TITLE_SIZE)
-    ax.set_xlabel("Week starting", fontsize=LABEL_SIZE)
-    ax.set_ylabel("Minutes", fontsize=LABEL_SIZE)
-    ax.set_xticks(positions, [_week_label(d) for d in series.week_starts])
-    ax.tick_params(axis="x", labelrotation=45, labelsize=TICK_SIZE)
-    ax.tick_params(axis="y", labelsize=TICK_SIZE)
-    ax.set_ylim(0, max(bottoms) * 1.12)
+        bottoms = [b + v for b, v in zip(bottoms, values, strict=True)]
+    for x, total in zip(positions, series.totals[skip:], strict=True):
+        if total > 0:
+            ax.annotate(
+                _amount(total, hours),
+                (x, total / scale),
+                textcoords="offset points",
+                xytext=(0, 3),
+                ha="center",
+                va="bottom",
+                fontsize=TICK_SIZE,
+                color=TEXT_COLOUR,
+            )
+    top = max(bottoms)
+    if goal_minutes:
+        goal = goal_minutes / scale
+        ax.axhline(goal, color=GOAL_COLOUR, linestyle="--", linewidth=2, label=GOAL_LABEL)
+        top = max(top, goal)
+    subtitle = ""
+    if week_start is not None and not monthly:
+        subtitle = f"\nWeeks start on {WEEKDAY_NAMES[week_start]}"
+    ax.set_title(_literal(title) + subtitle, fontsize=TITLE_SIZE, color=TEXT_COLOUR)
+    ax.set_xlabel("Month" if monthly else "Week starting", fontsize=LABEL_SIZE, color=TEXT_COLOUR)
+    ax.set_ylabel("Hours" if hours else "Minutes", fontsize=LABEL_SIZE, color=TEXT_COLOUR)
+    label = _month_label if monthly else _week_label
+    ax.set_xticks(positions, [label(d) for d in starts])
+    ax.tick_params(axis="x", labelrotation=45 if len(starts) > 6 else 0, labelsize=TICK_SIZE)
+    ax.tick_params(axis="both", colors=TEXT_COLOUR, labelsize=TICK_SIZE)
+    ax.set_ylim(0, top * 1.15)
     ax.grid(axis="y", alpha=0.3)
     ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
     # Outside the axes, on the right, so the legend never hides a bar.
     ax.legend(fontsize=TICK_SIZE, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
-    return _png(fig)
+    return fig
+
+
+def weekly_minutes_chart(
+    series: WeeklySeries,
+    title: str = "Practice per week",
+    *,
+    goal_minutes: int | None = None,
+    week_start: int | None = None,
+) -> bytes:
+    """Stacked bars of practice per week by skill (PNG); see practice_bars_figure."""
+    fig = practice_bars_figure(series, title, goal_minutes=goal_minutes, week_start=week_start)
+    return _empty(_literal(title)) if fig is None else _png(fig)
+
+
+def monthly_chart(series: WeeklySeries, title: str = "Practice per month, all time") -> bytes:
+    """Stacked bars of practice per month by skill since the first session (PNG)."""
+    fig = practice_bars_figure(series, title, monthly=True)
+    return _empty(_literal(title)) if fig is None else _png(fig)
 
 
 def calendar_heatmap(daily: DailySeries, title: str = "Practice calendar") -> bytes:

@@ -15,6 +15,7 @@ from bot.domain.reminders import (
     progress_bar,
 )
 from bot.domain.streaks import Streak
+from bot.domain.weeks import week_label
 from bot.ui.callbacks import ReminderOpen
 from bot.ui.keyboards import markup, press
 from bot.ui.texts import esc, minutes, plural
@@ -32,7 +33,7 @@ EVIDENCE_WORDS = {
     "document": "document",
 }
 WEEKLY_CHART_WEEKS = 8
-WEEKLY_CHART_CAPTION = f"Minutes per week, last {WEEKLY_CHART_WEEKS} weeks"
+WEEKLY_CHART_CAPTION = f"Practice per week, last {WEEKLY_CHART_WEEKS} weeks"
 
 REMINDERS_OFFER = (
     "⏰ By default I nudge you after 2 days without practice (at 18:00), remind you at 20:00 "
@@ -142,6 +143,8 @@ class WeeklySummary:
     goals: Sequence[GoalLine]
     progress: Sequence[ProgressChange]
     evidence: dict[str, int]
+    # Goals counted in sessions or days, already rendered (HTML-safe).
+    other_goals: Sequence[str] = ()
 
 
 def _change(current: int, previous: int) -> str:
@@ -151,17 +154,11 @@ def _change(current: int, previous: int) -> str:
     return f" ({'+' if percent >= 0 else '−'}{abs(percent)}%)"
 
 
-def _period(start: date, end: date) -> str:
-    if start.month == end.month:
-        return f"{start.day}–{end.day} {end:%b}"
-    return f"{start.day} {start:%b} – {end.day} {end:%b}"
-
-
 def weekly_text(summary: WeeklySummary) -> str:
     """The weekly summary: totals against last week, per skill, streak, goals, progress."""
     s = summary
     lines = [
-        f"📊 <b>Your week</b>, {_period(s.start, s.end)}",
+        f"📊 <b>Your week</b>, {week_label(s.start, s.end)}",
         f"⏱ {minutes(s.minutes)} in {plural(s.sessions, 'session')} — last week "
         f"{minutes(s.previous_minutes)} in {plural(s.previous_sessions, 'session')}"
         f"{_change(s.minutes, s.previous_minutes)}",
@@ -189,6 +186,7 @@ def weekly_text(summary: WeeklySummary) -> str:
             f"{label}: {progress_bar(goal.done, goal.goal)} — "
             f"{minutes(goal.done)} of {minutes(goal.goal)}"
         )
+    lines.extend(s.other_goals[: MAX_LISTED_SKILLS + 1])
     if s.progress:
         changes = [
             f"{esc(p.name)} {p.before:.0f}% → {p.after:.0f}% ({p.stage})"

@@ -30,7 +30,9 @@ from bot.domain.reports import (
     StreakReport,
     TimelineEntry,
 )
+from bot.domain.streak_rules import FrozenStreak
 from bot.domain.streaks import Streak, streak_deadline
+from bot.ui.coach import freeze_lines, frozen_phrase
 from bot.ui.texts import esc, minutes, plural
 
 MAX_TEXT = 4096
@@ -336,7 +338,8 @@ def stats_text(report: StatsReport) -> str:
     return truncate("\n".join(lines))
 
 
-WEEKLY_CAPTION = "📊 Minutes per week by skill, last 12 weeks"
+WEEKLY_CAPTION = "📊 Practice per week by skill, last 12 weeks"
+MONTHLY_CAPTION = "📊 Practice per month by skill, since your first session"
 HEATMAP_CAPTION = "🗓 Your practice calendar, last 26 weeks (darker = longer)"
 
 
@@ -408,17 +411,55 @@ def _skill_streak_line(item: SkillStreak, today: date) -> str:
     )
 
 
-def streak_text(report: StreakReport, today: date, now: datetime, timezone: str) -> str:
-    """The /streak answer: overall and per-skill streaks, this week, and the deadline."""
+def _frozen_summary(freeze: FrozenStreak, streak: Streak, today: date) -> list[str]:
+    current = f"Current: <b>{frozen_phrase(freeze)}</b> ({_range(freeze.start, freeze.end, today)})"
+    longest = (
+        f"Longest without a miss: <b>{_days(streak.longest)}</b> "
+        f"({_range(streak.longest_start, streak.longest_end, today)})"
+    )
+    return [current, longest]
+
+
+def _frozen_deadline_line(freeze: FrozenStreak, timezone: str, now: datetime, today: date) -> str:
+    return (
+        f"⚠️ Your {freeze.current}-day streak is frozen through yesterday: "
+        f"<b>log today before 23:59</b> ({esc(timezone)} time, "
+        f"{_time_left(today, now, timezone)} left) to keep it going."
+    )
+
+
+def streak_text(
+    report: StreakReport,
+    today: date,
+    now: datetime,
+    timezone: str,
+    *,
+    freeze: FrozenStreak | None = None,
+    extra: Sequence[str] = (),
+) -> str:
+    """The /streak answer: overall and per-skill streaks, this week, and the deadline.
+
+    With ``freeze``, the current streak counts the days freezes covered ("41 days, 2 frozen");
+    ``extra`` lines (goal streaks, habit strength; HTML) go before the per-skill list.
+    """
     overall = report.overall
+    frozen = freeze is not None and freeze.frozen > 0 and freeze.current >= overall.current
+    summary = _frozen_summary(freeze, overall, today) if frozen and freeze else None
+    deadline = _deadline_line(overall, today, now, timezone)
+    if frozen and freeze and not overall.current:
+        deadline = _frozen_deadline_line(freeze, timezone, now, today)
     lines = [
         "🔥 <b>Your practice streak</b>",
-        *_streak_summary(overall, today),
+        *(summary or _streak_summary(overall, today)),
         "",
         _week_line(report, today),
         "",
-        _deadline_line(overall, today, now, timezone),
+        deadline,
     ]
+    if freeze is not None and freeze.alive:
+        lines += freeze_lines(freeze, today)
+    if extra:
+        lines += ["", *extra]
     if len(report.skills) > 1:
         lines += ["", "<b>Per skill</b>"]
         shown: Sequence[SkillStreak] = report.skills[:MAX_SKILL_LINES]

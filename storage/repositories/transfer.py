@@ -41,6 +41,9 @@ class NewSkill:
     created_at: datetime
     archived_at: datetime | None = None
     weekly_goal_minutes: int | None = None
+    weekly_goal_sessions: int | None = None
+    weekly_goal_days: int | None = None
+    daily_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -143,9 +143,17 @@ PROBES: list[Probe] = [
     press("stats-period", "st:p:all", "/stats", refused_with=None),
     press("stats-weekly-chart", "st:c:w", "/stats", refused_with=None),
     press("stats-heatmap", "st:c:h", "/stats", refused_with=None),
+    press("stats-monthly-chart", "st:c:m", "/stats all", refused_with=None),
     press("stats-close", "st:x", "/stats", refused_with=None),
     command("stats-all", "/stats all"),
     command("streak", "/streak"),
+    command("today", "/today"),
+    # --- /goals (gl:<action>:<skill id>...) ---
+    press("goals-skill", "gl:g:{skill}", "/goals"),
+    press("goals-set", "gl:s:{skill}:s:4", "/goals"),
+    press("goals-clear", "gl:c:{skill}", "/goals"),
+    press("goals-week-start", "gl:ws:6", "/goals", refused_with=None),
+    command("goals-typed", "/goals {skill_name} 4x week", refused_with=("no active skill",)),
     # --- export and import (#8): the file holds Mallory's data only ---
     press("export-json", "exp:json", "/export", refused_with=None),
     press("export-csv", "exp:csv", "/export", refused_with=None),

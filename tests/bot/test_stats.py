@@ -114,7 +114,7 @@ async def test_charts_arrive_as_photos_and_the_summary_stays(
     summary = sarah.last_message()
     calls = await sarah.tap("📊 Weekly chart")
     caption = assert_chart(api, calls, 1001, (1000, 600))
-    assert caption == "📊 Minutes per week by skill, last 12 weeks"
+    assert caption == "📊 Practice per week by skill, last 12 weeks"
     calls = await sarah.tap("🗓 Calendar", message=summary["message_id"])
     caption = assert_chart(api, calls, 1001, (1000, 420))
     assert caption.startswith("🗓 Your practice calendar, last 26 weeks")
@@ -123,6 +123,12 @@ async def test_charts_arrive_as_photos_and_the_summary_stays(
     assert shown is not None and shown["text"] == summary["text"]
     assert sarah.buttons(summary["message_id"]) == sarah.buttons(summary)
     assert sarah.unanswered() == []
+    # All time is a monthly view, not the weekly chart again.
+    await sarah.send("/stats all")
+    assert ["📊 Monthly chart", "🗓 Calendar"] in sarah.buttons()
+    calls = await sarah.tap("📊 Monthly chart")
+    caption = assert_chart(api, calls, 1001, (1000, 600))
+    assert caption == "📊 Practice per month by skill, since your first session"
 
 
 async def test_forged_stats_buttons_are_refused(

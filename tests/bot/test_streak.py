@@ -119,7 +119,8 @@ async def test_honolulu_utc_minus_10_late_evening(
     await sarah.send("/streak")
     text = sarah.last_text()
     assert "Current: 2 days (Mon 23 Nov – yesterday)" in text
-    assert "This week: Mon ✅  Tue ✅  Wed ⬜  Thu ·" in text
+    # Hawaii's calendars, like the rest of the US, start the week on Sunday.
+    assert "This week: Sun ⬜  Mon ✅  Tue ✅  Wed ⬜  Thu ·" in text
     assert (
         "⚠️ Your 2-day streak ends tonight: log today before 23:59 "
         "(Pacific/Honolulu time, 30 min left) to keep it going."
@@ -141,3 +142,78 @@ async def test_without_sessions_streak_explains_how_to_start(
     assert "You haven't logged any practice yet" in sarah.last_text()
     await mallory.send("/streak")
     assert "Current: 1 day (today)" in mallory.last_text()
+
+
+async def test_a_freeze_earned_by_seven_days_covers_a_missed_day_and_says_so(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "Piano")
+    # Sun 15 – Mon 23 Nov practised (9 days: one freeze earned), yesterday missed.
+    await seed_sessions(
+        uow_factory, 1001, [(ids["Piano"], d, 20) for d in _days_ago(*range(2, 11))]
+    )
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "Current: 10 days, 1 frozen (Sun 15 Nov – yesterday)" in text
+    assert "Longest without a miss: 9 days (Sun 15 Nov – Mon 23 Nov)" in text
+    assert "⚠️ Your 10-day streak is frozen through yesterday: log today before 23:59" in text
+    assert "❄️ A streak freeze covered yesterday, so the streak lives on." in text
+    assert "❄️ Freezes banked: 0 of 2" in text
+    # Practising today keeps it going; the frozen day stays counted, nothing is rewritten.
+    await seed_sessions(uow_factory, 1001, [(ids["Piano"], TODAY, 20)])
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "Current: 11 days, 1 frozen (Sun 15 Nov – today)" in text
+    assert "✅ Today is done." in text
+
+
+async def test_two_missed_days_without_freezes_end_the_streak(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "Piano")
+    await seed_sessions(
+        uow_factory, 1001, [(ids["Piano"], d, 20) for d in _days_ago(*range(3, 12))]
+    )
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "Current: 0 days" in text
+    assert "frozen" not in text
+    assert "No streak running." in text
+
+
+async def test_weekly_goal_streak_and_habit_strength(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "React", "Chess")
+    react = ids["React"]
+    # Two sessions in each of the three weeks before this one (Mon-start weeks), one this week.
+    days = _days_ago(3, 5, 10, 12, 17, 19, 0)
+    await seed_sessions(uow_factory, 1001, [(react, d, 30) for d in days])
+    await seed_sessions(uow_factory, 1001, [(ids["Chess"], TODAY - timedelta(days=40), 30)])
+    await sarah.send("/goals react 2x week")
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "🎯 React: goal met 3 weeks in a row (this week still to do)" in text
+    await sarah.send("/goals chess 3 days a week")
+    await sarah.send("/streak")
+    text = sarah.last_text()
+    assert "🎯 Chess: no week with the goal met yet — this one can be the first" in text
+    assert "💪 Habit strength: React " in text
+    habit = text.split("💪 Habit strength: ")[1].split("\n")[0]
+    react_score, chess_score = (int(p.split()[-1].rstrip("%")) for p in habit.split(" · "))
+    assert react_score > chess_score
+    await seed_sessions(uow_factory, 1001, [(react, TODAY, 15)])
+    await sarah.send("/streak")
+    assert "🎯 React: goal met 4 weeks in a row" in sarah.last_text()
+
+
+async def test_the_card_counts_the_frozen_streak_too(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    ids = await add_skills(sarah, uow_factory, "Piano")
+    await seed_sessions(
+        uow_factory, 1001, [(ids["Piano"], d, 20) for d in _days_ago(*range(2, 11))]
+    )
+    await sarah.send("/quick")
+    await sarah.tap("Piano 15m")
+    assert "🔥 Day 11 in a row (1 frozen)" in sarah.last_text()

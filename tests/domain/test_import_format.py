@@ -86,13 +86,19 @@ def reexport(imported: ImportFile) -> PracticeExport:
     def skill_id(
         name: str,
         archived_at: datetime | None = None,
-        goal: int | None = None,
+        goals: tuple[int | None, int | None, int | None, int | None] = (None,) * 4,
         created_at: datetime = CREATED,
     ) -> int:
         if name.casefold() not in skill_ids:
             skill_ids[name.casefold()] = 500 + len(skill_ids)
             skills.append(
-                ExportSkill(skill_ids[name.casefold()], name, archived_at, goal, created_at)
+                ExportSkill(
+                    skill_ids[name.casefold()],
+                    name,
+                    archived_at,
+                    *goals,
+                    created_at,
+                )
             )
         return skill_ids[name.casefold()]
 
@@ -100,7 +106,12 @@ def reexport(imported: ImportFile) -> PracticeExport:
         skill_id(
             skill.name,
             skill.archived_at,
-            skill.weekly_goal_minutes,
+            (
+                skill.weekly_goal_minutes,
+                skill.weekly_goal_sessions,
+                skill.weekly_goal_days,
+                skill.daily_goal_minutes,
+            ),
             skill.created_at or CREATED,
         )
     logs: list[ExportLog] = []

@@ -127,3 +127,22 @@ async def test_a_new_personal_best_is_celebrated(
     assert "🔥 Day 4 in a row" in sarah.last_text()
     assert "New personal best: 4 days in a row" in sarah.last_text()
     assert "(your record was 3)" in sarah.last_text()
+
+
+async def test_reminder_buttons_follow_the_today_ranking(
+    app: BotApp, clock: FakeClock, sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    await sarah.send("/addskill Guitar")
+    await sarah.send("/addskill Piano")
+    await add_sessions(uow_factory, 1001, _days(2, 1), skill="Guitar", minutes=90)
+    await add_sessions(uow_factory, 1001, _days(10, 10), skill="Piano", minutes=20)
+    # Piano is behind on its weekly goal, so it comes first although Guitar has more minutes.
+    await sarah.send("/goals piano 3x week")
+    clock.set(datetime(2026, 11, 25, 20, 0, tzinfo=UTC))
+    await sweep(deps_of(app), app.bot)
+    reminder = sarah.last_message()
+    assert "Your 2-day streak ends at midnight" in sarah.last_text()
+    assert sarah.buttons(reminder)[:2] == [
+        ["Piano 15m", "Piano 30m", "Piano 60m"],
+        ["Guitar 15m", "Guitar 30m", "Guitar 60m"],
+    ]

@@ -34,7 +34,7 @@ async def _evidence(uow_factory: UnitOfWorkFactory, skill_id: int, kind: str, da
 async def test_summary_compares_weeks_and_shows_goals_progress_evidence_and_chart(
     app: BotApp, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
 ) -> None:
-    await add_user(uow_factory, 1, weekly_goal_minutes=240, **NO_NUDGES)
+    await add_user(uow_factory, 1, weekly_goal_minutes=240, weekly_goal_days=6, **NO_NUDGES)
     guitar = await add_sessions(uow_factory, 1, [date(2026, 11, 17)], skill="Guitar")
     for day, minutes in ((24, 30), (25, 45), (28, 60)):
         await add_sessions(uow_factory, 1, [date(2026, 11, day)], skill="Guitar", minutes=minutes)
@@ -61,7 +61,7 @@ async def test_summary_compares_weeks_and_shows_goals_progress_evidence_and_char
     report = await sweep(deps_of(app), app.bot)
     assert report.count("sent") == 1
     [text] = texts_to(api, 1)
-    assert "Your week</b>, 23–29 Nov" in text
+    assert "Your week</b>, Mon 23 Nov – Sun 29 Nov" in text
     assert "3 h in 5 sessions — last week 2 h 5 min in 4 sessions (+44%)" in text
     assert "• Guitar — 2 h 15 min, 3 sessions · 30 min, 1 session" in text
     assert "• Spanish — 45 min, 2 sessions · 1 h 20 min, 2 sessions" in text
@@ -69,6 +69,7 @@ async def test_summary_compares_weeks_and_shows_goals_progress_evidence_and_char
     assert "Streak: 5 days (best 5 days)" in text
     assert "Weekly goal: ▓▓▓▓▓▓▓░░░ 75% — 3 h of 4 h" in text
     assert "🎯 Guitar: ▓▓▓▓▓▓▓▓▓▓ 113% — 2 h 15 min of 2 h" in text
+    assert "🎯 All skills: 5 of 6 days" in text
     assert "📈 Progress: Guitar 10% → 28% (Beginner) · Spanish 17% → 27% (Beginner)" in text
     assert "Evidence added: 3 (2 links, 1 note)" in text
 
@@ -76,7 +77,7 @@ async def test_summary_compares_weeks_and_shows_goals_progress_evidence_and_char
     upload = photo.params["photo"]
     assert isinstance(upload, UploadedFile)
     assert api.file_bytes(upload.file_id).startswith(b"\x89PNG\r\n\x1a\n")
-    assert photo.params["caption"] == "Minutes per week, last 8 weeks"
+    assert photo.params["caption"] == "Practice per week, last 8 weeks"
     # The chart is the second message to the same chat: at least a second after the text.
     [message] = api.sent("sendMessage", 1)
     assert photo.at_monotonic - message.at_monotonic >= 1.0
@@ -98,4 +99,21 @@ async def test_no_summary_after_two_weeks_without_practice_or_when_off(
     clock.set(SUNDAY_EVENING)
     await sweep(deps_of(app), app.bot, sender=fast)
     assert chats(api) == [3]  # Saturday the 28th: practised on the 16th, within 14 days
-    assert "0 min in 0 sessions — last week 30 min in 1 session" in texts_to(api, 3)[0]
+    # On a Saturday the week that just ended is the previous one, Mon 16 – Sun 22 Nov.
+    [text] = texts_to(api, 3)
+    assert "Your week</b>, Mon 16 Nov – Sun 22 Nov" in text
+    assert "30 min in 1 session — last week 0 min in 0 sessions" in text
+
+
+async def test_a_sunday_week_region_gets_its_own_week(
+    app: BotApp, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
+) -> None:
+    # New York's weeks start on Sunday: on Sunday the 29th, Sun 22 – Sat 28 has just ended.
+    await add_user(uow_factory, 1, "America/New_York", **NO_NUDGES)
+    await add_sessions(uow_factory, 1, [date(2026, 11, 22), date(2026, 11, 28)], minutes=30)
+    await add_sessions(uow_factory, 1, [date(2026, 11, 29)], minutes=50)
+    clock.set(datetime(2026, 11, 29, 23, 0, tzinfo=UTC))  # 18:00 in New York
+    await sweep(deps_of(app), app.bot, sender=Sender(per_chat_interval=0))
+    [text] = texts_to(api, 1)
+    assert "Your week</b>, Sun 22 Nov – Sat 28 Nov" in text
+    assert "1 h in 2 sessions" in text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
 
@@ -10,6 +11,7 @@ import pytest
 from PIL import Image
 
 from bot.domain.analytics import DailySkillTotal, daily_series, weekly_series
+from bot.domain.monthly import monthly_series
 from bot.domain.progress import ProgressPoint
 from bot.ui import charts
 
@@ -74,3 +76,68 @@ def test_empty_data_renders_placeholder(render: Callable[[], bytes]) -> None:
     width, height = _decode(data)
     assert width == 1000
     assert height >= 300
+
+
+def _react(days_ago_minutes: dict[int, int]) -> list[DailySkillTotal]:
+    return [
+        DailySkillTotal(TODAY - timedelta(days=d), 1, "React", m, 1)
+        for d, m in days_ago_minutes.items()
+    ]
+
+
+def test_weekly_bars_start_at_the_first_session_with_totals_and_minutes() -> None:
+    # TODAY is Wednesday 18 June 2025; sessions only in the last three weeks of twelve.
+    series = weekly_series(_react({0: 30, 8: 45, 15: 20}), TODAY, weeks=12)
+    fig = charts.practice_bars_figure(series, week_start=0)
+    assert fig is not None
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2 Jun", "9 Jun", "16 Jun"]
+    assert ax.get_ylabel() == "Minutes"
+    assert [a.get_text() for a in ax.texts] == ["20", "45", "30"]
+    assert ax.get_title().endswith("Weeks start on Monday")
+    assert not ax.lines  # no goal, no goal line
+
+
+def test_weekly_bars_switch_to_hours_above_two_hours_and_draw_the_goal() -> None:
+    series = weekly_series(_react({0: 150, 1: 45, 9: 60}), TODAY, weeks=4, week_start=6)
+    fig = charts.practice_bars_figure(series, goal_minutes=240, week_start=6)
+    assert fig is not None
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Hours"
+    assert [a.get_text() for a in ax.texts] == ["1.0", "3.2"]
+    [goal] = ax.lines
+    assert goal.get_label() == "Weekly goal"
+    assert list(goal.get_ydata()) == [4.0, 4.0]
+    assert ax.get_title().endswith("Weeks start on Sunday")
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["8 Jun", "15 Jun"]
+
+
+def test_the_all_time_view_is_monthly_from_the_first_month() -> None:
+    rows = [(date(2025, 3, 1), 1, 90), (date(2025, 5, 1), 1, 300), (date(2025, 5, 1), 2, 60)]
+    series = monthly_series(rows, {1: "React", 2: "Йога"}, TODAY)
+    assert series.week_starts == (date(2025, 3, 1), date(2025, 4, 1), date(2025, 5, 1),
+                                  date(2025, 6, 1))  # fmt: skip
+    assert series.totals == (90, 0, 360, 0)
+    fig = charts.practice_bars_figure(series, monthly=True)
+    assert fig is not None
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Mar", "Apr", "May", "Jun"]
+    assert ax.get_xlabel() == "Month"
+    assert [a.get_text() for a in ax.texts] == ["1.5", "6.0"]
+    assert _decode(charts.monthly_chart(series)) == (1000, 600)
+    assert _decode(charts.monthly_chart(monthly_series([], {}, TODAY))) == (1000, 600)
+
+
+@pytest.mark.skipif(
+    "Noto Sans CJK JP" not in charts.CHART_FONTS, reason="Noto fonts not installed (./run does)"
+)
+def test_skill_names_in_any_script_render_without_missing_glyphs() -> None:
+    names = ["Йога", "書道", "تجويد", "योग", "עברית", "한국어", "Ελληνικά", "ภาษาไทย"]
+    rows = [DailySkillTotal(TODAY, i, name, 30 + i, 1) for i, name in enumerate(names)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib warns "Glyph ... missing from font(s)"
+        fig = charts.practice_bars_figure(weekly_series(rows, TODAY, weeks=2, max_skills=8))
+        assert fig is not None
+        fig.canvas.draw()
+    legend = fig.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()][:2] == ["ภาษาไทย", "Ελληνικά"]

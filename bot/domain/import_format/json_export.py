@@ -22,6 +22,7 @@ from bot.domain.export_format import (
     ExportUser,
     SettingValue,
 )
+from bot.domain.goals import GoalKind
 from bot.domain.import_format.cells import CellError, Rules, is_blank, read_timestamp
 from bot.domain.import_format.intake import ACCEPTED_FORMATS, too_many_rows
 from bot.domain.import_format.model import (
@@ -33,7 +34,7 @@ from bot.domain.import_format.model import (
 )
 from bot.domain.import_format.rows import RawRow, build_row
 from bot.domain.records import from_attributes
-from bot.domain.settings_transfer import read_goal_minutes, timezone_to_restore
+from bot.domain.settings_transfer import read_goal, timezone_to_restore
 from bot.domain.skills import normalize_skill_name
 from bot.domain.timezones import local_today
 
@@ -88,7 +89,10 @@ def _json_skill(number: int, item: object) -> ImportSkill:
         created_at=created_at,
         archived_at=archived_at,
         # A goal out of range is left out, as a setting would be, rather than refusing the file.
-        weekly_goal_minutes=read_goal_minutes(item.get("weekly_goal_minutes")),
+        weekly_goal_minutes=read_goal(GoalKind.MINUTES_WEEK, item.get("weekly_goal_minutes")),
+        weekly_goal_sessions=read_goal(GoalKind.SESSIONS_WEEK, item.get("weekly_goal_sessions")),
+        weekly_goal_days=read_goal(GoalKind.DAYS_WEEK, item.get("weekly_goal_days")),
+        daily_goal_minutes=read_goal(GoalKind.DAILY_MINUTES, item.get("daily_goal_minutes")),
     )
 
 

@@ -94,6 +94,9 @@ class ImportSkill:
     # Version 1 files carry only the flag; their archived skills are archived at import time.
     archived_at: datetime | None = None
     weekly_goal_minutes: int | None = None
+    weekly_goal_sessions: int | None = None
+    weekly_goal_days: int | None = None
+    daily_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +184,9 @@ class PlannedSkill:
     created_at: datetime | None = None
     archived_at: datetime | None = None
     weekly_goal_minutes: int | None = None
+    weekly_goal_sessions: int | None = None
+    weekly_goal_days: int | None = None
+    daily_goal_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,6 +29,10 @@ class StatsWeeklyChart(StatsData, key=("c", "w")):
     """📊 Weekly chart."""
 
 
+class StatsMonthlyChart(StatsData, key=("c", "m")):
+    """📊 Monthly chart (the all-time view)."""
+
+
 class StatsHeatmap(StatsData, key=("c", "h")):
     """🗓 Calendar heatmap."""
 
@@ -38,5 +42,5 @@ class StatsClose(StatsData, key=("x",)):
 
 
 STATS_BUTTONS: Final = Schema[StatsData](
-    STATS, StatsShowPeriod, StatsWeeklyChart, StatsHeatmap, StatsClose
+    STATS, StatsShowPeriod, StatsWeeklyChart, StatsMonthlyChart, StatsHeatmap, StatsClose
 )
