@@ -42,6 +42,7 @@ from bot.handlers import (
     skills,
     stats,
     streak,
+    timer,
 )
 from bot.handlers.evidence import flow as evidence
 from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES
@@ -58,6 +59,7 @@ JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
 COMMANDS: list[tuple[str, str]] = [
     ("log", "Log a practice session"),
     ("quick", "Quick log: one tap for today"),
+    ("timer", "Time a practice session live"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("history", "Browse, edit and delete past sessions"),
@@ -87,6 +89,8 @@ FLOWS: list[Flow] = [
     log.LogFlow(),
     quick.QuickNoteFlow(),
     history.HistoryEditFlow(),
+    timer.TimerSwitchFlow(),
+    timer.NextFocusFlow(),
 ]
 
 # Private chats only, and only new messages: an edit of an old message is not a new answer.
@@ -165,6 +169,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "log": log.log_command,
         "quick": quick.quick_command,
         "history": history.history_command,
+        "timer": timer.timer_command,
     }
     # Buttons outside conversations: callback_data pattern -> the handler that owns the screen.
     # To find the code behind a button, match its callback_data's prefix here.
@@ -179,6 +184,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         rf"^{export.PREFIX}:": export.export_button,
         # Quick Log grids, also on reminder nudges.
         r"^ql:": quick.quick_button,
+        # The live timer, its picker and the forgotten-timer question; also "▶️ Start timer".
+        rf"^{timer.PREFIX}:": timer.timer_button,
         # The saved-session card's "Log another".
         r"^lgn$": log.log_another_button,
         # List, detail, edit menu, delete and Undo; also the card's Edit and Delete.

@@ -16,6 +16,7 @@ from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
+from storage.repositories.timers import TimerRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.undo import UndoRepository
 from storage.repositories.users import UserRepository
@@ -42,6 +43,7 @@ class UnitOfWork:
         self.history = HistoryRepository(self.session)
         self.undo = UndoRepository(self.session)
         self.ledger_prune = LedgerPruneRepository(self.session)
+        self.timers = TimerRepository(self.session)
         return self
 
     async def __aexit__(

@@ -31,7 +31,7 @@ from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
 from bot.ui.keyboards import Button, markup, press
-from bot.ui.quick_log import new_nonce, quick_log_rows
+from bot.ui.quick_log import START_TIMER_BUTTON, new_nonce, quick_log_rows
 from storage.models import User
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
@@ -136,6 +136,8 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
             step=step,
             has_skills=bool(skills),
         )
+    if skills:
+        rows.append([START_TIMER_BUTTON])
     rows.append([press("⚙️ Reminder settings", ReminderOpen())])
     return Outgoing(user.chat_id, text, markup(rows))
 

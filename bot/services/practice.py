@@ -27,7 +27,7 @@ from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.uow import UnitOfWork
 
-SOURCES = ("chat", "quick", "import", "restore")
+SOURCES = ("chat", "quick", "import", "restore", "timer")
 # The streak needs only the dates since it began; a year and a bit covers any streak people
 # keep, and keeps the read bounded however long the history is.
 RECENT_DATES_DAYS = 400
