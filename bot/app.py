@@ -49,6 +49,7 @@ from bot.handlers.evidence.incoming import EVIDENCE_MESSAGES
 from bot.jobs.conversation_expiry import expire_conversations
 from bot.jobs.ledger_prune import ledger_prune_job
 from bot.jobs.reminders import reminders_job
+from bot.jobs.timer_refresh import timer_refresh_job
 from bot.jobs.undo_purge import purge_undo_job
 from bot.ui.callbacks import CANCEL_PREFIX
 from storage.db import create_engine, create_session_factory
@@ -221,9 +222,12 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
     # (callback, interval in seconds, first run after start-up; staggered so they don't collide)
     jobs: dict[str, tuple[JobCallback, float, float]] = {
         "expire-conversations": (expire_conversations, sweep, 5),
-        # Reminders, streak reminders and weekly summaries: one sweep for all users.
+        # Reminders, streak reminders and weekly summaries: one sweep for all users; then the
+        # forgotten-timer guard.
         "reminders": (reminders_job, sweep, 10),
         "purge-undo-snapshots": (purge_undo_job, sweep, 15),
+        # Live timer messages, within a small share of the send rate (dropped first).
+        "refresh-timers": (timer_refresh_job, settings.timer_refresh_seconds, 20),
         # Old reminder and summary records, in short batches.
         "prune-send-ledger": (ledger_prune_job, settings.ledger_prune_interval_minutes * 60, 120),
     }

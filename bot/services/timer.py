@@ -40,6 +40,7 @@ class TimerView:
     clock: TimerClock
     message_id: int | None
     last_seen_at: datetime
+    chat_id: int = 0
 
     @property
     def paused(self) -> bool:
@@ -80,6 +81,7 @@ def _view(timer: Timer | TimerRow, skill_name: str) -> TimerView:
         clock=TimerClock(timer.started_at, timer.paused_at, timer.paused_seconds),
         message_id=timer.message_id,
         last_seen_at=timer.last_seen_at,
+        chat_id=timer.chat_id,
     )
 
 
@@ -276,6 +278,23 @@ async def next_focus(uow: UnitOfWork, user_id: int, skill_id: int) -> str | None
     """The skill's saved next focus, if any."""
     skill = await uow.skills.get(user_id, skill_id)
     return skill.next_focus if skill else None
+
+
+async def due_refreshes(
+    uow: UnitOfWork,
+    now: datetime,
+    *,
+    fast_since: datetime,
+    fast_next: datetime,
+    slow_next: datetime,
+    limit: int,
+) -> list[TimerView]:
+    """Claim up to `limit` live messages due for a refresh (each claimed once); commits."""
+    claimed = await uow.timers.claim_refreshes(
+        now, fast_since=fast_since, fast_next=fast_next, slow_next=slow_next, limit=limit
+    )
+    await uow.commit()
+    return [_view(row, name) for row, name in claimed]
 
 
 # --- the forgotten-timer guard (run by the reminder sweep) ---

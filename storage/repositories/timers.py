@@ -230,31 +230,22 @@ class TimerRepository(Repository):
     async def _skill_names(self, rows: list[TimerRow]) -> list[str]:
         if not rows:
             return []
-        names = dict(
-            (
-                await self._session.execute(
-                    select(Skill.id, Skill.name).where(Skill.id.in_({row.skill_id for row in rows}))
-                )
-            )
-            .tuples()
-            .all()
+        result = await self._session.execute(
+            select(Skill.id, Skill.name).where(Skill.id.in_({row.skill_id for row in rows}))
         )
+        names: dict[int, str] = dict(list(result.all()))
         return [names.get(row.skill_id, "?") for row in rows]
 
     async def _candidates(self, rows: list[TimerRow]) -> list[GuardCandidate]:
         if not rows:
             return []
         names = await self._skill_names(rows)
-        users = {
-            user_id: (zone, paused)
-            for user_id, zone, paused in (
-                await self._session.execute(
-                    select(User.id, User.timezone, User.paused_until).where(
-                        User.id.in_({row.user_id for row in rows})
-                    )
-                )
-            ).tuples()
-        }
+        result = await self._session.execute(
+            select(User.id, User.timezone, User.paused_until).where(
+                User.id.in_({row.user_id for row in rows})
+            )
+        )
+        users = {user_id: (zone, paused) for user_id, zone, paused in result.all()}
         return [
             GuardCandidate(row, name, *users.get(row.user_id, ("UTC", None)))
             for row, name in zip(rows, names, strict=True)
