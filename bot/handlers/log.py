@@ -36,12 +36,14 @@ from bot.services.practice import (
 )
 from bot.services.skill_lookup import skills_matching
 from bot.services.skills import create_skill, set_archived
+from bot.services.timer import next_focus
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
 from bot.ui.cards import session_card, session_card_keyboard
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.timer import next_focus_line
 from storage.models import Conversation
 
 PREFIX: Final = lg.LOG
@@ -422,6 +424,10 @@ async def _ask(
 async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, InlineKeyboardMarkup]:
     """The text and keyboard of a step, headed by what has been chosen so far."""
     lines = [HEADER, *_summary(data, turn.today), "", QUESTIONS.get(step, "")]
+    if data.get("skill_id") is not None and step != "skill":
+        focus = await next_focus(turn.uow, turn.user_id, int(data["skill_id"]))
+        if focus:
+            lines.insert(-2, next_focus_line(focus))
     rows: list[list[Button]]
     if step == "skill":
         summaries = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
@@ -531,7 +537,7 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
     heading = "✅ Saved" if saved.created else "✅ Already saved"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
     await turn.answer("Saved" if saved.created else "Already saved")
-    await turn.reply(text, session_card_keyboard(saved.log.id))
+    await turn.reply(text, session_card_keyboard(saved.log.id, again_skill_id=saved.log.skill_id))
 
 
 async def _reopen(turn: Turn, data: dict[str, Any], step: str, problem: str | None) -> None:

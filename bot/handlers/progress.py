@@ -12,11 +12,13 @@ from bot.core.runtime import Turn, handler
 from bot.core.steps import StepTable, on
 from bot.domain.skills import SkillRef, skill_name_key
 from bot.services.insights import skill_progress
+from bot.services.timer import next_focus
 from bot.ui import callbacks as pg
 from bot.ui import charts
 from bot.ui.keyboards import Button, grid, markup, page_buttons, press
 from bot.ui.reports import NO_SKILLS, progress_caption, progress_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.timer import next_focus_line
 
 PREFIX = pg.PROGRESS
 PAGE_SIZE = 10
@@ -76,6 +78,9 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
         rows.append([press(BUTTON_BACK + " to skills", pg.ProgressPage(back_page))])
     rows.append([press(CLOSE, pg.ProgressClose())])
     text = progress_text(report.name, report.progress, report.activity, turn.today)
+    focus = await next_focus(turn.uow, turn.user_id, skill.skill_id)
+    if focus:
+        text += "\n\n" + next_focus_line(focus)
     await turn.show(text, markup(rows))
     if report.activity.sessions == 0:
         return

@@ -27,11 +27,13 @@ from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
+from bot.services.timer import next_focuses
 from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
 from bot.ui.keyboards import Button, markup, press
 from bot.ui.quick_log import START_TIMER_BUTTON, new_nonce, quick_log_rows
+from bot.ui.timer import next_focus_block
 from storage.models import User
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
@@ -205,7 +207,8 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
         daily, today, weeks=texts.WEEKLY_CHART_WEEKS, week_start=(today.weekday() + 1) % 7
     )
     chart = await asyncio.to_thread(weekly_minutes_chart, series, texts.WEEKLY_CHART_CAPTION)
-    return Outgoing(user.chat_id, texts.weekly_text(summary), photo=chart)
+    text = texts.weekly_text(summary) + next_focus_block(await next_focuses(uow, user.id))
+    return Outgoing(user.chat_id, text, photo=chart)
 
 
 async def _progress_changes(

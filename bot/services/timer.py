@@ -297,6 +297,11 @@ async def due_refreshes(
     return [_view(row, name) for row, name in claimed]
 
 
+async def next_focuses(uow: UnitOfWork, user_id: int) -> list[tuple[str, str]]:
+    """(skill name, next focus) for each active skill that has one (the weekly summary)."""
+    return await uow.timers.next_focuses(user_id)
+
+
 # --- the forgotten-timer guard (run by the reminder sweep) ---
 
 

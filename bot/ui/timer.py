@@ -24,6 +24,7 @@ BUTTON_KEEP = "Yes, keep going"
 BUTTON_STOP_NOW = "Stop now"
 BUTTON_SKIP = "Skip"
 PICKER_SKILLS = 12
+WEEKLY_FOCUSES = 5
 
 NO_SKILLS = (
     "⏱ <b>Timer</b>\nYou have no skills to time yet. Add one with "
@@ -58,10 +59,24 @@ def timer_text(
     lines = [timer_line(skill_name, elapsed_minutes, intention)]
     lines.append("⏸ Paused — ▶️ Resume when you're back." if paused else "Running.")
     if next_focus:
-        lines.append(f"Last time you said next: <i>{esc(next_focus)}</i>")
+        lines.append(next_focus_line(next_focus))
     if banner:
         lines.insert(0, banner)
     return "\n".join(lines)
+
+
+def next_focus_line(focus: str) -> str:
+    """'Last time you said next: …' (shown when a timer or /log for the skill starts)."""
+    return f"💭 Last time you said next: <i>{esc(focus)}</i>"
+
+
+def next_focus_block(focuses: Sequence[tuple[str, str]]) -> str:
+    """The weekly summary's "next focus" lines, or '' when no skill has one."""
+    if not focuses:
+        return ""
+    # A few lines at most: the summary must stay well within one message.
+    lines = [f"• {esc(name)}: <i>{esc(focus)}</i>" for name, focus in focuses[:WEEKLY_FOCUSES]]
+    return "\n\n💭 <b>Next focus</b>\n" + "\n".join(lines)
 
 
 def timer_keyboard(timer_id: int, *, paused: bool) -> InlineKeyboardMarkup:

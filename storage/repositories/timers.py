@@ -227,6 +227,19 @@ class TimerRepository(Repository):
         )
         return await self._candidates([_row(tuple(r)) for r in result.all()])
 
+    async def next_focuses(self, user_id: int) -> list[tuple[str, str]]:
+        """(skill name, next focus) of the user's active skills that have one, by name."""
+        result = await self._session.execute(
+            select(Skill.name, Skill.next_focus)
+            .where(
+                Skill.user_id == user_id,
+                Skill.archived_at.is_(None),
+                Skill.next_focus.is_not(None),
+            )
+            .order_by(Skill.name_key)
+        )
+        return [(name, focus) for name, focus in result.all() if focus]
+
     async def _skill_names(self, rows: list[TimerRow]) -> list[str]:
         if not rows:
             return []

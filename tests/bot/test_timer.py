@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.core.runtime import BotApp
 from storage.models import Evidence, Skill, Timer
-from tests.chat import ChatUser, flat
+from tests.chat import ChatUser, flat, run_job
+from tests.fakebot import FakeBotApi
 from tests.seed import count_logs, logs, seed_log, seed_skills
 from tests.support import TODAY, FakeClock, UnitOfWorkFactory
 
@@ -296,3 +298,32 @@ async def test_a_restarted_bot_continues_the_timer(
         await on_shutdown(other)
     [row] = await logs(uow_factory)
     assert row.duration_minutes == 14
+
+
+async def test_next_focus_shows_in_log_progress_and_the_weekly_summary(
+    app: BotApp, sarah: ChatUser, api: FakeBotApi, uow_factory: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    await seed_skills(uow_factory, "Guitar", "Piano")
+    await sarah.send("/timer guitar")
+    clock.advance(minutes=30)
+    await sarah.tap("⏹ Stop")
+    await sarah.send("x" * 201)
+    assert "keep your next focus to 200 at most" in sarah.last_text()
+    await sarah.send("barre chords, clean changes")
+    await sarah.send("/log")
+    await sarah.tap("Guitar")
+    assert "Last time you said next: barre chords, clean changes" in sarah.last_text()
+    await sarah.send("/cancel")
+    await sarah.send("/log")
+    await sarah.tap("Piano")
+    assert "Last time you said next" not in sarah.last_text()
+    await sarah.send("/cancel")
+    await sarah.send("/progress guitar")
+    assert "Last time you said next: barre chords, clean changes" in sarah.texts()[-2]
+    clock.set(datetime(2026, 11, 29, 18, 0, tzinfo=UTC))  # Sunday 18:00: the weekly summary
+    assert app.job_queue is not None
+    reminders = next(j for j in app.job_queue.jobs() if j.name == "reminders")
+    mark = api.mark()
+    await run_job(app, api, reminders)
+    summary = [c.text or "" for c in api.calls_since(mark) if c.method == "sendMessage"]
+    assert any("Next focus</b>\n• Guitar: <i>barre chords, clean changes</i>" in t for t in summary)
