@@ -14,8 +14,8 @@ Figures (the edits go to a stub that returns at once, so only our side is measur
   deletes the timer and saves the session through the one save path), per stop;
 - reply latency: a user's `/timer` (through the real Application and the fake Bot API) alone,
   and while refresh runs go on back to back in the same process (a stress: the job runs once
-  every 30 s); median of 40, ratio of the two in the same run. A reply is never queued behind refreshes: they only share the database
-  and the event loop.
+  every 30 s); median of 40, ratio of the two in the same run. A reply is never queued behind
+  refreshes: they only share the database and the event loop.
 """
 
 from __future__ import annotations
