@@ -3,14 +3,17 @@ discard, restart, midnight, the reflection's next focus — through the real App
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from bot.config import Settings
 from bot.core.runtime import BotApp
 from storage.models import Evidence, Skill, Timer
 from tests.chat import ChatUser, flat, run_job
 from tests.fakebot import FakeBotApi
+from tests.reminders.helpers import another_app
 from tests.seed import count_logs, logs, seed_log, seed_skills
 from tests.support import TODAY, FakeClock, UnitOfWorkFactory
 
@@ -269,35 +272,42 @@ async def test_evidence_sent_during_a_timer_joins_the_session(
 
 
 async def test_a_restarted_bot_continues_the_timer(
-    sarah: ChatUser, uow_factory: UnitOfWorkFactory, clock: FakeClock, settings, api
+    sarah: ChatUser,
+    api: FakeBotApi,
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+    clock: FakeClock,
 ) -> None:
-    from bot.app import build_application, on_shutdown
-    from tests.fakebot import FakeRequest
-
     await seed_skills(uow_factory, "Guitar")
     await sarah.send("/timer guitar")
     clock.advance(minutes=10)
     await sarah.tap("⏸ Pause")
     clock.advance(minutes=10)
-    other = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=clock,
-        with_updater=False,
-    )
-    await other.initialize()
-    try:
-        again = ChatUser(other, api, user_id=sarah.user_id)
+    async with another_app(settings, api, clock) as restarted:
+        again = ChatUser(restarted, api, user_id=sarah.user_id)
         await again.tap("▶️ Resume")
         assert again.last_text().startswith("⏱ Guitar · 10 min")
         clock.advance(minutes=4)
         await again.tap("⏹ Stop")
-    finally:
-        await other.shutdown()
-        await on_shutdown(other)
     [row] = await logs(uow_factory)
     assert row.duration_minutes == 14
+
+
+async def test_two_instances_starting_at_once_run_one_timer(
+    sarah: ChatUser,
+    api: FakeBotApi,
+    settings: Settings,
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    await seed_skills(uow_factory, "Guitar", "Piano")
+    await sarah.send("/start")
+    async with another_app(settings, api, FakeClock()) as other:
+        twin = ChatUser(other, api, user_id=sarah.user_id)
+        await asyncio.gather(sarah.send("/timer guitar"), twin.send("/timer piano"))
+    assert len(await timers(uow_factory)) == 1
+    texts = sarah.texts()[-2:]
+    assert sum(t.startswith("⏱ ") for t in texts) == 1
+    assert sum("timer is running" in t for t in texts) == 1
 
 
 async def test_next_focus_shows_in_log_progress_and_the_weekly_summary(
