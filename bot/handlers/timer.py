@@ -294,7 +294,8 @@ async def _discard(turn: Turn, pressed: cb.TimerDiscard) -> None:
         await _gone(turn)
         return
     elapsed = whole_minutes(running.clock.elapsed(turn.now))
-    await turn.show(*discard_question(running.skill_name, elapsed, running.timer_id))
+    # A new message: a refresh of the live one must not overwrite the question.
+    await turn.reply(*discard_question(running.skill_name, elapsed, running.timer_id))
 
 
 async def _discard_yes(turn: Turn, pressed: cb.TimerDiscardYes) -> None:
@@ -308,7 +309,7 @@ async def _discard_yes(turn: Turn, pressed: cb.TimerDiscardYes) -> None:
 
 
 async def _back(turn: Turn, pressed: cb.TimerShow) -> None:
-    """« Back from the discard question."""
+    """« Back from the discard question: it becomes the live timer."""
     running = await running_timer(turn.uow, turn.user_id)
     if running is None or running.timer_id != pressed.timer_id:
         await _gone(turn)

@@ -10,6 +10,7 @@ first next run. A refused edit is dropped, never retried: user replies come firs
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,7 +21,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.core.runtime import BotContext, Deps
 from bot.domain.timer import FAST_REFRESH, FAST_REFRESH_FOR, SLOW_REFRESH, whole_minutes
 from bot.jobs.sender import delivery_bot
-from bot.services.timer import TimerView, due_refreshes
+from bot.services.timer import TimerView, due_refreshes, live_timer
 from bot.ui.timer import timer_keyboard, timer_text
 
 log = logging.getLogger(__name__)
@@ -42,10 +43,24 @@ def refresh_budget(deps: Deps) -> int:
     return max(1, int(rate * settings.timer_refresh_share * settings.timer_refresh_seconds))
 
 
+Rendered = tuple[str, InlineKeyboardMarkup]
+
+
 async def send_refresh(
-    bot: Bot, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup
+    bot: Bot,
+    chat_id: int,
+    message_id: int,
+    current: Callable[[], Awaitable[Rendered | None]],
 ) -> bool:
-    """The one place a timer refresh is sent (lowest priority: any refusal drops it)."""
+    """The one place a timer refresh is sent (lowest priority: any refusal drops it).
+
+    `current` re-reads the timer right before the edit (after any wait for a send slot): a
+    timer stopped, paused or shown elsewhere meanwhile must not be overwritten by a stale view.
+    """
+    rendered = await current()
+    if rendered is None:
+        return False
+    text, keyboard = rendered
     try:
         await bot.edit_message_text(
             text,
@@ -66,7 +81,20 @@ async def send_refresh(
     return True
 
 
-def render(view: TimerView, now: datetime) -> tuple[str, InlineKeyboardMarkup]:
+def _current(
+    deps: Deps, claimed: TimerView, message_id: int
+) -> Callable[[], Awaitable[Rendered | None]]:
+    async def read() -> Rendered | None:
+        async with deps.uow() as uow:
+            view = await live_timer(uow, claimed.user_id, claimed.timer_id, message_id)
+        if view is None or view.paused:
+            return None  # stopped, discarded, shown in a newer message, or paused meanwhile
+        return render(view, deps.clock())
+
+    return read
+
+
+def render(view: TimerView, now: datetime) -> Rendered:
     """The live message as a refresh shows it."""
     text = timer_text(
         view.skill_name,
@@ -95,7 +123,9 @@ async def refresh_timers(deps: Deps, bot: Bot, *, budget: int | None = None) -> 
         if view.message_id is None:
             continue
         try:
-            sent = await send_refresh(bot, view.chat_id, view.message_id, *render(view, now))
+            sent = await send_refresh(
+                bot, view.chat_id, view.message_id, _current(deps, view, view.message_id)
+            )
         except RetryAfter:
             report.dropped += len(due) - index
             break

@@ -41,6 +41,7 @@ class TimerView:
     message_id: int | None
     last_seen_at: datetime
     chat_id: int = 0
+    user_id: int = 0
 
     @property
     def paused(self) -> bool:
@@ -82,6 +83,7 @@ def _view(timer: Timer | TimerRow, skill_name: str) -> TimerView:
         message_id=timer.message_id,
         last_seen_at=timer.last_seen_at,
         chat_id=timer.chat_id,
+        user_id=timer.user_id,
     )
 
 
@@ -98,6 +100,16 @@ async def running_timer(uow: UnitOfWork, user_id: int) -> TimerView | None:
         return None
     skill = await uow.skills.get(user_id, timer.skill_id)
     return _view(timer, skill.name if skill else "?")
+
+
+async def live_timer(
+    uow: UnitOfWork, user_id: int, timer_id: int, message_id: int
+) -> TimerView | None:
+    """The timer as it is now, if it still runs and this message still shows it. Reads only."""
+    view = await running_timer(uow, user_id)
+    if view is None or view.timer_id != timer_id or view.message_id != message_id:
+        return None
+    return view
 
 
 async def start_timer(

@@ -210,6 +210,7 @@ async def test_discard_asks_then_saves_nothing(
     clock.advance(minutes=12)
     await sarah.tap("✖ Discard")
     assert "Discard the Guitar timer (12 min)? Nothing will be saved." in sarah.last_text()
+    assert sarah.texts()[-2].startswith("⏱ Guitar")  # the live message is left as it was
     await sarah.tap("« Back")
     assert sarah.last_text().startswith("⏱ Guitar · 12 min")
     await sarah.tap("✖ Discard")

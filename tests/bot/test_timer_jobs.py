@@ -91,6 +91,41 @@ async def test_refreshes_beyond_the_budget_wait_oldest_first(
     assert (first.edited, second.edited, third.edited) == (3, 2, 0)
 
 
+async def test_a_refresh_claimed_before_a_stop_never_overwrites_the_card(
+    app: BotApp,
+    sarah: ChatUser,
+    mallory: ChatUser,
+    api: FakeBotApi,
+    uow_factory: UnitOfWorkFactory,
+    clock: FakeClock,
+) -> None:
+    await seed_skills(uow_factory, "Chess", user_id=2002)
+    await seed_skills(uow_factory, "Guitar")
+    await mallory.send("/timer chess")  # due first
+    clock.advance(seconds=1)
+    await sarah.send("/timer guitar")
+    live = sarah.last_message()
+    clock.advance(minutes=3)
+
+    class StopsSarahMidRun:
+        """Edits through the real bot; while the first edit is in flight, Sarah presses Stop."""
+
+        def __init__(self) -> None:
+            self.pressed = False
+
+        async def edit_message_text(self, *args: Any, **kwargs: Any) -> Any:
+            if not self.pressed:
+                self.pressed = True
+                await sarah.tap("⏹ Stop", message=live)
+            return await app.bot.edit_message_text(*args, **kwargs)
+
+    bot: Any = StopsSarahMidRun()
+    report = await refresh_timers(deps_of(app), bot)
+    assert (report.claimed, report.edited, report.dropped) == (2, 1, 1)
+    card = api.find_message(SARAH, live["message_id"])
+    assert card is not None and "⏹ Saved: Guitar — 3 min" in card["text"]
+
+
 async def set_paused_until(uow_factory: UnitOfWorkFactory, day: date) -> None:
     """Pause Sarah's reminders until `day`."""
     async with uow_factory() as uow:
