@@ -10,7 +10,6 @@ first next run. A refused edit is dropped, never retried: user replies come firs
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +20,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from bot.core.runtime import BotContext, Deps
 from bot.domain.timer import FAST_REFRESH, FAST_REFRESH_FOR, SLOW_REFRESH, whole_minutes
 from bot.jobs.sender import delivery_bot
-from bot.services.timer import TimerView, due_refreshes, live_timer
+from bot.services.timer import TimerView, due_refreshes, still_live
 from bot.ui.timer import timer_keyboard, timer_text
 
 log = logging.getLogger(__name__)
@@ -44,23 +43,15 @@ def refresh_budget(deps: Deps) -> int:
 
 
 Rendered = tuple[str, InlineKeyboardMarkup]
+# Claimed timers are re-read this many at a time, right before their edits: a stop, pause or
+# newer message meanwhile must not be overwritten by a stale view (one query per chunk).
+RECHECK_CHUNK = 25
 
 
 async def send_refresh(
-    bot: Bot,
-    chat_id: int,
-    message_id: int,
-    current: Callable[[], Awaitable[Rendered | None]],
+    bot: Bot, chat_id: int, message_id: int, text: str, keyboard: InlineKeyboardMarkup
 ) -> bool:
-    """The one place a timer refresh is sent (lowest priority: any refusal drops it).
-
-    `current` re-reads the timer right before the edit (after any wait for a send slot): a
-    timer stopped, paused or shown elsewhere meanwhile must not be overwritten by a stale view.
-    """
-    rendered = await current()
-    if rendered is None:
-        return False
-    text, keyboard = rendered
+    """The one place a timer refresh is sent (lowest priority: any refusal drops it)."""
     try:
         await bot.edit_message_text(
             text,
@@ -79,19 +70,6 @@ async def send_refresh(
         log.info("timer refresh dropped: %s", exc)
         return False
     return True
-
-
-def _current(
-    deps: Deps, claimed: TimerView, message_id: int
-) -> Callable[[], Awaitable[Rendered | None]]:
-    async def read() -> Rendered | None:
-        async with deps.uow() as uow:
-            view = await live_timer(uow, claimed.user_id, claimed.timer_id, message_id)
-        if view is None or view.paused:
-            return None  # stopped, discarded, shown in a newer message, or paused meanwhile
-        return render(view, deps.clock())
-
-    return read
 
 
 def render(view: TimerView, now: datetime) -> Rendered:
@@ -119,20 +97,24 @@ async def refresh_timers(deps: Deps, bot: Bot, *, budget: int | None = None) -> 
             limit=limit,
         )
     report = RefreshReport(claimed=len(due))
-    for index, view in enumerate(due):
-        if view.message_id is None:
-            continue
-        try:
-            sent = await send_refresh(
-                bot, view.chat_id, view.message_id, _current(deps, view, view.message_id)
-            )
-        except RetryAfter:
-            report.dropped += len(due) - index
-            break
-        if sent:
-            report.edited += 1
-        else:
-            report.dropped += 1
+    for first in range(0, len(due), RECHECK_CHUNK):
+        chunk = due[first : first + RECHECK_CHUNK]
+        async with deps.uow() as uow:
+            live = await still_live(uow, chunk)
+        report.dropped += len(chunk) - len(live)
+        for index, view in enumerate(live):
+            assert view.message_id is not None  # still_live matched it
+            try:
+                sent = await send_refresh(
+                    bot, view.chat_id, view.message_id, *render(view, deps.clock())
+                )
+            except RetryAfter:
+                report.dropped += len(live) - index + len(due) - first - len(chunk)
+                return report
+            if sent:
+                report.edited += 1
+            else:
+                report.dropped += 1
     return report
 
 

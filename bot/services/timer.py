@@ -102,16 +102,6 @@ async def running_timer(uow: UnitOfWork, user_id: int) -> TimerView | None:
     return _view(timer, skill.name if skill else "?")
 
 
-async def live_timer(
-    uow: UnitOfWork, user_id: int, timer_id: int, message_id: int
-) -> TimerView | None:
-    """The timer as it is now, if it still runs and this message still shows it. Reads only."""
-    view = await running_timer(uow, user_id)
-    if view is None or view.timer_id != timer_id or view.message_id != message_id:
-        return None
-    return view
-
-
 async def start_timer(
     uow: UnitOfWork,
     user_id: int,
@@ -312,6 +302,17 @@ async def due_refreshes(
 async def next_focuses(uow: UnitOfWork, user_id: int) -> list[tuple[str, str]]:
     """(skill name, next focus) for each active skill that has one (the weekly summary)."""
     return await uow.timers.next_focuses(user_id)
+
+
+async def still_live(uow: UnitOfWork, claimed: list[TimerView]) -> list[TimerView]:
+    """The claimed timers as they are now, if still running (not paused) in the same message."""
+    rows = {row.id: row for row in await uow.timers.by_ids([v.timer_id for v in claimed])}
+    fresh = []
+    for view in claimed:
+        row = rows.get(view.timer_id)
+        if row is not None and row.message_id == view.message_id and row.paused_at is None:
+            fresh.append(_view(row, view.skill_name))
+    return fresh
 
 
 # --- the forgotten-timer guard (run by the reminder sweep) ---

@@ -227,6 +227,13 @@ class TimerRepository(Repository):
         )
         return await self._candidates([_row(tuple(r)) for r in result.all()])
 
+    async def by_ids(self, timer_ids: list[int]) -> list[TimerRow]:
+        """The timers with these ids that still run (a job's re-check before it sends)."""
+        if not timer_ids:
+            return []
+        result = await self._session.execute(select(*_COLUMNS).where(Timer.id.in_(timer_ids)))
+        return [_row(tuple(r)) for r in result.all()]
+
     async def next_focuses(self, user_id: int) -> list[tuple[str, str]]:
         """(skill name, next focus) of the user's active skills that have one, by name."""
         result = await self._session.execute(

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select, update
 
 from bot.core.runtime import BotApp
-from bot.jobs.timer_refresh import refresh_timers
+from bot.jobs.timer_refresh import RECHECK_CHUNK, refresh_timers
 from storage.models import Timer, User
 from tests.chat import ChatUser, run_job
 from tests.fakebot import FakeBotApi
@@ -94,15 +94,17 @@ async def test_refreshes_beyond_the_budget_wait_oldest_first(
 async def test_a_refresh_claimed_before_a_stop_never_overwrites_the_card(
     app: BotApp,
     sarah: ChatUser,
-    mallory: ChatUser,
     api: FakeBotApi,
     uow_factory: UnitOfWorkFactory,
     clock: FakeClock,
 ) -> None:
-    await seed_skills(uow_factory, "Chess", user_id=2002)
-    await seed_skills(uow_factory, "Guitar")
-    await mallory.send("/timer chess")  # due first
+    # A first chunk of others' timers, due before Sarah's; hers is re-read with the next chunk.
+    for n in range(RECHECK_CHUNK):
+        other = ChatUser(app, api, user_id=6000 + n, first_name=f"U{n}")
+        await seed_skills(uow_factory, "Chess", user_id=other.user_id)
+        await other.send("/timer chess")
     clock.advance(seconds=1)
+    await seed_skills(uow_factory, "Guitar")
     await sarah.send("/timer guitar")
     live = sarah.last_message()
     clock.advance(minutes=3)
@@ -121,7 +123,7 @@ async def test_a_refresh_claimed_before_a_stop_never_overwrites_the_card(
 
     bot: Any = StopsSarahMidRun()
     report = await refresh_timers(deps_of(app), bot)
-    assert (report.claimed, report.edited, report.dropped) == (2, 1, 1)
+    assert (report.claimed, report.edited, report.dropped) == (RECHECK_CHUNK + 1, RECHECK_CHUNK, 1)
     card = api.find_message(SARAH, live["message_id"])
     assert card is not None and "⏹ Saved: Guitar — 3 min" in card["text"]
 
