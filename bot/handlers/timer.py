@@ -175,7 +175,7 @@ async def _stopped(turn: Turn, stopped: Stopped, *, reflect: bool = True) -> Non
         await turn.show(
             stopped_line(stopped.skill_name, stopped.measured, None)
             + "\n"
-            + capped_line(stopped.measured, None, turn.today, turn.today)
+            + capped_line(stopped.measured, None, stopped.practiced_on, turn.today)
         )
         return
     log = logged.saved.log

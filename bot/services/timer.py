@@ -4,7 +4,7 @@ the reflection's next focus, and the forgotten-timer guard. Each entry point com
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot.domain.errors import DomainError
 from bot.domain.reminders import is_paused
@@ -71,6 +71,7 @@ class Stopped:
     measured: int
     capped: bool
     evidence: int
+    practiced_on: date
 
 
 def _view(timer: Timer | TimerRow, skill_name: str) -> TimerView:
@@ -251,7 +252,7 @@ async def _save(
             row.user_id, row.skill_id, logged.saved.log.id, row.started_at, now
         )
         await uow.commit()
-    return Stopped(logged, row.skill_id, skill.name, measured, capped, evidence)
+    return Stopped(logged, row.skill_id, skill.name, measured, capped, evidence, draft.practiced_on)
 
 
 async def discard_timer(uow: UnitOfWork, user_id: int, timer_id: int) -> TimerView | None:

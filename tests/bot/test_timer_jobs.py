@@ -298,3 +298,18 @@ async def test_two_instances_pressing_stop_at_once_save_one_session(
     assert answers == ["Already stopped", "Saved"]
     async with uow_factory() as uow:
         assert list(await uow.session.scalars(select(Timer))) == []
+
+
+async def test_stop_on_a_full_start_date_saves_nothing_and_says_so(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory, clock: FakeClock
+) -> None:
+    await seed_skills(uow_factory, "Guitar")
+    await sarah.send("/log guitar 24h a very long practice day")
+    await sarah.send("/timer guitar")
+    clock.advance(minutes=20)
+    await sarah.tap("⏹ Stop")
+    assert "today (the day it started) already has 24 h logged" in sarah.last_text()
+    assert "nothing was saved" in sarah.last_text()
+    assert [r.duration_minutes for r in await logs(uow_factory)] == [1440]
+    async with uow_factory() as uow:
+        assert list(await uow.session.scalars(select(Timer))) == []
