@@ -46,6 +46,7 @@ from bot.handlers import (
     skills,
     stats,
     streak,
+    timer,
     today,
 )
 from bot.handlers.evidence import flow as evidence
@@ -53,6 +54,7 @@ from bot.jobs.conversation_expiry import expire_conversations
 from bot.jobs.inbox_recovery import inbox_job
 from bot.jobs.ledger_prune import ledger_prune_job
 from bot.jobs.reminders import reminders_job
+from bot.jobs.timer_refresh import timer_refresh_job
 from bot.jobs.undo_purge import purge_undo_job
 from bot.ui.callbacks import CANCEL_PREFIX
 from storage.db import create_engine, create_session_factory
@@ -64,6 +66,7 @@ COMMANDS: list[tuple[str, str]] = [
     ("log", "Log a practice session"),
     ("today", "What to practise today, and why"),
     ("quick", "Quick log: one tap for today"),
+    ("timer", "Time a practice session live"),
     ("skills", "Your skills: add, rename, archive, delete"),
     ("addskill", "Add a skill"),
     ("history", "Browse, edit and delete past sessions"),
@@ -94,6 +97,8 @@ FLOWS: list[Flow] = [
     log.LogFlow(),
     quick.QuickNoteFlow(),
     history.HistoryEditFlow(),
+    timer.TimerSwitchFlow(),
+    timer.NextFocusFlow(),
 ]
 
 # Private chats only, and only new messages: an edit of an old message is not a new answer.
@@ -189,6 +194,7 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         "log": log.log_command,
         "quick": quick.quick_command,
         "history": history.history_command,
+        "timer": timer.timer_command,
     }
     # Buttons outside conversations: callback_data pattern -> the handler that owns the screen.
     # To find the code behind a button, match its callback_data's prefix here.
@@ -204,6 +210,8 @@ def register_handlers(app: BotApp, deps: Deps) -> None:
         rf"^{export.PREFIX}:": export.export_button,
         # Quick Log grids, also on reminder nudges.
         r"^ql:": quick.quick_button,
+        # The live timer, its picker and the forgotten-timer question; also "▶️ Start timer".
+        rf"^{timer.PREFIX}:": timer.timer_button,
         # The saved-session card's "Log another".
         r"^lgn$": log.log_another_button,
         # "Did you mean /log?" and a plain message's "Log it": the message they reply to.
@@ -251,9 +259,12 @@ def schedule_jobs(app: BotApp, settings: Settings) -> None:
     # (callback, interval in seconds, first run after start-up; staggered so they don't collide)
     jobs: dict[str, tuple[JobCallback, float, float]] = {
         "expire-conversations": (expire_conversations, sweep, 5),
-        # Reminders, streak reminders and weekly summaries: one sweep for all users.
+        # Reminders, streak reminders and weekly summaries: one sweep for all users; then the
+        # forgotten-timer guard.
         "reminders": (reminders_job, sweep, 10),
         "purge-undo-snapshots": (purge_undo_job, sweep, 15),
+        # Live timer messages, within a small share of the send rate (dropped first).
+        "refresh-timers": (timer_refresh_job, settings.timer_refresh_seconds, 20),
         # Old reminder and summary records, in short batches.
         "prune-send-ledger": (ledger_prune_job, settings.ledger_prune_interval_minutes * 60, 120),
     }

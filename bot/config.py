@@ -66,6 +66,16 @@ class Settings(BaseSettings):
     # the floor is only a margin; the default keeps about a month of history for support.
     ledger_retention_days: int = Field(default=35, ge=7, le=3660)
 
+    # --- the practice timer ---
+    # Minutes without a word from the user before the bot asks "Still practising?".
+    timer_guard_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    # Minutes the question waits for an answer before the timer stops at the last time seen.
+    timer_guard_answer_minutes: int = Field(default=30, ge=1, le=24 * 60)
+    # Seconds between runs of the live-timer refresh job.
+    timer_refresh_seconds: float = Field(default=30.0, gt=0)
+    # Share of RATE_LIMIT_PER_SECOND the refreshes may use; the rest wait (a stale display).
+    timer_refresh_share: float = Field(default=0.2, gt=0, le=1)
+
     @field_validator("webhook_url", mode="before")
     @classmethod
     def _blank_webhook_is_polling(cls, value: object) -> object:

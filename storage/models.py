@@ -40,6 +40,8 @@ MIN_DESCRIPTION = 10
 MAX_DAY_MINUTES = 1440
 MAX_NOTE = 2000
 MAX_URL = 2048
+MAX_NEXT_FOCUS = 200
+MAX_INTENTION = 500
 EVIDENCE_KINDS = (
     "link",
     "note",
@@ -183,6 +185,8 @@ class Skill(TimestampMixin, Base):
     weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
     weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
     daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    # What the user said they would work on next (the reflection after a timer).
+    next_focus: Mapped[str | None] = mapped_column(String(MAX_NEXT_FOCUS))
 
     @property
     def archived(self) -> bool:
@@ -227,10 +231,47 @@ class PracticeLog(TimestampMixin, Base):
     description: Mapped[str] = mapped_column(String(MAX_DESCRIPTION))
     difficulty: Mapped[int | None] = mapped_column(SmallInteger)
     confidence: Mapped[int | None] = mapped_column(SmallInteger)
-    # Where the row came from: "chat", "quick", "import", "restore".
+    # Where the row came from: "chat", "quick", "import", "restore", "timer".
     source: Mapped[str] = mapped_column(String(16), default="chat", server_default="chat")
     # Idempotency key: a retried update or a double tap carries the same token and saves once.
     client_token: Mapped[str | None] = mapped_column(String(64))
+
+
+class Timer(Base):
+    """A running practice timer; its time is computed from these timestamps, never ticked.
+
+    One per user (unique user_id): the database keeps it so across instances.
+    """
+
+    __tablename__ = "timers"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+        ),
+        UniqueConstraint("user_id"),
+        CheckConstraint("paused_seconds >= 0", name="paused_seconds"),
+        # Ids are never reused (SQLite would reuse the highest after a delete): an old live
+        # message's buttons carry the id and must not reach a newer timer.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("users.id", ondelete="CASCADE"))
+    skill_id: Mapped[int] = mapped_column(Integer)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    # The live message showing the timer (the newest one, when /timer showed it again).
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    intention: Mapped[str | None] = mapped_column(String(MAX_INTENTION))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Seconds spent paused before the current pause (if any).
+    paused_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The last time the user was known to be there (a press or a command about the timer).
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When the live message is next due for a refresh; the refresh job claims by moving it.
+    refresh_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When the forgotten-timer guard asked "Still practising?" (None: not asked since last seen).
+    guard_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Evidence(Base):

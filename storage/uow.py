@@ -19,6 +19,7 @@ from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
 from storage.repositories.reminders import ReminderRepository
 from storage.repositories.skills import SkillRepository
+from storage.repositories.timers import TimerRepository
 from storage.repositories.transfer import TransferRepository
 from storage.repositories.undo import UndoRepository
 from storage.repositories.users import UserRepository
@@ -51,6 +52,7 @@ class UnitOfWork:
         self.ledger_prune = LedgerPruneRepository(self.session)
         self.goals = GoalRepository(self.session)
         self.coach = CoachRepository(self.session)
+        self.timers = TimerRepository(self.session)
         return self
 
     async def __aexit__(

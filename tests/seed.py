@@ -20,6 +20,7 @@ from storage.models import (
     PracticeLog,
     SendLedger,
     Skill,
+    Timer,
     UndoSnapshot,
     User,
 )
@@ -388,6 +389,8 @@ class SeededAccount:
     nonce: str = "sN0nce42"
     # History (#4): the id of the seeded undo snapshot, for ↩️ Undo probes.
     undo: int = 0
+    # The running practice timer, for its buttons' probes.
+    timer: int = 0
 
     def ids(self) -> dict[str, int | str]:
         """Placeholders for templates such as 'sk:o:{skill}:0'."""
@@ -401,6 +404,7 @@ class SeededAccount:
             "skill_evidence": self.skill_evidence,
             "nonce": self.nonce,
             "undo": self.undo,  # history (#4)
+            "timer": self.timer,
         }
 
 
@@ -483,10 +487,19 @@ async def seed_account(
             payload={"description": description},
             expires_at=now + timedelta(minutes=5),
         )
+        timer = Timer(
+            user_id=user_id,
+            skill_id=skill.id,
+            chat_id=user_id,
+            started_at=now - timedelta(minutes=20),
+            last_seen_at=now - timedelta(minutes=20),
+            refresh_at=now,
+        )
         uow.session.add_all(
             [
                 SendLedger(user_id=user_id, kind="weekly", period_key="2026-W47", status="sent"),
                 undo,
+                timer,
             ]
         )
         await uow.session.flush()
@@ -501,6 +514,7 @@ async def seed_account(
             skill_evidence=skill_note.id,
             secrets=secrets,
             undo=undo.id,
+            timer=timer.id,
         )
 
 
@@ -600,6 +614,7 @@ async def seed_every_feature(
                 weekly_goal_sessions=4,
                 weekly_goal_days=3,
                 daily_goal_minutes=15,
+                next_focus="Barre chords at 70 bpm",
                 created_at=created,
             ),
             Skill(

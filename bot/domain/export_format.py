@@ -65,6 +65,7 @@ class ExportSkill:
     weekly_goal_sessions: int | None
     weekly_goal_days: int | None
     daily_goal_minutes: int | None
+    next_focus: str | None
     created_at: datetime
 
 

@@ -27,7 +27,7 @@ from bot.domain.errors import DomainError
 from bot.domain.skills import SkillRef
 
 # Where a session came from (practice_logs.source): typed, Quick Log, a spreadsheet, a restore.
-SESSION_SOURCES: Final = ("chat", "quick", "import", "restore")
+SESSION_SOURCES: Final = ("chat", "quick", "import", "restore", "timer")
 
 __all__ = [
     "MAX_DESCRIPTION_LENGTH",

@@ -51,6 +51,7 @@ from bot.services.practice import (
 )
 from bot.services.skill_lookup import skills_matching
 from bot.services.skills import create_skill, set_archived
+from bot.services.timer import next_focus
 from bot.services.timezone import choose_date_order, date_order
 from bot.ui import callbacks as lg
 from bot.ui.callbacks import LOG_BUTTONS, Callback
@@ -59,6 +60,7 @@ from bot.ui.evidence import attach_pending_label, count_phrase
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, ORDER_CHOSEN, QUESTIONS
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, NOT_SURE, STALE_BUTTON, esc, session_unshown
+from bot.ui.timer import next_focus_line
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -655,6 +657,10 @@ async def _ask(
 async def _screen(turn: Turn, data: dict[str, Any], step: str) -> tuple[str, InlineKeyboardMarkup]:
     """The text and keyboard of a step, headed by what has been chosen so far."""
     lines = [HEADER, *_summary(data, turn.today), "", QUESTIONS.get(step, "")]
+    if data.get("skill_id") is not None and step != "skill":
+        focus = await next_focus(turn.uow, turn.user_id, int(data["skill_id"]))
+        if focus:
+            lines.insert(-2, next_focus_line(focus))
     rows: list[list[Button]]
     if step == "skill":
         summaries = await turn.uow.skills.summaries(turn.user_id, include_archived=False)
@@ -799,7 +805,10 @@ async def _save(turn: Turn, data: dict[str, Any]) -> None:
     waiting = await pending_items(turn.uow, turn.user_id, turn.now)
     attach = attach_pending_label([item.kind for item in waiting]) if waiting else None
     await turn.answer("Saved" if saved.created else "Already saved")
-    await turn.reply(text, session_card_keyboard(saved.log.id, attach_label=attach))
+    await turn.reply(
+        text,
+        session_card_keyboard(saved.log.id, attach_label=attach, again_skill_id=saved.log.skill_id),
+    )
 
 
 async def _attach_carried(turn: Turn, data: dict[str, Any], log_id: int) -> str:

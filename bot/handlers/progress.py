@@ -14,11 +14,13 @@ from bot.domain.goal_lines import goal_line
 from bot.domain.skills import SkillRef, skill_name_key
 from bot.services.goals import goals_overview
 from bot.services.insights import skill_progress
+from bot.services.timer import next_focus
 from bot.ui import callbacks as pg
 from bot.ui import charts
 from bot.ui.keyboards import Button, grid, markup, page_buttons, press
 from bot.ui.reports import NO_SKILLS, progress_caption, progress_text
 from bot.ui.texts import BUTTON_BACK, NOT_FOUND, esc
+from bot.ui.timer import next_focus_line
 
 PREFIX = pg.PROGRESS
 PAGE_SIZE = 10
@@ -81,6 +83,9 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
     goals = await goals_overview(turn.uow, turn.user_id, turn.today, turn.timezone, skill.skill_id)
     if goals.skills and goals.skills[0].statuses:
         text += "\n\n" + goal_line(skill.name, goals.skills[0].statuses)
+    focus = await next_focus(turn.uow, turn.user_id, skill.skill_id)
+    if focus:
+        text += "\n\n" + next_focus_line(focus)
     await turn.show(text, markup(rows))
     if report.activity.sessions == 0:
         return

@@ -30,12 +30,14 @@ from bot.domain.streaks import Streak, compute_streak
 from bot.domain.weeks import last_full_week, user_week_start
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
+from bot.services.timer import next_focuses
 from bot.services.today import ranked_skills
 from bot.ui import reminders as texts
 from bot.ui.callbacks import ReminderOpen, ReminderStreakOff
 from bot.ui.charts import weekly_minutes_chart
 from bot.ui.keyboards import Button, markup, press
-from bot.ui.quick_log import new_nonce, quick_log_rows
+from bot.ui.quick_log import START_TIMER_BUTTON, new_nonce, quick_log_rows
+from bot.ui.timer import next_focus_block
 from storage.models import User
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
@@ -138,6 +140,8 @@ async def render(uow: UnitOfWork, claim: Claim, verdict: Verdict) -> Outgoing:
             step=step,
             has_skills=bool(skills),
         )
+    if skills:
+        rows.append([START_TIMER_BUTTON])
     rows.append([press("⚙️ Reminder settings", ReminderOpen())])
     return Outgoing(user.chat_id, text, markup(rows))
 
@@ -216,7 +220,8 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
             week_start=week_start,
         )
     )
-    return Outgoing(user.chat_id, texts.weekly_text(summary), photo=chart)
+    text = texts.weekly_text(summary) + next_focus_block(await next_focuses(uow, user.id))
+    return Outgoing(user.chat_id, text, photo=chart)
 
 
 async def _other_goal_lines(

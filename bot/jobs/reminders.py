@@ -31,6 +31,7 @@ from bot.core.runtime import NO_PREVIEW, BotContext, Deps
 from bot.domain.reminders import WEEKLY_ACTIVITY_DAYS, ReminderKind, local_clock
 from bot.jobs.reminder_messages import Outgoing, Skip, Verdict, check, render
 from bot.jobs.sender import NoLongerWanted, Sender, delivery_bot, shared_budget
+from bot.jobs.timer_guard import guard_timers
 from bot.ui.reminders import WEEKLY_CHART_CAPTION
 from storage.repositories.reminders import BLOCKED, FAILED, SENT, Claim
 
@@ -275,7 +276,10 @@ async def _failed(deps: Deps, claim: Claim, exc: BaseException) -> str:
 
 
 async def reminders_job(context: BotContext) -> None:
-    """Job callback: one reminder sweep."""
+    """Job callback: one reminder sweep, then the forgotten-timer guard."""
     report = await sweep(context.deps, context.bot)
     if report.total_claimed:
         log.info("reminder sweep: claimed %s, outcomes %s", dict(report.claimed), report.outcomes)
+    guarded = await guard_timers(context.deps, delivery_bot(context.bot, context.deps.settings))
+    if guarded.asked or guarded.stopped:
+        log.info("timer guard: %s", guarded)

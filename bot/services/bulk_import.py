@@ -98,6 +98,7 @@ def _planned_skills(
                 skill.weekly_goal_sessions,
                 skill.weekly_goal_days,
                 skill.daily_goal_minutes,
+                skill.next_focus,
             )
     for row in sessions:
         key = skill_name_key(row.skill_name)
@@ -195,6 +196,7 @@ async def write_plan(
                     weekly_goal_sessions=s.weekly_goal_sessions,
                     weekly_goal_days=s.weekly_goal_days,
                     daily_goal_minutes=s.daily_goal_minutes,
+                    next_focus=s.next_focus,
                 )
                 for s in plan.new_skills
             ],

@@ -3,7 +3,8 @@
 Callback prefixes on the card, and who handles them:
 - 📎 Add evidence (EvidenceAddToSession, "ev", bot/handlers/evidence);
 - ✏️ Edit and 🗑 Delete (HistoryEditMenu / HistoryDelete, "hs", bot/handlers/history.py);
-- ➕ Log another (LogAnother, "lgn", bot/handlers/log.py).
+- ➕ Log another (LogAnother, "lgn", bot/handlers/log.py);
+- ▶️ Start timer (TimerAgain, "tm", bot/handlers/timer.py), when the caller passes the skill.
 The Quick Log card's [📝 Add note] [↩️ Undo] are built by bot.ui.quick_log.quick_card_keyboard.
 """
 
@@ -24,6 +25,7 @@ BUTTON_ADD_EVIDENCE = "📎 Add evidence"
 BUTTON_EDIT = "✏️ Edit"
 BUTTON_DELETE = "🗑 Delete"
 BUTTON_LOG_ANOTHER = "➕ Log another"
+BUTTON_START_TIMER = "▶️ Start timer"
 
 
 class CardSession(Protocol):
@@ -77,21 +79,26 @@ def session_card(
     return "\n".join(lines)
 
 
-def session_card_keyboard(log_id: int, *, attach_label: str | None = None) -> InlineKeyboardMarkup:
+def session_card_keyboard(
+    log_id: int, *, attach_label: str | None = None, again_skill_id: int | None = None
+) -> InlineKeyboardMarkup:
     """[📎 Add evidence] [➕ Log another] / [✏️ Edit] [🗑 Delete] for a saved session.
 
-    With `attach_label` (evidence is waiting for a place), a first row attaches it here."""
+    With `attach_label` (evidence is waiting for a place), a first row attaches it here; with
+    `again_skill_id`, a last row [▶️ Start timer] starts a timer for that skill again.
+    """
     attach = [[press(attach_label, cb.EvidenceAttachPending(log_id))]] if attach_label else []
-    return markup(
+    rows = [
+        *attach,
         [
-            *attach,
-            [
-                press(BUTTON_ADD_EVIDENCE, cb.EvidenceAddToSession(log_id)),
-                press(BUTTON_LOG_ANOTHER, cb.LogAnother()),
-            ],
-            [
-                press(BUTTON_EDIT, cb.HistoryEditMenu(log_id)),
-                press(BUTTON_DELETE, cb.HistoryDelete(log_id)),
-            ],
-        ]
-    )
+            press(BUTTON_ADD_EVIDENCE, cb.EvidenceAddToSession(log_id)),
+            press(BUTTON_LOG_ANOTHER, cb.LogAnother()),
+        ],
+        [
+            press(BUTTON_EDIT, cb.HistoryEditMenu(log_id)),
+            press(BUTTON_DELETE, cb.HistoryDelete(log_id)),
+        ],
+    ]
+    if again_skill_id is not None:
+        rows.append([press(BUTTON_START_TIMER, cb.TimerAgain(again_skill_id))])
+    return markup(rows)

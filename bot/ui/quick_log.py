@@ -86,6 +86,10 @@ def quick_log_rows(
     return rows
 
 
+# Opens the timer's skill picker (bot/handlers/timer.py); also under reminder nudges.
+START_TIMER_BUTTON: Final = press("▶️ Start timer", ql.TimerPick())
+
+
 def quick_log_keyboard(
     skills: Sequence[SkillRef],
     nonce: str,
@@ -93,9 +97,9 @@ def quick_log_keyboard(
     repeat: RepeatChoice | None = None,
     page: int = 0,
 ) -> InlineKeyboardMarkup:
-    """The /quick keyboard: quick_log_rows plus a Close button."""
+    """The /quick keyboard: quick_log_rows, then ▶️ Start timer and Close."""
     rows = quick_log_rows(skills, nonce, repeat=repeat, page=page)
-    rows.append([press("✖ Close", ql.QuickClose())])
+    rows.append([START_TIMER_BUTTON, press("✖ Close", ql.QuickClose())])
     return markup(rows)
 
 

@@ -44,6 +44,7 @@ class NewSkill:
     weekly_goal_sessions: int | None = None
     weekly_goal_days: int | None = None
     daily_goal_minutes: int | None = None
+    next_focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -50,7 +50,14 @@ NOT_USER_DATA: Mapping[str, frozenset[str]] = {
 # The bot's own state about a user: open dialogues, sends made, undo buffers, derived figures,
 # and evidence still waiting for a place (it is forgotten after a day, like an open dialogue).
 BOOKKEEPING_TABLES = frozenset(
-    {"conversations", "send_ledger", "undo_snapshots", "evidence_batches", "update_inbox"}
+    {
+        "conversations",
+        "send_ledger",
+        "undo_snapshots",
+        "evidence_batches",
+        "update_inbox",
+        "timers",  # a running clock, like an open dialogue; what it measured is a session
+    }
 )
 # Columns that point at other rows: compared by what they point at, not by the id.
 REFERENCES = frozenset({"skill_id", "practice_log_id"})

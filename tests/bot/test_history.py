@@ -314,7 +314,7 @@ async def test_edit_from_the_saved_card_and_forged_skill_or_owner_edits_are_refu
     skills = await user_with_skills(uow_factory, SARAH, "React", "SQL")
     await sarah.send("/log react 45m built a todo app component")
     card = sarah.last_message()
-    log_id = int(data_of(card)[-1].split(":")[-1])
+    log_id = int(next(d for d in data_of(card) if d.startswith("hs:del:")).split(":")[-1])
     before = await log_row(uow_factory, log_id)
     assert before is not None
     await sarah.tap("✏️ Edit")
@@ -601,7 +601,8 @@ async def test_undo_after_the_deleted_id_was_reused_restores_under_a_new_id(
     await sarah.tap("🗑 Delete")
     # SQLite gives the highest id to the next insert again; PostgreSQL's sequence never does.
     await sarah.send("/log react 20m read the docs on effects")
-    newer = int(data_of(sarah.last_message())[-1].split(":")[-1])
+    card = data_of(sarah.last_message())
+    newer = int(next(d for d in card if d.startswith("hs:del:")).split(":")[-1])
     await sarah.tap("↩️ Undo")
     assert sarah.answers()[-1] == "Restored"
     async with uow_factory() as uow:

@@ -30,6 +30,8 @@ from tests.seed import SeededAccount, owned_rows, seed_account
 from tests.support import UnitOfWorkFactory
 
 REFUSED = (STALE_BUTTON, NOT_FOUND)
+# A timer button whose timer is not the presser's: as if it had stopped.
+GONE = ("Already stopped",)
 
 Kind = Literal["press", "command", "text"]
 
@@ -199,6 +201,22 @@ PROBES: list[Probe] = [
     press("history-close", "hs:x", "/history", refused_with=None),
     press("history-edit-flow", "he:x"),
     command("history-by-name", "/history {skill_name} last week", refused_with=("no skill",)),
+    # --- the practice timer: tm:<action>:<timer id> | tm:s/a:<skill id>; flows tw, tn ---
+    press("timer-start-picked", "tm:s:{skill}", "/timer"),
+    press("timer-start-again", "tm:a:{skill}", "/timer"),
+    press("timer-pause", "tm:pa:{timer}", "/timer", refused_with=GONE),
+    press("timer-resume", "tm:re:{timer}", "/timer", refused_with=GONE),
+    press("timer-stop", "tm:st:{timer}", "/timer", refused_with=GONE),
+    press("timer-stop-at-last-seen", "tm:sl:{timer}", "/timer", refused_with=GONE),
+    press("timer-keep", "tm:k:{timer}", "/timer", refused_with=GONE),
+    press("timer-discard", "tm:d:{timer}", "/timer", refused_with=GONE),
+    press("timer-discard-yes", "tm:dy:{timer}", "/timer", refused_with=GONE),
+    press("timer-show", "tm:v:{timer}", "/timer", refused_with=GONE),
+    press("timer-pick", "tm:p", "/timer", refused_with=None),
+    press("timer-close", "tm:x", "/timer", refused_with=None),
+    press("timer-switch-flow", "tw:go"),
+    press("timer-next-flow", "tn:skip"),
+    command("timer-by-name", "/timer {skill_name} scales", refused_with=("don't know a skill",)),
 ]
 
 # Commands that take no id at all (every other registered command needs a probe above).

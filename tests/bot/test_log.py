@@ -62,7 +62,11 @@ async def test_full_button_flow_with_back_saves_and_shows_the_card(
     text = sarah.last_text()
     assert "✅ Saved: React — 30 min, yesterday" in text
     assert DESCRIPTION in text and "Difficulty 3/5 · Confidence 4/5" in text
-    assert sarah.buttons() == [["📎 Add evidence", "➕ Log another"], ["✏️ Edit", "🗑 Delete"]]
+    assert sarah.buttons() == [
+        ["📎 Add evidence", "➕ Log another"],
+        ["✏️ Edit", "🗑 Delete"],
+        ["▶️ Start timer"],
+    ]
     [row] = await logs(uow_factory)
     assert (row.practiced_on, row.duration_minutes, row.description) == (YESTERDAY, 30, DESCRIPTION)
     assert (row.difficulty, row.confidence, row.source) == (3, 4, "chat")
@@ -71,6 +75,7 @@ async def test_full_button_flow_with_back_saves_and_shows_the_card(
         "lgn",
         f"hs:edit:{row.id}",
         f"hs:del:{row.id}",
+        f"tm:a:{row.skill_id}",
     ]
     # The step message made way for the card; nothing is left open.
     assert not any("How confident" in t for t in sarah.texts())

@@ -36,7 +36,7 @@ async def test_quick_grid_one_tap_saves_today_and_shows_the_card(
         ["SQL 15m", "SQL 30m", "SQL 60m"],
         ["Guitar 15m", "Guitar 30m", "Guitar 60m"],
         ["React 15m", "React 30m", "React 60m"],
-        ["✖ Close"],
+        ["▶️ Start timer", "✖ Close"],
     ]
     assert all(len(d.encode()) <= 64 for d in callback_data(sarah.last_message()))
     await sarah.tap("React 30m")

@@ -44,8 +44,8 @@ def sample_export() -> PracticeExport:
         exported_at=datetime(2026, 11, 25, 12, 0, tzinfo=UTC),
         user=ExportUser(timezone="Europe/Berlin", settings={"reminder_hour": 19, "weekly": True}),
         skills=[
-            ExportSkill(10, "React", None, 180, 4, None, None, CREATED),
-            ExportSkill(11, "Español", ARCHIVED, None, None, 3, 20, CREATED),
+            ExportSkill(10, "React", None, 180, 4, None, None, "Hooks: useReducer", CREATED),
+            ExportSkill(11, "Español", ARCHIVED, None, None, 3, 20, None, CREATED),
         ],
         practice_logs=[
             make_log(1),

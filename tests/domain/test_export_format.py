@@ -116,7 +116,9 @@ def test_json_timestamps_are_utc_and_naive_ones_are_taken_as_utc() -> None:
         exported_at=datetime(2026, 11, 25, 15, 0, tzinfo=plus_three),
         user=ExportUser(timezone="UTC"),
         skills=[
-            ExportSkill(1, "Go", None, None, None, None, None, created_at=datetime(2026, 1, 2, 3))
+            ExportSkill(
+                1, "Go", None, None, None, None, None, None, created_at=datetime(2026, 1, 2, 3)
+            )
         ],
         practice_logs=[],
         evidence=[],

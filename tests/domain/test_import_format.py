@@ -87,6 +87,7 @@ def reexport(imported: ImportFile) -> PracticeExport:
         name: str,
         archived_at: datetime | None = None,
         goals: tuple[int | None, int | None, int | None, int | None] = (None,) * 4,
+        next_focus: str | None = None,
         created_at: datetime = CREATED,
     ) -> int:
         if name.casefold() not in skill_ids:
@@ -97,6 +98,7 @@ def reexport(imported: ImportFile) -> PracticeExport:
                     name,
                     archived_at,
                     *goals,
+                    next_focus,
                     created_at,
                 )
             )
@@ -112,6 +114,7 @@ def reexport(imported: ImportFile) -> PracticeExport:
                 skill.weekly_goal_days,
                 skill.daily_goal_minutes,
             ),
+            skill.next_focus,
             skill.created_at or CREATED,
         )
     logs: list[ExportLog] = []

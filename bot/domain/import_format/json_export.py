@@ -36,6 +36,7 @@ from bot.domain.import_format.rows import RawRow, build_row
 from bot.domain.records import from_attributes
 from bot.domain.settings_transfer import read_goal, timezone_to_restore
 from bot.domain.skills import normalize_skill_name
+from bot.domain.timer import read_next_focus
 from bot.domain.timezones import local_today
 
 
@@ -93,6 +94,7 @@ def _json_skill(number: int, item: object) -> ImportSkill:
         weekly_goal_sessions=read_goal(GoalKind.SESSIONS_WEEK, item.get("weekly_goal_sessions")),
         weekly_goal_days=read_goal(GoalKind.DAYS_WEEK, item.get("weekly_goal_days")),
         daily_goal_minutes=read_goal(GoalKind.DAILY_MINUTES, item.get("daily_goal_minutes")),
+        next_focus=read_next_focus(item.get("next_focus")),
     )
 
 

@@ -97,6 +97,7 @@ class ImportSkill:
     weekly_goal_sessions: int | None = None
     weekly_goal_days: int | None = None
     daily_goal_minutes: int | None = None
+    next_focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +188,7 @@ class PlannedSkill:
     weekly_goal_sessions: int | None = None
     weekly_goal_days: int | None = None
     daily_goal_minutes: int | None = None
+    next_focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,12 +46,13 @@ from bot.services.evidence_batch import (
     take_batch,
 )
 from bot.services.evidence_pages import evidence_page
+from bot.services.timer import running_timer
 from bot.ui import callbacks as ev
 from bot.ui import evidence as view
 from bot.ui.callbacks import BadCallback, Callback
 from bot.ui.evidence import PREFIX
 from bot.ui.keyboards import Button, cancel_button, markup, press
-from bot.ui.texts import NOT_FOUND, esc, unshown
+from bot.ui.texts import NOT_FOUND, esc, plural, unshown
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -247,6 +248,8 @@ async def evidence_message(turn: Turn) -> None:
         return
     if await _follow_album(turn, found, message.media_group_id):
         return
+    if await _kept_for_timer(turn, found):
+        return
     await _offer(turn, found, message.media_group_id)
 
 
@@ -260,6 +263,23 @@ async def _follow_album(turn: Turn, found: Collected, media_group_id: str | None
     if target is None:
         return False
     await attach(turn.uow, turn.user_id, target, found.items, turn.now)
+    return True
+
+
+async def _kept_for_timer(turn: Turn, found: Collected) -> bool:
+    """While a timer runs, evidence goes to its skill; Stop then moves it onto the session."""
+    timer = await running_timer(turn.uow, turn.user_id)
+    target = await skill_target(turn.uow, turn.user_id, timer.skill_id) if timer else None
+    if target is None:
+        return False
+    result = await attach(turn.uow, turn.user_id, target, found.items, turn.now)
+    kept = len(result.saved)
+    await turn.reply(
+        "".join(f"{esc(p)}\n" for p in found.problems)
+        + f"📎 Kept {plural(kept, 'piece')} of evidence for your <b>{esc(target.skill_name)}</b> "
+        "timer; it joins the session when you stop."
+        + (" (Some were already there.)" if result.already_there else "")
+    )
     return True
 
 

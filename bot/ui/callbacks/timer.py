@@ -1,0 +1,129 @@
+"""The buttons of the practice timer: the picker, the live message, the guard's question, and
+the two short conversations (switching timers, the next focus after Stop)."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from bot.ui.callbacks.schema import CallbackData, Id, Schema
+
+# Outside conversations: "tm" (bot/handlers/timer.py, timer_button)
+TIMER: Final = "tm"
+# Conversation steps: "tw" switching (TimerSwitchFlow), "tn" the next focus (NextFocusFlow)
+TIMER_SWITCH: Final = "tw"
+TIMER_NEXT: Final = "tn"
+
+
+class TimerData(CallbackData, prefix=TIMER):
+    """A timer button."""
+
+
+class TimerPick(TimerData, key=("p",)):
+    """▶️ Start timer (on /quick, reminders): the skill picker."""
+
+
+class TimerStart(TimerData, key=("s",)):
+    """A skill in the picker: start its timer in the picker's message."""
+
+    skill_id: Id
+
+
+class TimerAgain(TimerData, key=("a",)):
+    """▶️ Start timer on a saved-session card: a timer for its skill, in a new message."""
+
+    skill_id: Id
+
+
+class TimerPause(TimerData, key=("pa",)):
+    """⏸ Pause."""
+
+    timer_id: Id
+
+
+class TimerResume(TimerData, key=("re",)):
+    """▶️ Resume."""
+
+    timer_id: Id
+
+
+class TimerStop(TimerData, key=("st",)):
+    """⏹ Stop (also the guard's Stop now): save the session."""
+
+    timer_id: Id
+
+
+class TimerStopAtLastSeen(TimerData, key=("sl",)):
+    """The guard's "Stop at 18:40": save up to when the user was last there."""
+
+    timer_id: Id
+
+
+class TimerKeep(TimerData, key=("k",)):
+    """The guard's "Yes, keep going"."""
+
+    timer_id: Id
+
+
+class TimerDiscard(TimerData, key=("d",)):
+    """✖ Discard: asks first."""
+
+    timer_id: Id
+
+
+class TimerDiscardYes(TimerData, key=("dy",)):
+    """Yes, discard: throw the timer away unsaved."""
+
+    timer_id: Id
+
+
+class TimerShow(TimerData, key=("v",)):
+    """« Back (from the discard question): the live timer again."""
+
+    timer_id: Id
+
+
+class TimerClose(TimerData, key=("x",)):
+    """✖ Close the picker."""
+
+
+TIMER_BUTTONS: Final = Schema[TimerData](
+    TIMER,
+    TimerPick,
+    TimerStart,
+    TimerAgain,
+    TimerPause,
+    TimerResume,
+    TimerStop,
+    TimerStopAtLastSeen,
+    TimerKeep,
+    TimerDiscard,
+    TimerDiscardYes,
+    TimerShow,
+    TimerClose,
+)
+
+
+class TimerSwitchData(CallbackData, prefix=TIMER_SWITCH):
+    """A button of the 'a timer is already running' question."""
+
+
+class TimerSwitchGo(TimerSwitchData, key=("go",)):
+    """Stop (and save) the running timer, then start the new one."""
+
+
+class TimerSwitchStop(TimerSwitchData, key=("stop",)):
+    """Stop (and save) the running timer only."""
+
+
+TIMER_SWITCH_BUTTONS: Final = Schema[TimerSwitchData](TIMER_SWITCH, TimerSwitchGo, TimerSwitchStop)
+
+
+class TimerNextData(CallbackData, prefix=TIMER_NEXT):
+    """A button of the 'what's next?' question."""
+
+
+class TimerNextSkip(TimerNextData, key=("skip",)):
+    """Skip the reflection."""
+
+
+TIMER_NEXT_BUTTONS: Final = Schema[TimerNextData](TIMER_NEXT, TimerNextSkip)
