@@ -11,17 +11,18 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from storage.db import create_engine, create_session_factory
 from storage.models import ALL_SKILLS_SERIES, PracticeLog, Skill, SkillTotal, StreakRun, User
 from storage.repositories.practice_logs import AroundSkillName
+from storage.repositories.transfer import NewLog
 from storage.uow import UnitOfWork
 from tests.support import TODAY
 
@@ -35,7 +36,7 @@ PICK = st.integers(min_value=0, max_value=10_000)
 OPERATIONS = st.one_of(
     st.tuples(st.just("add"), WHO, SKILL, DAYS),
     st.tuples(st.just("quick"), WHO, SKILL, DAYS),
-    st.tuples(st.just("import"), WHO, SKILL, st.lists(DAYS, min_size=1, max_size=6)),
+    st.tuples(st.just("import"), WHO, SKILL, st.lists(DAYS, min_size=1, max_size=8)),
     st.tuples(st.just("redate"), WHO, PICK, DAYS),
     st.tuples(st.just("minutes"), WHO, PICK, st.integers(min_value=1, max_value=90)),
     st.tuples(st.just("delete"), WHO, PICK),
@@ -143,18 +144,22 @@ async def _apply(uow: UnitOfWork, op: tuple[Any, ...], user_id: int, skills: lis
             source="quick",
         )
     elif kind == "import":
-        rows = [
-            {
-                "user_id": user_id,
-                "skill_id": skills[op[2]],
-                "practiced_on": day,
-                "duration_minutes": 30,
-                "description": "Imported practice session",
-                "source": "import",
-            }
+        stamp = datetime(2026, 11, 25, tzinfo=UTC)
+        batch = [
+            NewLog(
+                skills[op[2]],
+                day,
+                30,
+                "Imported practice session",
+                None,
+                None,
+                "import",
+                stamp,
+                stamp,
+            )
             for day in op[3]
         ]
-        await uow.session.execute(insert(PracticeLog), rows)
+        await uow.transfer.add_logs(user_id, batch)
     elif kind == "delete_skill":
         # The cascade takes its sessions; a new skill takes its place for the writes that follow.
         await uow.skills.delete(user_id, skills[op[2]])
@@ -242,3 +247,15 @@ def test_a_gap_filled_and_reopened_leaves_the_runs_a_recomputation_gives(
     adds = [("add", 0, 0, START + timedelta(days=d)) for d in days]
     middle = ("delete", 0, len(days) // 2)
     asyncio.run(_run(db_url, [*adds, middle, ("redate", 0, 0, START + timedelta(days=9))]))
+
+
+def test_a_batch_import_joins_the_runs_on_either_side_and_a_skill_delete_splits_them(
+    db_url: str,
+) -> None:
+    def day(n: int) -> date:
+        return START + timedelta(days=n)
+
+    around = [("add", 0, 0, day(n)) for n in (0, 1, 2, 9, 10)] + [("add", 0, 1, day(11))]
+    batch = ("import", 0, 0, [day(n) for n in range(3, 9)])
+    asyncio.run(_run(db_url, [*around, batch]))
+    asyncio.run(_run(db_url, [*around, batch, ("delete_skill", 0, 0)]))
