@@ -146,11 +146,10 @@ SQLITE_TRIGGERS = {
     ),
 }
 
-# PostgreSQL: statement-level triggers over transition tables. A row-level trigger updating
-# the same run or totals row once per inserted session piles up row versions inside one
-# transaction (a 20,000-row import took 40 s); per statement, totals are one grouped UPDATE and
-# runs are either patched around each date (a few rows: a save, an edit, a delete) or rebuilt
-# set-based over the affected date span of each series (an import, a restore, a cascade).
+# PostgreSQL: statement-level triggers over transition tables, so a multi-row INSERT (an
+# import, a restore) or a cascade is handled set-based once per statement: totals in one
+# grouped UPDATE, runs rebuilt over each affected series' date span. A statement of a few rows
+# (a save, an edit, a delete) patches the runs around each date instead.
 _UPDATED_SQL = (
     "SELECT {side}.* FROM old_rows AS o JOIN new_rows AS n ON n.id = o.id "
     "WHERE (o.user_id, o.skill_id, o.practiced_on, o.duration_minutes) "
@@ -219,13 +218,40 @@ def _postgres_trigger_function(name: str, removed: str, added: str) -> str:
     changed = " UNION ALL ".join(
         f"SELECT user_id, skill_id, practiced_on FROM {part} AS c" for part in parts
     )
+    # Writers of one user's sessions take turns (FOR NO KEY UPDATE leaves foreign-key checks
+    # alone), so each maintains the runs from the other's committed result.
+    lock_one = "PERFORM 1 FROM users WHERE id = one.user_id FOR NO KEY UPDATE;"
     body = [
-        "DECLARE changed_count integer;",
+        "DECLARE changed_count integer; one record;",
         "BEGIN",
         f"SELECT count(*) INTO changed_count FROM ({changed}) AS c;",
         "IF changed_count = 0 THEN RETURN NULL; END IF;",
-        # Writers of one user's sessions take turns (FOR NO KEY UPDATE leaves foreign-key
-        # checks alone), so each maintains the runs from the other's committed result.
+        # A few sessions (a save, an edit, a delete): patch around each date, one row at a
+        # time. Queries over the transition tables are planned afresh on every call, so this
+        # path reads them once and works on plain values.
+        f"IF changed_count <= {PATCH_LIMIT} THEN",
+    ]
+    if removed:
+        body += [
+            f"FOR one IN {removed} LOOP",
+            lock_one,
+            "PERFORM streak_runs_remove(one.user_id, one.skill_id, one.practiced_on);",
+            f"PERFORM streak_runs_remove(one.user_id, {ALL_SKILLS}, one.practiced_on);",
+            _totals_remove("one"),
+            "END LOOP;",
+        ]
+    if added:
+        body += [
+            f"FOR one IN {added} LOOP",
+            lock_one,
+            "PERFORM streak_runs_add(one.user_id, one.skill_id, one.practiced_on);",
+            f"PERFORM streak_runs_add(one.user_id, {ALL_SKILLS}, one.practiced_on);",
+            _totals_add("one"),
+            "END LOOP;",
+        ]
+    body += [
+        "RETURN NULL;",
+        "END IF;",
         f"PERFORM 1 FROM users WHERE id IN (SELECT user_id FROM ({changed}) AS c) "
         "ORDER BY id FOR NO KEY UPDATE;",
     ]
@@ -245,14 +271,7 @@ def _postgres_trigger_function(name: str, removed: str, added: str) -> str:
         "WHERE p.skill_id = t.skill_id) "
         f"WHERE t.skill_id IN (SELECT skill_id FROM ({changed}) AS c);"
     )
-    body.append(f"IF changed_count <= {PATCH_LIMIT} THEN")
-    for part, function in ((removed, "streak_runs_remove"), (added, "streak_runs_add")):
-        if part:
-            body.append(
-                f"PERFORM {function}(c.user_id, c.skill_id, c.practiced_on), "
-                f"{function}(c.user_id, {ALL_SKILLS}, c.practiced_on) FROM ({part}) AS c;"
-            )
-    body += ["ELSE", _postgres_rebuild(changed), "END IF;", "RETURN NULL;", "END"]
+    body += [_postgres_rebuild(changed), "RETURN NULL;", "END"]
     joined = "\n".join(body)
     return f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n{joined}\n$$"
 
