@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Me
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.core.logs import user_context
@@ -33,6 +35,11 @@ from storage.repositories.users import Contact
 from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
+# Turn.show edits through Bot.do_api_request on purpose (see there); PTB warns on every such
+# call that a typed method exists.
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.editMessageText'", category=PTBUserWarning
+)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -165,13 +172,19 @@ class Turn:
         # A photo or document (a chart, an export) has no text to replace: answer below it.
         if query is not None and isinstance(query.message, Message) and query.message.text:
             await self.release()
+            kwargs: dict[str, Any] = {
+                "chat_id": query.message.chat_id,
+                "message_id": query.message.message_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML,
+                "link_preview_options": NO_PREVIEW,
+            }
+            if keyboard is not None:
+                kwargs["reply_markup"] = keyboard
             try:
-                await query.message.edit_text(
-                    text,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard,
-                    link_preview_options=NO_PREVIEW,
-                )
+                # editMessageText through the raw request: PTB would parse the returned Message
+                # (about half of an edit's cost) only for us to drop it.
+                await self.context.bot.do_api_request("editMessageText", api_kwargs=kwargs)
             except BadRequest as exc:
                 # A double tap re-renders the same screen; Telegram refuses identical edits.
                 if "not modified" not in exc.message.lower():
