@@ -117,16 +117,13 @@ class AnalyticsRepository(Repository):
 
     async def practice_days(self, user_id: int) -> PracticeDays:
         """How many distinct days the user practised on, and the first and last of them."""
-        # DISTINCT in a subquery reads only the (user_id, practiced_on) index, in order.
-        days = (
-            select(PracticeLog.practiced_on.label("day"))
-            .where(PracticeLog.user_id == user_id)
-            .distinct()
-            .subquery()
-        )
+        # The overall series' stored runs cover exactly the distinct dates: one row per run.
+        days = day_number(StreakRun.last_day) - day_number(StreakRun.first_day) + 1
         count, first, last = (
             await self._session.execute(
-                select(func.count(), func.min(days.c.day), func.max(days.c.day))
+                select(
+                    func.sum(days), func.min(StreakRun.first_day), func.max(StreakRun.last_day)
+                ).where(StreakRun.user_id == user_id, StreakRun.skill_id == ALL_SKILLS)
             )
         ).one()
         return PracticeDays(int(count or 0), first, last)
