@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import await_
+
+from storage.sqlite_driver import use_one_hop_cursors
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -23,7 +26,12 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     messages, and those end up in logged tracebacks.
     """
     if url.startswith("sqlite"):
-        engine = create_async_engine(url, echo=echo, hide_parameters=True)
+        # No reset ROLLBACK when a connection goes back to the pool: every transaction here is
+        # SQLAlchemy's own (sessions and engine.begin() end theirs, and closing a connection
+        # rolls back one left open), and on aiosqlite the reset costs a thread hand-off a time.
+        engine = create_async_engine(
+            url, echo=echo, hide_parameters=True, pool_reset_on_return=None
+        )
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
@@ -34,6 +42,7 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        use_one_hop_cursors(dbapi_connection)
         # Take over BEGIN from the driver so every transaction can start IMMEDIATE (below).
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -48,8 +57,11 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # A deferred transaction that reads then writes fails at once with "database is locked"
         # when another writer got in first; IMMEDIATE takes the write lock up front and waits
-        # for it under busy_timeout instead.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # for it under busy_timeout instead. Sent straight to the driver: one hand-off to
+        # aiosqlite's thread instead of a cursor's three (open, execute, close).
+        driver = conn.connection.driver_connection
+        assert driver is not None  # a checked-out connection always has its driver's
+        await_(driver.execute("BEGIN IMMEDIATE"))
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

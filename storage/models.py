@@ -461,3 +461,41 @@ class InboxUpdate(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+# Derived state kept by database triggers on practice_logs and skills (migration 0009): every
+# write path, cascades included, updates it in the same transaction as the sessions it follows.
+ALL_SKILLS_SERIES = 0
+
+
+class StreakRun(Base):
+    """A maximal run of consecutive practice dates of one skill, or of any skill (skill_id 0)."""
+
+    __tablename__ = "streak_runs"
+    __table_args__ = (Index(None, "user_id", "skill_id", "last_day"),)
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Not a foreign key: 0 stands for the user's overall series (ALL_SKILLS_SERIES).
+    skill_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    first_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last_day: Mapped[date] = mapped_column(Date)
+
+
+class SkillTotal(Base):
+    """All-time sessions, minutes and first and last practice date of one skill."""
+
+    __tablename__ = "skill_totals"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+        ),
+    )
+
+    skill_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    sessions: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    first_day: Mapped[date | None] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -32,6 +33,7 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, ApplicationHandlerStop, CallbackContext, ExtBot
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.core.delivery import deliver, is_expired_query
@@ -46,6 +48,11 @@ from storage.uow import UnitOfWork
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Turn.show edits through Bot.do_api_request on purpose (see there); PTB warns on every such
+# call that a typed method exists.
+warnings.filterwarnings(
+    "ignore", message=r"Please use 'Bot\.editMessageText'", category=PTBUserWarning
+)
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -224,23 +231,28 @@ class Turn:
         query = self.query
         # A photo or document (a chart, an export) has no text to replace: answer below it.
         if query is not None and isinstance(query.message, Message) and query.message.text:
-            shown = query.message
+            kwargs: dict[str, Any] = {
+                "chat_id": query.message.chat_id,
+                "message_id": query.message.message_id,
+                "text": text,
+                "parse_mode": ParseMode.HTML,
+                "link_preview_options": NO_PREVIEW,
+            }
+            if keyboard is not None:
+                kwargs["reply_markup"] = keyboard
             try:
-                # An edit is safe to resend: one that landed before a timeout is "not modified".
+                # editMessageText through the raw request: PTB would parse the returned Message
+                # (about half of an edit's cost) only for us to drop it. An edit is safe to
+                # resend: one that landed before a timeout is "not modified".
                 await self.send(
-                    lambda: shown.edit_text(
-                        text,
-                        parse_mode=ParseMode.HTML,
-                        reply_markup=keyboard,
-                        link_preview_options=NO_PREVIEW,
-                    ),
+                    lambda: self.context.bot.do_api_request("editMessageText", api_kwargs=kwargs),
                     resend_safe=True,
                 )
             except BadRequest as exc:
                 # A double tap re-renders the same screen; Telegram refuses identical edits.
                 if "not modified" not in exc.message.lower():
                     raise
-            return shown.message_id
+            return query.message.message_id
         return (await self.reply(text, keyboard)).message_id
 
     async def remove_keyboard(self, message_id: int | None) -> None:

@@ -1,8 +1,10 @@
 """Practice aggregates for progress, stats and streaks: SQL GROUP BY over bounded date ranges.
 
 Nothing here returns session rows. Totals come back one row per skill, daily figures one row per
-(date, skill) inside a window the caller bounds, and streaks as *islands* of consecutive dates
-found by a gaps-and-islands window query, so a user with 20,000 sessions costs a few rows.
+(date, skill) inside a window the caller bounds, and streaks as *islands* of consecutive dates.
+All-time totals and streak runs are read from skill_totals and streak_runs, which database
+triggers keep in step with every write (migration 0009), so a user with 20,000 sessions costs
+a few rows.
 """
 
 from __future__ import annotations
@@ -11,15 +13,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, Select, exists, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, case, exists, func, select
 
 from bot.domain.skills import SkillRef
-from storage.models import PracticeLog, Skill
-from storage.repositories.base import Repository, select_skill_totals
+from storage.models import ALL_SKILLS_SERIES, PracticeLog, Skill, SkillTotal, StreakRun
+from storage.repositories.base import Repository
 from storage.sql_functions import day_number
 
 # Skill id reported for islands of the user's overall streak (any skill counts).
-ALL_SKILLS = 0
+ALL_SKILLS = ALL_SKILLS_SERIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,21 +85,17 @@ class AnalyticsRepository(Repository):
 
     async def skill_totals(self, user_id: int, skill_id: int | None = None) -> list[SkillTotalsRow]:
         """All-time sessions, minutes and first/last date per skill (one skill if given)."""
-        logs = select_skill_totals(user_id)
-        if skill_id is not None:
-            logs = logs.where(PracticeLog.skill_id == skill_id)
-        totals = logs.subquery()
         query = (
             select(
                 Skill.id,
                 Skill.name,
                 Skill.archived_at.is_not(None),
-                totals.c.sessions,
-                totals.c.minutes,
-                totals.c.first,
-                totals.c.last,
+                SkillTotal.sessions,
+                SkillTotal.minutes,
+                SkillTotal.first_day,
+                SkillTotal.last_day,
             )
-            .outerjoin(totals, totals.c.skill_id == Skill.id)
+            .outerjoin(SkillTotal, SkillTotal.skill_id == Skill.id)
             .where(Skill.user_id == user_id)
             .order_by(Skill.created_at, Skill.id)
         )
@@ -119,16 +117,13 @@ class AnalyticsRepository(Repository):
 
     async def practice_days(self, user_id: int) -> PracticeDays:
         """How many distinct days the user practised on, and the first and last of them."""
-        # DISTINCT in a subquery reads only the (user_id, practiced_on) index, in order.
-        days = (
-            select(PracticeLog.practiced_on.label("day"))
-            .where(PracticeLog.user_id == user_id)
-            .distinct()
-            .subquery()
-        )
+        # The overall series' stored runs cover exactly the distinct dates: one row per run.
+        days = day_number(StreakRun.last_day) - day_number(StreakRun.first_day) + 1
         count, first, last = (
             await self._session.execute(
-                select(func.count(), func.min(days.c.day), func.max(days.c.day))
+                select(
+                    func.sum(days), func.min(StreakRun.first_day), func.max(StreakRun.last_day)
+                ).where(StreakRun.user_id == user_id, StreakRun.skill_id == ALL_SKILLS)
             )
         ).one()
         return PracticeDays(int(count or 0), first, last)
@@ -185,40 +180,20 @@ class AnalyticsRepository(Repository):
         bot.domain.streaks.streak_from_runs): the latest run is the current streak if it
         reaches yesterday, the longest is the record, and the second longest is the record to
         beat while the current run is the longest. Dates after `today` are left out. The
-        database walks the distinct dates once; at most three rows per skill (and three
-        overall) come back however long the history is.
+        runs are stored (streak_runs, kept by every write), so this reads one row per run,
+        never the sessions, and at most three rows per skill (and three overall) come back.
         """
-        overall = (
-            select(
-                literal(ALL_SKILLS, Integer).label("skill_id"),
-                PracticeLog.practiced_on.label("day"),
-            )
-            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
-            .distinct()
-        )
-        per_skill = (
-            select(PracticeLog.skill_id, PracticeLog.practiced_on)
-            .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on <= today)
-            .distinct()
-        )
-        days = union_all(overall, per_skill).subquery("days")
-        # Consecutive dates minus their row number within the group are constant: the island key.
-        keyed = select(
-            days.c.skill_id,
-            days.c.day,
-            (
-                day_number(days.c.day)
-                - func.row_number().over(partition_by=days.c.skill_id, order_by=days.c.day)
-            ).label("island"),
-        ).subquery("keyed")
+        # Runs are kept per write in streak_runs (see migration 0009); a run reaching past
+        # `today` (a user whose zone moved west) is cut at today.
+        last = case((StreakRun.last_day > today, today), else_=StreakRun.last_day)
         islands = (
             select(
-                keyed.c.skill_id,
-                func.min(keyed.c.day).label("start"),
-                func.max(keyed.c.day).label("end"),
-                func.count().label("length"),
+                StreakRun.skill_id.label("skill_id"),
+                StreakRun.first_day.label("start"),
+                last.label("end"),
+                (day_number(last) - day_number(StreakRun.first_day) + 1).label("length"),
             )
-            .group_by(keyed.c.skill_id, keyed.c.island)
+            .where(StreakRun.user_id == user_id, StreakRun.first_day <= today)
             .subquery("islands")
         )
         ranked = select(

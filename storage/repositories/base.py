@@ -33,24 +33,6 @@ def select_sessions_with_skill() -> Select[
     )
 
 
-def select_skill_totals(user_id: int) -> Select[int, int, int, date, date]:
-    """Sessions, minutes and first and last date of each skill the user has practised.
-
-    Outer-join it as a subquery to the user's skills; never-practised skills get NULLs.
-    """
-    return (
-        select(
-            PracticeLog.skill_id,
-            func.count().label("sessions"),
-            func.sum(PracticeLog.duration_minutes).label("minutes"),
-            func.min(PracticeLog.practiced_on).label("first"),
-            func.max(PracticeLog.practiced_on).label("last"),
-        )
-        .where(PracticeLog.user_id == user_id)
-        .group_by(PracticeLog.skill_id)
-    )
-
-
 class Repository:
     """Queries run on the unit of work's session, so they commit or roll back together."""
 

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import select
 
 from bot.domain.skills import SkillSummary
-from storage.models import Evidence, PracticeLog, Skill
-from storage.repositories.base import Repository, select_skill_totals
+from storage.models import Evidence, PracticeLog, Skill, SkillTotal
+from storage.repositories.base import Repository
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,18 +50,18 @@ class SkillRepository(Repository):
 
     async def summaries(self, user_id: int, *, include_archived: bool = True) -> list[SkillSummary]:
         """The user's skills with session count, minutes and last date, most recent first."""
-        totals = select_skill_totals(user_id).subquery()
+        # skill_totals is kept by every write (migration 0009): no pass over the sessions.
         query = (
-            select(Skill, totals.c.sessions, totals.c.minutes, totals.c.last)
-            .outerjoin(totals, totals.c.skill_id == Skill.id)
+            select(Skill, SkillTotal.sessions, SkillTotal.minutes, SkillTotal.last_day)
+            .outerjoin(SkillTotal, SkillTotal.skill_id == Skill.id)
             .where(Skill.user_id == user_id)
         )
         if not include_archived:
             query = query.where(Skill.archived_at.is_(None))
         query = query.order_by(
             Skill.archived_at.is_not(None),
-            totals.c.last.is_(None),
-            totals.c.last.desc(),
+            SkillTotal.last_day.is_(None),
+            SkillTotal.last_day.desc(),
             Skill.created_at.desc(),
             Skill.id.desc(),
         )

@@ -216,8 +216,12 @@ class TransferRepository(Repository):
     async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
         """Insert sessions in batched multi-row statements."""
         rows = [field_values(log, user_id=user_id) for log in logs]
+        # With RETURNING, SQLAlchemy sends an executemany as multi-row INSERTs ("insertmanyvalues",
+        # up to 1000 rows each) on both backends; asyncpg would otherwise run it row by row, and
+        # PostgreSQL's statement triggers (migration 0009) then maintain the streak runs and
+        # skill totals once per batch, set-based, instead of once per session.
         if rows:
-            await self._session.execute(insert(PracticeLog), rows)
+            await self._session.execute(insert(PracticeLog).returning(PracticeLog.id), rows)
 
     async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
         """Insert sessions and return their new ids in the given order."""

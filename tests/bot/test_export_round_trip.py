@@ -57,6 +57,8 @@ BOOKKEEPING_TABLES = frozenset(
         "evidence_batches",
         "update_inbox",
         "timers",  # a running clock, like an open dialogue; what it measured is a session
+        "streak_runs",  # derived from the sessions by triggers; rebuilt as they are imported
+        "skill_totals",
     }
 )
 # Columns that point at other rows: compared by what they point at, not by the id.
