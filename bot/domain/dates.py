@@ -83,7 +83,7 @@ _MONTH_NAMES: Final = (
     "Nov",
     "Dec",
 )
-_FULL_MONTHS: Final = (
+MONTH_NAMES: Final = (
     "january",
     "february",
     "march",
@@ -98,8 +98,8 @@ _FULL_MONTHS: Final = (
     "december",
 )
 MONTHS: Final[dict[str, int]] = {
-    **{name: i + 1 for i, name in enumerate(_FULL_MONTHS)},
-    **{name[:3]: i + 1 for i, name in enumerate(_FULL_MONTHS)},
+    **{name: i + 1 for i, name in enumerate(MONTH_NAMES)},
+    **{name[:3]: i + 1 for i, name in enumerate(MONTH_NAMES)},
     "sept": 9,
 }
 _NUMBER_WORDS: Final = {

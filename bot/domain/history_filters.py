@@ -26,7 +26,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Final
 
-from bot.domain.dates import DateOrder, looks_like_date, parse_calendar_date
+from bot.domain.dates import (
+    MONTH_NAMES,
+    MONTHS,
+    DateOrder,
+    looks_like_date,
+    parse_calendar_date,
+)
 from bot.domain.errors import DomainError
 from bot.domain.skills import skill_name_key
 
@@ -65,29 +71,10 @@ _NAMED: Final[dict[str, str]] = {
     "this year": "year",
     "last year": "last_year",
 }
-_MONTHS: Final = (
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-)
-_MONTH_KEYS: Final = {
-    **{name: i + 1 for i, name in enumerate(_MONTHS)},
-    **{name[:3]: i + 1 for i, name in enumerate(_MONTHS)},
-    "sept": 9,
-}
-_SHORT_MONTHS: Final = tuple(name[:3].capitalize() for name in _MONTHS)
+_SHORT_MONTHS: Final = tuple(name[:3].capitalize() for name in MONTH_NAMES)
 
 _DAYS_RE: Final = re.compile(r"(?:(?:last|past) )?(?P<n>[0-9]+) days?")
-_MONTH_RE: Final = re.compile(rf"(?P<name>{'|'.join(_MONTH_KEYS)})(?: (?P<y>[0-9]{{4}}))?")
+_MONTH_RE: Final = re.compile(rf"(?P<name>{'|'.join(MONTHS)})(?: (?P<y>[0-9]{{4}}))?")
 _ISO_MONTH_RE: Final = re.compile(r"(?P<y>[0-9]{4})-(?P<m>[0-9]{1,2})")
 _SINCE_RE: Final = re.compile(r"since (?P<a>.+)")
 # Two dates: "a..b", "a - b" (spaces needed: ISO dates contain "-"), "a – b", "a to b".
@@ -161,7 +148,7 @@ class RangeSpec:
         dates = format_span(span.start, span.end)
         if self.kind == "dates":
             if span.start.day == 1 and span.end == _month_end(span.start):
-                return f"{_MONTHS[span.start.month - 1].capitalize()} {span.start.year}"
+                return f"{MONTH_NAMES[span.start.month - 1].capitalize()} {span.start.year}"
             return dates
         name = f"Last {self.days} days" if self.kind == "days" else _RELATIVE[self.kind][1]
         return f"{name} ({dates})"
@@ -295,7 +282,7 @@ def _day_count(digits: str) -> int:
 def _month(words: str, today: date) -> tuple[date, date] | None:
     """A named or ISO month as (first, last day): without a year, the latest one begun."""
     if match := _MONTH_RE.fullmatch(words):
-        month = _MONTH_KEYS[match["name"]]
+        month = MONTHS[match["name"]]
         if match["y"]:
             year = int(match["y"])
         else:

@@ -39,15 +39,6 @@ WEEKLY_ACTIVITY_DAYS: Final = 14
 MAX_WEEKLY_GOAL: Final = 7 * 24 * 60
 MAX_PAUSE_DAYS: Final = 366
 MINUTES_PER_DAY: Final = 24 * 60
-WEEKDAY_NAMES: Final = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
 
 
 class ReminderKind(StrEnum):

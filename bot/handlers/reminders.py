@@ -21,13 +21,13 @@ from bot.domain.errors import DomainError
 from bot.domain.reminders import (
     INACTIVITY_DAY_CHOICES,
     MAX_UNANSWERED,
-    WEEKDAY_NAMES,
     format_minute,
     is_paused,
     parse_goal_minutes,
     parse_pause_until,
     parse_time_of_day,
 )
+from bot.domain.weeks import WEEKDAY_NAMES
 from bot.services.reminder_settings import (
     Enabled,
     InactivityDays,

@@ -9,13 +9,12 @@ from datetime import date
 from bot.domain.dates import format_date
 from bot.domain.reminders import (
     MAX_UNANSWERED,
-    WEEKDAY_NAMES,
     ReminderPrefs,
     format_minute,
     progress_bar,
 )
 from bot.domain.streaks import Streak
-from bot.domain.weeks import week_label
+from bot.domain.weeks import WEEKDAY_NAMES, week_label
 from bot.ui.callbacks import ReminderOpen
 from bot.ui.keyboards import markup, press
 from bot.ui.texts import esc, minutes, plural
