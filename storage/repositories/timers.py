@@ -247,6 +247,17 @@ class TimerRepository(Repository):
         )
         return [(name, focus) for name, focus in result.all() if focus]
 
+    async def next_focus_by_skill(self, user_id: int) -> dict[int, str]:
+        """Skill id -> next focus, for the user's active skills that have one (/today)."""
+        result = await self._session.execute(
+            select(Skill.id, Skill.next_focus).where(
+                Skill.user_id == user_id,
+                Skill.archived_at.is_(None),
+                Skill.next_focus.is_not(None),
+            )
+        )
+        return {int(skill_id): focus for skill_id, focus in result.all() if focus}
+
     async def _skill_names(self, rows: list[TimerRow]) -> list[str]:
         if not rows:
             return []
