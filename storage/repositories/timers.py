@@ -186,6 +186,17 @@ class TimerRepository(Repository):
         rows = [_row(tuple(r)) for r in result.all()]
         return list(zip(rows, await self._skill_names(rows), strict=True))
 
+    async def release_refreshes(self, timer_ids: list[int], now: datetime) -> None:
+        """Make claimed refreshes due again (shed, not sent), unless paused meanwhile."""
+        if not timer_ids:
+            return
+        await self._session.execute(
+            update(Timer)
+            .where(Timer.id.in_(timer_ids), Timer.paused_at.is_(None), Timer.refresh_at > now)
+            .values(refresh_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
     async def claim_guard_questions(
         self, now: datetime, *, idle_before: datetime, not_paused_after: date, limit: int
     ) -> list[GuardCandidate]:
