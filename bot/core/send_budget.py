@@ -8,6 +8,8 @@ slots from the same :class:`SendBudget`, so together they never exceed RATE_LIMI
   the cap start within any window of 1.02 s (a late wake-up can't squeeze a second);
 - replies take priority: they reserve the next free slot at once, while the sweep goes through
   one lane, holding at most one reservation at a time, so a reply waits at most one sweep slot;
+- spare slots come last (timer refreshes): taken only when due right now and wanted by no
+  reply and no background send, never reserved ahead, so a caller that finds none sheds;
 - a 429 (``RetryAfter``) from either side pauses both for the time Telegram asked.
 
 A rate below 1 (e.g. 0.5 when 60 instances share 30/s) is one message per 1/rate seconds.
@@ -113,6 +115,31 @@ class SendBudget:
                 await self._sleep(self._interval or 0.001)
             await self._take(record=False)
             yield self._started
+
+    def spare_wait(self) -> float:
+        """Seconds until a spare slot may be free (0: now); a short poll while others want one."""
+        if self._replies_waiting or self._background.locked():
+            return self._interval or 0.001
+        now = self._monotonic()
+        free_at = max(self._resume_at, self._next_slot, self._window_free_at())
+        return max(0.0, free_at - now)
+
+    def take_spare(self) -> bool:
+        """Take the current slot if it is free and nobody else wants it; never waits.
+
+        Call it right before the request leaves: the slot counts as started now.
+        """
+        if self.spare_wait() > 0:
+            return False
+        self._next_slot = self._monotonic() + self._interval
+        self._started()
+        return True
+
+    def _window_free_at(self) -> float:
+        """When the window guard lets the next send start."""
+        if self._burst and len(self._recent) == self._burst:
+            return self._recent[0] + self._window_seconds
+        return 0.0
 
     def pause(self, seconds: float) -> None:
         """Flood control: no slot for anyone during the next `seconds`."""

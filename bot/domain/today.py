@@ -7,7 +7,9 @@ Each skill gets at most one reason, the most pressing of:
 - **not touched relative to its usual rhythm** — days since the last session against the
   usual gap between practice days over the last few weeks (a weekly skill is not "late" after
   three days, a daily one is);
-- **low recent confidence** — the average rating of recent sessions at 2.5/5 or below.
+- **low recent confidence** — the average rating of recent sessions at 2.5/5 or below;
+- **its saved next focus** (what the user said to work on next) — below every other reason,
+  above skills with nothing to say.
 Skills without a reason follow, most practised recently first. The same ranking orders the
 Quick Log buttons of /today, the evening streak reminder and the inactivity nudge.
 """
@@ -15,7 +17,7 @@ Quick Log buttons of /today, the evening streak reminder and the inactivity nudg
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 from typing import Final
@@ -27,6 +29,8 @@ CONFIDENCE_WINDOW_DAYS: Final = 14
 LOW_CONFIDENCE: Final = 2.5
 LATE_FACTOR: Final = 1.5
 MIN_LATE_DAYS: Final = 2
+# Every other reason scores at least 1.0: a next focus alone is worth less than any of them.
+FOCUS_SCORE: Final = 0.5
 
 
 class Why(StrEnum):
@@ -36,6 +40,7 @@ class Why(StrEnum):
     DAILY = "daily"
     RHYTHM = "rhythm"
     CONFIDENCE = "confidence"
+    FOCUS = "focus"
     NONE = "none"
 
 
@@ -51,6 +56,7 @@ class SkillSignals:
     active_days: int  # practice days in the last RHYTHM_WINDOW_DAYS
     recent_minutes: int  # minutes in the last RHYTHM_WINDOW_DAYS
     confidence: float | None  # mean rating over the last CONFIDENCE_WINDOW_DAYS
+    next_focus: str | None = None  # what the user said to work on next, after a timer
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +73,7 @@ class Suggestion:
     days_since: int | None = None
     usual_gap: float | None = None
     confidence: float | None = None
+    next_focus: str | None = None
 
 
 def usual_gap(active_days: int, window_days: int = RHYTHM_WINDOW_DAYS) -> float | None:
@@ -123,6 +130,10 @@ def suggest(s: SkillSignals, today: date, days_left: int) -> Suggestion:
                 confidence=s.confidence,
             )
         )  # fmt: skip
+    if s.next_focus:
+        reasons.append(
+            Suggestion(s.skill_id, s.name, Why.FOCUS, FOCUS_SCORE, next_focus=s.next_focus)
+        )
     if not reasons:
         return Suggestion(s.skill_id, s.name, Why.NONE, 0.0)
     best = max(reasons, key=lambda r: r.score)
@@ -131,10 +142,7 @@ def suggest(s: SkillSignals, today: date, days_left: int) -> Suggestion:
 
 
 def _halved(s: Suggestion) -> Suggestion:
-    return Suggestion(
-        s.skill_id, s.name, s.why, s.score / 2, s.goal, s.done, s.days_left, s.days_since,
-        s.usual_gap, s.confidence,
-    )  # fmt: skip
+    return replace(s, score=s.score / 2)
 
 
 def rank(signals: Sequence[SkillSignals], today: date, days_left: int) -> list[Suggestion]:

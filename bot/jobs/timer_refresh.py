@@ -5,6 +5,12 @@ leaves a stale display; nothing saved depends on it. Each run claims the timers 
 due (oldest due first) by moving their next refresh on in one statement, at most the run's
 budget of them, and edits each message once. Timers past the budget stay due and are claimed
 first next run. A refused edit is dropped, never retried: user replies come first.
+
+Edits take the lowest lane of the instance's send budget (SendBudget.take_spare): a slot only
+when no reply and no reminder wants it. When none comes within the patience (a second, or
+three slots at low rates), the rest of the run is shed: given back as due, so the next run
+tries them again. After any wait for a slot the timer is re-read, so a Stop that landed
+meanwhile is never overwritten.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.core.runtime import BotContext, Deps
+from bot.core.send_budget import SendBudget, retry_seconds
 from bot.domain.timer import FAST_REFRESH, FAST_REFRESH_FOR, SLOW_REFRESH, whole_minutes
-from bot.jobs.sender import delivery_bot
-from bot.services.timer import TimerView, due_refreshes, still_live
+from bot.jobs.sender import delivery_bot, shared_budget
+from bot.services.timer import TimerView, due_refreshes, give_back_refreshes, still_live
 from bot.ui.timer import timer_keyboard, timer_text
 
 log = logging.getLogger(__name__)
@@ -33,6 +40,7 @@ class RefreshReport:
     claimed: int = 0
     edited: int = 0
     dropped: int = 0
+    shed: int = 0  # no spare slot in time: left due for the next run
 
 
 def refresh_budget(deps: Deps) -> int:
@@ -46,6 +54,17 @@ Rendered = tuple[str, InlineKeyboardMarkup]
 # Claimed timers are re-read this many at a time, right before their edits: a stop, pause or
 # newer message meanwhile must not be overwritten by a stale view (one query per chunk).
 RECHECK_CHUNK = 25
+# How long a refresh may wait for a spare slot before the run sheds the rest: a second, or three
+# slots at rates below 3/s. Waiting costs no reply anything (spare slots are never reserved).
+SPARE_PATIENCE_SECONDS = 1.0
+SPARE_PATIENCE_SLOTS = 3
+
+
+class Shed:
+    """No spare slot came in time."""
+
+
+SHED = Shed()
 
 
 async def send_refresh(
@@ -83,10 +102,41 @@ def render(view: TimerView, now: datetime) -> Rendered:
     return text, timer_keyboard(view.timer_id, paused=view.paused)
 
 
+async def spare_slot(deps: Deps, slots: SendBudget, view: TimerView) -> TimerView | Shed | None:
+    """A spare slot for the edit: the timer as it is now (None: not live), or SHED if none soon."""
+    patience = max(SPARE_PATIENCE_SECONDS, SPARE_PATIENCE_SLOTS / slots.rate if slots.rate else 0)
+    deadline = slots.now() + patience
+    waited = False
+    while True:
+        wait = slots.spare_wait()
+        if wait > 0:
+            if slots.now() + wait > deadline:
+                return SHED
+            await slots.sleep(wait)
+            waited = True
+            continue
+        if waited:
+            # A stop, pause or newer message may have landed while we waited.
+            async with deps.uow() as uow:
+                fresh = await still_live(uow, [view])
+            if not fresh:
+                return None
+            view = fresh[0]
+        if slots.take_spare():
+            return view
+        waited = True  # a reply took the slot during the re-read
+
+
 async def refresh_timers(deps: Deps, bot: Bot, *, budget: int | None = None) -> RefreshReport:
-    """Claim the due refreshes (at most `budget`) and edit each live message once."""
+    """Claim the due refreshes (at most `budget`) and edit each live message once.
+
+    `bot` is the application's: edits go out without its rate limiter, in the spare slots of
+    its send budget (when it has one).
+    """
     now = deps.clock()
     limit = budget if budget is not None else refresh_budget(deps)
+    slots = shared_budget(bot)
+    out = delivery_bot(bot, deps.settings)
     async with deps.uow() as uow:
         due = await due_refreshes(
             uow,
@@ -103,13 +153,24 @@ async def refresh_timers(deps: Deps, bot: Bot, *, budget: int | None = None) -> 
             live = await still_live(uow, chunk)
         report.dropped += len(chunk) - len(live)
         for index, view in enumerate(live):
+            if slots is not None:
+                taken = await spare_slot(deps, slots, view)
+                if isinstance(taken, Shed):
+                    report.shed += await _shed(deps, live[index:] + due[first + len(chunk) :])
+                    return report
+                if taken is None:
+                    report.dropped += 1
+                    continue
+                view = taken
             assert view.message_id is not None  # still_live matched it
             try:
                 sent = await send_refresh(
-                    bot, view.chat_id, view.message_id, *render(view, deps.clock())
+                    out, view.chat_id, view.message_id, *render(view, deps.clock())
                 )
-            except RetryAfter:
-                report.dropped += len(live) - index + len(due) - first - len(chunk)
+            except RetryAfter as exc:
+                if slots is not None:
+                    slots.pause(retry_seconds(exc.retry_after))  # replies wait it out too
+                report.shed += await _shed(deps, live[index:] + due[first + len(chunk) :])
                 return report
             if sent:
                 report.edited += 1
@@ -118,9 +179,16 @@ async def refresh_timers(deps: Deps, bot: Bot, *, budget: int | None = None) -> 
     return report
 
 
+async def _shed(deps: Deps, views: list[TimerView]) -> int:
+    """Give the claimed refreshes back as due; how many."""
+    async with deps.uow() as uow:
+        await give_back_refreshes(uow, [view.timer_id for view in views], deps.clock())
+    return len(views)
+
+
 async def timer_refresh_job(context: BotContext) -> None:
     """Job callback: one refresh run."""
     deps = context.deps
-    report = await refresh_timers(deps, delivery_bot(context.bot, deps.settings))
+    report = await refresh_timers(deps, context.bot)
     if report.claimed:
         log.debug("timer refresh: %s", report)

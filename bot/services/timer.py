@@ -300,6 +300,12 @@ async def due_refreshes(
     return [_view(row, name) for row, name in claimed]
 
 
+async def give_back_refreshes(uow: UnitOfWork, timer_ids: list[int], now: datetime) -> None:
+    """Leave shed refreshes due again for the next run; commits."""
+    await uow.timers.release_refreshes(timer_ids, now)
+    await uow.commit()
+
+
 async def next_focuses(uow: UnitOfWork, user_id: int) -> list[tuple[str, str]]:
     """(skill name, next focus) for each active skill that has one (the weekly summary)."""
     return await uow.timers.next_focuses(user_id)

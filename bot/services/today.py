@@ -1,8 +1,8 @@
 """/today's plan: the user's skills ranked by what needs practice now (bot.domain.today).
 
-Four small reads: the user's goals and skills, and two bounded aggregates over the sessions
-of the last weeks (daily totals per skill, mean confidence per skill), however long the
-history is.
+Five small reads: the user's goals and skills, their saved next focuses, and two bounded
+aggregates over the sessions of the last weeks (daily totals per skill, mean confidence per
+skill), however long the history is.
 """
 
 from __future__ import annotations
@@ -45,6 +45,7 @@ async def today_plan(uow: UnitOfWork, user_id: int, today: date) -> TodayPlan:
     confidence = await uow.coach.recent_confidence(
         user_id, today - timedelta(days=CONFIDENCE_WINDOW_DAYS - 1)
     )
+    focuses = await uow.timers.next_focus_by_skill(user_id)
     weeks = week_activities(rows, first, today)
     recent: dict[int, list[DailyRow]] = defaultdict(list)
     for row in rows:
@@ -60,6 +61,7 @@ async def today_plan(uow: UnitOfWork, user_id: int, today: date) -> TodayPlan:
             active_days=len({r.day for r in recent[skill.skill_id]}),
             recent_minutes=sum(r.minutes for r in recent[skill.skill_id]),
             confidence=confidence.get(skill.skill_id),
+            next_focus=focuses.get(skill.skill_id),
         )
         for skill in found.skills
     ]

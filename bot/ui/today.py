@@ -16,6 +16,7 @@ from bot.ui import callbacks as ql
 from bot.ui.keyboards import markup, press
 from bot.ui.quick_log import quick_log_rows
 from bot.ui.texts import esc, minutes, plural
+from bot.ui.timer import start_timer_button
 
 MAX_SUGGESTIONS: Final = 5
 NO_SKILLS: Final = (
@@ -46,6 +47,8 @@ def reason(s: Suggestion) -> str:
         return f"{plural(s.days_since, 'day')} since the last session (usually {every})"
     if s.why is Why.CONFIDENCE and s.confidence is not None:
         return f"recent confidence {s.confidence:.1f}/5: worth another go"
+    if s.why is Why.FOCUS and s.next_focus:
+        return f"Next: <i>{esc(s.next_focus)}</i>"
     return "on track"
 
 
@@ -62,8 +65,12 @@ def today_text(suggestions: Sequence[Suggestion], today: date) -> str:
 
 
 def today_keyboard(suggestions: Sequence[Suggestion], nonce: str) -> InlineKeyboardMarkup:
-    """Quick Log rows for the top skills (in ranked order) and Close."""
+    """Quick Log rows for the top skills (in ranked order), each with ▶️ Start timer, and Close."""
     refs = [SkillRef(s.skill_id, s.name) for s in suggestions[:MAX_SUGGESTIONS]]
-    rows = quick_log_rows(refs, nonce)
+    # At most MAX_SUGGESTIONS skills: one page, so each skill row lines up with its ref.
+    rows = [
+        [*row, start_timer_button(ref.skill_id)]
+        for row, ref in zip(quick_log_rows(refs, nonce), refs, strict=True)
+    ]
     rows.append([press("✖ Close", ql.QuickClose())])
     return markup(rows)

@@ -186,6 +186,17 @@ class TimerRepository(Repository):
         rows = [_row(tuple(r)) for r in result.all()]
         return list(zip(rows, await self._skill_names(rows), strict=True))
 
+    async def release_refreshes(self, timer_ids: list[int], now: datetime) -> None:
+        """Make claimed refreshes due again (shed, not sent), unless paused meanwhile."""
+        if not timer_ids:
+            return
+        await self._session.execute(
+            update(Timer)
+            .where(Timer.id.in_(timer_ids), Timer.paused_at.is_(None), Timer.refresh_at > now)
+            .values(refresh_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
     async def claim_guard_questions(
         self, now: datetime, *, idle_before: datetime, not_paused_after: date, limit: int
     ) -> list[GuardCandidate]:
@@ -246,6 +257,17 @@ class TimerRepository(Repository):
             .order_by(Skill.name_key)
         )
         return [(name, focus) for name, focus in result.all() if focus]
+
+    async def next_focus_by_skill(self, user_id: int) -> dict[int, str]:
+        """Skill id -> next focus, for the user's active skills that have one (/today)."""
+        result = await self._session.execute(
+            select(Skill.id, Skill.next_focus).where(
+                Skill.user_id == user_id,
+                Skill.archived_at.is_(None),
+                Skill.next_focus.is_not(None),
+            )
+        )
+        return {int(skill_id): focus for skill_id, focus in result.all() if focus}
 
     async def _skill_names(self, rows: list[TimerRow]) -> list[str]:
         if not rows:

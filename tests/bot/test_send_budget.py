@@ -104,3 +104,39 @@ async def test_a_reply_takes_the_next_slot_ahead_of_queued_background_sends() ->
 
     await asyncio.gather(*(background(n) for n in range(10)), reply())
     assert order.index("reply") <= 2
+
+
+class FakeTime:
+    """A monotonic clock that moves only when the test moves it; sleepers wait for that."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def monotonic(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        wake = self.now + seconds
+        while self.now < wake:
+            await asyncio.sleep(0)
+
+
+async def test_spare_slots_are_only_those_nobody_else_wants() -> None:
+    t = FakeTime()
+    budget = SendBudget(10, pace=1.0, monotonic=t.monotonic, sleep=t.sleep)
+    assert budget.take_spare()
+    assert not budget.take_spare()  # the next slot is 0.1 s away: never reserved ahead
+    assert budget.spare_wait() == pytest.approx(0.1)
+    budget.pause(5)  # flood control stops spare sends as well
+    assert budget.spare_wait() == pytest.approx(5)
+    reply = asyncio.create_task(budget.reply_slot())  # waits out the pause, unreserved
+    await asyncio.sleep(0)
+    t.now += 5
+    assert not budget.take_spare()  # the slot is due, but a reply waits for it
+    await reply
+    assert not budget.take_spare()  # and the reply's slot is the current one
+    t.now += 0.1
+    async with budget.background_slot():  # a reminder in its lane goes first too
+        t.now += 0.1
+        assert not budget.take_spare()
+    assert budget.take_spare()

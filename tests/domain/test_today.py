@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from hypothesis import given
@@ -23,6 +24,7 @@ def _skill(
     active_days: int = 0,
     minutes: int = 0,
     confidence: float | None = None,
+    focus: str | None = None,
 ) -> SkillSignals:
     return SkillSignals(
         skill_id,
@@ -33,6 +35,7 @@ def _skill(
         active_days,
         minutes,
         confidence,
+        focus,
     )
 
 
@@ -77,13 +80,14 @@ def test_a_goal_met_is_no_reason_and_practising_today_lowers_the_rank() -> None:
 
 
 signals = st.builds(
-    lambda i, target, done, last, days, conf: _skill(
+    lambda i, target, done, last, days, conf, focus: _skill(
         i,
         goals=GoalSet(weekly_goal_sessions=target),
         week=WeekActivity({}, done),
         last=last,
         active_days=days,
         confidence=conf,
+        focus=focus,
     ),
     st.integers(1, 10_000),
     st.one_of(st.none(), st.integers(1, 14)),
@@ -91,6 +95,7 @@ signals = st.builds(
     st.one_of(st.none(), st.integers(0, 55)),
     st.integers(0, 56),
     st.one_of(st.none(), st.floats(1, 5)),
+    st.one_of(st.none(), st.just("left-hand legato at 100 bpm")),
 )
 
 
@@ -103,6 +108,47 @@ def test_ranking_keeps_every_skill_once_most_pressing_first(
     scores = [s.score for s in ranked]
     assert scores == sorted(scores, reverse=True)
     assert all((s.why is Why.NONE) == (s.score == 0) for s in ranked)
+
+
+def test_a_next_focus_is_a_reason_below_every_other() -> None:
+    focus = suggest(_skill(1, last=1, focus="left-hand legato"), TODAY, 5)
+    assert (focus.why, focus.next_focus) == (Why.FOCUS, "left-hand legato")
+    behind = _skill(2, goals=GoalSet(weekly_goal_sessions=4), week=WeekActivity({}, 3), last=1)
+    also_focus = suggest(
+        _skill(
+            2,
+            goals=GoalSet(weekly_goal_sessions=4),
+            week=WeekActivity({}, 3),
+            last=1,
+            focus="arpeggios",
+        ),
+        TODAY,
+        5,
+    )
+    assert also_focus.why is Why.GOAL  # one reason each: the more pressing one
+    ranked = rank(
+        [_skill(3, minutes=900, last=1), focus_skill := _skill(1, focus="x"), behind], TODAY, 5
+    )
+    assert [s.skill_id for s in ranked] == [2, focus_skill.skill_id, 3]
+
+
+@given(
+    st.lists(signals, min_size=1, max_size=12, unique_by=lambda s: s.skill_id), st.integers(1, 7)
+)
+def test_a_skill_with_only_a_next_focus_ranks_between_the_pressing_and_the_rest(
+    skills: list[SkillSignals], days_left: int
+) -> None:
+    # Nobody practised today: no reason is halved.
+    skills = [s if s.last_practised != TODAY else replace(s, last_practised=None) for s in skills]
+    ranked = rank(skills, TODAY, days_left)
+    kinds = [s.why for s in ranked]
+    pressing = [i for i, why in enumerate(kinds) if why not in (Why.FOCUS, Why.NONE)]
+    focus = [i for i, why in enumerate(kinds) if why is Why.FOCUS]
+    rest = [i for i, why in enumerate(kinds) if why is Why.NONE]
+    assert max(pressing, default=-1) < min(focus, default=len(ranked))
+    assert max(focus, default=-1) < min(rest, default=len(ranked))
+    with_focus = {s.skill_id for s in skills if s.next_focus}
+    assert all(s.skill_id in with_focus for s in ranked if s.why is Why.FOCUS)
 
 
 @given(st.integers(1, 14), st.integers(0, 13), st.integers(1, 6))

@@ -77,6 +77,7 @@ async def test_the_inactivity_nudge_carries_quick_log_buttons_too(
     clock.set(datetime(2026, 11, 25, 18, 0, tzinfo=UTC))
     await sweep(deps_of(app), app.bot)
     assert "It's been 2 days since your last practice session" in sarah.last_text()
+    assert [b for row in sarah.buttons() for b in row].count("▶️ Start timer") == 1
     await sarah.tap("Guitar 15m")
     assert "Guitar — 15 min, today" in sarah.last_text()
 
@@ -142,7 +143,12 @@ async def test_reminder_buttons_follow_the_today_ranking(
     await sweep(deps_of(app), app.bot)
     reminder = sarah.last_message()
     assert "Your 2-day streak ends at midnight" in sarah.last_text()
-    assert sarah.buttons(reminder)[:2] == [
+    assert sarah.buttons(reminder) == [
         ["Piano 15m", "Piano 30m", "Piano 60m"],
         ["Guitar 15m", "Guitar 30m", "Guitar 60m"],
+        ["🔕 No more streak reminders"],
+        ["▶️ Start timer"],  # once, not per skill: it opens the picker
+        ["⚙️ Reminder settings"],
     ]
+    await sarah.tap("▶️ Start timer", message=reminder)
+    assert sarah.buttons() == [["Guitar", "Piano"], ["✖ Close"]]  # the timer's picker
