@@ -15,6 +15,9 @@ moves only when a press gets cheaper.
 Raw (the earlier comparison, kept as a second line): one practice_logs row, with its foreign
 keys and indexes, on the application's own engine.
 Empty press: the Quick Log "Close" button, i.e. everything a press costs except the save.
+With the inbox (an extra line, not the ratio): the same presses on a second Application built
+with its updater, so each update is first stored in update_inbox and later marked done
+(benchmarks/inbox.py's InboxTapper), on its own SQLite file, in the same rounds.
 
 All three run in the same process, interleaved in short rounds; the ratio is taken per round
 (neighbouring measurements) and the median reported, so a busy machine skews it least.
@@ -254,6 +257,9 @@ async def main() -> None:
         plain = plain_engine(f"sqlite+aiosqlite:///{Path(tmp) / 'plain.db'}")
         async with plain.begin() as conn:
             await conn.run_sync(PLAIN.metadata.create_all)
+        inbox_app, inbox_tapper = await inbox_setup(
+            f"sqlite+aiosqlite:///{Path(tmp) / 'inbox.db'}", args.users
+        )
 
         async def raw() -> None:
             await raw_insert(deps, raw_skill)
@@ -265,13 +271,16 @@ async def main() -> None:
         await timed(50, plain_step)
         await timed(50, raw)
         await timed(50, tapper.empty_press)
+        await timed(50, inbox_tapper.press)
         quick_rates, plain_rates, raw_rates, empty_rates, paired = [], [], [], [], []
+        inbox_rates: list[float] = []
         for _ in range(args.rounds):
             quick_rates.append(await timed(args.batch, tapper.press))
             plain_rates.append(await timed(args.batch, plain_step))
             raw_rates.append(await timed(args.batch, raw))
             empty_rates.append(await timed(args.batch, tapper.empty_press))
             paired.append(await alternated(args.batch // 2, tapper.press, raw))
+            inbox_rates.append(await timed(args.batch, inbox_tapper.press))
 
         async with deps.uow() as uow:
             saved = await uow.session.scalar(
@@ -280,6 +289,8 @@ async def main() -> None:
         answered = sum(1 for a in api.callback_answers.values() if a.get("text") == "Saved")
         await app.shutdown()
         await on_shutdown(app)
+        await inbox_app.shutdown()
+        await on_shutdown(inbox_app)
         await plain.dispose()
 
     quick, raw_rate = statistics.median(quick_rates), statistics.median(raw_rates)
@@ -319,10 +330,42 @@ async def main() -> None:
         f"  empty press (Close: user lookup, edit, answer): {empty:.0f}/s, ratio {empty_ratio:.2f} "
         "(batches): what any button costs before its own work"
     )
+    inbox_rate = statistics.median(inbox_rates)
+    inbox_ratio = statistics.median(i / p for i, p in zip(inbox_rates, plain_rates, strict=True))
+    print(
+        f"  inbox:   Quick Log with the update inbox {inbox_rate:.0f}/s, ratio to plain "
+        f"{inbox_ratio:.2f} (each update also stored before and marked done after)"
+    )
     print(f"quick_log_ratio={plain_ratio:.2f}")
     if saved != tapper.presses or answered != tapper.presses:
         print(f"PROBLEM: {saved} saved and {answered} answered for {tapper.presses} presses")
         sys.exit(1)
+
+
+async def inbox_setup(url: str, users: int) -> tuple[BotApp, Tapper]:
+    """A second Application, with its updater's inbox, and users ready to press on it."""
+    from benchmarks.inbox import InboxTapper  # it builds on this module's Tapper
+
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    await engine.dispose()
+    settings = Settings(
+        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
+        database_url=url,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+    api = FakeBotApi()
+    app = build_application(
+        settings,
+        request=FakeRequest(api),
+        get_updates_request=FakeRequest(api),
+        clock=lambda: NOW,
+        rate_limit=False,
+    )
+    await app.initialize()
+    tapper = InboxTapper(app, api, users)
+    await tapper.setup()
+    return app, tapper
 
 
 async def alternated(

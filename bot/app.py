@@ -57,6 +57,7 @@ from bot.jobs.reminders import reminders_job
 from bot.jobs.timer_refresh import timer_refresh_job
 from bot.jobs.undo_purge import purge_undo_job
 from bot.ui.callbacks import CANCEL_PREFIX
+from storage.contact_cache import ContactCache
 from storage.db import create_engine, create_session_factory
 
 JobCallback = Callable[[BotContext], Coroutine[Any, Any, None]]
@@ -124,6 +125,7 @@ def build_application(
         session_factory=create_session_factory(engine),
         clock=clock or (lambda: datetime.now(UTC)),
         flows={flow.name: flow for flow in FLOWS},
+        contacts=ContactCache(engine),
     )
     builder: Any = (
         ApplicationBuilder()

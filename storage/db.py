@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.util import await_
 
-from storage.sqlite_driver import use_one_hop_cursors
+from storage.sqlite_driver import forget_begin, owe_begin, use_one_hop_cursors
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -57,11 +57,17 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _on_begin(conn: Connection) -> None:
         # A deferred transaction that reads then writes fails at once with "database is locked"
         # when another writer got in first; IMMEDIATE takes the write lock up front and waits
-        # for it under busy_timeout instead. Sent straight to the driver: one hand-off to
-        # aiosqlite's thread instead of a cursor's three (open, execute, close).
+        # for it under busy_timeout instead.
+        # It rides along with the transaction's first statement (one hand-off for both).
+        if owe_begin(conn.connection.dbapi_connection):
+            return
         driver = conn.connection.driver_connection
         assert driver is not None  # a checked-out connection always has its driver's
         await_(driver.execute("BEGIN IMMEDIATE"))
+
+    @event.listens_for(engine.sync_engine, "checkin")
+    def _on_checkin(dbapi_connection: Any, _record: Any) -> None:
+        forget_begin(dbapi_connection)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -2,16 +2,19 @@
 
 SQLAlchemy's aiosqlite cursor opens a cursor, executes, fetches and closes, each a round trip
 to aiosqlite's thread. This cursor does all four in one function run on that thread and keeps
-what SQLAlchemy reads afterwards (rows, description, rowcount, lastrowid). It reaches into
-aiosqlite's `_execute` (its queue to the thread) and `_conn` (the sqlite3 connection), so
-storage.db installs it only when they are there.
+what SQLAlchemy reads afterwards (rows, description, rowcount, lastrowid). A transaction's
+BEGIN IMMEDIATE is owed to its first statement and sent in that statement's hand-off; a
+transaction that ran nothing ends without any. It reaches into aiosqlite's `_execute` (its
+queue to the thread) and `_conn` (the sqlite3 connection), so storage.db installs it only
+when they are there.
 """
 
 from __future__ import annotations
 
 import collections
+import weakref
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
@@ -34,6 +37,36 @@ class _Done:
 
 
 _NOTHING_YET = _Done(None, -1, None)
+# aiosqlite connections whose transaction has begun for SQLAlchemy but not yet in SQLite.
+_BEGIN_OWED: weakref.WeakSet[Any] = weakref.WeakSet()
+
+
+async def _run_on_thread(
+    driver: Any, operation: Any, parameters: Any, *, many: bool = False
+) -> tuple[_Done, Sequence[Any] | None]:
+    """BEGIN IMMEDIATE if owed, then one statement and all its rows, in one hand-off."""
+    raw = driver._conn
+    begin = driver in _BEGIN_OWED
+    _BEGIN_OWED.discard(driver)
+
+    def on_thread() -> tuple[_Done, Sequence[Any] | None]:
+        if begin:
+            raw.execute("BEGIN IMMEDIATE")
+        cursor = raw.cursor()
+        try:
+            if many:
+                cursor.executemany(operation, parameters)
+            elif parameters is None:
+                cursor.execute(operation)
+            else:
+                cursor.execute(operation, parameters)
+            rows = cursor.fetchall() if cursor.description else None
+            return _Done(cursor.description, cursor.rowcount, cursor.lastrowid), rows
+        finally:
+            cursor.close()
+
+    result: tuple[_Done, Sequence[Any] | None] = await driver._execute(on_thread)
+    return result
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -62,26 +95,9 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
             self._adapt_connection._handle_exception(error)
 
     async def _run(self, operation: Any, parameters: Any, *, many: bool) -> None:
-        driver = self._connection
-        raw = driver._conn
-
-        def on_thread() -> tuple[_Done, Sequence[Any] | None]:
-            cursor = raw.cursor()
-            try:
-                if many:
-                    cursor.executemany(operation, parameters)
-                elif parameters is None:
-                    cursor.execute(operation)
-                else:
-                    cursor.execute(operation, parameters)
-                rows = cursor.fetchall() if cursor.description else None
-                return _Done(cursor.description, cursor.rowcount, cursor.lastrowid), rows
-            finally:
-                cursor.close()
-
         async with self._adapt_connection._execute_mutex:
-            done, rows = await driver._execute(on_thread)
-        self._cursor = done
+            done, rows = await _run_on_thread(self._connection, operation, parameters, many=many)
+        self._cursor = cast(Any, done)  # SQLAlchemy reads only what _Done keeps
         self._rows = collections.deque(rows or ())
 
 
@@ -91,9 +107,56 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
     __slots__ = ()
     _cursor_cls = OneHopCursor
 
+    def cursor(self, server_side: bool = False) -> Any:
+        """A cursor; a server-side one (streamed results) pays an owed BEGIN first."""
+        if server_side and self._connection in _BEGIN_OWED:
+            _BEGIN_OWED.discard(self._connection)
+            try:
+                await_(self._connection.execute("BEGIN IMMEDIATE"))
+            except Exception as error:
+                self._handle_exception(error)
+        return super().cursor(server_side)
+
+    def commit(self) -> None:
+        """Commit; a transaction that never reached SQLite has nothing to commit."""
+        if self._connection in _BEGIN_OWED:
+            _BEGIN_OWED.discard(self._connection)
+            return
+        super().commit()
+
+    def rollback(self) -> None:
+        """Roll back; a transaction that never reached SQLite has nothing to undo."""
+        if self._connection in _BEGIN_OWED:
+            _BEGIN_OWED.discard(self._connection)
+            return
+        super().rollback()
+
 
 def use_one_hop_cursors(dbapi_connection: Any) -> None:
     """Switch a freshly made SQLAlchemy aiosqlite connection to OneHopCursor, if it can."""
     driver = getattr(dbapi_connection, "_connection", None)
     if type(dbapi_connection) is AsyncAdapt_aiosqlite_connection and hasattr(driver, "_execute"):
         dbapi_connection.__class__ = OneHopConnection
+
+
+def owe_begin(dbapi_connection: Any) -> bool:
+    """Send BEGIN IMMEDIATE with the connection's next statement; False if it cannot."""
+    if type(dbapi_connection) is not OneHopConnection:
+        return False
+    _BEGIN_OWED.add(dbapi_connection._connection)
+    return True
+
+
+def forget_begin(dbapi_connection: Any) -> None:
+    """Drop an owed BEGIN (the connection went back to the pool without one)."""
+    _BEGIN_OWED.discard(getattr(dbapi_connection, "_connection", None))
+
+
+async def fetch_all(dbapi_connection: Any, sql: str, parameters: Sequence[Any]) -> list[Any]:
+    """Rows of one query sent straight to the driver, inside the connection's transaction."""
+    if type(dbapi_connection) is not OneHopConnection:
+        driver = dbapi_connection.driver_connection
+        return list(await driver.execute_fetchall(sql, parameters))
+    async with dbapi_connection._execute_mutex:
+        _, rows = await _run_on_thread(dbapi_connection._connection, sql, parameters)
+    return list(rows or ())

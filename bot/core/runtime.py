@@ -42,6 +42,7 @@ from bot.domain.errors import DomainError
 from bot.domain.timezones import local_today
 from bot.ui.callbacks import BadCallback, Callback, decode
 from bot.ui.texts import STALE_BUTTON, esc
+from storage.contact_cache import ContactCache
 from storage.models import Conversation, User
 from storage.repositories.users import Contact
 from storage.uow import UnitOfWork
@@ -65,6 +66,8 @@ class Deps:
     session_factory: async_sessionmaker[AsyncSession]
     clock: Callable[[], datetime]
     flows: dict[str, Flow] = field(default_factory=dict)
+    # Users' contact rows between updates (SQLite only; see storage.contact_cache).
+    contacts: ContactCache | None = None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use with `async with`)."""
@@ -374,7 +377,11 @@ def handler(fn: TurnHandler) -> PtbCallback:
         deps = context.deps
         async with deps.uow() as uow:
             contact = await uow.users.ensure(
-                tg_user.id, chat.id, tg_user.first_name, deps.settings.default_timezone
+                tg_user.id,
+                chat.id,
+                tg_user.first_name,
+                deps.settings.default_timezone,
+                cache=deps.contacts,
             )
             turn = Turn(update, context, uow, contact)
             try:

@@ -90,7 +90,7 @@ async def _save(turn: Turn, pressed: ql.QuickSave) -> None:
     heading = "⚡ Logged" if saved.created else "⚡ Already logged"
     text = session_card(saved.log, saved.skill_name, turn.today, heading=heading, extra=extras)
     # Evidence sent before this session was logged is one tap from being attached to it.
-    waiting = await pending_items(turn.uow, turn.user_id, turn.now)
+    waiting = await pending_items(turn.uow, turn.user_id, turn.now) if saved.has_batch else []
     attach = attach_pending_label([item.kind for item in waiting]) if waiting else None
     await turn.show(text, quick_card_keyboard(saved.log.id, pressed.nonce, attach_label=attach))
 

@@ -52,5 +52,6 @@ async def card_extras(uow: UnitOfWork, user_id: int, today: date, saved: SavedSe
     # At most one celebration per streak; the ledger is queried only when a milestone is crossed.
     if saved.created and (celebration := await celebrate(uow, user_id, before, after)):
         lines.append(celebration)
-    lines.extend(await card_goal_lines(uow, user_id, today, saved.log.skill_id))
+    if saved.has_goals:
+        lines.extend(await card_goal_lines(uow, user_id, today, saved.log.skill_id))
     return lines

@@ -99,6 +99,10 @@ class SavedSession:
     skill_name: str
     created: bool
     other_dates: list[date]
+    # False only when the save saw that the user and the skill have no goal, or that no
+    # evidence waits in a batch, in its own statement: the card then skips reading them.
+    has_goals: bool = True
+    has_batch: bool = True
 
 
 async def quick_options(uow: UnitOfWork, user_id: int) -> QuickOptions:
@@ -174,7 +178,14 @@ async def save_practice_log(
         client_token=draft.client_token,
     )
     if added is not None:
-        return SavedSession(added.log, added.skill_name, True, added.other_dates)
+        return SavedSession(
+            added.log,
+            added.skill_name,
+            True,
+            added.other_dates,
+            has_goals=added.has_goals,
+            has_batch=added.has_batch,
+        )
     # Refused: find out which rule, in the order the user should hear about them.
     if draft.client_token is not None:
         existing = await uow.practice_logs.by_token(user_id, draft.client_token)

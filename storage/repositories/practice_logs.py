@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Date,
     Insert,
     Integer,
@@ -24,6 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
+from bot.domain.goals import GoalKind
 from storage.models import PracticeLog, Skill
 from storage.repositories.base import Repository
 from storage.types import UTCDateTime, utcnow
@@ -63,6 +65,10 @@ class AddedLog:
     # Distinct dates of the user's OTHER sessions since `dates_since`, newest first: the streak
     # before this session; add log.practiced_on for the streak after it.
     other_dates: list[date]
+    # Whether the user or this skill has a goal, and whether evidence waits in a batch: the
+    # card reads those only when there is something to read.
+    has_goals: bool = True
+    has_batch: bool = True
 
 
 # SQLAlchemy renders RETURNING columns unqualified, even inside subqueries, so the correlated
@@ -70,6 +76,20 @@ class AddedLog:
 # mean the same on SQLite (where RETURNING subqueries see the new row) and PostgreSQL (where
 # they don't).
 _SKILL_NAME_SQL = "SELECT skills.name FROM skills WHERE skills.id = practice_logs.skill_id"
+_HAS_GOALS_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM users WHERE users.id = practice_logs.user_id AND ("
+    "users.weekly_goal_minutes IS NOT NULL OR users.weekly_goal_sessions IS NOT NULL "
+    "OR users.weekly_goal_days IS NOT NULL OR users.daily_goal_minutes IS NOT NULL) "
+    "UNION ALL SELECT 1 FROM skills WHERE skills.id = practice_logs.skill_id AND ("
+    "skills.weekly_goal_minutes IS NOT NULL OR skills.weekly_goal_sessions IS NOT NULL "
+    "OR skills.weekly_goal_days IS NOT NULL OR skills.daily_goal_minutes IS NOT NULL))"
+)
+# A new kind of goal must be added above, or cards would not show it.
+assert all(_HAS_GOALS_SQL.count(f".{kind.value} ") == 2 for kind in GoalKind)
+_HAS_BATCH_SQL = (
+    "SELECT EXISTS (SELECT 1 FROM evidence_batches "
+    "WHERE evidence_batches.user_id = practice_logs.user_id)"
+)
 _OTHER_DATES_SQL = {
     "sqlite": (
         "SELECT group_concat(d) FROM (SELECT DISTINCT other.practiced_on AS d "
@@ -129,13 +149,15 @@ def _checked_insert(dialect_name: str, around_name: bool) -> Insert:
         .columns(column("dates", String))
         .scalar_subquery()
     )
+    has_goals = text(_HAS_GOALS_SQL).columns(column("has_goals", Boolean)).scalar_subquery()
+    has_batch = text(_HAS_BATCH_SQL).columns(column("has_batch", Boolean)).scalar_subquery()
     dialect = sqlite if dialect_name == "sqlite" else postgresql
     statement: Insert = (
         dialect.insert(PracticeLog)
         .from_select(list(columns), allowed)
         .on_conflict_do_nothing(index_elements=["user_id", "client_token"])
         # Only what the caller cannot know already: every other column is a bound value.
-        .returning(PracticeLog.id, skill_name, other_dates)
+        .returning(PracticeLog.id, skill_name, other_dates, has_goals, has_batch)
     )
     return statement
 
@@ -243,7 +265,7 @@ class PracticeLogRepository(Repository):
         row = (await connection.execute(statement, params)).one_or_none()
         if row is None:
             return None
-        log_id, skill_name, dates = row
+        log_id, skill_name, dates, has_goals, has_batch = row
         if isinstance(description, AroundSkillName):
             description = description.prefix + skill_name + description.suffix
         log = PracticeLog(
@@ -252,7 +274,7 @@ class PracticeLogRepository(Repository):
         # Known to be in the database already: attach it without another round trip.
         make_transient_to_detached(log)
         self._session.add(log)
-        return AddedLog(log, str(skill_name), _parse_dates(dates))
+        return AddedLog(log, str(skill_name), _parse_dates(dates), bool(has_goals), bool(has_batch))
 
     async def by_token(self, user_id: int, client_token: str) -> PracticeLog | None:
         """The user's session saved with this client token, if any."""

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-import aiosqlite
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from storage.contact_cache import ContactCache
 from storage.models import User
 from storage.repositories.base import Repository
+from storage.sqlite_driver import fetch_all
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,15 +38,27 @@ class UserRepository(Repository):
         return await self._session.get(User, user_id)
 
     async def ensure(
-        self, user_id: int, chat_id: int, first_name: str | None, default_timezone: str
+        self,
+        user_id: int,
+        chat_id: int,
+        first_name: str | None,
+        default_timezone: str,
+        *,
+        cache: ContactCache | None = None,
     ) -> Contact:
         """The user's contact row, registering them with defaults on first contact.
 
         Runs on every update, so it reads five columns rather than loading the ORM row (handlers
-        that change settings load that with get()). Writing to the bot again means they
-        unblocked it, so reachability and the chat are brought up to date here.
+        that change settings load that with get()), or none when `cache` holds the row (call it
+        first in a transaction to use one). Writing to the bot again means they unblocked it, so
+        reachability and the chat are brought up to date here.
         """
+        cached = cache.get(user_id) if cache is not None else None
+        if cached is not None and _current(cached, chat_id, first_name):
+            return cached
         contact = await self._contact(user_id)
+        if contact is not None and cache is not None and _current(contact, chat_id, first_name):
+            cache.store(contact)
         if contact is None:
             user = User(
                 id=user_id, chat_id=chat_id, first_name=first_name, timezone=default_timezone
@@ -53,11 +66,7 @@ class UserRepository(Repository):
             self._session.add(user)
             await self._session.flush()
             return Contact(user_id, chat_id, first_name, default_timezone, True)
-        if (
-            contact.chat_id != chat_id
-            or not contact.is_reachable
-            or contact.first_name != first_name
-        ):
+        if not _current(contact, chat_id, first_name):
             await self._session.execute(
                 update(User)
                 .where(User.id == user_id)
@@ -132,14 +141,19 @@ class UserRepository(Repository):
         await self._session.execute(delete(User).where(User.id == user_id))
 
 
+def _current(contact: Contact, chat_id: int, first_name: str | None) -> bool:
+    """Whether the stored row already says what this update does (nothing to write)."""
+    return contact.chat_id == chat_id and contact.first_name == first_name and contact.is_reachable
+
+
 async def _sqlite_contact(connection: AsyncConnection, user_id: int) -> Any:
     """The contact row read straight through aiosqlite, inside the session's transaction.
 
-    Every update starts with this read. Through SQLAlchemy's adapter it costs four thread
-    hand-offs plus greenlet switches and result processing; the driver's execute_fetchall is
-    one hand-off, and it is what decides Quick Log's speed on SQLite (benchmarks/quick_log.py).
+    Every update starts with this read. Through SQLAlchemy's adapter it costs greenlet
+    switches and result processing; straight to the driver it is one hand-off to aiosqlite's
+    thread (which also carries the transaction's BEGIN), and it is what decides Quick Log's
+    speed on SQLite (benchmarks/quick_log.py).
     """
     raw = await connection.get_raw_connection()
-    driver = cast(aiosqlite.Connection, raw.driver_connection)
-    rows = list(await driver.execute_fetchall(_CONTACT_SQLITE, (user_id,)))
+    rows = await fetch_all(raw.dbapi_connection, _CONTACT_SQLITE, (user_id,))
     return rows[0] if rows else None

@@ -125,6 +125,25 @@ async def test_the_saved_session_card_shows_the_goal(
     assert "🎯 All skills: 1 h of 3 h this week" in text
 
 
+async def test_a_quick_log_card_shows_a_goal_of_the_skill_alone_or_overall_alone(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    # The save tells the card whether any goal exists: each kind alone must be seen.
+    await seed_skills(uow_factory, "React", "Go")
+    await sarah.send("/goals react 4x week")
+    await sarah.send("/quick")
+    await sarah.tap("React 30m")
+    assert "🎯 React: 1 of 4 sessions this week" in sarah.last_text()
+    await sarah.send("/quick")
+    await sarah.tap("Go 30m")
+    assert "🎯" not in sarah.last_text()
+    await sarah.send("/goals 3h week")
+    await sarah.send("/quick")
+    await sarah.tap("Go 15m")
+    assert "🎯 All skills: 1 h 15 min of 3 h this week" in sarah.last_text()
+    assert "🎯 Go" not in sarah.last_text()
+
+
 async def test_stats_and_progress_show_goals_and_follow_the_week_start(
     sarah: ChatUser, uow_factory: UnitOfWorkFactory
 ) -> None:

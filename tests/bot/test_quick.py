@@ -228,3 +228,29 @@ async def test_many_skills_are_paged(sarah: ChatUser, uow_factory: UnitOfWorkFac
     await sarah.tap(second[0])
     [row] = await logs(uow_factory)
     assert row.client_token == client_token(nonce, row.skill_id, 15)
+
+
+async def test_a_new_time_zone_moves_the_very_next_quick_log_to_its_date(
+    sarah: ChatUser, uow_factory: UnitOfWorkFactory
+) -> None:
+    # Each update's contact row (the time zone) may come from memory: a change must reach the
+    # next press at once, then be remembered again, and a change back too.
+    await seed_skills(uow_factory, "React")
+    await sarah.send("/quick")
+    await sarah.tap("React 15m")
+    await sarah.send("/timezone +13")  # 2026-11-26 01:00 there
+    await sarah.send("/quick")
+    await sarah.tap("React 30m")
+    await sarah.send("/quick")
+    await sarah.tap("React 60m")
+    await sarah.send("/timezone UTC")
+    await sarah.send("/quick")
+    await sarah.tap("React 15m")
+    rows = await logs(uow_factory)
+    tomorrow = TODAY + timedelta(days=1)
+    assert [(r.practiced_on, r.duration_minutes) for r in rows] == [
+        (TODAY, 15),
+        (tomorrow, 30),
+        (tomorrow, 60),
+        (TODAY, 15),
+    ]

@@ -7,8 +7,10 @@ code can and check that the next user of the pooled connection starts clean.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
+import pytest
 from sqlalchemy import func, insert, select
 
 from storage.db import create_engine, create_session_factory
@@ -61,3 +63,54 @@ async def test_a_connection_closed_mid_transaction_comes_back_clean(db_url: str)
     finally:
         await engine.dispose()
     assert await _count(db_url) == 1
+
+
+def _locked_for_another_writer(db_url: str) -> bool:
+    """Whether another connection is refused the write lock right now."""
+    other = sqlite3.connect(db_url.split(":///", 1)[1], timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "locked" not in str(exc):
+            raise
+        return True
+    else:
+        other.execute("ROLLBACK")
+        return False
+    finally:
+        other.close()
+
+
+async def test_the_first_statement_of_a_transaction_takes_the_write_lock(db_url: str) -> None:
+    # BEGIN IMMEDIATE is sent with the transaction's first statement, whatever reads it.
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's write lock")
+    engine = create_engine(db_url)
+    factory = create_session_factory(engine)
+    try:
+        async with UnitOfWork(factory) as uow:
+            uow.session.add(User(id=ALICE, chat_id=ALICE, timezone="UTC"))
+            await uow.commit()
+        assert not _locked_for_another_writer(db_url)
+        async with UnitOfWork(factory) as uow:
+            await uow.session.execute(select(User.id))
+            assert _locked_for_another_writer(db_url)
+            await uow.commit()
+        assert not _locked_for_another_writer(db_url)
+        async with UnitOfWork(factory) as uow:  # the contact read goes to the driver
+            await uow.users.ensure(ALICE, ALICE, None, "UTC")
+            assert _locked_for_another_writer(db_url)
+        assert not _locked_for_another_writer(db_url)
+        async with UnitOfWork(factory) as uow:  # a streamed read
+            result = await uow.session.stream(select(User.id))
+            assert [row async for row in result] == [(ALICE,)]
+            assert _locked_for_another_writer(db_url)
+        async with UnitOfWork(factory) as uow:  # nothing run: nothing to end
+            await uow.session.connection()
+            assert not _locked_for_another_writer(db_url)
+            await uow.commit()
+        async with UnitOfWork(factory) as uow:
+            assert await uow.session.scalar(select(func.count()).select_from(User)) == 1
+        assert not _locked_for_another_writer(db_url)
+    finally:
+        await engine.dispose()
