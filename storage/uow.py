@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -15,6 +16,7 @@ from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.evidence_batches import EvidenceBatchRepository
 from storage.repositories.goals import GoalRepository
 from storage.repositories.history import HistoryRepository
+from storage.repositories.inbox import InboxRepository
 from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
 from storage.repositories.reminders import ReminderRepository
@@ -33,6 +35,8 @@ class UnitOfWork:
         # Commits of user data (a service's write), told apart from bookkeeping commits, so a
         # failure after one is never reported as "nothing was saved".
         self.data_commits = 0
+        # The stored update this unit handles, recorded applied with its first write's commit.
+        self._applying: tuple[int, datetime] | None = None
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -66,14 +70,31 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
+    def applies(self, update_id: int, at: datetime) -> None:
+        """Record the update `update_id` (a stored inbox row) as applied with the next commit."""
+        self._applying = (update_id, at)
+
     async def commit(self) -> None:
         """Make this unit's writes durable; call before telling the user they are saved."""
-        await self.session.commit()
+        await self._commit_applied()
         self.data_commits += 1
 
     async def commit_step(self) -> None:
-        """Commit bookkeeping (a conversation step, a read's end), not counted as user data."""
+        """Commit a conversation step: not user data, but the update's effect all the same."""
+        await self._commit_applied()
+
+    async def commit_read(self) -> None:
+        """End the open transaction (a read's end, before a reply): nothing applied by it."""
         await self.session.commit()
+
+    async def _commit_applied(self) -> None:
+        # The mark rides in the transaction of the update's first write, so a crash leaves
+        # either both (a replay must not apply it again) or neither (a replay applies it).
+        applying = self._applying
+        if applying is not None:
+            await InboxRepository(self.session).mark_applied(*applying)
+        await self.session.commit()
+        self._applying = None
 
     @property
     def saved(self) -> bool:

@@ -1,0 +1,34 @@
+"""update_inbox.applied_at: when an update's effects landed, in the same transaction
+
+Revision ID: 0011
+Revises: 0009
+Create Date: 2026-12-05 01:30:00.000000
+
+Set by the first commit of an update's writes (a service's save or a conversation step),
+inside that commit: an update replayed after a crash between that commit and its done mark is
+then answered without being applied a second time.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import storage.types
+
+revision: str = '0011'
+down_revision: str | None = '0009'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table('update_inbox', schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column('applied_at', storage.types.UTCDateTime(timezone=True), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('update_inbox', schema=None) as batch_op:
+        batch_op.drop_column('applied_at')
