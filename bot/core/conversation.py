@@ -5,8 +5,8 @@ start-up, so a restarted bot or a second instance behind the same webhook would 
 user is. Here each update reads the user's conversation row, so any instance continues it.
 
 A step has no idempotency key: an answer replayed after a crash that followed its commit would
-be taken as the answer to the next step. Such a replay (Turn.replayed) is answered with the
-current step's question instead.
+be taken as the answer to the next step. Such a replay (Turn.replayed_step) is answered with
+the current step's question instead; a save's replay goes on as usual (its key saves once).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ async def route_message(turn: Turn) -> None:
     if flow is None:
         await turn.finish()
         return
-    if turn.replayed:
+    if turn.replayed_step:
         await _ask_again(turn, flow, conv)
         raise ApplicationHandlerStop
     try:
@@ -53,7 +53,7 @@ async def route_callback(turn: Turn) -> None:
     conv = await turn.load_conversation()
     query = turn.query
     pressed_id = query.message.message_id if query and query.message else None
-    if flow is not None and conv is not None and conv.name == flow.name and turn.replayed:
+    if flow is not None and conv is not None and conv.name == flow.name and turn.replayed_step:
         await _ask_again(turn, flow, conv)
         return
     if (
@@ -69,7 +69,7 @@ async def route_callback(turn: Turn) -> None:
 
 
 async def _ask_again(turn: Turn, flow: Flow, conv: Conversation) -> None:
-    """Answer a replayed step that was already applied: where the conversation is now."""
+    """Answer a replayed step that was already taken: where the conversation is now."""
     if isinstance(flow, AsksAgain):
         await flow.ask_again(turn, conv)
         return

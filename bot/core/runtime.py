@@ -94,7 +94,7 @@ class Flow(Protocol):
 
 @runtime_checkable
 class AsksAgain(Protocol):
-    """A flow that can show its current step again (to answer a replay that was applied)."""
+    """A flow that can show its current step again (to answer a replay of a step it took)."""
 
     async def ask_again(self, turn: Turn, conv: Conversation) -> None:
         """Show the question of `conv.state` again, changing nothing."""
@@ -133,8 +133,9 @@ class Turn:
         # A send that timed out may still have reached the chat: nothing may be said after it.
         self.maybe_delivered = False
         inbox = self.deps.inbox
-        # Handed over again after a crash, its writes already committed: answer, apply nothing.
-        self.replayed = inbox is not None and inbox.was_applied(update.update_id)
+        # Handed over again after a crash that followed its conversation step's commit: the
+        # step is answered again, never taken a second time (bot/core/conversation.py).
+        self.replayed_step = inbox is not None and inbox.step_landed(update.update_id)
         if inbox is not None:
             uow.applies(update.update_id, self.now)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +45,7 @@ class InboxRepository:
     ) -> list[tuple[int, str, bool]]:
         """Take pending updates last claimed before `stale_before`, oldest first.
 
-        Each as (id, payload, applied): applied when its writes had already committed.
+        Each as (id, payload, stepped): stepped when a conversation step of it had committed.
 
         On PostgreSQL rows another instance is claiming right now are skipped, never waited for.
         """
@@ -67,16 +68,22 @@ class InboxRepository:
                 InboxUpdate.claimed_at < stale_before,
             )
             .values(claimed_at=now)
-            .returning(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.applied_at)
+            .returning(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.step_applied_at)
         )
         return sorted((int(row[0]), str(row[1]), row[2] is not None) for row in claimed.all())
 
-    async def mark_applied(self, update_id: int, now: datetime) -> None:
-        """Record that this update's writes landed (call inside the transaction holding them)."""
+    async def mark_applied(self, update_id: int, now: datetime, *, step: bool) -> None:
+        """Record that this update's writes (`step`: a conversation step) landed.
+
+        Call inside the transaction that holds them; the first time of each kind is kept.
+        """
+        values: dict[str, Any] = {"applied_at": func.coalesce(InboxUpdate.applied_at, now)}
+        if step:
+            values["step_applied_at"] = func.coalesce(InboxUpdate.step_applied_at, now)
         await self._session.execute(
             update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id, InboxUpdate.applied_at.is_(None))
-            .values(applied_at=now)
+            .where(InboxUpdate.update_id == update_id)
+            .values(values)
             .execution_options(synchronize_session=False)
         )
 

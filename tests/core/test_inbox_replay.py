@@ -1,8 +1,8 @@
 """A conversation step replayed after a crash: taken once, answered once.
 
-A step has no idempotency key, so the inbox records an update applied in the transaction of its
-first write. The crash is the one between that commit and the done mark: the update was handled
-(as `process_update`, which records nothing done), and the bot restarts on the same database.
+A step has no idempotency key, so an update is recorded applied in the transaction of its step.
+The crash is the one between that commit and the done mark: the update was handled (as
+`process_update`, which records nothing done), and the bot restarts on the same database.
 """
 
 from __future__ import annotations
@@ -114,16 +114,14 @@ async def _conversation(uow_factory: UnitOfWorkFactory) -> tuple[str, dict[str, 
         return (conv.state, dict(conv.data)) if conv is not None else None
 
 
-async def _inbox_row(uow_factory: UnitOfWorkFactory, update_id: int) -> tuple[bool, bool]:
+async def _inbox_row(uow_factory: UnitOfWorkFactory, update_id: int) -> tuple[bool, bool, bool]:
+    """Whether the update is recorded applied, its step applied, and done."""
+    columns = (InboxUpdate.applied_at, InboxUpdate.step_applied_at, InboxUpdate.done_at)
     async with uow_factory() as uow:
         row = (
-            await uow.session.execute(
-                select(InboxUpdate.applied_at, InboxUpdate.done_at).where(
-                    InboxUpdate.update_id == update_id
-                )
-            )
+            await uow.session.execute(select(*columns).where(InboxUpdate.update_id == update_id))
         ).one()
-        return row[0] is not None, row[1] is not None
+        return row[0] is not None, row[1] is not None, row[2] is not None
 
 
 async def _to_description(app: BotApp, api: FakeBotApi, uow_factory: UnitOfWorkFactory) -> None:
@@ -142,7 +140,7 @@ async def test_a_typed_description_applied_before_the_crash_is_asked_on_not_take
     async with running(settings, api, clock) as app:
         await _to_description(app, api, uow_factory)
         update_id = await _crash_after(app, _text_update(api, DESCRIPTION), handled=True)
-    assert await _inbox_row(uow_factory, update_id) == (True, False)  # applied, never done
+    assert await _inbox_row(uow_factory, update_id) == (True, True, False)  # applied, not done
     moved = await _conversation(uow_factory)
     assert moved is not None and moved[0] == "rate" and moved[1]["description"] == DESCRIPTION
 
@@ -154,7 +152,7 @@ async def test_a_typed_description_applied_before_the_crash_is_asked_on_not_take
     assert shown is not None and RATE_QUESTION in str(shown["reply_markup"])
     assert "Tap ⭐ Rate it" not in shown["text"]  # the description was not read as an answer
     assert await _conversation(uow_factory) == moved
-    assert await _inbox_row(uow_factory, update_id) == (True, True)
+    assert await _inbox_row(uow_factory, update_id) == (True, True, True)
     # The flow goes on from there and saves the session once, with that description.
     async with running(settings, api, clock) as app:
         sarah = ChatUser(app, api, SARAH)
@@ -168,7 +166,7 @@ async def test_a_typed_description_not_applied_before_the_crash_is_taken_on_repl
     async with running(settings, api, clock) as app:
         await _to_description(app, api, uow_factory)
         update_id = await _crash_after(app, _text_update(api, DESCRIPTION), handled=False)
-    assert await _inbox_row(uow_factory, update_id) == (False, False)
+    assert await _inbox_row(uow_factory, update_id) == (False, False, False)
 
     calls = await _replay_after_restart(settings, api, clock, update_id)
 
@@ -220,3 +218,25 @@ async def test_a_flow_that_cannot_ask_again_points_back_at_its_question_and_take
         assert await uow.skills.count(SARAH) == 0
         user = await uow.users.get(SARAH)
         assert user is not None and user.timezone == "Europe/Berlin"
+
+
+async def test_a_write_that_landed_before_its_step_is_taken_again_as_the_same_answer(
+    settings: Settings, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
+) -> None:
+    """The time zone committed, then the reply failed before the step to "skill" committed."""
+    async with running(settings, api, clock) as app:
+        await ChatUser(app, api, SARAH).send("/start")
+        api.fail_next("sendMessage", status=500, times=20)
+        update_id = await _crash_after(app, _text_update(api, "Europe/Berlin"), handled=True)
+        api.clear_failures()
+    assert await _inbox_row(uow_factory, update_id) == (True, False, False)
+    assert (await _conversation(uow_factory) or ("",))[0] == "tz"
+
+    calls = await _replay_after_restart(settings, api, clock, update_id)
+
+    # Read again at the step it answers (setting the same zone), then the next question.
+    assert calls.count("sendMessage") == 1
+    assert "first skill" in api.texts(SARAH)[-1]
+    assert (await _conversation(uow_factory) or ("",))[0] == "skill"
+    async with uow_factory() as uow:
+        assert await uow.skills.count(SARAH) == 0

@@ -1,12 +1,13 @@
-"""update_inbox.applied_at: when an update's effects landed, in the same transaction
+"""update_inbox.applied_at, step_applied_at: when an update's writes landed, in their transaction
 
 Revision ID: 0011
 Revises: 0009
 Create Date: 2026-12-05 01:30:00.000000
 
-Set by the first commit of an update's writes (a service's save or a conversation step),
-inside that commit: an update replayed after a crash between that commit and its done mark is
-then answered without being applied a second time.
+applied_at is set inside the first commit of an update's writes (a service's save or a
+conversation step), step_applied_at inside the first commit of a conversation step: an update
+replayed after a crash between such a commit and its done mark is then answered without its
+step being taken a second time (saves have their own idempotency keys).
 """
 
 from collections.abc import Sequence
@@ -27,8 +28,12 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column('applied_at', storage.types.UTCDateTime(timezone=True), nullable=True)
         )
+        batch_op.add_column(
+            sa.Column('step_applied_at', storage.types.UTCDateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table('update_inbox', schema=None) as batch_op:
+        batch_op.drop_column('step_applied_at')
         batch_op.drop_column('applied_at')
