@@ -9,8 +9,10 @@ processor:
   is when Telegram would be told), and the processor records it done after the handlers; that
   UPDATE rides along with the next update's INSERT, so one extra transaction per update. The
   save's transaction does not record the update applied (the inbox before the applied mark);
-- with: as unmarked, and the save's own transaction also records the update applied (one
-  UPDATE by primary key inside the commit the save makes anyway).
+- with: as unmarked, with the handlers told about the inbox, so a conversation step would
+  record its update applied inside the step's commit. A Quick Log save makes no step and a
+  save is not marked (its key makes a replay save once), so this side checks that the save
+  path pays nothing for the mark.
 Interleaved in short rounds on one SQLite file (and PostgreSQL with BENCH_POSTGRES_URL), the
 ratios taken per round and the medians reported. The rate limiter is off, as in quick_log.py.
 
@@ -171,7 +173,8 @@ async def main() -> None:
             f"`benchmarks/inbox.py`, {args.rounds} rounds of {args.batch} presses each way, "
             "interleaved; rate limiter off. *Unmarked*: the update is stored (one committed "
             "INSERT, which also records the previous updates done) before it is handled; "
-            "*with*: the same, and the save's transaction also records the update applied; "
+            "*with*: the same, with the handlers told about the inbox (a step, none here, would "
+            "record its update applied in its commit); "
             "*without*: straight to the same update processor. Ratios: medians of the "
             "per-round ratios.",
             lines,

@@ -35,11 +35,8 @@ class UnitOfWork:
         # Commits of user data (a service's write), told apart from bookkeeping commits, so a
         # failure after one is never reported as "nothing was saved".
         self.data_commits = 0
-        # The stored update this unit handles, recorded applied with its first write's commit
-        # and its first step's (once each is recorded, later commits skip the extra UPDATE).
+        # The stored update this unit handles: its first conversation step records it applied.
         self._applying: tuple[int, datetime] | None = None
-        self._marked_applied = False
-        self._marked_step = False
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -74,34 +71,28 @@ class UnitOfWork:
             await self.session.close()
 
     def applies(self, update_id: int, at: datetime) -> None:
-        """Record the update `update_id` (a stored inbox row) applied in this unit's commits."""
+        """Record the update `update_id` (a stored inbox row) applied with its step's commit."""
         self._applying = (update_id, at)
 
     async def commit(self) -> None:
         """Make this unit's writes durable; call before telling the user they are saved."""
-        await self._commit_applied(step=False)
+        # Not recorded applied: a save's replay is saved once by its own idempotency key.
+        await self.session.commit()
         self.data_commits += 1
 
     async def commit_step(self) -> None:
         """Commit a conversation step: not user data, but the update's effect all the same."""
-        await self._commit_applied(step=True)
+        applying = self._applying
+        if applying is not None:
+            # In the step's own transaction, so a crash leaves both (a replay must not take
+            # the step again) or neither (a replay takes it). Once per update is enough.
+            await InboxRepository(self.session).mark_step_applied(*applying)
+        await self.session.commit()
+        self._applying = None
 
     async def commit_read(self) -> None:
         """End the open transaction (a read's end, before a reply): nothing applied by it."""
         await self.session.commit()
-
-    async def _commit_applied(self, *, step: bool) -> None:
-        # The mark rides in the transaction of the write, so a crash leaves either both (a
-        # replay must not take the step again) or neither (a replay takes it).
-        marking = self._applying is not None and not (
-            self._marked_step if step else self._marked_applied
-        )
-        if self._applying is not None and marking:
-            await InboxRepository(self.session).mark_applied(*self._applying, step=step)
-        await self.session.commit()
-        if marking:
-            self._marked_applied = True
-            self._marked_step = self._marked_step or step
 
     @property
     def saved(self) -> bool:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -72,18 +71,12 @@ class InboxRepository:
         )
         return sorted((int(row[0]), str(row[1]), row[2] is not None) for row in claimed.all())
 
-    async def mark_applied(self, update_id: int, now: datetime, *, step: bool) -> None:
-        """Record that this update's writes (`step`: a conversation step) landed.
-
-        Call inside the transaction that holds them; the first time of each kind is kept.
-        """
-        values: dict[str, Any] = {"applied_at": func.coalesce(InboxUpdate.applied_at, now)}
-        if step:
-            values["step_applied_at"] = func.coalesce(InboxUpdate.step_applied_at, now)
+    async def mark_step_applied(self, update_id: int, now: datetime) -> None:
+        """Record that a conversation step of this update landed (inside the step's transaction)."""
         await self._session.execute(
             update(InboxUpdate)
-            .where(InboxUpdate.update_id == update_id)
-            .values(values)
+            .where(InboxUpdate.update_id == update_id, InboxUpdate.step_applied_at.is_(None))
+            .values(step_applied_at=now)
             .execution_options(synchronize_session=False)
         )
 

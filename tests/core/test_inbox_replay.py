@@ -114,14 +114,14 @@ async def _conversation(uow_factory: UnitOfWorkFactory) -> tuple[str, dict[str, 
         return (conv.state, dict(conv.data)) if conv is not None else None
 
 
-async def _inbox_row(uow_factory: UnitOfWorkFactory, update_id: int) -> tuple[bool, bool, bool]:
-    """Whether the update is recorded applied, its step applied, and done."""
-    columns = (InboxUpdate.applied_at, InboxUpdate.step_applied_at, InboxUpdate.done_at)
+async def _inbox_row(uow_factory: UnitOfWorkFactory, update_id: int) -> tuple[bool, bool]:
+    """Whether the update is recorded with its step applied, and done."""
+    columns = (InboxUpdate.step_applied_at, InboxUpdate.done_at)
     async with uow_factory() as uow:
         row = (
             await uow.session.execute(select(*columns).where(InboxUpdate.update_id == update_id))
         ).one()
-        return row[0] is not None, row[1] is not None, row[2] is not None
+        return row[0] is not None, row[1] is not None
 
 
 async def _to_description(app: BotApp, api: FakeBotApi, uow_factory: UnitOfWorkFactory) -> None:
@@ -140,7 +140,7 @@ async def test_a_typed_description_applied_before_the_crash_is_asked_on_not_take
     async with running(settings, api, clock) as app:
         await _to_description(app, api, uow_factory)
         update_id = await _crash_after(app, _text_update(api, DESCRIPTION), handled=True)
-    assert await _inbox_row(uow_factory, update_id) == (True, True, False)  # applied, not done
+    assert await _inbox_row(uow_factory, update_id) == (True, False)  # applied, not done
     moved = await _conversation(uow_factory)
     assert moved is not None and moved[0] == "rate" and moved[1]["description"] == DESCRIPTION
 
@@ -152,7 +152,7 @@ async def test_a_typed_description_applied_before_the_crash_is_asked_on_not_take
     assert shown is not None and RATE_QUESTION in str(shown["reply_markup"])
     assert "Tap ⭐ Rate it" not in shown["text"]  # the description was not read as an answer
     assert await _conversation(uow_factory) == moved
-    assert await _inbox_row(uow_factory, update_id) == (True, True, True)
+    assert await _inbox_row(uow_factory, update_id) == (True, True)
     # The flow goes on from there and saves the session once, with that description.
     async with running(settings, api, clock) as app:
         sarah = ChatUser(app, api, SARAH)
@@ -166,7 +166,7 @@ async def test_a_typed_description_not_applied_before_the_crash_is_taken_on_repl
     async with running(settings, api, clock) as app:
         await _to_description(app, api, uow_factory)
         update_id = await _crash_after(app, _text_update(api, DESCRIPTION), handled=False)
-    assert await _inbox_row(uow_factory, update_id) == (False, False, False)
+    assert await _inbox_row(uow_factory, update_id) == (False, False)
 
     calls = await _replay_after_restart(settings, api, clock, update_id)
 
@@ -229,7 +229,7 @@ async def test_a_write_that_landed_before_its_step_is_taken_again_as_the_same_an
         api.fail_next("sendMessage", status=500, times=20)
         update_id = await _crash_after(app, _text_update(api, "Europe/Berlin"), handled=True)
         api.clear_failures()
-    assert await _inbox_row(uow_factory, update_id) == (True, False, False)
+    assert await _inbox_row(uow_factory, update_id) == (False, False)
     assert (await _conversation(uow_factory) or ("",))[0] == "tz"
 
     calls = await _replay_after_restart(settings, api, clock, update_id)

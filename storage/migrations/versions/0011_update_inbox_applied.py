@@ -1,13 +1,13 @@
-"""update_inbox.applied_at, step_applied_at: when an update's writes landed, in their transaction
+"""update_inbox.step_applied_at: when an update's conversation step landed, in its transaction
 
 Revision ID: 0011
 Revises: 0009
 Create Date: 2026-12-05 01:30:00.000000
 
-applied_at is set inside the first commit of an update's writes (a service's save or a
-conversation step), step_applied_at inside the first commit of a conversation step: an update
-replayed after a crash between such a commit and its done mark is then answered without its
-step being taken a second time (saves have their own idempotency keys).
+Set inside the commit of an update's conversation step: an update replayed after a crash
+between that commit and its done mark is then answered without its step being taken a second
+time. Saves are not marked: their idempotency keys already save a replay once, and the mark
+would cost every save one more statement.
 """
 
 from collections.abc import Sequence
@@ -26,9 +26,6 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('update_inbox', schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column('applied_at', storage.types.UTCDateTime(timezone=True), nullable=True)
-        )
-        batch_op.add_column(
             sa.Column('step_applied_at', storage.types.UTCDateTime(timezone=True), nullable=True)
         )
 
@@ -36,4 +33,3 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('update_inbox', schema=None) as batch_op:
         batch_op.drop_column('step_applied_at')
-        batch_op.drop_column('applied_at')
