@@ -167,6 +167,7 @@ def build_application(
         app.updater = GuardedUpdater(bot=app.bot, update_queue=intake)
         processor.after = inbox.done
         app.bot_data["inbox"] = inbox
+        deps.inbox = inbox
     app.bot_data["deps"] = deps
     register_handlers(app, deps)
     schedule_jobs(app, settings)

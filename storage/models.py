@@ -441,7 +441,9 @@ class InboxUpdate(Base):
     """An update from Telegram, stored before it is acknowledged, until it has been handled.
 
     Not scoped to a user: it is the bot's intake, written and read only by bot/core/inbox.py.
-    ``claimed_at`` is when an instance took it to handle; ``done_at`` when handling finished.
+    ``claimed_at`` is when an instance took it to handle; ``step_applied_at`` when a conversation
+    step it made committed, in that same transaction; ``done_at`` when handling finished (its
+    reply included).
     """
 
     __tablename__ = "update_inbox"
@@ -460,6 +462,7 @@ class InboxUpdate(Base):
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    step_applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 

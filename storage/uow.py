@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from types import TracebackType
 from typing import Self
 
@@ -15,6 +16,7 @@ from storage.repositories.evidence import EvidenceRepository
 from storage.repositories.evidence_batches import EvidenceBatchRepository
 from storage.repositories.goals import GoalRepository
 from storage.repositories.history import HistoryRepository
+from storage.repositories.inbox import InboxRepository
 from storage.repositories.ledger_prune import LedgerPruneRepository
 from storage.repositories.practice_logs import PracticeLogRepository
 from storage.repositories.reminders import ReminderRepository
@@ -33,6 +35,8 @@ class UnitOfWork:
         # Commits of user data (a service's write), told apart from bookkeeping commits, so a
         # failure after one is never reported as "nothing was saved".
         self.data_commits = 0
+        # The stored update this unit handles: its first conversation step records it applied.
+        self._applying: tuple[int, datetime] | None = None
 
     async def __aenter__(self) -> Self:
         self.session = self._factory()
@@ -66,13 +70,28 @@ class UnitOfWork:
         finally:
             await self.session.close()
 
+    def applies(self, update_id: int, at: datetime) -> None:
+        """Record the update `update_id` (a stored inbox row) applied with its step's commit."""
+        self._applying = (update_id, at)
+
     async def commit(self) -> None:
         """Make this unit's writes durable; call before telling the user they are saved."""
+        # Not recorded applied: a save's replay is saved once by its own idempotency key.
         await self.session.commit()
         self.data_commits += 1
 
     async def commit_step(self) -> None:
-        """Commit bookkeeping (a conversation step, a read's end), not counted as user data."""
+        """Commit a conversation step: not user data, but the update's effect all the same."""
+        applying = self._applying
+        if applying is not None:
+            # In the step's own transaction, so a crash leaves both (a replay must not take
+            # the step again) or neither (a replay takes it). Once per update is enough.
+            await InboxRepository(self.session).mark_step_applied(*applying)
+        await self.session.commit()
+        self._applying = None
+
+    async def commit_read(self) -> None:
+        """End the open transaction (a read's end, before a reply): nothing applied by it."""
         await self.session.commit()
 
     @property

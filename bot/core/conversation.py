@@ -3,6 +3,10 @@
 PTB's ConversationHandler keeps state in process memory, and its persistence loads it once at
 start-up, so a restarted bot or a second instance behind the same webhook would not see where a
 user is. Here each update reads the user's conversation row, so any instance continues it.
+
+A step has no idempotency key: an answer replayed after a crash that followed its commit would
+be taken as the answer to the next step. Such a replay (Turn.replayed_step) is answered with
+the current step's question instead; a save's replay goes on as usual (its key saves once).
 """
 
 from __future__ import annotations
@@ -11,9 +15,9 @@ import logging
 
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core.runtime import Turn, handler
+from bot.core.runtime import AsksAgain, Flow, Turn, handler
 from bot.domain.errors import DomainError
-from bot.ui.texts import STALE_BUTTON, esc
+from bot.ui.texts import ANSWER_TAKEN, ANSWER_TAKEN_TOAST, STALE_BUTTON, esc
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -29,6 +33,9 @@ async def route_message(turn: Turn) -> None:
     if flow is None:
         await turn.finish()
         return
+    if turn.replayed_step:
+        await _ask_again(turn, flow, conv)
+        raise ApplicationHandlerStop
     try:
         await flow.on_message(turn, conv)
     except DomainError as exc:
@@ -46,6 +53,9 @@ async def route_callback(turn: Turn) -> None:
     conv = await turn.load_conversation()
     query = turn.query
     pressed_id = query.message.message_id if query and query.message else None
+    if flow is not None and conv is not None and conv.name == flow.name and turn.replayed_step:
+        await _ask_again(turn, flow, conv)
+        return
     if (
         flow is None
         or conv is None
@@ -56,6 +66,16 @@ async def route_callback(turn: Turn) -> None:
         await turn.drop_keyboard()
         return
     await flow.on_callback(turn, conv, callback)
+
+
+async def _ask_again(turn: Turn, flow: Flow, conv: Conversation) -> None:
+    """Answer a replayed step that was already taken: where the conversation is now."""
+    if isinstance(flow, AsksAgain):
+        await flow.ask_again(turn, conv)
+        return
+    await turn.answer(ANSWER_TAKEN_TOAST)
+    if turn.query is None:
+        await turn.reply(ANSWER_TAKEN, quote=conv.message_id)
 
 
 @handler

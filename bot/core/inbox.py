@@ -11,7 +11,10 @@ Each update is marked done once handled (replies included). After a crash the pe
 handled again before anything new (:meth:`Inbox.recover`, run at start-up), in update order, so
 each user's stay in order. A redelivered update id is stored once and handled once; an update
 replayed after a crash between its save and its mark is saved once by the handlers' own
-idempotency keys (a /log message's id, a Quick Log button's token). Several instances on
+idempotency keys (a /log message's id, a Quick Log button's token); a conversation step has no
+such key, so an update's first step also records it applied, in that step's transaction
+(storage/uow.py), and a replay of an update whose step landed asks the step it moved to again
+instead of taking its answer twice (bot/core/conversation.py). Several instances on
 PostgreSQL: each handles what it received; pending rows of an instance that died are claimed
 (FOR UPDATE SKIP LOCKED) by one other instance after the lease.
 """
@@ -60,6 +63,8 @@ class Inbox:
         self._in_hand: set[int] = set()
         # Handled, not yet recorded: written with the next store, or by a flush soon after.
         self._finished: list[int] = []
+        # Handed over again, a conversation step of theirs committed before a crash.
+        self._stepped: set[int] = set()
         self._flushing: asyncio.Task[None] | None = None
 
     async def store(self, update: Update) -> bool:
@@ -94,6 +99,7 @@ class Inbox:
         """
         if not isinstance(update, Update):
             return
+        self._stepped.discard(update.update_id)
         self._finished.append(update.update_id)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.create_task(self._flush_soon())
@@ -132,7 +138,7 @@ class Inbox:
                     stale_before, now, RECOVER_BATCH
                 )
                 await session.commit()
-            for update_id, payload in rows:
+            for update_id, payload, stepped in rows:
                 if update_id in self._in_hand:
                     continue  # still queued here, behind a backlog: not lost
                 try:
@@ -141,6 +147,8 @@ class Inbox:
                     log.exception("stored update %s cannot be read; dropped", update_id)
                     continue
                 self._in_hand.add(update_id)
+                if stepped:
+                    self._stepped.add(update_id)
                 await queue.put(update)
                 total += 1
             if len(rows) < RECOVER_BATCH:
@@ -148,6 +156,10 @@ class Inbox:
         if total:
             log.info("inbox: %d pending update(s) handed over", total)
         return total
+
+    def step_landed(self, update_id: int) -> bool:
+        """Whether this update, handed over again, had a conversation step committed."""
+        return update_id in self._stepped
 
     async def renew(self) -> None:
         """Renew the claims of the updates in hand, so no other instance takes them over."""

@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast, runtime_checkable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from telegram import (
@@ -37,6 +37,7 @@ from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.core.delivery import deliver, is_expired_query
+from bot.core.inbox import Inbox
 from bot.core.logs import user_context
 from bot.domain.errors import DomainError
 from bot.domain.timezones import local_today
@@ -68,6 +69,8 @@ class Deps:
     flows: dict[str, Flow] = field(default_factory=dict)
     # Users' contact rows between updates (SQLite only; see storage.contact_cache).
     contacts: ContactCache | None = None
+    # The durable intake, when updates come through it (not in tests that feed the app).
+    inbox: Inbox | None = None
 
     def uow(self) -> UnitOfWork:
         """A fresh unit of work (use with `async with`)."""
@@ -90,6 +93,14 @@ class Flow(Protocol):
 
     async def on_callback(self, turn: Turn, conv: Conversation, callback: Callback) -> None:
         """Handle a press of one of this flow's buttons at `conv.state`."""
+
+
+@runtime_checkable
+class AsksAgain(Protocol):
+    """A flow that can show its current step again (to answer a replay of a step it took)."""
+
+    async def ask_again(self, turn: Turn, conv: Conversation) -> None:
+        """Show the question of `conv.state` again, changing nothing."""
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -124,6 +135,12 @@ class Turn:
         self._unshown: str | None = None
         # A send that timed out may still have reached the chat: nothing may be said after it.
         self.maybe_delivered = False
+        inbox = self.deps.inbox
+        # Handed over again after a crash that followed its conversation step's commit: the
+        # step is answered again, never taken a second time (bot/core/conversation.py).
+        self.replayed_step = inbox is not None and inbox.step_landed(update.update_id)
+        if inbox is not None:
+            uow.applies(update.update_id, self.now)
 
     def if_unshown(self, text: str) -> None:
         """What to tell the user, should the reply fail, about the write that just landed."""
@@ -178,7 +195,8 @@ class Turn:
         round trip. Handlers that wrote have committed already; this commits what is left.
         """
         if self.uow.session.in_transaction():
-            await self.uow.commit_step()
+            # Not a step: a reply failing after this must leave the update to be applied again.
+            await self.uow.commit_read()
 
     async def answer(self, text: str | None = None, *, alert: bool = False) -> None:
         """Answer the button press once (stops the client's spinner; optional toast).

@@ -144,6 +144,10 @@ class LogFlow:
             return
         await step(At(turn, dict(conv.data), conv.state))
 
+    async def ask_again(self, turn: Turn, conv: Conversation) -> None:
+        """Show the current step again: its answer was already taken."""
+        await _ask(turn, dict(conv.data), conv.state)
+
     async def _typed_skill(self, turn: Turn, data: dict[str, Any], text: str) -> None:
         """A skill name typed at the skill step: exact name, or a unique prefix."""
         matches = await skills_matching(turn.uow, turn.user_id, text)

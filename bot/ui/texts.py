@@ -10,6 +10,9 @@ from bot.domain.errors import NOT_FOUND as NOT_FOUND
 BUTTON_BACK = "« Back"
 BUTTON_CANCEL = "✖ Cancel"
 STALE_BUTTON = "This button has expired. Nothing was changed."
+# A step's answer handed over again after a restart, already taken: nothing is taken twice.
+ANSWER_TAKEN = "👆 I already have that answer. Carry on from the question above."
+ANSWER_TAKEN_TOAST = "Already done"
 NOTHING_SAVED = "Something went wrong on my side and nothing was saved. Please try again."
 # After a write landed but its reply could not be shown: never "nothing was saved".
 SAVED_UNSHOWN = (

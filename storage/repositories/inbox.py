@@ -41,8 +41,10 @@ class InboxRepository:
 
     async def claim_pending(
         self, stale_before: datetime, now: datetime, limit: int
-    ) -> list[tuple[int, str]]:
-        """Take pending updates last claimed before `stale_before`, oldest first: (id, payload).
+    ) -> list[tuple[int, str, bool]]:
+        """Take pending updates last claimed before `stale_before`, oldest first.
+
+        Each as (id, payload, stepped): stepped when a conversation step of it had committed.
 
         On PostgreSQL rows another instance is claiming right now are skipped, never waited for.
         """
@@ -65,9 +67,18 @@ class InboxRepository:
                 InboxUpdate.claimed_at < stale_before,
             )
             .values(claimed_at=now)
-            .returning(InboxUpdate.update_id, InboxUpdate.payload)
+            .returning(InboxUpdate.update_id, InboxUpdate.payload, InboxUpdate.step_applied_at)
         )
-        return sorted((int(row[0]), str(row[1])) for row in claimed.all())
+        return sorted((int(row[0]), str(row[1]), row[2] is not None) for row in claimed.all())
+
+    async def mark_step_applied(self, update_id: int, now: datetime) -> None:
+        """Record that a conversation step of this update landed (inside the step's transaction)."""
+        await self._session.execute(
+            update(InboxUpdate)
+            .where(InboxUpdate.update_id == update_id, InboxUpdate.step_applied_at.is_(None))
+            .values(step_applied_at=now)
+            .execution_options(synchronize_session=False)
+        )
 
     async def mark_done(self, update_ids: Sequence[int], now: datetime) -> None:
         """Record that these updates have been handled."""
