@@ -228,34 +228,34 @@ async def _start_again(turn: Turn, pressed: cb.TimerAgain) -> None:
     await _start(turn, pressed.skill_id, None, fresh=True)
 
 
-async def _pause(turn: Turn, pressed: cb.TimerPause) -> None:
-    """⏸ Pause."""
-    view = await pause_timer(turn.uow, turn.user_id, pressed.timer_id, turn.now)
+async def _redraw(turn: Turn, view: TimerView | None, toast: str) -> None:
+    """Show the timer as a press left it, or say politely that it is gone."""
     if view is None:
         await _gone(turn)
         return
-    await turn.answer("Paused")
+    await turn.answer(toast)
     await _show(turn, view, fresh=False)
+
+
+async def _pause(turn: Turn, pressed: cb.TimerPause) -> None:
+    """⏸ Pause."""
+    await _redraw(
+        turn, await pause_timer(turn.uow, turn.user_id, pressed.timer_id, turn.now), "Paused"
+    )
 
 
 async def _resume(turn: Turn, pressed: cb.TimerResume) -> None:
     """▶️ Resume."""
-    view = await resume_timer(turn.uow, turn.user_id, pressed.timer_id, turn.now)
-    if view is None:
-        await _gone(turn)
-        return
-    await turn.answer("Resumed")
-    await _show(turn, view, fresh=False)
+    await _redraw(
+        turn, await resume_timer(turn.uow, turn.user_id, pressed.timer_id, turn.now), "Resumed"
+    )
 
 
 async def _keep(turn: Turn, pressed: cb.TimerKeep) -> None:
     """The guard's "Yes, keep going": its question becomes the live timer."""
-    view = await keep_going(turn.uow, turn.user_id, pressed.timer_id, turn.now)
-    if view is None:
-        await _gone(turn)
-        return
-    await turn.answer("Keep going!")
-    await _show(turn, view, fresh=False)
+    await _redraw(
+        turn, await keep_going(turn.uow, turn.user_id, pressed.timer_id, turn.now), "Keep going!"
+    )
 
 
 async def _stop(turn: Turn, pressed: cb.TimerStop) -> None:
