@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.skills import SkillRef
 from bot.domain.timer import parse_timer_args, whole_minutes
 from bot.services.practice import ArchivedSkill, UnknownSkill
@@ -322,26 +322,22 @@ async def _close(turn: Turn, pressed: cb.TimerClose) -> None:
     await turn.show("Closed. /timer opens it again.")
 
 
+# Every timer button; ids come from the client, so each is re-checked against the user.
 BUTTON_STEPS: Final = StepTable[Turn](
-    on(cb.TimerPick, _pick),
-    on(cb.TimerStart, _start_picked),
-    on(cb.TimerAgain, _start_again),
-    on(cb.TimerPause, _pause),
-    on(cb.TimerResume, _resume),
-    on(cb.TimerKeep, _keep),
-    on(cb.TimerStop, _stop),
-    on(cb.TimerStopAtLastSeen, _stop_at_last_seen),
-    on(cb.TimerDiscard, _discard),
-    on(cb.TimerDiscardYes, _discard_yes),
-    on(cb.TimerShow, _back),
-    on(cb.TimerClose, _close),
+    _pick,
+    _start_picked,
+    _start_again,
+    _pause,
+    _resume,
+    _keep,
+    _stop,
+    _stop_at_last_seen,
+    _discard,
+    _discard_yes,
+    _back,
+    _close,
 )
-
-
-@handler
-async def timer_button(turn: Turn) -> None:
-    """Every timer button; ids come from the client, so each is re-checked against the user."""
-    await BUTTON_STEPS.run(turn, cb.TIMER_BUTTONS.parse(turn.callback()))
+timer_button: Final = button_handler(cb.TIMER_BUTTONS, BUTTON_STEPS)
 
 
 class TimerSwitchFlow:

@@ -22,7 +22,7 @@ from telegram.error import BadRequest
 
 from bot.core.incoming_evidence import MAX_BATCH, Collected, Mode, collect
 from bot.core.runtime import NO_PREVIEW, Turn, handler
-from bot.core.steps import At, StepTable, on
+from bot.core.steps import At, StepTable, button_handler
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
 from bot.domain.skills import normalize_skill_name, skill_name_key
@@ -403,12 +403,6 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
         await turn.advance("collect", message_id=message_id, **data)
 
 
-@handler
-async def evidence_button(turn: Turn) -> None:
-    """Buttons of the evidence screens (not conversation steps); every id is re-checked."""
-    await SCREEN_STEPS.run(turn, ev.EVIDENCE_BUTTONS.parse(turn.callback()))
-
-
 async def _add_to_session(turn: Turn, pressed: ev.EvidenceAddToSession) -> None:
     """➕ Add evidence to a session: open the 'Add evidence' step for it."""
     await _add_to(turn, {"s": pressed.log_id})
@@ -568,23 +562,24 @@ async def _attach_pending(turn: Turn, pressed: ev.EvidenceAttachPending) -> None
     await turn.reply(text, keyboard)
 
 
-# Evidence screen buttons -> steps; stateless, so any may be pressed at any time. The
-# conversation's own buttons are in FLOW_STEPS below.
+# Evidence screen buttons -> steps; stateless, so any may be pressed at any time, and every
+# id is re-checked. The conversation's own buttons are in FLOW_STEPS below.
 SCREEN_STEPS: Final = StepTable[Turn](
-    on(ev.EvidenceAddToSession, _add_to_session),
-    on(ev.EvidenceAddToSkill, _add_to_skill),
-    on(ev.EvidenceOfSession, _session_evidence),
-    on(ev.EvidenceOfSkill, _skill_evidence),
-    on(ev.EvidenceSkills, _skills),
-    on(ev.EvidenceClose, _close),
-    on(ev.EvidenceResend, _resend_step),
-    on(ev.EvidenceShowNote, _show_note),
-    on(ev.EvidenceDelete, _ask_delete),
-    on(ev.EvidenceDeleteYes, _delete_yes),
-    on(ev.EvidenceTarget, _choose_target),
-    on(ev.EvidenceDropBatch, _drop),
-    on(ev.EvidenceAttachPending, _attach_pending),
+    _add_to_session,
+    _add_to_skill,
+    _session_evidence,
+    _skill_evidence,
+    _skills,
+    _close,
+    _resend_step,
+    _show_note,
+    _ask_delete,
+    _delete_yes,
+    _choose_target,
+    _drop,
+    _attach_pending,
 )
+evidence_button: Final = button_handler(ev.EVIDENCE_BUTTONS, SCREEN_STEPS)
 
 
 async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
@@ -677,6 +672,4 @@ async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
 
 
 # (state, button) -> step of the evidence conversation; anything else is a stale button.
-FLOW_STEPS: Final = StepTable[At](
-    on(ev.EvidenceMode, _choose_kind, at="collect"),
-)
+FLOW_STEPS: Final = StepTable[At](states={"collect": (_choose_kind,)})
