@@ -385,12 +385,16 @@ async def _start(
         data["attach"] = attach
     if album:
         data["album"] = album
+    await _restart(turn, data, _command_argument(turn.text))
+
+
+async def _restart(turn: Turn, data: dict[str, Any], rest: str) -> None:
+    """Replace any open conversation with this /log: `rest` read as one message, or ask."""
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
             await turn.remove_keyboard(old.message_id)
         await turn.finish(commit=False)
-    rest = _command_argument(turn.text)
     if not rest:
         await _open(turn, data, "skill")
         return
@@ -422,15 +426,7 @@ async def log_from_message_button(turn: Turn) -> None:
     await turn.drop_keyboard()
     # The same key as a /log sent as that message: a second press saves nothing new.
     data: dict[str, Any] = {"token": f"lg.m{original.message_id}", "mode": "full"}
-    old = await turn.load_conversation()
-    if old is not None:
-        if old.message_id is not None:
-            await turn.remove_keyboard(old.message_id)
-        await turn.finish(commit=False)
-    if not rest:
-        await _open(turn, data, "skill")
-        return
-    await _one_message(turn, data, rest)
+    await _restart(turn, data, rest)
 
 
 @handler
