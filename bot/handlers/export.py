@@ -11,7 +11,7 @@ from telegram.constants import ParseMode
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.services.export import (
     ExportBundle,
     ExportFormat,
@@ -152,12 +152,6 @@ async def _send_export(turn: Turn, fmt: ExportFormat) -> None:
     await _status(turn, progress, f"✅ Here's your export: <b>{esc(filename)}</b>.")
 
 
-BUTTON_STEPS: Final = StepTable[Turn](
-    on(exp.ExportAs, _export), on(exp.ExportRetry, _export), on(exp.ExportCancel, _cancel)
-)
-
-
-@handler
-async def export_button(turn: Turn) -> None:
-    """[JSON] [CSV] [Cancel] under /export; exporting only reads, so an old button is harmless."""
-    await BUTTON_STEPS.run(turn, exp.EXPORT_BUTTONS.parse(turn.callback()))
+# [JSON] [CSV] [Cancel] under /export; exporting only reads, so an old button is harmless.
+BUTTON_STEPS: Final = StepTable[Turn](_export, _cancel)
+export_button: Final = button_handler(exp.EXPORT_BUTTONS, BUTTON_STEPS)

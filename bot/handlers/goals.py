@@ -7,7 +7,7 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.errors import NOT_FOUND
 from bot.domain.goal_lines import target_text
 from bot.domain.goals import GoalSet, parse_goal_request
@@ -145,18 +145,5 @@ async def _close(turn: Turn, pressed: gl.GoalsClose) -> None:
     await turn.show("Closed. /goals opens it again.")
 
 
-BUTTON_STEPS: Final = StepTable[Turn](
-    on(gl.GoalsHome, _home),
-    on(gl.GoalsOf, _of),
-    on(gl.GoalsSet, _set),
-    on(gl.GoalsClear, _clear),
-    on(gl.GoalsWeek, _week),
-    on(gl.GoalsWeekSet, _week_set),
-    on(gl.GoalsClose, _close),
-)
-
-
-@handler
-async def goals_button(turn: Turn) -> None:
-    """Buttons of the /goals screens."""
-    await BUTTON_STEPS.run(turn, gl.GOALS_BUTTONS.parse(turn.callback()))
+BUTTON_STEPS: Final = StepTable[Turn](_home, _of, _set, _clear, _week, _week_set, _close)
+goals_button: Final = button_handler(gl.GOALS_BUTTONS, BUTTON_STEPS)

@@ -13,7 +13,7 @@ from typing import Any, Final, cast
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable
 from bot.domain.dates import DateOrder, format_date, parse_practice_date
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
@@ -329,16 +329,16 @@ async def _undo(turn: Turn, snapshot_id: int) -> None:
 # Every "hs" button kind -> its step. The screens are stateless: any of them may be pressed
 # at any time, so there is no state column.
 BUTTON_STEPS: Final = StepTable[Turn](
-    on(hs.HistoryPage, _show_page),
-    on(hs.HistoryView, _view),
-    on(hs.HistoryEditMenu, _edit_menu),
-    on(hs.HistoryEditField, _start_field),
-    on(hs.HistorySetValue, _set_value),
-    on(hs.HistoryDelete, _ask_delete),
-    on(hs.HistoryDeleteYes, _delete_yes),
-    on(hs.HistoryUndo, _undo_step),
-    on(hs.HistorySkillPicker, _skill_picker),
-    on(hs.HistoryClose, _close),
+    _show_page,
+    _view,
+    _edit_menu,
+    _start_field,
+    _set_value,
+    _ask_delete,
+    _delete_yes,
+    _undo_step,
+    _skill_picker,
+    _close,
 )
 
 

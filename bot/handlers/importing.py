@@ -20,7 +20,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter
 from telegram.ext import filters
 
 from bot.core.runtime import NO_PREVIEW, Turn, handler
-from bot.core.steps import At, StepTable, on
+from bot.core.steps import At, StepTable
 from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.evidence import is_image_document
@@ -358,13 +358,7 @@ async def _again(at: At, **changes: Any) -> None:
 
 
 FLOW_STEPS: Final = StepTable[At](
-    on(imp.ImportGo, _go, at="confirm"),
-    on(imp.ImportColumns, _columns, at="confirm"),
-    on(imp.ImportColumn, _pick_column, at="confirm"),
-    on(imp.ImportAssign, _assign, at="confirm"),
-    on(imp.ImportOrder, _order, at="confirm"),
-    on(imp.ImportCheckMinutes, _check_minutes, at="confirm"),
-    on(imp.ImportBack, _back, at="confirm"),
+    states={"confirm": (_go, _columns, _pick_column, _assign, _order, _check_minutes, _back)}
 )
 
 

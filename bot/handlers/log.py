@@ -23,7 +23,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.core.incoming_evidence import Collected, Mode, collect
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable
 from bot.domain.dates import (
     DATE_ORDERS,
     DateOrder,
@@ -336,24 +336,17 @@ async def _checked_forward(turn: Turn, data: dict[str, Any], state: str) -> None
 
 # (state, button) -> step; a press with no row is from a step the message has moved past.
 BUTTON_STEPS: Final = StepTable[At](
-    on(lg.LogBack, _back),
-    on(lg.LogPickSkill, _pick_skill, at="skill"),
-    on(lg.LogSkillPage, _skill_page, at="skill"),
-    on(lg.LogNewSkill, _new_skill, at="skill"),
-    on(lg.LogCreateTyped, _create_typed, at="skill"),
-    on(lg.LogDuration, _duration, at="duration"),
-    on(lg.LogDay, _day, at="date"),
-    on(lg.LogDateOption, _date_option, at="date"),
-    on(lg.LogKeepDescription, _keep_description, at="description"),
-    on(lg.LogSkipDescription, _skip_description, at="description"),
-    on(lg.LogRateIt, _rate_it, at="rate"),
-    on(lg.LogSkipRating, _skip_ratings, at="rate"),
-    on(lg.LogRate, _rate, at="difficulty"),
-    on(lg.LogSkipRating, _skip_rating, at="difficulty"),
-    on(lg.LogRate, _rate, at="confidence"),
-    on(lg.LogSkipRating, _skip_rating, at="confidence"),
-    on(lg.LogUnarchive, _unarchive, at="unarchive"),
-    on(lg.LogPickAnother, _pick_another, at="unarchive"),
+    _back,
+    states={
+        "skill": (_pick_skill, _skill_page, _new_skill, _create_typed),
+        "duration": (_duration,),
+        "date": (_day, _date_option),
+        "description": (_keep_description, _skip_description),
+        "rate": (_rate_it, _skip_ratings),
+        "difficulty": (_rate, _skip_rating),
+        "confidence": (_rate, _skip_rating),
+        "unarchive": (_unarchive, _pick_another),
+    },
 )
 
 
@@ -392,12 +385,16 @@ async def _start(
         data["attach"] = attach
     if album:
         data["album"] = album
+    await _restart(turn, data, _command_argument(turn.text))
+
+
+async def _restart(turn: Turn, data: dict[str, Any], rest: str) -> None:
+    """Replace any open conversation with this /log: `rest` read as one message, or ask."""
     old = await turn.load_conversation()
     if old is not None:
         if old.message_id is not None:
             await turn.remove_keyboard(old.message_id)
         await turn.finish(commit=False)
-    rest = _command_argument(turn.text)
     if not rest:
         await _open(turn, data, "skill")
         return
@@ -429,15 +426,7 @@ async def log_from_message_button(turn: Turn) -> None:
     await turn.drop_keyboard()
     # The same key as a /log sent as that message: a second press saves nothing new.
     data: dict[str, Any] = {"token": f"lg.m{original.message_id}", "mode": "full"}
-    old = await turn.load_conversation()
-    if old is not None:
-        if old.message_id is not None:
-            await turn.remove_keyboard(old.message_id)
-        await turn.finish(commit=False)
-    if not rest:
-        await _open(turn, data, "skill")
-        return
-    await _one_message(turn, data, rest)
+    await _restart(turn, data, rest)
 
 
 @handler

@@ -7,7 +7,7 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import At, StepTable, on
+from bot.core.steps import At, StepTable
 from bot.services.account import erase_account, footprint_counts
 from bot.ui import callbacks as dmd
 from bot.ui.callbacks import Callback
@@ -105,4 +105,4 @@ async def _erase(at: At, pressed: dmd.DeleteDataYes) -> None:
     )
 
 
-FLOW_STEPS: Final = StepTable[At](on(dmd.DeleteDataYes, _erase), on(dmd.DeleteDataNo, _keep))
+FLOW_STEPS: Final = StepTable[At](_erase, _keep)

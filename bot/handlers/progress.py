@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.goal_lines import goal_line
 from bot.domain.skills import SkillRef, skill_name_key
 from bot.services.goals import goals_overview
@@ -148,14 +148,6 @@ async def _skill(turn: Turn, pressed: pg.ProgressSkill) -> None:
     await _show_skill(turn, skill, pressed.page)
 
 
-BUTTON_STEPS: Final = StepTable[Turn](
-    on(pg.ProgressClose, _close),
-    on(pg.ProgressPage, _page),
-    on(pg.ProgressSkill, _skill),
-)
-
-
-@handler
-async def progress_button(turn: Turn) -> None:
-    """Picker presses: a skill (ownership re-checked), a page, or Close."""
-    await BUTTON_STEPS.run(turn, pg.PROGRESS_BUTTONS.parse(turn.callback()))
+# Picker presses: a skill (ownership re-checked), a page, or Close.
+BUTTON_STEPS: Final = StepTable[Turn](_close, _page, _skill)
+progress_button: Final = button_handler(pg.PROGRESS_BUTTONS, BUTTON_STEPS)

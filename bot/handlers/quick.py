@@ -7,7 +7,7 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.errors import DomainError
 from bot.domain.practice import validate_description
 from bot.services.evidence_batch import pending_items
@@ -153,20 +153,9 @@ async def _ask_note(turn: Turn, pressed: ql.QuickNote) -> None:
     await turn.begin(QuickNoteFlow.name, "note", {"log_id": log.id}, message_id=message.message_id)
 
 
-BUTTON_STEPS: Final = StepTable[Turn](
-    on(ql.QuickSave, _save),
-    on(ql.QuickUndo, _undo),
-    on(ql.QuickNote, _ask_note),
-    on(ql.QuickPage, _page),
-    on(ql.QuickOpen, _open),
-    on(ql.QuickClose, _close),
-)
-
-
-@handler
-async def quick_button(turn: Turn) -> None:
-    """Every Quick Log button; ids and nonces come from the client, so all are re-checked."""
-    await BUTTON_STEPS.run(turn, ql.QUICK_BUTTONS.parse(turn.callback()))
+# Every Quick Log button; ids and nonces come from the client, so all are re-checked.
+BUTTON_STEPS: Final = StepTable[Turn](_save, _undo, _ask_note, _page, _open, _close)
+quick_button: Final = button_handler(ql.QUICK_BUTTONS, BUTTON_STEPS)
 
 
 class QuickNoteFlow:

@@ -15,7 +15,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.dates import format_date
 from bot.domain.errors import DomainError
 from bot.domain.reminders import (
@@ -303,12 +303,6 @@ async def reminders_command(turn: Turn) -> None:
     await turn.reply(*await main_screen(turn))
 
 
-@handler
-async def reminders_button(turn: Turn) -> None:
-    """Every button of the settings screens and of the reminders themselves."""
-    await BUTTONS.run(turn, rm.REMINDER_BUTTONS.parse(turn.callback()))
-
-
 # ----- steps: one per kind of "rm" button -----
 
 
@@ -448,23 +442,25 @@ async def _prompt(turn: Turn, field: str, prompt: str, data: dict[str, int | str
     await turn.begin(ReminderInputFlow.name, field, data, message_id=message_id)
 
 
+# Every button of the settings screens and of the reminders themselves.
 BUTTONS = StepTable[Turn](
-    on(rm.ReminderScreen, _show_screen),
-    on(rm.ReminderClose, _close),
-    on(rm.ReminderOpen, _open_below),
-    on(rm.ReminderStreakOff, _streak_off),
-    on(rm.ReminderSkillGoalScreen, _show_skill_goal),
-    on(rm.ReminderToggle, _set_toggle),
-    on(rm.ReminderInactivityDays, _set_inactivity_days),
-    on(rm.ReminderTime, _set_time),
-    on(rm.ReminderWeekday, _set_weekday),
-    on(rm.ReminderWeeklyGoal, _set_weekly_goal),
-    on(rm.ReminderSkillGoal, _set_skill_goal),
-    on(rm.ReminderPause, _set_pause),
-    on(rm.ReminderResume, _resume),
-    on(rm.ReminderAsk, _ask),
-    on(rm.ReminderAskSkillGoal, _ask_skill_goal),
+    _show_screen,
+    _close,
+    _open_below,
+    _streak_off,
+    _show_skill_goal,
+    _set_toggle,
+    _set_inactivity_days,
+    _set_time,
+    _set_weekday,
+    _set_weekly_goal,
+    _set_skill_goal,
+    _set_pause,
+    _resume,
+    _ask,
+    _ask_skill_goal,
 )
+reminders_button = button_handler(rm.REMINDER_BUTTONS, BUTTONS)
 
 
 # ----- the typed-value prompt -----

@@ -8,7 +8,7 @@ from typing import Final
 from telegram import InlineKeyboardMarkup
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable
 from bot.domain.dates import DateOrder
 from bot.domain.errors import DomainError
 from bot.domain.timezones import COMMON_ZONES, describe_timezone
@@ -144,9 +144,7 @@ async def _setup_skip(turn: Turn, pressed: su.SetupSkip) -> None:
 
 
 SETUP_STEPS: Final = StepTable[Turn](
-    on(su.SetupZone, _setup_zone, at="tz"),
-    on(su.SetupKeep, _setup_keep, at="tz"),
-    on(su.SetupSkip, _setup_skip, at="skill"),
+    states={"tz": (_setup_zone, _setup_keep), "skill": (_setup_skip,)}
 )
 
 
@@ -205,11 +203,7 @@ async def _timezone_date_order(turn: Turn, pressed: su.TimezoneDateOrder) -> Non
     await turn.show(f"Numeric dates now read {DATE_ORDER_TEXT[order]}.")
 
 
-TIMEZONE_STEPS: Final = StepTable[Turn](
-    on(su.TimezoneZone, _timezone_zone),
-    on(su.TimezoneKeep, _timezone_keep),
-    on(su.TimezoneDateOrder, _timezone_date_order),
-)
+TIMEZONE_STEPS: Final = StepTable[Turn](_timezone_zone, _timezone_keep, _timezone_date_order)
 
 
 @handler

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Final
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable
 from bot.domain.errors import DomainError
 from bot.services.practice import UnknownSkill
 from bot.services.skills import (
@@ -82,7 +82,7 @@ async def _add(turn: Turn, pressed: sk.SkillsAdd) -> None:
     await _ask_name(turn, "add", ADD_PROMPT)
 
 
-async def _open(turn: Turn, pressed: sk.SkillButton) -> None:
+async def _open(turn: Turn, pressed: sk.SkillsOpen) -> None:
     """A skill in the list (or Keep): its totals and actions."""
     await _show_skill(turn, pressed.skill_id, pressed.page)
 
@@ -93,7 +93,7 @@ async def _rename(turn: Turn, pressed: sk.SkillsRename) -> None:
     await _ask_name(turn, "rename", f"New name for <b>{esc(skill.name)}</b>?", skill_id=skill.id)
 
 
-async def _archive(turn: Turn, pressed: sk.SkillButton) -> None:
+async def _archive(turn: Turn, pressed: sk.SkillsArchive | sk.SkillsUnarchive) -> None:
     """🗄 Archive / 📤 Unarchive."""
     archive = isinstance(pressed, sk.SkillsArchive)
     await set_archived(turn.uow, turn.user_id, pressed.skill_id, archive, turn.now)
@@ -119,15 +119,7 @@ async def _delete(turn: Turn, pressed: sk.SkillsDeleteYes) -> None:
 
 
 BUTTON_STEPS: Final = StepTable[Turn](
-    on(sk.SkillsList, _list),
-    on(sk.SkillsClose, _close),
-    on(sk.SkillsAdd, _add),
-    on(sk.SkillsOpen, _open),
-    on(sk.SkillsRename, _rename),
-    on(sk.SkillsArchive, _archive),
-    on(sk.SkillsUnarchive, _archive),
-    on(sk.SkillsDelete, _ask_delete),
-    on(sk.SkillsDeleteYes, _delete),
+    _list, _close, _add, _open, _rename, _archive, _ask_delete, _delete
 )
 
 

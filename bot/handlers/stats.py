@@ -9,7 +9,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.core.chart_photos import send_chart
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.goal_lines import goal_line
 from bot.domain.reports import StatsPeriod
 from bot.services.goals import chart_settings, goals_overview, week_start_for
@@ -140,16 +140,5 @@ async def _close(turn: Turn, pressed: st.StatsClose) -> None:
     await turn.show("Closed. /stats opens it again.")
 
 
-BUTTON_STEPS: Final = StepTable[Turn](
-    on(st.StatsShowPeriod, _period),
-    on(st.StatsWeeklyChart, _weekly_chart),
-    on(st.StatsMonthlyChart, _monthly_chart),
-    on(st.StatsHeatmap, _heatmap),
-    on(st.StatsClose, _close),
-)
-
-
-@handler
-async def stats_button(turn: Turn) -> None:
-    """Period switches, chart buttons and Close on the /stats message."""
-    await BUTTON_STEPS.run(turn, st.STATS_BUTTONS.parse(turn.callback()))
+BUTTON_STEPS: Final = StepTable[Turn](_period, _weekly_chart, _monthly_chart, _heatmap, _close)
+stats_button: Final = button_handler(st.STATS_BUTTONS, BUTTON_STEPS)

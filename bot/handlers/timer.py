@@ -6,10 +6,11 @@ restarted one, shows and saves the same minutes. Stop saves through the same pat
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Final
 
 from bot.core.runtime import Turn, handler
-from bot.core.steps import StepTable, on
+from bot.core.steps import StepTable, button_handler
 from bot.domain.skills import SkillRef
 from bot.domain.timer import parse_timer_args, whole_minutes
 from bot.services.practice import ArchivedSkill, UnknownSkill
@@ -209,6 +210,26 @@ async def _gone(turn: Turn) -> None:
     await turn.show(ALREADY_STOPPED)
 
 
+async def _pressed_timer(turn: Turn, timer_id: int) -> TimerView | None:
+    """The running timer this button is for, or None (answered) when it has stopped since."""
+    running = await running_timer(turn.uow, turn.user_id)
+    if running is None or running.timer_id != timer_id:
+        await _gone(turn)
+        return None
+    return running
+
+
+async def _save_stop(turn: Turn, timer_id: int, stop_at: datetime | None = None) -> None:
+    """Stop the timer and show what was saved, or that it had stopped already."""
+    stopped = await stop_timer(
+        turn.uow, turn.user_id, turn.timezone, timer_id, turn.now, stop_at=stop_at
+    )
+    if stopped is None:
+        await _gone(turn)
+        return
+    await _stopped(turn, stopped)
+
+
 async def _pick(turn: Turn, pressed: cb.TimerPick) -> None:
     """▶️ Start timer (on /quick or a reminder): the running timer, or the picker."""
     running = await running_timer(turn.uow, turn.user_id)
@@ -260,38 +281,20 @@ async def _keep(turn: Turn, pressed: cb.TimerKeep) -> None:
 
 async def _stop(turn: Turn, pressed: cb.TimerStop) -> None:
     """⏹ Stop (or the guard's Stop now): save the measured minutes."""
-    stopped = await stop_timer(turn.uow, turn.user_id, turn.timezone, pressed.timer_id, turn.now)
-    if stopped is None:
-        await _gone(turn)
-        return
-    await _stopped(turn, stopped)
+    await _save_stop(turn, pressed.timer_id)
 
 
 async def _stop_at_last_seen(turn: Turn, pressed: cb.TimerStopAtLastSeen) -> None:
     """The guard's "Stop at 18:40": save up to when the user was last there."""
-    running = await running_timer(turn.uow, turn.user_id)
-    if running is None or running.timer_id != pressed.timer_id:
-        await _gone(turn)
-        return
-    stopped = await stop_timer(
-        turn.uow,
-        turn.user_id,
-        turn.timezone,
-        pressed.timer_id,
-        turn.now,
-        stop_at=running.last_seen_at,
-    )
-    if stopped is None:
-        await _gone(turn)
-        return
-    await _stopped(turn, stopped)
+    running = await _pressed_timer(turn, pressed.timer_id)
+    if running is not None:
+        await _save_stop(turn, pressed.timer_id, stop_at=running.last_seen_at)
 
 
 async def _discard(turn: Turn, pressed: cb.TimerDiscard) -> None:
     """✖ Discard: ask first, nothing is saved."""
-    running = await running_timer(turn.uow, turn.user_id)
-    if running is None or running.timer_id != pressed.timer_id:
-        await _gone(turn)
+    running = await _pressed_timer(turn, pressed.timer_id)
+    if running is None:
         return
     elapsed = whole_minutes(running.clock.elapsed(turn.now))
     # A new message: a refresh of the live one must not overwrite the question.
@@ -310,11 +313,9 @@ async def _discard_yes(turn: Turn, pressed: cb.TimerDiscardYes) -> None:
 
 async def _back(turn: Turn, pressed: cb.TimerShow) -> None:
     """« Back from the discard question: it becomes the live timer."""
-    running = await running_timer(turn.uow, turn.user_id)
-    if running is None or running.timer_id != pressed.timer_id:
-        await _gone(turn)
-        return
-    await _show(turn, running, fresh=False)
+    running = await _pressed_timer(turn, pressed.timer_id)
+    if running is not None:
+        await _show(turn, running, fresh=False)
 
 
 async def _close(turn: Turn, pressed: cb.TimerClose) -> None:
@@ -322,26 +323,22 @@ async def _close(turn: Turn, pressed: cb.TimerClose) -> None:
     await turn.show("Closed. /timer opens it again.")
 
 
+# Every timer button; ids come from the client, so each is re-checked against the user.
 BUTTON_STEPS: Final = StepTable[Turn](
-    on(cb.TimerPick, _pick),
-    on(cb.TimerStart, _start_picked),
-    on(cb.TimerAgain, _start_again),
-    on(cb.TimerPause, _pause),
-    on(cb.TimerResume, _resume),
-    on(cb.TimerKeep, _keep),
-    on(cb.TimerStop, _stop),
-    on(cb.TimerStopAtLastSeen, _stop_at_last_seen),
-    on(cb.TimerDiscard, _discard),
-    on(cb.TimerDiscardYes, _discard_yes),
-    on(cb.TimerShow, _back),
-    on(cb.TimerClose, _close),
+    _pick,
+    _start_picked,
+    _start_again,
+    _pause,
+    _resume,
+    _keep,
+    _stop,
+    _stop_at_last_seen,
+    _discard,
+    _discard_yes,
+    _back,
+    _close,
 )
-
-
-@handler
-async def timer_button(turn: Turn) -> None:
-    """Every timer button; ids come from the client, so each is re-checked against the user."""
-    await BUTTON_STEPS.run(turn, cb.TIMER_BUTTONS.parse(turn.callback()))
+timer_button: Final = button_handler(cb.TIMER_BUTTONS, BUTTON_STEPS)
 
 
 class TimerSwitchFlow:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, Final
 
 from telegram import InlineKeyboardMarkup
@@ -22,9 +23,10 @@ from telegram.error import BadRequest
 
 from bot.core.incoming_evidence import MAX_BATCH, Collected, Mode, collect
 from bot.core.runtime import NO_PREVIEW, Turn, handler
-from bot.core.steps import At, StepTable, on
+from bot.core.steps import At, StepTable, button_handler
 from bot.domain.errors import DomainError
 from bot.domain.evidence import EvidenceEntry, EvidenceKind, validate_note
+from bot.domain.history import SessionRow
 from bot.domain.skills import normalize_skill_name, skill_name_key
 from bot.services.evidence import (
     Pending,
@@ -403,12 +405,6 @@ async def _show_add_prompt(turn: Turn, target: Target, mode: Mode, *, new: bool)
         await turn.advance("collect", message_id=message_id, **data)
 
 
-@handler
-async def evidence_button(turn: Turn) -> None:
-    """Buttons of the evidence screens (not conversation steps); every id is re-checked."""
-    await SCREEN_STEPS.run(turn, ev.EVIDENCE_BUTTONS.parse(turn.callback()))
-
-
 async def _add_to_session(turn: Turn, pressed: ev.EvidenceAddToSession) -> None:
     """➕ Add evidence to a session: open the 'Add evidence' step for it."""
     await _add_to(turn, {"s": pressed.log_id})
@@ -474,36 +470,54 @@ async def _show_note(turn: Turn, pressed: ev.EvidenceShowNote) -> None:
     await turn.reply(f"📝 <b>Note</b> — {esc(where)}\n\n{esc(entry.note or '')}")
 
 
-async def _ask_delete(turn: Turn, pressed: ev.EvidenceDelete) -> None:
-    """🗑 Ask to confirm; Keep goes back where the delete was asked from."""
+@dataclass(frozen=True, slots=True)
+class _Deleting:
+    """The item a delete button is for, where it is, and the session view it was pressed on."""
+
+    entry: EvidenceEntry
+    where: str
+    session: SessionRow | None
+
+
+async def _deleting(
+    turn: Turn, pressed: ev.EvidenceDelete | ev.EvidenceDeleteYes
+) -> _Deleting | None:
+    """What a delete button is for, or None (answered) if the item is gone or not theirs."""
     entry = await _entry(turn, pressed.evidence_id)
     if entry is None:
-        return
+        return None
     where = view.where_label(entry.session, entry.skill_name, turn.today)
-    session = entry.session if pressed.origin == ev.FROM_SESSION else None
+    return _Deleting(entry, where, entry.session if pressed.origin == ev.FROM_SESSION else None)
+
+
+async def _ask_delete(turn: Turn, pressed: ev.EvidenceDelete) -> None:
+    """🗑 Ask to confirm; Keep goes back where the delete was asked from."""
+    deleting = await _deleting(turn, pressed)
+    if deleting is None:
+        return
+    entry, session = deleting.entry, deleting.session
     keep: Button = (
         press("Keep", ev.EvidenceOfSession(session.id, pressed.page))
         if session is not None
         else press("Keep", ev.EvidenceOfSkill(entry.skill_id, pressed.page))
     )
     confirm = press("🗑 Delete", ev.EvidenceDeleteYes(entry.id, pressed.origin, pressed.page))
-    await turn.show(*view.delete_confirm_screen(entry, where, confirm=confirm, keep=keep))
+    screen = view.delete_confirm_screen(entry, deleting.where, confirm=confirm, keep=keep)
+    await turn.show(*screen)
 
 
 async def _delete_yes(turn: Turn, pressed: ev.EvidenceDeleteYes) -> None:
     """Delete the item, then show the session view or skill list it was deleted from."""
-    entry = await _entry(turn, pressed.evidence_id)
-    if entry is None:
+    deleting = await _deleting(turn, pressed)
+    if deleting is None:
         return
-    where = view.where_label(entry.session, entry.skill_name, turn.today)
-    session = entry.session if pressed.origin == ev.FROM_SESSION else None
-    await delete_evidence(turn.uow, turn.user_id, entry.id)
+    await delete_evidence(turn.uow, turn.user_id, deleting.entry.id)
     await turn.answer("Deleted")
-    banner = f"🗑 Deleted the {esc(entry.kind)} from <b>{esc(where)}</b>.\n\n"
-    if session is not None:
-        await _show_session(turn, session.id, pressed.page, banner)
+    banner = f"🗑 Deleted the {esc(deleting.entry.kind)} from <b>{esc(deleting.where)}</b>.\n\n"
+    if deleting.session is not None:
+        await _show_session(turn, deleting.session.id, pressed.page, banner)
     else:
-        await _show_list(turn, entry.skill_id, pressed.page, banner)
+        await _show_list(turn, deleting.entry.skill_id, pressed.page, banner)
 
 
 # --- the waiting batch's buttons (its prompt, and the one tap on a saved session's card) ---
@@ -568,23 +582,24 @@ async def _attach_pending(turn: Turn, pressed: ev.EvidenceAttachPending) -> None
     await turn.reply(text, keyboard)
 
 
-# Evidence screen buttons -> steps; stateless, so any may be pressed at any time. The
-# conversation's own buttons are in FLOW_STEPS below.
+# Evidence screen buttons -> steps; stateless, so any may be pressed at any time, and every
+# id is re-checked. The conversation's own buttons are in FLOW_STEPS below.
 SCREEN_STEPS: Final = StepTable[Turn](
-    on(ev.EvidenceAddToSession, _add_to_session),
-    on(ev.EvidenceAddToSkill, _add_to_skill),
-    on(ev.EvidenceOfSession, _session_evidence),
-    on(ev.EvidenceOfSkill, _skill_evidence),
-    on(ev.EvidenceSkills, _skills),
-    on(ev.EvidenceClose, _close),
-    on(ev.EvidenceResend, _resend_step),
-    on(ev.EvidenceShowNote, _show_note),
-    on(ev.EvidenceDelete, _ask_delete),
-    on(ev.EvidenceDeleteYes, _delete_yes),
-    on(ev.EvidenceTarget, _choose_target),
-    on(ev.EvidenceDropBatch, _drop),
-    on(ev.EvidenceAttachPending, _attach_pending),
+    _add_to_session,
+    _add_to_skill,
+    _session_evidence,
+    _skill_evidence,
+    _skills,
+    _close,
+    _resend_step,
+    _show_note,
+    _ask_delete,
+    _delete_yes,
+    _choose_target,
+    _drop,
+    _attach_pending,
 )
+evidence_button: Final = button_handler(ev.EVIDENCE_BUTTONS, SCREEN_STEPS)
 
 
 async def _resend(turn: Turn, entry: EvidenceEntry, where: str) -> None:
@@ -677,6 +692,4 @@ async def _choose_kind(at: At, pressed: ev.EvidenceMode) -> None:
 
 
 # (state, button) -> step of the evidence conversation; anything else is a stale button.
-FLOW_STEPS: Final = StepTable[At](
-    on(ev.EvidenceMode, _choose_kind, at="collect"),
-)
+FLOW_STEPS: Final = StepTable[At](states={"collect": (_choose_kind,)})
