@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import pytest
 
@@ -343,3 +344,71 @@ def test_data_that_would_not_fit_64_bytes_is_not_encoded() -> None:
 def test_text_fields_cannot_smuggle_a_separator() -> None:
     with pytest.raises(ValueError, match="':'"):
         cb.HistoryEditField(1, "dur:5").encode()
+
+
+def test_every_exported_button_kind_has_a_pinned_wire_string() -> None:
+    pinned = {type(typed) for _, typed in WIRE}
+    kinds = {
+        k
+        for k in vars(cb).values()
+        if isinstance(k, type)
+        and issubclass(k, CallbackData)
+        and k is not CallbackData
+        and "KEY" in vars(k)
+    }
+    assert {k.__name__ for k in kinds - pinned} == set()
+
+
+class _ZzData(CallbackData, prefix="zz"):
+    """A test prefix."""
+
+
+class _ZzOpen(_ZzData, key=("o",)):
+    """A kind with no fields."""
+
+
+class _ZzItem(_ZzData):
+    """Fields shared by the kinds below; not a kind itself."""
+
+    item_id: cb.Id
+
+
+class _ZzShow(_ZzItem, key=("s",)):
+    """A kind taking only the shared field."""
+
+
+class _ZzMove(_ZzItem, key=("m",)):
+    """A kind adding a field after the shared one."""
+
+    to: Annotated[int, cb.Int(0, 9)]
+
+
+class _ZzOther(CallbackData, prefix="zy", key=("o",)):
+    """Another prefix's kind: not part of zz's schema."""
+
+
+def test_a_schema_collects_its_prefixs_kinds_including_those_under_a_shared_base() -> None:
+    zz = Schema.of(_ZzData)
+    assert zz.prefix == "zz"
+    assert zz.actions() == {"o", "s", "m"}
+    assert zz.parse("zz:o") == _ZzOpen()
+    assert zz.parse("zz:s:4") == _ZzShow(4)
+    assert zz.parse("zz:m:4:2") == _ZzMove(4, 2)
+    assert _ZzMove(item_id=4, to=2).encode() == "zz:m:4:2"
+    for forged in ("zz:m:4", "zz:s:4:2", "zz:s", "zz:o:1", "zy:o"):
+        with pytest.raises(BadCallback):
+            zz.parse(forged)
+
+
+def test_two_kinds_with_one_key_under_a_prefix_are_refused() -> None:
+    class Data(CallbackData, prefix="zx"):
+        """A test prefix."""
+
+    class First(Data, key=("a",)):
+        """One."""
+
+    class Second(Data, key=("a",)):
+        """The same key again."""
+
+    with pytest.raises(TypeError, match="two schemas"):
+        Schema.of(Data)

@@ -104,23 +104,7 @@ class EvidenceAttachPending(EvidenceData, key=("ap",)):
     log_id: Id
 
 
-EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
-    EVIDENCE,
-    EvidenceAddToSession,
-    EvidenceAddToSkill,
-    EvidenceOfSession,
-    EvidenceOfSkill,
-    EvidenceSkills,
-    EvidenceClose,
-    EvidenceResend,
-    EvidenceShowNote,
-    EvidenceDelete,
-    EvidenceDeleteYes,
-    EvidenceMode,
-    EvidenceTarget,
-    EvidenceDropBatch,
-    EvidenceAttachPending,
-)
+EVIDENCE_BUTTONS: Final = Schema.of(EvidenceData)
 # The conversation's own steps; the rest are answered without one (the waiting batch lives in
 # its own row, so its prompt's buttons work whatever conversation is open).
 EVIDENCE_STEP_ACTIONS: Final = frozenset({"m"})

@@ -68,6 +68,4 @@ class GoalsClose(GoalsData, key=("x",)):
     """✖ Close."""
 
 
-GOALS_BUTTONS: Final = Schema[GoalsData](
-    GOALS, GoalsHome, GoalsOf, GoalsSet, GoalsClear, GoalsWeek, GoalsWeekSet, GoalsClose
-)
+GOALS_BUTTONS: Final = Schema.of(GoalsData)

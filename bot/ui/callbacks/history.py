@@ -106,16 +106,4 @@ class HistoryClose(HistoryData, key=("x",)):
     """✖ Close the list."""
 
 
-HISTORY_BUTTONS: Final = Schema[HistoryData](
-    HISTORY,
-    HistoryPage,
-    HistoryView,
-    HistoryEditMenu,
-    HistoryEditField,
-    HistorySetValue,
-    HistoryDelete,
-    HistoryDeleteYes,
-    HistoryUndo,
-    HistorySkillPicker,
-    HistoryClose,
-)
+HISTORY_BUTTONS: Final = Schema.of(HistoryData)

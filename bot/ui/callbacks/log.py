@@ -104,21 +104,4 @@ class LogFromMessage(CallbackData, prefix=LOG_FROM_MESSAGE):
     """📝 Log it: read the user's message this one replies to as a /log."""
 
 
-LOG_BUTTONS: Final = Schema[LogData](
-    LOG,
-    LogBack,
-    LogPickSkill,
-    LogSkillPage,
-    LogNewSkill,
-    LogCreateTyped,
-    LogDuration,
-    LogDay,
-    LogDateOption,
-    LogKeepDescription,
-    LogSkipDescription,
-    LogRateIt,
-    LogRate,
-    LogSkipRating,
-    LogUnarchive,
-    LogPickAnother,
-)
+LOG_BUTTONS: Final = Schema.of(LogData)

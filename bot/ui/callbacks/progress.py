@@ -32,4 +32,4 @@ class ProgressClose(ProgressData, key=("x",)):
     """✖ Close."""
 
 
-PROGRESS_BUTTONS: Final = Schema[ProgressData](PROGRESS, ProgressPage, ProgressSkill, ProgressClose)
+PROGRESS_BUTTONS: Final = Schema.of(ProgressData)

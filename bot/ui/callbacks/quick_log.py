@@ -79,6 +79,4 @@ class QuickClose(QuickData, key=("x",)):
     """✖ Close the grid."""
 
 
-QUICK_BUTTONS: Final = Schema[QuickData](
-    QUICK, QuickSave, QuickUndo, QuickNote, QuickPage, QuickOpen, QuickClose
-)
+QUICK_BUTTONS: Final = Schema.of(QuickData)

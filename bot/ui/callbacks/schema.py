@@ -193,6 +193,9 @@ class Nested:
 
 S = TypeVar("S", bound="CallbackData")
 _LAYOUTS: dict[type[Any], list[tuple[str, Rule, bool]]] = {}
+# Every button kind (a class with `key=` in its header), in declaration order: Schema.of()
+# reads a prefix's kinds from here instead of having each module list them again.
+_KINDS: list[type[CallbackData]] = []
 
 
 @dataclass_transform(frozen_default=True)
@@ -200,6 +203,8 @@ class CallbackData:
     """Base of the typed schemas: every subclass is a frozen dataclass with Annotated fields.
 
     A subclass names its prefix and key in its header: `class LogBack(LogData, key=("back",))`.
+    A class with `key=` is a button kind; one without (the prefix's base, or a base carrying the
+    fields several kinds share) is not.
     """
 
     PREFIX: ClassVar[str] = ""
@@ -214,6 +219,7 @@ class CallbackData:
             cls.PREFIX = prefix
         if key is not None:
             cls.KEY = key
+            _KINDS.append(cls)
         # In place (no slots): the class object the `class` statement binds is this one.
         dataclass(frozen=True)(cls)
 
@@ -310,6 +316,11 @@ class Schema(Generic[T]):
                 self._by_key[key] = kind
         self._longest = max((len(k) for k in self._by_key), default=0)
 
+    @classmethod
+    def of(cls, base: type[T]) -> Schema[T]:
+        """The schema of every button kind declared under `base`, with base's prefix."""
+        return cls(base.PREFIX, *(kind for kind in _KINDS if issubclass(kind, base)))
+
     def parse(self, data: Callback | str | None) -> T:
         """The typed button behind this data, or BadCallback (forged, old or another prefix)."""
         cb = data if isinstance(data, Callback) else decode(data)
@@ -327,7 +338,9 @@ class Schema(Generic[T]):
 
 
 class Keyed(CallbackData):
-    """A schema whose first field, a Word, also selects it: registered under KEY + each code."""
+    """A schema whose first field, a Word, also selects it: registered under KEY + each code.
+
+    With no fixed field before the code, its header says `key=()`."""
 
     @classmethod
     def selectors(cls) -> list[tuple[str, ...]]:

@@ -60,15 +60,4 @@ class SkillsDeleteYes(SkillButton, key=("dy",)):
     """🗑 Delete, confirmed."""
 
 
-SKILLS_BUTTONS: Final = Schema[SkillsData](
-    SKILLS,
-    SkillsList,
-    SkillsClose,
-    SkillsAdd,
-    SkillsOpen,
-    SkillsRename,
-    SkillsArchive,
-    SkillsUnarchive,
-    SkillsDelete,
-    SkillsDeleteYes,
-)
+SKILLS_BUTTONS: Final = Schema.of(SkillsData)

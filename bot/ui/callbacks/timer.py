@@ -86,21 +86,7 @@ class TimerClose(TimerData, key=("x",)):
     """✖ Close the picker."""
 
 
-TIMER_BUTTONS: Final = Schema[TimerData](
-    TIMER,
-    TimerPick,
-    TimerStart,
-    TimerAgain,
-    TimerPause,
-    TimerResume,
-    TimerStop,
-    TimerStopAtLastSeen,
-    TimerKeep,
-    TimerDiscard,
-    TimerDiscardYes,
-    TimerShow,
-    TimerClose,
-)
+TIMER_BUTTONS: Final = Schema.of(TimerData)
 
 
 class TimerSwitchData(CallbackData, prefix=TIMER_SWITCH):
@@ -115,7 +101,7 @@ class TimerSwitchStop(TimerSwitchData, key=("stop",)):
     """Stop (and save) the running timer only."""
 
 
-TIMER_SWITCH_BUTTONS: Final = Schema[TimerSwitchData](TIMER_SWITCH, TimerSwitchGo, TimerSwitchStop)
+TIMER_SWITCH_BUTTONS: Final = Schema.of(TimerSwitchData)
 
 
 class TimerNextData(CallbackData, prefix=TIMER_NEXT):
@@ -126,4 +112,4 @@ class TimerNextSkip(TimerNextData, key=("skip",)):
     """Skip the reflection."""
 
 
-TIMER_NEXT_BUTTONS: Final = Schema[TimerNextData](TIMER_NEXT, TimerNextSkip)
+TIMER_NEXT_BUTTONS: Final = Schema.of(TimerNextData)
