@@ -324,6 +324,10 @@ def test_another_prefix_is_refused() -> None:
         lambda: cb.StatsShowPeriod("year"),
         lambda: cb.ExportAs("zip"),  # type: ignore[arg-type]
         lambda: cb.TimezoneZone("Europe/Paris"),
+        lambda: cb.ReminderToggle("se", on=1),  # type: ignore[arg-type]  # not a flag
+        lambda: cb.HistoryEditField(1, 5),  # type: ignore[arg-type]  # not text
+        lambda: cb.ListPlace(0, 0, 0, "a"),  # type: ignore[arg-type]  # not a date range
+        lambda: cb.QuickNote(True),  # a bool is not an id
     ],
 )
 def test_building_an_invalid_button_fails_loudly(build: object) -> None:
