@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from bot.domain.history_filters import RangeSpec
 from bot.ui.callbacks.codec import BadCallback
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Range, Schema, Text, Word
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Range, Schema, SkillPage, Text, Word
 
 # /history: "hs" (stateless screens; every id re-checked against the presser)
 
@@ -96,7 +96,7 @@ class HistoryUndo(HistoryData, key=("u",)):
 class HistorySkillPicker(HistoryData, key=("sk",)):
     """The skill filter picker, a page of it."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
     place: ListPlace | None = None
 
 

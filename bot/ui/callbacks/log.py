@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from bot.domain.reminders import MINUTES_PER_DAY
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema, SkillPage
 
 # /log steps: "lg" (handled by LogFlow at the conversation's current step)
 
@@ -29,7 +29,7 @@ class LogPickSkill(LogData, key=("sk",)):
 class LogSkillPage(LogData, key=("pg",)):
     """◀ / ▶ through the skill buttons."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
 
 
 class LogNewSkill(LogData, key=("new",)):

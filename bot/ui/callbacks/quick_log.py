@@ -8,7 +8,7 @@ from typing import Annotated, Any, Final
 
 from bot.domain.durations import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from bot.ui.callbacks.codec import BadCallback
-from bot.ui.callbacks.schema import CallbackData, Id, Int, OneField, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Int, OneField, Schema, SkillPage
 
 QUICK: Final = "ql"
 _NONCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{4,16}")
@@ -55,7 +55,7 @@ class QuickNote(QuickData, key=("n",)):
 class QuickPage(QuickData, key=("p",)):
     """◀ More / More ▶ through the skills, keeping the keyboard's nonce."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
     nonce: Nonce
 
 

@@ -352,3 +352,6 @@ class Keyed(CallbackData):
 
 
 Id = Annotated[int, Int()]
+# A page of a list of skills (a picker, /skills, Quick Log's grid): a few dozen at most with
+# 200 skills; the cap refuses forged pages no list could have.
+SkillPage = Annotated[int, Int(0, 1000)]
