@@ -25,6 +25,7 @@ from bot.domain.evidence import (
 from bot.domain.history import SessionRow
 from bot.ui import callbacks as ev
 from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
+from bot.ui.paging import list_page, page_count
 from bot.ui.texts import BUTTON_CANCEL, esc, minutes
 
 PREFIX = ev.EVIDENCE
@@ -213,11 +214,6 @@ def _session_header(session: SessionRow, today: date) -> str:
     )
 
 
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    """How many pages `total` items fill (at least one)."""
-    return max(1, -(-total // size))
-
-
 def skill_evidence_screen(
     skill_id: int,
     skill_name: str,
@@ -228,7 +224,7 @@ def skill_evidence_screen(
     today: date,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of a skill's evidence: skill-level group first, then sessions chronologically."""
-    pages = page_count(total)
+    pages = page_count(total, PAGE_SIZE)
     header = f"<b>Evidence for {esc(skill_name)}</b> — {total} item{'s' if total != 1 else ''}"
     if pages > 1:
         header += f" · page {page + 1}/{pages}"
@@ -274,7 +270,7 @@ def session_evidence_screen(
     today: date,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of one session's evidence with its buttons."""
-    pages = page_count(total)
+    pages = page_count(total, PAGE_SIZE)
     lines = [
         f"<b>Evidence for {esc(session_label(session, today))}</b>",
         f"<i>{esc(shorten(session.description, DESCRIPTION_LABEL))}</i>",
@@ -315,17 +311,13 @@ def skill_picker_screen(
             "<code>/note what you learned</code>, and I'll ask which session to attach it to."
         )
         return text, markup([[press("✖ Close", ev.EvidenceClose())]])
-    pages = page_count(len(skills), PICKER_PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    shown = skills[page * PICKER_PAGE_SIZE : (page + 1) * PICKER_PAGE_SIZE]
-    text = f"{intro}<b>Evidence</b> — which skill?"
-    if pages > 1:
-        text += f" (page {page + 1}/{pages})"
+    shown = list_page(skills, page, PICKER_PAGE_SIZE)
+    text = f"{intro}<b>Evidence</b> — which skill?{shown.counter()}"
     rows = [
         [press(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", ev.EvidenceOfSkill(s.skill_id, 0))]
-        for s in shown
+        for s in shown.items
     ]
-    if nav := page_buttons(page, pages, ev.EvidenceSkills):
+    if nav := page_buttons(shown.page, shown.pages, ev.EvidenceSkills):
         rows.append(nav)
     rows.append([press("✖ Close", ev.EvidenceClose())])
     return text, markup(rows)
