@@ -23,6 +23,7 @@ from bot.domain.durations import format_duration
 from bot.domain.practice import RepeatChoice
 from bot.domain.skills import SkillRef
 from bot.ui import callbacks as ql
+from bot.ui.cards import BUTTON_START_TIMER
 from bot.ui.keyboards import Button, markup, page_buttons, press
 from bot.ui.paging import list_page
 
@@ -84,7 +85,7 @@ def quick_log_rows(
 
 
 # Opens the timer's skill picker (bot/handlers/timer.py); also under reminder nudges.
-START_TIMER_BUTTON: Final = press("▶️ Start timer", ql.TimerPick())
+START_TIMER_BUTTON: Final = press(BUTTON_START_TIMER, ql.TimerPick())
 
 
 def quick_log_keyboard(
