@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from functools import partial
 
@@ -25,6 +25,7 @@ from bot.domain.evidence import (
 from bot.domain.history import SessionRow
 from bot.ui import callbacks as ev
 from bot.ui.keyboards import Button, cancel_button, grid, markup, page_buttons, press
+from bot.ui.paging import list_page, page_count
 from bot.ui.texts import BUTTON_CANCEL, esc, minutes
 
 PREFIX = ev.EVIDENCE
@@ -213,9 +214,31 @@ def _session_header(session: SessionRow, today: date) -> str:
     )
 
 
-def page_count(total: int, size: int = PAGE_SIZE) -> int:
-    """How many pages `total` items fill (at least one)."""
-    return max(1, -(-total // size))
+def _first_number(page: int) -> int:
+    """The number of a page's first item: numbers run on across pages."""
+    return page * PAGE_SIZE + 1
+
+
+def _items_page(
+    lines: list[str],
+    entries: Sequence[EvidenceEntry],
+    *,
+    page: int,
+    total: int,
+    origin: str,
+    to_page: Callable[[int], ev.CallbackData],
+    footer: list[Button],
+) -> tuple[str, InlineKeyboardMarkup]:
+    """One page of a list of items: `lines` (the page number added to the first), the items'
+    buttons, the page arrows, then the footer row."""
+    pages = page_count(total, PAGE_SIZE)
+    if pages > 1:
+        lines = [f"{lines[0]} · page {page + 1}/{pages}", *lines[1:]]
+    rows = evidence_buttons(entries, start=_first_number(page), origin=origin, page=page)
+    if nav := page_buttons(page, pages, to_page, labels=EARLIER_LATER):
+        rows.append(nav)
+    rows.append(footer)
+    return "\n".join(lines), markup(rows)
 
 
 def skill_evidence_screen(
@@ -228,19 +251,14 @@ def skill_evidence_screen(
     today: date,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of a skill's evidence: skill-level group first, then sessions chronologically."""
-    pages = page_count(total)
-    header = f"<b>Evidence for {esc(skill_name)}</b> — {total} item{'s' if total != 1 else ''}"
-    if pages > 1:
-        header += f" · page {page + 1}/{pages}"
-    lines = [header]
+    lines = [f"<b>Evidence for {esc(skill_name)}</b> — {total} item{'s' if total != 1 else ''}"]
     if not entries:
         lines.append(
             "\nNothing here yet. Send me a link or a screenshot, or /note with text, and "
             "I'll ask where to attach it — or tap ➕ Add."
         )
     group: object = None
-    start = page * PAGE_SIZE + 1
-    for n, entry in enumerate(entries, start):
+    for n, entry in enumerate(entries, _first_number(page)):
         key = entry.session.id if entry.session else "skill"
         if key != group:
             group = key
@@ -251,18 +269,20 @@ def skill_evidence_screen(
                 else "📚 <b>For the skill as a whole</b>"
             )
         lines.append(f"{n}. {item_body(entry)}")
-    rows = evidence_buttons(entries, start=start, origin=ev.FROM_LIST, page=page)
-    nav = page_buttons(page, pages, partial(ev.EvidenceOfSkill, skill_id), labels=EARLIER_LATER)
-    if nav:
-        rows.append(nav)
-    rows.append(
-        [
-            press("➕ Add", ev.EvidenceAddToSkill(skill_id)),
-            press("« Skills", ev.EvidenceSkills(0)),
-            press("✖ Close", ev.EvidenceClose()),
-        ]
+    footer = [
+        press("➕ Add", ev.EvidenceAddToSkill(skill_id)),
+        press("« Skills", ev.EvidenceSkills(0)),
+        press("✖ Close", ev.EvidenceClose()),
+    ]
+    return _items_page(
+        lines,
+        entries,
+        page=page,
+        total=total,
+        origin=ev.FROM_LIST,
+        to_page=partial(ev.EvidenceOfSkill, skill_id),
+        footer=footer,
     )
-    return "\n".join(lines), markup(rows)
 
 
 def session_evidence_screen(
@@ -274,35 +294,31 @@ def session_evidence_screen(
     today: date,
 ) -> tuple[str, InlineKeyboardMarkup]:
     """A page of one session's evidence with its buttons."""
-    pages = page_count(total)
     lines = [
         f"<b>Evidence for {esc(session_label(session, today))}</b>",
         f"<i>{esc(shorten(session.description, DESCRIPTION_LABEL))}</i>",
         "",
-    ]
-    if pages > 1:
-        lines[0] += f" · page {page + 1}/{pages}"
-    start = page * PAGE_SIZE + 1
-    lines.append(
-        render_session_evidence(entries, start=start)
+        render_session_evidence(entries, start=_first_number(page))
         if entries
-        else "No evidence yet. Tap ➕ Add to attach a link, a note or a screenshot."
+        else "No evidence yet. Tap ➕ Add to attach a link, a note or a screenshot.",
+    ]
+    footer = [
+        press("➕ Add", ev.EvidenceAddToSession(session.id)),
+        press(
+            f"📂 All {shorten(session.skill_name, SKILL_LABEL)}",
+            ev.EvidenceOfSkill(session.skill_id, 0),
+        ),
+        press("✖ Close", ev.EvidenceClose()),
+    ]
+    return _items_page(
+        lines,
+        entries,
+        page=page,
+        total=total,
+        origin=ev.FROM_SESSION,
+        to_page=partial(ev.EvidenceOfSession, session.id),
+        footer=footer,
     )
-    rows = evidence_buttons(entries, start=start, origin=ev.FROM_SESSION, page=page)
-    nav = page_buttons(page, pages, partial(ev.EvidenceOfSession, session.id), labels=EARLIER_LATER)
-    if nav:
-        rows.append(nav)
-    rows.append(
-        [
-            press("➕ Add", ev.EvidenceAddToSession(session.id)),
-            press(
-                f"📂 All {shorten(session.skill_name, SKILL_LABEL)}",
-                ev.EvidenceOfSkill(session.skill_id, 0),
-            ),
-            press("✖ Close", ev.EvidenceClose()),
-        ]
-    )
-    return "\n".join(lines), markup(rows)
 
 
 def skill_picker_screen(
@@ -315,17 +331,13 @@ def skill_picker_screen(
             "<code>/note what you learned</code>, and I'll ask which session to attach it to."
         )
         return text, markup([[press("✖ Close", ev.EvidenceClose())]])
-    pages = page_count(len(skills), PICKER_PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    shown = skills[page * PICKER_PAGE_SIZE : (page + 1) * PICKER_PAGE_SIZE]
-    text = f"{intro}<b>Evidence</b> — which skill?"
-    if pages > 1:
-        text += f" (page {page + 1}/{pages})"
+    shown = list_page(skills, page, PICKER_PAGE_SIZE)
+    text = f"{intro}<b>Evidence</b> — which skill?{shown.counter()}"
     rows = [
         [press(f"{shorten(s.name, SKILL_LABEL)} · {s.count}", ev.EvidenceOfSkill(s.skill_id, 0))]
-        for s in shown
+        for s in shown.items
     ]
-    if nav := page_buttons(page, pages, ev.EvidenceSkills):
+    if nav := page_buttons(shown.page, shown.pages, ev.EvidenceSkills):
         rows.append(nav)
     rows.append([press("✖ Close", ev.EvidenceClose())])
     return text, markup(rows)

@@ -34,6 +34,7 @@ from bot.ui.cards import ratings_line
 from bot.ui.evidence import render_session_evidence, shorten
 from bot.ui.keyboards import Button, cancel_button, grid, markup, press
 from bot.ui.log_steps import DURATIONS, QUESTIONS
+from bot.ui.paging import list_page
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
 PREFIX: Final = hs.HISTORY
@@ -381,12 +382,9 @@ def skill_picker_screen(
     skills: Sequence[SkillSummary], page: int, ctx: ListContext
 ) -> tuple[str, InlineKeyboardMarkup]:
     """Pick the skill to filter by (archived ones too: their history is still there)."""
-    pages = max(1, -(-len(skills) // SKILLS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = skills[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]
-    text = "📖 <b>History</b> — which skill?"
-    if pages > 1:
-        text += f" (page {page + 1}/{pages})"
+    shown = list_page(skills, page, SKILLS_PER_PAGE)
+    page, pages = shown.page, shown.pages
+    text = "📖 <b>History</b> — which skill?" + shown.counter()
     if not skills:
         text += "\nYou have no skills yet."
     rows = grid(
@@ -397,7 +395,7 @@ def skill_picker_screen(
                 ListContext(s.id, ctx.range),
                 partial(hs.HistoryPage, AT),
             )
-            for s in shown
+            for s in shown.items
         ],
         2,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from functools import partial
 from typing import Final
 
 from telegram import InlineKeyboardMarkup
@@ -22,7 +23,9 @@ from bot.domain.durations import format_duration
 from bot.domain.practice import RepeatChoice
 from bot.domain.skills import SkillRef
 from bot.ui import callbacks as ql
-from bot.ui.keyboards import Button, markup, press
+from bot.ui.cards import BUTTON_START_TIMER
+from bot.ui.keyboards import Button, markup, page_buttons, press
+from bot.ui.paging import list_page
 
 PREFIX: Final = ql.QUICK
 QUICK_MINUTES: Final = (15, 30, 60)
@@ -71,23 +74,18 @@ def quick_log_rows(
         name = short_name(repeat.skill_name, 24)
         label = f"🔁 Repeat: {name} · {format_duration(repeat.minutes)}"
         rows.append([save_button(label, repeat.skill_id, repeat.minutes, nonce)])
-    pages = max(1, -(-len(skills) // SKILLS_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    for skill in skills[page * SKILLS_PER_PAGE : (page + 1) * SKILLS_PER_PAGE]:
+    shown = list_page(skills, page, SKILLS_PER_PAGE)
+    for skill in shown.items:
         name = short_name(skill.name)
         rows.append([save_button(f"{name} {m}m", skill.skill_id, m, nonce) for m in QUICK_MINUTES])
-    nav: list[Button] = []
-    if page > 0:
-        nav.append(press("◀ More", ql.QuickPage(page - 1, nonce)))
-    if page < pages - 1:
-        nav.append(press("More ▶", ql.QuickPage(page + 1, nonce)))
-    if nav:
+    to_page = partial(ql.QuickPage, nonce=nonce)
+    if nav := page_buttons(shown.page, shown.pages, to_page, labels=("◀ More", "More ▶")):
         rows.append(nav)
     return rows
 
 
 # Opens the timer's skill picker (bot/handlers/timer.py); also under reminder nudges.
-START_TIMER_BUTTON: Final = press("▶️ Start timer", ql.TimerPick())
+START_TIMER_BUTTON: Final = press(BUTTON_START_TIMER, ql.TimerPick())
 
 
 def quick_log_keyboard(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain.skills import SkillSummary
 from bot.ui import callbacks as sk
 from bot.ui.keyboards import Button, Screen, cancel_button, markup, page_buttons, press
+from bot.ui.paging import list_page
 from bot.ui.texts import BUTTON_BACK, esc, minutes, plural
 
 PREFIX = sk.SKILLS
@@ -28,24 +29,22 @@ def skills_screen(summaries: list[SkillSummary], page: int) -> Screen:
             "<code>/addskill Guitar</code>."
         )
         return text, markup([[press("➕ Add skill", sk.SkillsAdd()), cancel_button()]])
-    pages = max(1, -(-len(summaries) // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = summaries[page * PAGE_SIZE : (page + 1) * PAGE_SIZE]
+    shown = list_page(summaries, page, PAGE_SIZE)
     total = sum(s.total_minutes for s in summaries)
-    header = f"<b>Your skills</b> — {minutes(total)} in all"
-    if pages > 1:
-        header += f" (page {page + 1}/{pages})"
+    header = f"<b>Your skills</b> — {minutes(total)} in all{shown.counter()}"
     text = "\n".join(
         [
             header,
             "",
-            *(_summary_line(s) for s in shown),
+            *(_summary_line(s) for s in shown.items),
             "",
             "Tap a skill to rename, archive or delete it.",
         ]
     )
-    rows: list[list[Button]] = [[press(s.name, sk.SkillsOpen(s.id, page))] for s in shown]
-    if nav := page_buttons(page, pages, sk.SkillsList):
+    rows: list[list[Button]] = [
+        [press(s.name, sk.SkillsOpen(s.id, shown.page))] for s in shown.items
+    ]
+    if nav := page_buttons(shown.page, shown.pages, sk.SkillsList):
         rows.append(nav)
     rows.append([press("➕ Add skill", sk.SkillsAdd()), press("✖ Close", sk.SkillsClose())])
     return text, markup(rows)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 import pytest
 
@@ -12,6 +13,7 @@ from bot.ui.callbacks import (
     DELETE_DATA_BUTTONS,
     EVIDENCE_BUTTONS,
     EXPORT_BUTTONS,
+    GOALS_BUTTONS,
     HISTORY_BUTTONS,
     IMPORT_BUTTONS,
     LOG_BUTTONS,
@@ -22,6 +24,9 @@ from bot.ui.callbacks import (
     SETUP_BUTTONS,
     SKILLS_BUTTONS,
     STATS_BUTTONS,
+    TIMER_BUTTONS,
+    TIMER_NEXT_BUTTONS,
+    TIMER_SWITCH_BUTTONS,
     TIMEZONE_BUTTONS,
     BadCallback,
     CallbackData,
@@ -45,6 +50,10 @@ SCHEMAS: dict[str, Schema[CallbackData]] = {
         SETUP_BUTTONS,
         TIMEZONE_BUTTONS,
         DELETE_DATA_BUTTONS,
+        GOALS_BUTTONS,
+        TIMER_BUTTONS,
+        TIMER_SWITCH_BUTTONS,
+        TIMER_NEXT_BUTTONS,
     )
 }
 SCHEMAS["rmi"] = REMINDER_INPUT_BUTTONS  # type: ignore[assignment]
@@ -102,6 +111,8 @@ WIRE = [
     ("ev:dy:8:s:2", cb.EvidenceDeleteYes(8, "s", 2)),
     ("ev:m:link", cb.EvidenceMode("link")),
     ("ev:t:k:4", cb.EvidenceTarget("k", 4)),
+    ("ev:xb", cb.EvidenceDropBatch()),
+    ("ev:ap:3", cb.EvidenceAttachPending(3)),
     ("rm:m", cb.ReminderScreen("m")),
     ("rm:p", cb.ReminderScreen("p")),
     ("rm:x", cb.ReminderClose()),
@@ -143,6 +154,7 @@ WIRE = [
     ("st:p:month", cb.StatsShowPeriod("month")),
     ("st:p:all", cb.StatsShowPeriod("all")),
     ("st:c:w", cb.StatsWeeklyChart()),
+    ("st:c:m", cb.StatsMonthlyChart()),
     ("st:c:h", cb.StatsHeatmap()),
     ("st:x", cb.StatsClose()),
     ("exp:json", cb.ExportAs("json")),
@@ -167,6 +179,29 @@ WIRE = [
     ("tz:do:month_first", cb.TimezoneDateOrder("month_first")),
     ("dmd:yes", cb.DeleteDataYes()),
     ("dmd:no", cb.DeleteDataNo()),
+    ("gl:h", cb.GoalsHome()),
+    ("gl:g:0", cb.GoalsOf(0)),
+    ("gl:s:4:m:150", cb.GoalsSet(4, "m", 150)),
+    ("gl:s:0:n:0", cb.GoalsSet(0, "n", 0)),
+    ("gl:c:4", cb.GoalsClear(4)),
+    ("gl:w", cb.GoalsWeek()),
+    ("gl:ws:7", cb.GoalsWeekSet(7)),
+    ("gl:x", cb.GoalsClose()),
+    ("tm:p", cb.TimerPick()),
+    ("tm:s:7", cb.TimerStart(7)),
+    ("tm:a:7", cb.TimerAgain(7)),
+    ("tm:pa:12", cb.TimerPause(12)),
+    ("tm:re:12", cb.TimerResume(12)),
+    ("tm:st:12", cb.TimerStop(12)),
+    ("tm:sl:12", cb.TimerStopAtLastSeen(12)),
+    ("tm:k:12", cb.TimerKeep(12)),
+    ("tm:d:12", cb.TimerDiscard(12)),
+    ("tm:dy:12", cb.TimerDiscardYes(12)),
+    ("tm:v:12", cb.TimerShow(12)),
+    ("tm:x", cb.TimerClose()),
+    ("tw:go", cb.TimerSwitchGo()),
+    ("tw:stop", cb.TimerSwitchStop()),
+    ("tn:skip", cb.TimerNextSkip()),
 ]
 
 
@@ -252,6 +287,14 @@ def test_wire_format_round_trips_byte_for_byte(data: str, typed: CallbackData) -
         "tz:do:year_first",
         "dmd:maybe",
         "dmd:yes:1",
+        "gl:s:4:q:30",  # no such goal kind
+        "gl:ws:8",
+        "gl:h:1",
+        "tm:pa",  # the timer id is missing
+        "tm:st:x",
+        "tm:p:1",
+        "tw:back",
+        "tn:skip:1",
         "xx:back",
         "",
         "lg:sk:" + "1" * 70,  # over 64 bytes
@@ -281,6 +324,10 @@ def test_another_prefix_is_refused() -> None:
         lambda: cb.StatsShowPeriod("year"),
         lambda: cb.ExportAs("zip"),  # type: ignore[arg-type]
         lambda: cb.TimezoneZone("Europe/Paris"),
+        lambda: cb.ReminderToggle("se", on=1),  # type: ignore[arg-type]  # not a flag
+        lambda: cb.HistoryEditField(1, 5),  # type: ignore[arg-type]  # not text
+        lambda: cb.ListPlace(0, 0, 0, "a"),  # type: ignore[arg-type]  # not a date range
+        lambda: cb.QuickNote(True),  # a bool is not an id
     ],
 )
 def test_building_an_invalid_button_fails_loudly(build: object) -> None:
@@ -301,3 +348,71 @@ def test_data_that_would_not_fit_64_bytes_is_not_encoded() -> None:
 def test_text_fields_cannot_smuggle_a_separator() -> None:
     with pytest.raises(ValueError, match="':'"):
         cb.HistoryEditField(1, "dur:5").encode()
+
+
+def test_every_exported_button_kind_has_a_pinned_wire_string() -> None:
+    pinned = {type(typed) for _, typed in WIRE}
+    kinds = {
+        k
+        for k in vars(cb).values()
+        if isinstance(k, type)
+        and issubclass(k, CallbackData)
+        and k is not CallbackData
+        and "KEY" in vars(k)
+    }
+    assert {k.__name__ for k in kinds - pinned} == set()
+
+
+class _ZzData(CallbackData, prefix="zz"):
+    """A test prefix."""
+
+
+class _ZzOpen(_ZzData, key=("o",)):
+    """A kind with no fields."""
+
+
+class _ZzItem(_ZzData):
+    """Fields shared by the kinds below; not a kind itself."""
+
+    item_id: cb.Id
+
+
+class _ZzShow(_ZzItem, key=("s",)):
+    """A kind taking only the shared field."""
+
+
+class _ZzMove(_ZzItem, key=("m",)):
+    """A kind adding a field after the shared one."""
+
+    to: Annotated[int, cb.Int(0, 9)]
+
+
+class _ZzOther(CallbackData, prefix="zy", key=("o",)):
+    """Another prefix's kind: not part of zz's schema."""
+
+
+def test_a_schema_collects_its_prefixs_kinds_including_those_under_a_shared_base() -> None:
+    zz = Schema.of(_ZzData)
+    assert zz.prefix == "zz"
+    assert zz.actions() == {"o", "s", "m"}
+    assert zz.parse("zz:o") == _ZzOpen()
+    assert zz.parse("zz:s:4") == _ZzShow(4)
+    assert zz.parse("zz:m:4:2") == _ZzMove(4, 2)
+    assert _ZzMove(item_id=4, to=2).encode() == "zz:m:4:2"
+    for forged in ("zz:m:4", "zz:s:4:2", "zz:s", "zz:o:1", "zy:o"):
+        with pytest.raises(BadCallback):
+            zz.parse(forged)
+
+
+def test_two_kinds_with_one_key_under_a_prefix_are_refused() -> None:
+    class Data(CallbackData, prefix="zx"):
+        """A test prefix."""
+
+    class First(Data, key=("a",)):
+        """One."""
+
+    class Second(Data, key=("a",)):
+        """The same key again."""
+
+    with pytest.raises(TypeError, match="two schemas"):
+        Schema.of(Data)

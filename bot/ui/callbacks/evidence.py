@@ -17,29 +17,35 @@ class EvidenceData(CallbackData, prefix=EVIDENCE):
     """An evidence button."""
 
 
-class EvidenceAddToSession(EvidenceData, key=("add",)):
-    """➕ Add evidence to a session."""
+class SessionEvidenceData(EvidenceData):
+    """A button about a session's evidence: the session."""
 
     log_id: Id
 
 
-class EvidenceAddToSkill(EvidenceData, key=("addk",)):
-    """➕ Add evidence to a skill."""
+class SkillEvidenceData(EvidenceData):
+    """A button about a skill's evidence: the skill."""
 
     skill_id: Id
 
 
-class EvidenceOfSession(EvidenceData, key=("s",)):
+class EvidenceAddToSession(SessionEvidenceData, key=("add",)):
+    """➕ Add evidence to a session."""
+
+
+class EvidenceAddToSkill(SkillEvidenceData, key=("addk",)):
+    """➕ Add evidence to a skill."""
+
+
+class EvidenceOfSession(SessionEvidenceData, key=("s",)):
     """A session's evidence (first page when no page is given)."""
 
-    log_id: Id
     page: Annotated[int, Int()] | None = None
 
 
-class EvidenceOfSkill(EvidenceData, key=("l",)):
+class EvidenceOfSkill(SkillEvidenceData, key=("l",)):
     """A skill's evidence list, a page of it."""
 
-    skill_id: Id
     page: Annotated[int, Int()]
 
 
@@ -53,32 +59,33 @@ class EvidenceClose(EvidenceData, key=("x",)):
     """✖ Close the evidence screen."""
 
 
-class EvidenceResend(EvidenceData, key=("ss",)):
+class EvidenceItemData(EvidenceData):
+    """A button about one evidence item: the item."""
+
+    evidence_id: Id
+
+
+class EvidenceResend(EvidenceItemData, key=("ss",)):
     """🖼 Show a screenshot again."""
 
-    evidence_id: Id
 
-
-class EvidenceShowNote(EvidenceData, key=("n",)):
+class EvidenceShowNote(EvidenceItemData, key=("n",)):
     """📖 Show a note in full."""
 
-    evidence_id: Id
 
+class EvidenceDeletion(EvidenceItemData):
+    """Deleting an item: the item, and the list (origin) and page to go back to."""
 
-class EvidenceDelete(EvidenceData, key=("d",)):
-    """🗑 Ask to confirm deleting an item; origin and page say where to go back."""
-
-    evidence_id: Id
     origin: Annotated[str, Word((FROM_LIST, FROM_SESSION))]
     page: Annotated[int, Int()]
 
 
-class EvidenceDeleteYes(EvidenceData, key=("dy",)):
+class EvidenceDelete(EvidenceDeletion, key=("d",)):
+    """🗑 Ask to confirm deleting an item."""
+
+
+class EvidenceDeleteYes(EvidenceDeletion, key=("dy",)):
     """Delete the item, then go back where the delete was asked from."""
-
-    evidence_id: Id
-    origin: Annotated[str, Word((FROM_LIST, FROM_SESSION))]
-    page: Annotated[int, Int()]
 
 
 class EvidenceMode(EvidenceData, key=("m",)):
@@ -98,29 +105,11 @@ class EvidenceDropBatch(EvidenceData, key=("xb",)):
     """✖ Cancel on the 'where should I attach it?' prompt: forget the waiting batch."""
 
 
-class EvidenceAttachPending(EvidenceData, key=("ap",)):
+class EvidenceAttachPending(SessionEvidenceData, key=("ap",)):
     """📎 On a just-saved session's card: attach the evidence waiting in the batch to it."""
 
-    log_id: Id
 
-
-EVIDENCE_BUTTONS: Final = Schema[EvidenceData](
-    EVIDENCE,
-    EvidenceAddToSession,
-    EvidenceAddToSkill,
-    EvidenceOfSession,
-    EvidenceOfSkill,
-    EvidenceSkills,
-    EvidenceClose,
-    EvidenceResend,
-    EvidenceShowNote,
-    EvidenceDelete,
-    EvidenceDeleteYes,
-    EvidenceMode,
-    EvidenceTarget,
-    EvidenceDropBatch,
-    EvidenceAttachPending,
-)
+EVIDENCE_BUTTONS: Final = Schema.of(EvidenceData)
 # The conversation's own steps; the rest are answered without one (the waiting batch lives in
 # its own row, so its prompt's buttons work whatever conversation is open).
 EVIDENCE_STEP_ACTIONS: Final = frozenset({"m"})

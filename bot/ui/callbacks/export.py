@@ -13,7 +13,7 @@ class ExportData(CallbackData, prefix=EXPORT):
     """A button of the /export question."""
 
 
-class ExportAs(ExportData, Keyed):
+class ExportAs(ExportData, Keyed, key=()):
     """📄 JSON / 📊 CSV: the action is the format itself."""
 
     fmt: Annotated[Literal["json", "csv"], Word(("json", "csv"))]
@@ -29,4 +29,4 @@ class ExportRetry(ExportData, key=("r",)):
     fmt: Annotated[Literal["json", "csv"], Word(("json", "csv"))]
 
 
-EXPORT_BUTTONS: Final = Schema[ExportData](EXPORT, ExportAs, ExportCancel, ExportRetry)
+EXPORT_BUTTONS: Final = Schema.of(ExportData)

@@ -29,16 +29,19 @@ class GoalsHome(GoalsData, key=("h",)):
     """« Back to the overview."""
 
 
-class GoalsOf(GoalsData, key=("g",)):
+class GoalsOfSkillData(GoalsData):
+    """A button about one skill's goals (OVERALL: the overall goals): the skill."""
+
+    skill_id: Id
+
+
+class GoalsOf(GoalsOfSkillData, key=("g",)):
     """One skill's goals (OVERALL: the overall goals)."""
 
-    skill_id: Id
 
-
-class GoalsSet(GoalsData, key=("s",)):
+class GoalsSet(GoalsOfSkillData, key=("s",)):
     """Set one goal of a skill (or overall) to a target; target 0 removes it."""
 
-    skill_id: Id
     kind_code: Annotated[str, Word(tuple(KIND_CODES))]
     target: Annotated[int, Int(0, MAX_WEEKLY_MINUTES)]
 
@@ -48,10 +51,8 @@ class GoalsSet(GoalsData, key=("s",)):
         return KIND_CODES[self.kind_code]
 
 
-class GoalsClear(GoalsData, key=("c",)):
+class GoalsClear(GoalsOfSkillData, key=("c",)):
     """🗑 Remove every goal of a skill (or the overall ones)."""
-
-    skill_id: Id
 
 
 class GoalsWeek(GoalsData, key=("w",)):
@@ -68,6 +69,4 @@ class GoalsClose(GoalsData, key=("x",)):
     """✖ Close."""
 
 
-GOALS_BUTTONS: Final = Schema[GoalsData](
-    GOALS, GoalsHome, GoalsOf, GoalsSet, GoalsClear, GoalsWeek, GoalsWeekSet, GoalsClose
-)
+GOALS_BUTTONS: Final = Schema.of(GoalsData)

@@ -7,7 +7,7 @@ from typing import Annotated, Final
 
 from bot.domain.history_filters import RangeSpec
 from bot.ui.callbacks.codec import BadCallback
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Range, Schema, Text, Word
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Range, Schema, SkillPage, Text, Word
 
 # /history: "hs" (stateless screens; every id re-checked against the presser)
 
@@ -41,52 +41,50 @@ class HistoryPage(HistoryData, key=("p",)):
     place: ListPlace | None = None
 
 
-class HistoryView(HistoryData, key=("v",)):
+class HistorySessionData(HistoryData):
+    """A button about one session: the session (its fields, then the list place, follow)."""
+
+    log_id: Id
+
+
+class HistorySessionAt(HistorySessionData):
+    """A button about one session, and the list place to come back to."""
+
+    place: ListPlace | None = None
+
+
+class HistoryView(HistorySessionAt, key=("v",)):
     """A session's detail."""
 
-    log_id: Id
-    place: ListPlace | None = None
 
-
-class HistoryEditMenu(HistoryData, key=("edit",)):
+class HistoryEditMenu(HistorySessionAt, key=("edit",)):
     """The edit menu of a session (also sent by the saved-entry card, without a place)."""
 
-    log_id: Id
-    place: ListPlace | None = None
 
-
-class HistoryEditField(HistoryData, key=("ef",)):
+class HistoryEditField(HistorySessionData, key=("ef",)):
     """Ask for one field's new value; the handler refuses a field that is not editable."""
 
-    log_id: Id
     field: Annotated[str, Text()]
     place: ListPlace | None = None
 
 
-class HistorySetValue(HistoryData, key=("set",)):
+class HistorySetValue(HistorySessionData, key=("set",)):
     """A value button: date as days back, duration in minutes, rating (0 clears it).
 
     The value's range depends on the field, so the handler checks it after the field: a
     forged field is refused as not editable whatever value it carries."""
 
-    log_id: Id
     field: Annotated[str, Text()]
     value: Id
     place: ListPlace | None = None
 
 
-class HistoryDelete(HistoryData, key=("del",)):
+class HistoryDelete(HistorySessionAt, key=("del",)):
     """Ask to confirm deleting a session."""
 
-    log_id: Id
-    place: ListPlace | None = None
 
-
-class HistoryDeleteYes(HistoryData, key=("dy",)):
+class HistoryDeleteYes(HistorySessionAt, key=("dy",)):
     """Delete the session (Undo stays possible for a while)."""
-
-    log_id: Id
-    place: ListPlace | None = None
 
 
 class HistoryUndo(HistoryData, key=("u",)):
@@ -98,7 +96,7 @@ class HistoryUndo(HistoryData, key=("u",)):
 class HistorySkillPicker(HistoryData, key=("sk",)):
     """The skill filter picker, a page of it."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
     place: ListPlace | None = None
 
 
@@ -106,16 +104,4 @@ class HistoryClose(HistoryData, key=("x",)):
     """✖ Close the list."""
 
 
-HISTORY_BUTTONS: Final = Schema[HistoryData](
-    HISTORY,
-    HistoryPage,
-    HistoryView,
-    HistoryEditMenu,
-    HistoryEditField,
-    HistorySetValue,
-    HistoryDelete,
-    HistoryDeleteYes,
-    HistoryUndo,
-    HistorySkillPicker,
-    HistoryClose,
-)
+HISTORY_BUTTONS: Final = Schema.of(HistoryData)

@@ -57,13 +57,4 @@ class ImportBack(ImportData, key=("back",)):
     """« Back to the preview."""
 
 
-IMPORT_BUTTONS: Final = Schema[ImportData](
-    IMPORT,
-    ImportGo,
-    ImportColumns,
-    ImportColumn,
-    ImportAssign,
-    ImportOrder,
-    ImportCheckMinutes,
-    ImportBack,
-)
+IMPORT_BUTTONS: Final = Schema.of(ImportData)

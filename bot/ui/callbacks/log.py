@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Final
 
 from bot.domain.reminders import MINUTES_PER_DAY
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema, SkillPage
 
 # /log steps: "lg" (handled by LogFlow at the conversation's current step)
 
@@ -29,7 +29,7 @@ class LogPickSkill(LogData, key=("sk",)):
 class LogSkillPage(LogData, key=("pg",)):
     """◀ / ▶ through the skill buttons."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
 
 
 class LogNewSkill(LogData, key=("new",)):
@@ -104,21 +104,4 @@ class LogFromMessage(CallbackData, prefix=LOG_FROM_MESSAGE):
     """📝 Log it: read the user's message this one replies to as a /log."""
 
 
-LOG_BUTTONS: Final = Schema[LogData](
-    LOG,
-    LogBack,
-    LogPickSkill,
-    LogSkillPage,
-    LogNewSkill,
-    LogCreateTyped,
-    LogDuration,
-    LogDay,
-    LogDateOption,
-    LogKeepDescription,
-    LogSkipDescription,
-    LogRateIt,
-    LogRate,
-    LogSkipRating,
-    LogUnarchive,
-    LogPickAnother,
-)
+LOG_BUTTONS: Final = Schema.of(LogData)

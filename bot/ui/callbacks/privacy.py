@@ -21,4 +21,4 @@ class DeleteDataNo(DeleteDataData, key=("no",)):
     """Keep my data."""
 
 
-DELETE_DATA_BUTTONS: Final = Schema[DeleteDataData](DELETE_DATA, DeleteDataYes, DeleteDataNo)
+DELETE_DATA_BUTTONS: Final = Schema.of(DeleteDataData)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Final
 
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Schema, SkillPage
 
 PROGRESS: Final = "pg"
-# Picker pages hold 10 skills; the cap refuses forged pages no list could have.
-Page = Annotated[int, Int(0, 1000)]
 
 
 class ProgressData(CallbackData, prefix=PROGRESS):
@@ -18,18 +16,18 @@ class ProgressData(CallbackData, prefix=PROGRESS):
 class ProgressPage(ProgressData, key=("l",)):
     """◀ / ▶ through the picker, and « Back to skills on a skill's screen."""
 
-    page: Page
+    page: SkillPage
 
 
 class ProgressSkill(ProgressData, key=("s",)):
     """A skill in the picker, and the picker page to come back to."""
 
     skill_id: Id
-    page: Page
+    page: SkillPage
 
 
 class ProgressClose(ProgressData, key=("x",)):
     """✖ Close."""
 
 
-PROGRESS_BUTTONS: Final = Schema[ProgressData](PROGRESS, ProgressPage, ProgressSkill, ProgressClose)
+PROGRESS_BUTTONS: Final = Schema.of(ProgressData)

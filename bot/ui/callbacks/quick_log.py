@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, Final
 
 from bot.domain.durations import MAX_DURATION_MINUTES, MIN_DURATION_MINUTES
 from bot.ui.callbacks.codec import BadCallback
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Int, OneField, Schema, SkillPage
 
 QUICK: Final = "ql"
 _NONCE_RE: Final = re.compile(r"[A-Za-z0-9_-]{4,16}")
 
 
 @dataclass(frozen=True, slots=True)
-class NonceRule:
+class NonceRule(OneField):
     """The random token one keyboard's buttons share (see bot.ui.quick_log.new_nonce)."""
-
-    width: int = 1
 
     def check(self, value: Any) -> None:
         """Refuse anything new_nonce could not have made."""
         if not isinstance(value, str) or not _NONCE_RE.fullmatch(value):
             raise BadCallback("bad quick log nonce")
-
-    def dump(self, value: Any) -> list[str]:
-        """The nonce as it is."""
-        return [value]
-
-    def load(self, raw: Sequence[str]) -> Any:
-        """The nonce, if it is one."""
-        self.check(raw[0])
-        return raw[0]
 
 
 Nonce = Annotated[str, NonceRule()]
@@ -67,7 +55,7 @@ class QuickNote(QuickData, key=("n",)):
 class QuickPage(QuickData, key=("p",)):
     """◀ More / More ▶ through the skills, keeping the keyboard's nonce."""
 
-    page: Annotated[int, Int(0, 1000)]
+    page: SkillPage
     nonce: Nonce
 
 
@@ -79,6 +67,4 @@ class QuickClose(QuickData, key=("x",)):
     """✖ Close the grid."""
 
 
-QUICK_BUTTONS: Final = Schema[QuickData](
-    QUICK, QuickSave, QuickUndo, QuickNote, QuickPage, QuickOpen, QuickClose
-)
+QUICK_BUTTONS: Final = Schema.of(QuickData)

@@ -26,7 +26,7 @@ class ReminderData(CallbackData, prefix=REMINDERS):
     """A reminder settings button, or one under a reminder."""
 
 
-class ReminderScreen(ReminderData, Keyed):
+class ReminderScreen(ReminderData, Keyed, key=()):
     """Open one settings screen."""
 
     screen: Annotated[str, Word(SCREENS)]
@@ -111,24 +111,7 @@ class ReminderAskSkillGoal(ReminderData, key=("ask", "sg")):
     skill_id: Id
 
 
-REMINDER_BUTTONS: Final = Schema[ReminderData](
-    REMINDERS,
-    ReminderScreen,
-    ReminderClose,
-    ReminderOpen,
-    ReminderStreakOff,
-    ReminderSkillGoalScreen,
-    ReminderToggle,
-    ReminderInactivityDays,
-    ReminderTime,
-    ReminderWeekday,
-    ReminderWeeklyGoal,
-    ReminderSkillGoal,
-    ReminderPause,
-    ReminderResume,
-    ReminderAsk,
-    ReminderAskSkillGoal,
-)
+REMINDER_BUTTONS: Final = Schema.of(ReminderData)
 
 
 class ReminderInputData(CallbackData, prefix=REMINDER_INPUT):
@@ -139,4 +122,4 @@ class ReminderInputBack(ReminderInputData, key=("back",)):
     """« Back to the screen the prompt came from."""
 
 
-REMINDER_INPUT_BUTTONS: Final = Schema[ReminderInputData](REMINDER_INPUT, ReminderInputBack)
+REMINDER_INPUT_BUTTONS: Final = Schema.of(ReminderInputData)

@@ -49,14 +49,47 @@ class Rule(Protocol):
         """The value read from `width` wire fields, or BadCallback."""
 
 
+class OneField:
+    """Base of the rules that take one wire field: written as its text, read back as the text
+    once check() accepts it (a rule that reads or writes otherwise says so)."""
+
+    __slots__ = ()
+    width = 1
+
+    def check(self, value: Any) -> None:
+        """Raise BadCallback if `value` is not one this field can hold."""
+        raise NotImplementedError
+
+    def dump(self, value: Any) -> list[str]:
+        """The value as its text."""
+        return [str(value)]
+
+    def load(self, raw: Sequence[str]) -> Any:
+        """The text as it came, if check() accepts it."""
+        self.check(raw[0])
+        return raw[0]
+
+
+class OfType(OneField):
+    """A one-field rule whose values are the instances of one type."""
+
+    __slots__ = ()
+    holds: type
+    noun: str
+
+    def check(self, value: Any) -> None:
+        """Refuse anything but an instance of `holds`."""
+        if not isinstance(value, self.holds):
+            raise BadCallback(f"not {self.noun}")
+
+
 @dataclass(frozen=True, slots=True)
-class Int:
+class Int(OneField):
     """A decimal integer within [low, high] (and among `choices` when given)."""
 
     low: int = 0
     high: int = MAX_ID
     choices: tuple[int, ...] | None = None
-    width: int = 1
 
     def check(self, value: Any) -> None:
         """Refuse a non-int (bool included), out of range or not offered."""
@@ -64,10 +97,6 @@ class Int:
             raise BadCallback(f"number {value!r} outside [{self.low}, {self.high}]")
         if self.choices is not None and value not in self.choices:
             raise BadCallback(f"number {value!r} not offered")
-
-    def dump(self, value: Any) -> list[str]:
-        """The number in decimal."""
-        return [str(value)]
 
     def load(self, raw: Sequence[str]) -> Any:
         """ASCII digits only: no sign, no spaces, no other scripts' digits."""
@@ -77,57 +106,32 @@ class Int:
 
 
 @dataclass(frozen=True, slots=True)
-class Word:
+class Word(OneField):
     """One of a fixed set of short codes."""
 
     choices: tuple[str, ...]
-    width: int = 1
 
     def check(self, value: Any) -> None:
         """Refuse anything not in the set."""
         if value not in self.choices:
             raise BadCallback(f"code {str(value)[:20]!r} not one of {self.choices}")
 
-    def dump(self, value: Any) -> list[str]:
-        """The code as it is."""
-        return [str(value)]
 
-    def load(self, raw: Sequence[str]) -> Any:
-        """The code, if it is one of the set."""
-        self.check(raw[0])
-        return raw[0]
+@dataclass(frozen=True, slots=True)
+class Text(OfType):
+    """Free text the handler itself validates (the 64-byte limit bounds it); encode() refuses
+    a separator in it."""
+
+    holds = str
+    noun = "text"
 
 
 @dataclass(frozen=True, slots=True)
-class Text:
-    """Free text the handler itself validates (the 64-byte limit bounds it)."""
-
-    width: int = 1
-
-    def check(self, value: Any) -> None:
-        """Refuse a non-string."""
-        if not isinstance(value, str):
-            raise BadCallback("not text")
-
-    def dump(self, value: Any) -> list[str]:
-        """The text as it is (encode() refuses a separator in it)."""
-        return [value]
-
-    def load(self, raw: Sequence[str]) -> Any:
-        """The text as it came."""
-        return raw[0]
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(OfType):
     """A yes/no as 1/0."""
 
-    width: int = 1
-
-    def check(self, value: Any) -> None:
-        """Refuse a non-bool."""
-        if not isinstance(value, bool):
-            raise BadCallback("not a flag")
+    holds = bool
+    noun = "a flag"
 
     def dump(self, value: Any) -> list[str]:
         """1 or 0."""
@@ -141,15 +145,11 @@ class Flag:
 
 
 @dataclass(frozen=True, slots=True)
-class Range:
+class Range(OfType):
     """A history date range as RangeSpec.token() writes it."""
 
-    width: int = 1
-
-    def check(self, value: Any) -> None:
-        """Refuse anything but a RangeSpec."""
-        if not isinstance(value, RangeSpec):
-            raise BadCallback("not a date range")
+    holds = RangeSpec
+    noun = "a date range"
 
     def dump(self, value: Any) -> list[str]:
         """The range's compact token."""
@@ -193,6 +193,9 @@ class Nested:
 
 S = TypeVar("S", bound="CallbackData")
 _LAYOUTS: dict[type[Any], list[tuple[str, Rule, bool]]] = {}
+# Every button kind (a class with `key=` in its header), in declaration order: Schema.of()
+# reads a prefix's kinds from here instead of having each module list them again.
+_KINDS: list[type[CallbackData]] = []
 
 
 @dataclass_transform(frozen_default=True)
@@ -200,6 +203,8 @@ class CallbackData:
     """Base of the typed schemas: every subclass is a frozen dataclass with Annotated fields.
 
     A subclass names its prefix and key in its header: `class LogBack(LogData, key=("back",))`.
+    A class with `key=` is a button kind; one without (the prefix's base, or a base carrying the
+    fields several kinds share) is not.
     """
 
     PREFIX: ClassVar[str] = ""
@@ -214,6 +219,7 @@ class CallbackData:
             cls.PREFIX = prefix
         if key is not None:
             cls.KEY = key
+            _KINDS.append(cls)
         # In place (no slots): the class object the `class` statement binds is this one.
         dataclass(frozen=True)(cls)
 
@@ -310,6 +316,11 @@ class Schema(Generic[T]):
                 self._by_key[key] = kind
         self._longest = max((len(k) for k in self._by_key), default=0)
 
+    @classmethod
+    def of(cls, base: type[T]) -> Schema[T]:
+        """The schema of every button kind declared under `base`, with base's prefix."""
+        return cls(base.PREFIX, *(kind for kind in _KINDS if issubclass(kind, base)))
+
     def parse(self, data: Callback | str | None) -> T:
         """The typed button behind this data, or BadCallback (forged, old or another prefix)."""
         cb = data if isinstance(data, Callback) else decode(data)
@@ -327,7 +338,9 @@ class Schema(Generic[T]):
 
 
 class Keyed(CallbackData):
-    """A schema whose first field, a Word, also selects it: registered under KEY + each code."""
+    """A schema whose first field, a Word, also selects it: registered under KEY + each code.
+
+    With no fixed field before the code, its header says `key=()`."""
 
     @classmethod
     def selectors(cls) -> list[tuple[str, ...]]:
@@ -339,3 +352,6 @@ class Keyed(CallbackData):
 
 
 Id = Annotated[int, Int()]
+# A page of a list of skills (a picker, /skills, Quick Log's grid): a few dozen at most with
+# 200 skills; the cap refuses forged pages no list could have.
+SkillPage = Annotated[int, Int(0, 1000)]

@@ -52,7 +52,5 @@ class TimezoneDateOrder(TimezoneData, key=("do",)):
     order: Annotated[str, Word(("day_first", "month_first"))]
 
 
-SETUP_BUTTONS: Final = Schema[SetupData](SETUP, SetupZone, SetupKeep, SetupSkip)
-TIMEZONE_BUTTONS: Final = Schema[TimezoneData](
-    TIMEZONE, TimezoneZone, TimezoneKeep, TimezoneDateOrder
-)
+SETUP_BUTTONS: Final = Schema.of(SetupData)
+TIMEZONE_BUTTONS: Final = Schema.of(TimezoneData)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Final
+from typing import Final
 
-from bot.ui.callbacks.schema import CallbackData, Id, Int, Schema
+from bot.ui.callbacks.schema import CallbackData, Id, Schema, SkillPage
 
 SKILLS: Final = "sk"
-# A list page is at most a few dozen (200 skills, 8 per page); the cap refuses forged pages.
-Page = Annotated[int, Int(0, 1000)]
 
 
 class SkillsData(CallbackData, prefix=SKILLS):
@@ -18,7 +16,7 @@ class SkillsData(CallbackData, prefix=SKILLS):
 class SkillsList(SkillsData, key=("l",)):
     """◀ / ▶ through the list, and « Back to skills."""
 
-    page: Page
+    page: SkillPage
 
 
 class SkillsClose(SkillsData, key=("x",)):
@@ -33,7 +31,7 @@ class SkillButton(SkillsData):
     """A button on one skill's screen: the skill, and the list page to return to."""
 
     skill_id: Id
-    page: Page
+    page: SkillPage
 
 
 class SkillsOpen(SkillButton, key=("o",)):
@@ -60,15 +58,4 @@ class SkillsDeleteYes(SkillButton, key=("dy",)):
     """🗑 Delete, confirmed."""
 
 
-SKILLS_BUTTONS: Final = Schema[SkillsData](
-    SKILLS,
-    SkillsList,
-    SkillsClose,
-    SkillsAdd,
-    SkillsOpen,
-    SkillsRename,
-    SkillsArchive,
-    SkillsUnarchive,
-    SkillsDelete,
-    SkillsDeleteYes,
-)
+SKILLS_BUTTONS: Final = Schema.of(SkillsData)

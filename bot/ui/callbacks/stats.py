@@ -41,6 +41,4 @@ class StatsClose(StatsData, key=("x",)):
     """✖ Close."""
 
 
-STATS_BUTTONS: Final = Schema[StatsData](
-    STATS, StatsShowPeriod, StatsWeeklyChart, StatsMonthlyChart, StatsHeatmap, StatsClose
-)
+STATS_BUTTONS: Final = Schema.of(StatsData)

@@ -22,85 +22,63 @@ class TimerPick(TimerData, key=("p",)):
     """▶️ Start timer (on /quick, reminders): the skill picker."""
 
 
-class TimerStart(TimerData, key=("s",)):
+class TimerOfSkill(TimerData):
+    """A button that starts a timer: the skill it times."""
+
+    skill_id: Id
+
+
+class TimerStart(TimerOfSkill, key=("s",)):
     """A skill in the picker: start its timer in the picker's message."""
 
-    skill_id: Id
 
-
-class TimerAgain(TimerData, key=("a",)):
+class TimerAgain(TimerOfSkill, key=("a",)):
     """▶️ Start timer on a saved-session card: a timer for its skill, in a new message."""
 
-    skill_id: Id
+
+class TimerAction(TimerData):
+    """A button on a live timer or its guard's question: the timer it acts on."""
+
+    timer_id: Id
 
 
-class TimerPause(TimerData, key=("pa",)):
+class TimerPause(TimerAction, key=("pa",)):
     """⏸ Pause."""
 
-    timer_id: Id
 
-
-class TimerResume(TimerData, key=("re",)):
+class TimerResume(TimerAction, key=("re",)):
     """▶️ Resume."""
 
-    timer_id: Id
 
-
-class TimerStop(TimerData, key=("st",)):
+class TimerStop(TimerAction, key=("st",)):
     """⏹ Stop (also the guard's Stop now): save the session."""
 
-    timer_id: Id
 
-
-class TimerStopAtLastSeen(TimerData, key=("sl",)):
+class TimerStopAtLastSeen(TimerAction, key=("sl",)):
     """The guard's "Stop at 18:40": save up to when the user was last there."""
 
-    timer_id: Id
 
-
-class TimerKeep(TimerData, key=("k",)):
+class TimerKeep(TimerAction, key=("k",)):
     """The guard's "Yes, keep going"."""
 
-    timer_id: Id
 
-
-class TimerDiscard(TimerData, key=("d",)):
+class TimerDiscard(TimerAction, key=("d",)):
     """✖ Discard: asks first."""
 
-    timer_id: Id
 
-
-class TimerDiscardYes(TimerData, key=("dy",)):
+class TimerDiscardYes(TimerAction, key=("dy",)):
     """Yes, discard: throw the timer away unsaved."""
 
-    timer_id: Id
 
-
-class TimerShow(TimerData, key=("v",)):
+class TimerShow(TimerAction, key=("v",)):
     """« Back (from the discard question): the live timer again."""
-
-    timer_id: Id
 
 
 class TimerClose(TimerData, key=("x",)):
     """✖ Close the picker."""
 
 
-TIMER_BUTTONS: Final = Schema[TimerData](
-    TIMER,
-    TimerPick,
-    TimerStart,
-    TimerAgain,
-    TimerPause,
-    TimerResume,
-    TimerStop,
-    TimerStopAtLastSeen,
-    TimerKeep,
-    TimerDiscard,
-    TimerDiscardYes,
-    TimerShow,
-    TimerClose,
-)
+TIMER_BUTTONS: Final = Schema.of(TimerData)
 
 
 class TimerSwitchData(CallbackData, prefix=TIMER_SWITCH):
@@ -115,7 +93,7 @@ class TimerSwitchStop(TimerSwitchData, key=("stop",)):
     """Stop (and save) the running timer only."""
 
 
-TIMER_SWITCH_BUTTONS: Final = Schema[TimerSwitchData](TIMER_SWITCH, TimerSwitchGo, TimerSwitchStop)
+TIMER_SWITCH_BUTTONS: Final = Schema.of(TimerSwitchData)
 
 
 class TimerNextData(CallbackData, prefix=TIMER_NEXT):
@@ -126,4 +104,4 @@ class TimerNextSkip(TimerNextData, key=("skip",)):
     """Skip the reflection."""
 
 
-TIMER_NEXT_BUTTONS: Final = Schema[TimerNextData](TIMER_NEXT, TimerNextSkip)
+TIMER_NEXT_BUTTONS: Final = Schema.of(TimerNextData)
