@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import groupby
+from itertools import chain, groupby
 
 from bot.domain.errors import DomainError
 from bot.domain.import_format import (
@@ -20,17 +20,18 @@ from bot.domain.import_format import (
     ImportEvidence,
     ImportFile,
     ImportRow,
+    ImportSkill,
     RowError,
     dedupe_key,
     session_dedupe_key,
 )
-from bot.domain.import_format.model import ImportPlan, ImportResult, PlannedSkill
+from bot.domain.import_format.model import ImportPlan, ImportResult
 from bot.domain.practice import check_daily_total
 from bot.domain.records import field_values
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
 from bot.services.skills import MAX_SKILLS
-from storage.repositories.transfer import NewEvidence, NewLog, NewSkill
+from storage.repositories.transfer import NewEvidence, NewLog
 from storage.uow import UnitOfWork
 
 EvidenceKey = tuple[int, str, str | None, str | None, str | None]
@@ -83,27 +84,13 @@ async def _new_sessions(
 
 def _planned_skills(
     imported: ImportFile, sessions: list[ImportRow], existing: dict[str, int]
-) -> list[PlannedSkill]:
-    planned: dict[str, PlannedSkill] = {}
-    for skill in imported.skills:
+) -> list[ImportSkill]:
+    planned: dict[str, ImportSkill] = {}
+    named = (ImportSkill(row.skill_name) for row in sessions)
+    for skill in chain(imported.skills, named):
         key = skill_name_key(skill.name)
         if key not in existing and key not in planned:
-            planned[key] = PlannedSkill(
-                skill.name,
-                key,
-                skill.archived,
-                skill.created_at,
-                skill.archived_at,
-                skill.weekly_goal_minutes,
-                skill.weekly_goal_sessions,
-                skill.weekly_goal_days,
-                skill.daily_goal_minutes,
-                skill.next_focus,
-            )
-    for row in sessions:
-        key = skill_name_key(row.skill_name)
-        if key not in existing and key not in planned:
-            planned[key] = PlannedSkill(row.skill_name, key)
+            planned[key] = skill
     return list(planned.values())
 
 
@@ -183,25 +170,7 @@ async def write_plan(
 ) -> ImportResult:
     """Write the planned skills, sessions, evidence and settings (the caller commits)."""
     skill_ids = await uow.transfer.skill_ids_by_key(user_id)
-    skill_ids.update(
-        await uow.transfer.add_skills(
-            user_id,
-            [
-                NewSkill(
-                    name=s.name,
-                    name_key=s.key,
-                    created_at=s.created_at or now,
-                    archived_at=(s.archived_at or now) if s.archived else None,
-                    weekly_goal_minutes=s.weekly_goal_minutes,
-                    weekly_goal_sessions=s.weekly_goal_sessions,
-                    weekly_goal_days=s.weekly_goal_days,
-                    daily_goal_minutes=s.daily_goal_minutes,
-                    next_focus=s.next_focus,
-                )
-                for s in plan.new_skills
-            ],
-        )
-    )
+    skill_ids.update(await uow.transfer.add_skills(user_id, plan.new_skills, now))
     source = "restore" if plan.imported.kind == "practice-tracker-json" else "import"
 
     def new_log(row: ImportRow) -> NewLog:

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.domain.export_format import ExportLog, ExportSkill
+from bot.domain.import_format.model import ImportSkill
 from bot.domain.records import field_names, field_values
+from bot.domain.skills import skill_name_key
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository
 
@@ -30,21 +32,6 @@ class SessionFingerprint:
     practiced_on: date
     duration_minutes: int
     description: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewSkill:
-    """A skill to create (name already validated, key computed by the caller)."""
-
-    name: str
-    name_key: str
-    created_at: datetime
-    archived_at: datetime | None = None
-    weekly_goal_minutes: int | None = None
-    weekly_goal_sessions: int | None = None
-    weekly_goal_days: int | None = None
-    daily_goal_minutes: int | None = None
-    next_focus: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,12 +188,24 @@ class TransferRepository(Repository):
 
     # --- import: writes ---------------------------------------------------------------------
 
-    async def add_skills(self, user_id: int, skills: Sequence[NewSkill]) -> dict[str, int]:
+    async def add_skills(
+        self, user_id: int, skills: Sequence[ImportSkill], now: datetime
+    ) -> dict[str, int]:
         """Create skills in one batched statement; returns name_key -> new id."""
         if not skills:
             return {}
         rows = [
-            field_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills
+            {
+                "user_id": user_id,
+                "name": skill.name,
+                "name_key": skill_name_key(skill.name),
+                "created_at": skill.created_on_import(now),
+                "updated_at": skill.created_on_import(now),
+                "archived_at": skill.archived_on_import(now),
+                "next_focus": skill.next_focus,
+                **field_values(skill.goals),
+            }
+            for skill in skills
         ]
         result = await self._session.execute(
             insert(Skill).returning(Skill.name_key, Skill.id, sort_by_parameter_order=True), rows
