@@ -23,7 +23,6 @@ from bot.domain.import_format import (
     ImportSkill,
     RowError,
     dedupe_key,
-    session_dedupe_key,
 )
 from bot.domain.import_format.model import ImportPlan, ImportResult
 from bot.domain.practice import check_daily_total
@@ -49,10 +48,7 @@ async def _new_sessions(
     span = _date_range(rows)
     if span is None:
         return [], 0, []
-    stored: Counter[DedupeKey] = Counter(
-        session_dedupe_key(f.skill_name, f.practiced_on, f.duration_minutes, f.description)
-        for f in await uow.transfer.session_fingerprints(user_id, *span)
-    )
+    stored: Counter[DedupeKey] = Counter(await uow.transfer.session_keys(user_id, *span))
     # Counted, not a set: two identical sessions in a file are two sessions, and a second
     # import of that file finds both already stored.
     fresh: list[ImportRow] = []

@@ -15,23 +15,13 @@ from typing import Any
 from sqlalchemy import and_, func, insert, select, update
 
 from bot.domain.export_format import ExportLog, ExportSkill
-from bot.domain.import_format.model import ImportSkill
+from bot.domain.import_format.model import DedupeKey, ImportSkill, session_dedupe_key
 from bot.domain.records import field_names, field_values
 from bot.domain.skills import skill_name_key
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository
 
 EXPORT_BATCH_ROWS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFingerprint:
-    """What duplicate detection compares of a stored session."""
-
-    skill_name: str
-    practiced_on: date
-    duration_minutes: int
-    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,10 +140,8 @@ class TransferRepository(Repository):
         )
         return found is not None
 
-    async def session_fingerprints(
-        self, user_id: int, first: date, last: date
-    ) -> list[SessionFingerprint]:
-        """Skill, date, minutes and description of the user's sessions dated first..last."""
+    async def session_keys(self, user_id: int, first: date, last: date) -> list[DedupeKey]:
+        """Duplicate-detection keys of the user's sessions dated first..last."""
         result = await self._session.execute(
             select(
                 Skill.name,
@@ -166,7 +154,7 @@ class TransferRepository(Repository):
             )
             .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on.between(first, last))
         )
-        return [SessionFingerprint(*row) for row in result]
+        return [session_dedupe_key(*row) for row in result]
 
     async def minutes_per_day(self, user_id: int, first: date, last: date) -> dict[date, int]:
         """Minutes the user has logged on each day from first to last (days with any)."""
