@@ -26,11 +26,10 @@ from bot.domain.import_format import (
 )
 from bot.domain.import_format.model import ImportPlan, ImportResult
 from bot.domain.practice import check_daily_total
-from bot.domain.records import field_values
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
 from bot.services.skills import MAX_SKILLS
-from storage.repositories.transfer import NewEvidence, NewLog
+from storage.repositories.transfer import EvidenceRecord, NewEvidence, NewLog
 from storage.uow import UnitOfWork
 
 EvidenceKey = tuple[int, str, str | None, str | None, str | None]
@@ -90,7 +89,7 @@ def _planned_skills(
     return list(planned.values())
 
 
-def _evidence_key(skill_id: int, item: ImportEvidence) -> EvidenceKey:
+def _evidence_key(skill_id: int, item: ImportEvidence | EvidenceRecord) -> EvidenceKey:
     ident = (item.file.file_unique_id or item.file.file_name) if item.file else None
     return skill_id, str(item.kind), item.url, item.note, ident
 
@@ -104,8 +103,7 @@ async def _new_skill_evidence(
     stored: Counter[EvidenceKey] = Counter()
     for record in await uow.transfer.skill_evidence(user_id):
         if record.skill_id is not None:
-            ident = record.file_unique_id or record.file_name
-            stored[(record.skill_id, record.kind, record.url, record.note, ident)] += 1
+            stored[_evidence_key(record.skill_id, record)] += 1
     fresh: list[ImportEvidence] = []
     for item in items:
         skill_id = existing.get(skill_name_key(item.skill_name or ""))
@@ -147,8 +145,6 @@ async def plan_import(uow: UnitOfWork, user_id: int, imported: ImportFile) -> Im
 def _new_evidence(
     item: ImportEvidence, log_id: int | None, skill_id: int | None, now: datetime
 ) -> NewEvidence:
-    # ExportFile's fields are NewEvidence's file columns, under the same names.
-    file_columns = field_values(item.file) if item.file else {}
     return NewEvidence(
         practice_log_id=log_id,
         skill_id=skill_id,
@@ -156,8 +152,8 @@ def _new_evidence(
         created_at=item.created_at or now,
         url=item.url,
         note=item.note,
+        file=item.file,
         source=item.source,
-        **file_columns,
     )
 
 

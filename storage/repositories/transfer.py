@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Row, and_, func, insert, select, update
 
-from bot.domain.export_format import ExportLog, ExportSkill
+from bot.domain.export_format import ExportFile, ExportLog, ExportSkill
 from bot.domain.import_format.model import DedupeKey, ImportSkill, session_dedupe_key
 from bot.domain.records import field_names, field_values
 from bot.domain.skills import skill_name_key
@@ -49,16 +49,8 @@ class NewEvidence:
     created_at: datetime
     url: str | None = None
     note: str | None = None
-    file_name: str | None = None
-    file_size: int | None = None
-    mime_type: str | None = None
-    width: int | None = None
-    height: int | None = None
-    storage: str | None = None
-    file_id: str | None = None
-    file_unique_id: str | None = None
-    uploaded_at: datetime | None = None
-    duration_seconds: int | None = None
+    # Stored in the evidence row's file columns, which share ExportFile's field names.
+    file: ExportFile | None = None
     source: str | None = None
 
 
@@ -69,7 +61,13 @@ class EvidenceRecord(NewEvidence):
     id: int
 
 
-_EVIDENCE_COLUMNS = tuple(getattr(Evidence, name) for name in field_names(EvidenceRecord))
+_FILE_FIELDS = field_names(ExportFile)
+_NO_FILE: dict[str, object] = dict.fromkeys(_FILE_FIELDS)
+_EVIDENCE_COLUMNS = tuple(
+    getattr(Evidence, name)
+    for name in (*field_names(EvidenceRecord), *_FILE_FIELDS)
+    if name != "file"
+)
 # The exported records' fields are their columns' names, but for these two.
 _LOG_RENAMED: dict[str, Any] = {"skill": Skill.name, "date": PracticeLog.practiced_on}
 _SKILL_EXPORT_COLUMNS = tuple(getattr(Skill, name) for name in field_names(ExportSkill))
@@ -77,6 +75,21 @@ _LOG_EXPORT_COLUMNS = tuple(
     _LOG_RENAMED[name] if name in _LOG_RENAMED else getattr(PracticeLog, name)
     for name in field_names(ExportLog)
 )
+
+
+def _evidence_record(row: Row[Any]) -> EvidenceRecord:
+    """A selected evidence row as a record: its file columns gathered into one ExportFile."""
+    columns = row._asdict()
+    file_columns = {name: columns.pop(name) for name in _FILE_FIELDS}
+    has_file = file_columns["file_name"] is not None
+    return EvidenceRecord(**columns, file=ExportFile(**file_columns) if has_file else None)
+
+
+def _evidence_row(item: NewEvidence, user_id: int) -> dict[str, Any]:
+    """The evidence's columns: its own fields, its file's (all None without one), its owner."""
+    row = field_values(item, user_id=user_id)
+    file = row.pop("file")
+    return {**row, **(field_values(file) if file is not None else _NO_FILE)}
 
 
 class TransferRepository(Repository):
@@ -113,7 +126,7 @@ class TransferRepository(Repository):
         result = await self._session.execute(
             select(*_EVIDENCE_COLUMNS).where(Evidence.user_id == user_id).order_by(Evidence.id)
         )
-        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+        return [_evidence_record(row) for row in result.all()]
 
     async def evidence_counts(self, user_id: int) -> dict[int, int]:
         """How many pieces of evidence each of the user's sessions has (sessions with any)."""
@@ -172,7 +185,7 @@ class TransferRepository(Repository):
             .where(Evidence.user_id == user_id, Evidence.practice_log_id.is_(None))
             .order_by(Evidence.id)
         )
-        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+        return [_evidence_record(row) for row in result.all()]
 
     # --- import: writes ---------------------------------------------------------------------
 
@@ -227,7 +240,7 @@ class TransferRepository(Repository):
         """Insert evidence in batched statements (ids already point at this user's rows)."""
         if not items:
             return
-        rows = [field_values(item, user_id=user_id) for item in items]
+        rows = [_evidence_row(item, user_id) for item in items]
         await self._session.execute(insert(Evidence), rows)
 
     async def restore_settings(
