@@ -16,6 +16,7 @@ from sqlalchemy import Row, and_, func, insert, select, update
 
 from bot.domain.export_format import ExportFile, ExportLog, ExportSkill
 from bot.domain.import_format.model import DedupeKey, ImportSkill, session_dedupe_key
+from bot.domain.practice import SessionDraft
 from bot.domain.records import field_names, field_values
 from bot.domain.skills import skill_name_key
 from storage.models import Evidence, PracticeLog, Skill, User
@@ -26,15 +27,9 @@ EXPORT_BATCH_ROWS = 2000
 
 @dataclass(frozen=True, slots=True)
 class NewLog:
-    """A validated session to insert."""
+    """A validated session to insert, with the times it carries (an import keeps its file's)."""
 
-    skill_id: int
-    practiced_on: date
-    duration_minutes: int
-    description: str
-    difficulty: int | None
-    confidence: int | None
-    source: str
+    session: SessionDraft
     created_at: datetime
     updated_at: datetime
 
@@ -75,6 +70,13 @@ _LOG_EXPORT_COLUMNS = tuple(
     _LOG_RENAMED[name] if name in _LOG_RENAMED else getattr(PracticeLog, name)
     for name in field_names(ExportLog)
 )
+
+
+def _log_row(log: NewLog, user_id: int) -> dict[str, Any]:
+    """The session's columns: the draft's fields, its times and its owner."""
+    return field_values(
+        log.session, user_id=user_id, created_at=log.created_at, updated_at=log.updated_at
+    )
 
 
 def _evidence_record(row: Row[Any]) -> EvidenceRecord:
@@ -215,7 +217,7 @@ class TransferRepository(Repository):
 
     async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
         """Insert sessions in batched multi-row statements."""
-        rows = [field_values(log, user_id=user_id) for log in logs]
+        rows = [_log_row(log, user_id) for log in logs]
         # With RETURNING, SQLAlchemy sends an executemany as multi-row INSERTs ("insertmanyvalues",
         # up to 1000 rows each) on both backends; asyncpg would otherwise run it row by row, and
         # PostgreSQL's statement triggers (migration 0009) then maintain the streak runs and
@@ -225,7 +227,7 @@ class TransferRepository(Repository):
 
     async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
         """Insert sessions and return their new ids in the given order."""
-        rows = [field_values(log, user_id=user_id) for log in logs]
+        rows = [_log_row(log, user_id) for log in logs]
         if not rows:
             return []
         # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched

@@ -143,13 +143,7 @@ async def _apply(uow: UnitOfWork, op: tuple[Any, ...], user_id: int, skills: lis
         stamp = datetime(2026, 11, 25, tzinfo=UTC)
         batch = [
             NewLog(
-                skills[op[2]],
-                day,
-                30,
-                "Imported practice session",
-                None,
-                None,
-                "import",
+                SessionDraft(skills[op[2]], day, 30, "Imported practice session", source="import"),
                 stamp,
                 stamp,
             )
