@@ -25,7 +25,7 @@ from bot.domain.import_format import (
     dedupe_key,
 )
 from bot.domain.import_format.model import ImportPlan, ImportResult
-from bot.domain.practice import SessionDraft, check_daily_total
+from bot.domain.practice import check_daily_total
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
 from bot.services.skills import MAX_SKILLS
@@ -166,7 +166,7 @@ async def write_plan(
     source = "restore" if plan.imported.kind == "practice-tracker-json" else "import"
 
     def new_log(row: ImportRow) -> NewLog:
-        session = SessionDraft(
+        return NewLog(
             skill_ids[skill_name_key(row.skill_name)],
             row.practiced_on,
             row.duration_minutes,
@@ -174,8 +174,9 @@ async def write_plan(
             row.difficulty,
             row.confidence,
             row.source or source,
+            created_at=row.created_at or now,
+            updated_at=row.updated_at or row.created_at or now,
         )
-        return NewLog(session, row.created_at or now, row.updated_at or row.created_at or now)
 
     # Inserted in file order (ids follow it, so an export lists same-day sessions as the file
     # did), in runs: sessions without evidence in batched statements, the others one by one

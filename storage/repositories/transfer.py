@@ -25,11 +25,10 @@ from storage.repositories.base import Repository
 EXPORT_BATCH_ROWS = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class NewLog:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewLog(SessionDraft):
     """A validated session to insert, with the times it carries (an import keeps its file's)."""
 
-    session: SessionDraft
     created_at: datetime
     updated_at: datetime
 
@@ -70,13 +69,6 @@ _LOG_EXPORT_COLUMNS = tuple(
     _LOG_RENAMED[name] if name in _LOG_RENAMED else getattr(PracticeLog, name)
     for name in field_names(ExportLog)
 )
-
-
-def _log_row(log: NewLog, user_id: int) -> dict[str, Any]:
-    """The session's columns: the draft's fields, its times and its owner."""
-    return field_values(
-        log.session, user_id=user_id, created_at=log.created_at, updated_at=log.updated_at
-    )
 
 
 def _evidence_record(row: Row[Any]) -> EvidenceRecord:
@@ -217,7 +209,7 @@ class TransferRepository(Repository):
 
     async def add_logs(self, user_id: int, logs: Iterable[NewLog]) -> None:
         """Insert sessions in batched multi-row statements."""
-        rows = [_log_row(log, user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         # With RETURNING, SQLAlchemy sends an executemany as multi-row INSERTs ("insertmanyvalues",
         # up to 1000 rows each) on both backends; asyncpg would otherwise run it row by row, and
         # PostgreSQL's statement triggers (migration 0009) then maintain the streak runs and
@@ -227,7 +219,7 @@ class TransferRepository(Repository):
 
     async def add_logs_returning_ids(self, user_id: int, logs: Iterable[NewLog]) -> list[int]:
         """Insert sessions and return their new ids in the given order."""
-        rows = [_log_row(log, user_id) for log in logs]
+        rows = [field_values(log, user_id=user_id) for log in logs]
         if not rows:
             return []
         # Ordered RETURNING needs a row-by-row insert on SQLite (SQLAlchemy can't match batched

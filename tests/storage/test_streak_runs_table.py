@@ -143,9 +143,13 @@ async def _apply(uow: UnitOfWork, op: tuple[Any, ...], user_id: int, skills: lis
         stamp = datetime(2026, 11, 25, tzinfo=UTC)
         batch = [
             NewLog(
-                SessionDraft(skills[op[2]], day, 30, "Imported practice session", source="import"),
-                stamp,
-                stamp,
+                skills[op[2]],
+                day,
+                30,
+                "Imported practice session",
+                source="import",
+                created_at=stamp,
+                updated_at=stamp,
             )
             for day in op[3]
         ]
