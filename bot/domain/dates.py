@@ -29,10 +29,9 @@ from functools import lru_cache
 from itertools import product
 from typing import Final, Literal
 
-from rapidfuzz.distance import OSA
-
 from bot.domain.echo import shorten
 from bot.domain.errors import DomainError
+from bot.domain.typos import allowed_typos, nearest
 
 DateOrder = Literal["day_first", "month_first"]
 """How a numeric date like 11/12 is read: 11 December (day first) or November 12 (month first)."""
@@ -366,21 +365,12 @@ def _nearest_words(word: str) -> tuple[str, ...]:
     """The date words ``word`` is a typo of (one edit, two for long words), else ``word`` itself."""
     if len(word) < 4 or word in _VOCABULARY or not word.isalpha():
         return (word,)
-    allowed = 1 if len(word) < 7 else 2
-    nearest: list[str] = []
-    best = allowed + 1
-    for candidate in _VOCABULARY:
-        # A plural ("mondays", "sundays") is an ordinary word, not a typo.
-        if word == f"{candidate}s":
-            return (word,)
-        distance = OSA.distance(word, candidate, score_cutoff=allowed)
-        if distance > allowed:
-            continue
-        if distance < best:
-            nearest, best = [candidate], distance
-        elif distance == best:
-            nearest.append(candidate)
-    return tuple(nearest) or (word,)
+    # A plural ("mondays", "sundays") is an ordinary word, not a typo.
+    if any(word == f"{candidate}s" for candidate in _VOCABULARY):
+        return (word,)
+    allowed = allowed_typos(word)
+    words = ((candidate, candidate) for candidate in _VOCABULARY)
+    return tuple(nearest(word, words, lambda _: allowed)) or (word,)
 
 
 def _days_before(today: date, digits: str, per: int = 1) -> date:

@@ -1,9 +1,8 @@
 """Practice log validation (spec section 7), one field at a time and all together.
 
 The /log conversation validates each answer as it arrives, so every rule is its own function
-raising :class:`DomainError` with a message for the user. :func:`validate_practice_log` runs
-them all and returns a :class:`PracticeLogInput`, whose field constraints repeat the rules as a
-last line of defence against callers that build the model directly.
+raising :class:`DomainError` with a message for the user; saving a :class:`SessionDraft` runs
+them all (bot/services/practice.py), the day cap and ownership in the insert itself.
 """
 
 from __future__ import annotations
@@ -14,15 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from bot.domain.dates import validate_practice_date
-from bot.domain.durations import (
-    MAX_DURATION_MINUTES,
-    MIN_DURATION_MINUTES,
-    format_duration,
-    validate_duration,
-)
+from bot.domain.durations import format_duration, validate_duration
 from bot.domain.errors import DomainError
 from bot.domain.skills import SkillRef
 
@@ -35,13 +27,12 @@ __all__ = [
     "MIN_DESCRIPTION_LENGTH",
     "MIN_RATING",
     "SESSION_SOURCES",
-    "PracticeLogInput",
+    "SessionDraft",
     "check_daily_total",
     "quick_description",
     "validate_description",
     "validate_duration",
     "validate_practice_date",
-    "validate_practice_log",
     "validate_rating",
 ]
 
@@ -58,17 +49,22 @@ _BLANK_LINES_RE: Final = re.compile(r"\n{3,}")
 _QUICK_NAME_LIMIT: Final = 100
 
 
-class PracticeLogInput(BaseModel):
-    """A validated practice session, ready to be stored."""
+@dataclass(frozen=True, slots=True)
+class SessionDraft:
+    """A session to save. ``description=None`` means the generated Quick Log description.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
+    ``client_token`` makes the save idempotent: a second save with the same token (a double
+    tap, a retried update) returns the first session instead of adding another.
+    """
 
-    skill_id: int = Field(gt=0)
+    skill_id: int
     practiced_on: date
-    duration_minutes: int = Field(ge=MIN_DURATION_MINUTES, le=MAX_DURATION_MINUTES)
-    description: str = Field(min_length=MIN_DESCRIPTION_LENGTH, max_length=MAX_DESCRIPTION_LENGTH)
-    difficulty: int | None = Field(default=None, ge=MIN_RATING, le=MAX_RATING)
-    confidence: int | None = Field(default=None, ge=MIN_RATING, le=MAX_RATING)
+    duration_minutes: int
+    description: str | None
+    difficulty: int | None = None
+    confidence: int | None = None
+    source: str = "chat"
+    client_token: str | None = None
 
 
 def validate_description(text: str) -> str:
@@ -120,31 +116,6 @@ def check_daily_total(existing_minutes_that_day: int, new_minutes: int) -> None:
     raise DomainError(
         f"You've already logged {logged} on that day, so only {format_duration(left)} of its "
         f"24 hours is left — {format_duration(new_minutes)} won't fit."
-    )
-
-
-def validate_practice_log(
-    *,
-    skill_id: int,
-    practiced_on: date,
-    duration_minutes: int,
-    description: str,
-    difficulty: int | None = None,
-    confidence: int | None = None,
-    today: date,
-    existing_minutes_that_day: int,
-) -> PracticeLogInput:
-    """Run every practice-log rule and return the validated, tidied input."""
-    validate_duration(duration_minutes)
-    validate_practice_date(practiced_on, today)
-    check_daily_total(existing_minutes_that_day, duration_minutes)
-    return PracticeLogInput(
-        skill_id=skill_id,
-        practiced_on=practiced_on,
-        duration_minutes=duration_minutes,
-        description=validate_description(description),
-        difficulty=validate_rating(difficulty, "difficulty"),
-        confidence=validate_rating(confidence, "confidence"),
     )
 
 

@@ -22,7 +22,6 @@ from bot.domain.history_filters import ALL, parse_history_query
 from bot.domain.practice import validate_description, validate_rating
 from bot.services.history import (
     UNDO_MINUTES,
-    SessionSummary,
     SkillGone,
     UndoExpired,
     UndoUnavailable,
@@ -296,7 +295,7 @@ async def _delete(turn: Turn, log_id: int, ctx: ListContext) -> None:
     await turn.show(*view.deleted_screen(phrase, deleted.snapshot_id, ctx, UNDO_MINUTES))
 
 
-def _summary_phrase(summary: SessionSummary, today: date) -> str:
+def _summary_phrase(summary: SessionRow, today: date) -> str:
     return view.session_phrase(
         summary.skill_name, summary.practiced_on, summary.duration_minutes, today
     ) + view.evidence_phrase(summary.evidence)

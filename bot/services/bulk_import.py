@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
-from itertools import groupby
+from itertools import chain, groupby
 
 from bot.domain.errors import DomainError
 from bot.domain.import_format import (
@@ -20,17 +20,16 @@ from bot.domain.import_format import (
     ImportEvidence,
     ImportFile,
     ImportRow,
+    ImportSkill,
     RowError,
     dedupe_key,
-    session_dedupe_key,
 )
-from bot.domain.import_format.model import ImportPlan, ImportResult, PlannedSkill
+from bot.domain.import_format.model import ImportPlan, ImportResult
 from bot.domain.practice import check_daily_total
-from bot.domain.records import field_values
 from bot.domain.settings_transfer import settings_to_restore, timezone_to_restore
 from bot.domain.skills import skill_name_key
 from bot.services.skills import MAX_SKILLS
-from storage.repositories.transfer import NewEvidence, NewLog, NewSkill
+from storage.repositories.transfer import EvidenceRecord, NewEvidence, NewLog
 from storage.uow import UnitOfWork
 
 EvidenceKey = tuple[int, str, str | None, str | None, str | None]
@@ -48,10 +47,7 @@ async def _new_sessions(
     span = _date_range(rows)
     if span is None:
         return [], 0, []
-    stored: Counter[DedupeKey] = Counter(
-        session_dedupe_key(f.skill_name, f.practiced_on, f.duration_minutes, f.description)
-        for f in await uow.transfer.session_fingerprints(user_id, *span)
-    )
+    stored: Counter[DedupeKey] = Counter(await uow.transfer.session_keys(user_id, *span))
     # Counted, not a set: two identical sessions in a file are two sessions, and a second
     # import of that file finds both already stored.
     fresh: list[ImportRow] = []
@@ -83,31 +79,17 @@ async def _new_sessions(
 
 def _planned_skills(
     imported: ImportFile, sessions: list[ImportRow], existing: dict[str, int]
-) -> list[PlannedSkill]:
-    planned: dict[str, PlannedSkill] = {}
-    for skill in imported.skills:
+) -> list[ImportSkill]:
+    planned: dict[str, ImportSkill] = {}
+    named = (ImportSkill(row.skill_name) for row in sessions)
+    for skill in chain(imported.skills, named):
         key = skill_name_key(skill.name)
         if key not in existing and key not in planned:
-            planned[key] = PlannedSkill(
-                skill.name,
-                key,
-                skill.archived,
-                skill.created_at,
-                skill.archived_at,
-                skill.weekly_goal_minutes,
-                skill.weekly_goal_sessions,
-                skill.weekly_goal_days,
-                skill.daily_goal_minutes,
-                skill.next_focus,
-            )
-    for row in sessions:
-        key = skill_name_key(row.skill_name)
-        if key not in existing and key not in planned:
-            planned[key] = PlannedSkill(row.skill_name, key)
+            planned[key] = skill
     return list(planned.values())
 
 
-def _evidence_key(skill_id: int, item: ImportEvidence) -> EvidenceKey:
+def _evidence_key(skill_id: int, item: ImportEvidence | EvidenceRecord) -> EvidenceKey:
     ident = (item.file.file_unique_id or item.file.file_name) if item.file else None
     return skill_id, str(item.kind), item.url, item.note, ident
 
@@ -121,8 +103,7 @@ async def _new_skill_evidence(
     stored: Counter[EvidenceKey] = Counter()
     for record in await uow.transfer.skill_evidence(user_id):
         if record.skill_id is not None:
-            ident = record.file_unique_id or record.file_name
-            stored[(record.skill_id, record.kind, record.url, record.note, ident)] += 1
+            stored[_evidence_key(record.skill_id, record)] += 1
     fresh: list[ImportEvidence] = []
     for item in items:
         skill_id = existing.get(skill_name_key(item.skill_name or ""))
@@ -164,8 +145,6 @@ async def plan_import(uow: UnitOfWork, user_id: int, imported: ImportFile) -> Im
 def _new_evidence(
     item: ImportEvidence, log_id: int | None, skill_id: int | None, now: datetime
 ) -> NewEvidence:
-    # ExportFile's fields are NewEvidence's file columns, under the same names.
-    file_columns = field_values(item.file) if item.file else {}
     return NewEvidence(
         practice_log_id=log_id,
         skill_id=skill_id,
@@ -173,8 +152,8 @@ def _new_evidence(
         created_at=item.created_at or now,
         url=item.url,
         note=item.note,
+        file=item.file,
         source=item.source,
-        **file_columns,
     )
 
 
@@ -183,36 +162,18 @@ async def write_plan(
 ) -> ImportResult:
     """Write the planned skills, sessions, evidence and settings (the caller commits)."""
     skill_ids = await uow.transfer.skill_ids_by_key(user_id)
-    skill_ids.update(
-        await uow.transfer.add_skills(
-            user_id,
-            [
-                NewSkill(
-                    name=s.name,
-                    name_key=s.key,
-                    created_at=s.created_at or now,
-                    archived_at=(s.archived_at or now) if s.archived else None,
-                    weekly_goal_minutes=s.weekly_goal_minutes,
-                    weekly_goal_sessions=s.weekly_goal_sessions,
-                    weekly_goal_days=s.weekly_goal_days,
-                    daily_goal_minutes=s.daily_goal_minutes,
-                    next_focus=s.next_focus,
-                )
-                for s in plan.new_skills
-            ],
-        )
-    )
+    skill_ids.update(await uow.transfer.add_skills(user_id, plan.new_skills, now))
     source = "restore" if plan.imported.kind == "practice-tracker-json" else "import"
 
     def new_log(row: ImportRow) -> NewLog:
         return NewLog(
-            skill_id=skill_ids[skill_name_key(row.skill_name)],
-            practiced_on=row.practiced_on,
-            duration_minutes=row.duration_minutes,
-            description=row.description,
-            difficulty=row.difficulty,
-            confidence=row.confidence,
-            source=row.source or source,
+            skill_ids[skill_name_key(row.skill_name)],
+            row.practiced_on,
+            row.duration_minutes,
+            row.description,
+            row.difficulty,
+            row.confidence,
+            row.source or source,
             created_at=row.created_at or now,
             updated_at=row.updated_at or row.created_at or now,
         )

@@ -8,7 +8,6 @@ from typing import Literal
 
 from bot.domain.export_format import (
     ExportEvidence,
-    ExportFile,
     ExportLog,
     ExportSkill,
     ExportUser,
@@ -19,7 +18,6 @@ from bot.domain.export_format import (
 )
 from bot.domain.records import from_attributes
 from bot.domain.settings_transfer import SETTING_NAMES, export_setting
-from storage.repositories.transfer import EvidenceRecord
 from storage.uow import UnitOfWork
 
 ExportFormat = Literal["json", "csv"]
@@ -36,12 +34,6 @@ class ExportBundle:
     evidence_counts: dict[int, int]
 
 
-def _file(record: EvidenceRecord) -> ExportFile | None:
-    if record.file_name is None:
-        return None
-    return from_attributes(ExportFile, record)
-
-
 async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportBundle:
     """Read the user's settings, skills, sessions (in batches) and evidence."""
     user = await uow.users.get(user_id)
@@ -55,7 +47,7 @@ async def gather_export(uow: UnitOfWork, user_id: int, now: datetime) -> ExportB
     async for batch in uow.transfer.log_batches(user_id):
         logs.extend(batch)
     evidence = [
-        from_attributes(ExportEvidence, e, type=e.kind, file=_file(e))
+        from_attributes(ExportEvidence, e, type=e.kind)
         for e in await uow.transfer.evidence(user_id)
     ]
     export = PracticeExport(

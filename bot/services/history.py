@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Final
 
 from bot.domain.errors import DomainError
+from bot.domain.history import SessionRow
 from bot.services.practice import UnknownLog, check_room
 from storage.uow import UnitOfWork
 
@@ -48,21 +49,11 @@ class SkillGone(DomainError):
 
 
 @dataclass(frozen=True, slots=True)
-class SessionSummary:
-    """How a deleted or restored session is named to the user."""
-
-    skill_name: str
-    practiced_on: date
-    duration_minutes: int
-    evidence: int
-
-
-@dataclass(frozen=True, slots=True)
 class DeletedSession:
-    """A delete: what went, and the snapshot an Undo button names."""
+    """A delete: what went (the summary names it), and the snapshot an Undo button names."""
 
     snapshot_id: int
-    summary: SessionSummary
+    summary: SessionRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +61,7 @@ class RestoredSession:
     """An undo: the restored session's id (the old one unless it was taken), and where to return."""
 
     log_id: int
-    summary: SessionSummary
+    summary: SessionRow
     same_ids: bool
     back: str
 
@@ -88,7 +79,6 @@ async def delete_session(
     rows = await uow.undo.session_rows(user_id, log_id)
     if row is None or rows is None:
         raise UnknownLog()
-    summary = SessionSummary(row.skill_name, row.practiced_on, row.duration_minutes, row.evidence)
     payload = {"rows": rows, "skill_name": row.skill_name, "back": back}
     snapshot_id = await uow.undo.add(
         user_id, SNAPSHOT_KIND, payload, now, now + timedelta(minutes=UNDO_MINUTES)
@@ -96,7 +86,7 @@ async def delete_session(
     # The evidence rows go with it: ON DELETE CASCADE on (practice_log_id, user_id).
     await uow.practice_logs.delete(user_id, log_id)
     await uow.commit()
-    return DeletedSession(snapshot_id, summary)
+    return DeletedSession(snapshot_id, row)
 
 
 async def undo_delete(
@@ -121,10 +111,11 @@ async def undo_delete(
     restored = await uow.undo.restore_session(user_id, rows)
     if restored is None:
         raise SkillGone(skill_name)
-    summary = SessionSummary(skill_name, day, minutes, len(restored.evidence_ids))
+    session = await uow.history.row(user_id, restored.log_id)
+    assert session is not None  # restored just now, under the user's lock
     await uow.commit()
     return RestoredSession(
-        restored.log_id, summary, restored.same_ids, str(taken.payload.get("back", ""))
+        restored.log_id, session, restored.same_ids, str(taken.payload.get("back", ""))
     )
 
 

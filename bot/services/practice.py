@@ -7,7 +7,7 @@ in one place. (Bulk import writes thousands of rows in batches: bot/services/bul
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.domain.durations import validate_duration
@@ -23,6 +23,7 @@ from bot.domain.practice import (
     validate_practice_date,
     validate_rating,
 )
+from bot.domain.practice import SessionDraft as SessionDraft  # re-exported beside its saver
 from bot.domain.skills import SkillRef
 from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
@@ -65,24 +66,6 @@ class UnknownLog(DomainError):
 
     def __init__(self) -> None:
         super().__init__(NOT_FOUND)
-
-
-@dataclass(frozen=True, slots=True)
-class SessionDraft:
-    """A session to save. ``description=None`` means the generated Quick Log description.
-
-    ``client_token`` makes the save idempotent: a second save with the same token (a double
-    tap, a retried update) returns the first session instead of adding another.
-    """
-
-    skill_id: int
-    practiced_on: date
-    duration_minutes: int
-    description: str | None
-    difficulty: int | None = None
-    confidence: int | None = None
-    source: str = "chat"
-    client_token: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,16 +149,10 @@ async def save_practice_log(
     dates_since = today - timedelta(days=RECENT_DATES_DAYS)
     added = await uow.practice_logs.add_checked(
         user_id,
-        skill_id=draft.skill_id,
-        practiced_on=draft.practiced_on,
-        duration_minutes=draft.duration_minutes,
-        description=description,
+        replace(draft, difficulty=difficulty, confidence=confidence),
+        description,
         max_day_minutes=MAX_MINUTES_PER_DAY,
         dates_since=dates_since,
-        difficulty=difficulty,
-        confidence=confidence,
-        source=draft.source,
-        client_token=draft.client_token,
     )
     if added is not None:
         return SavedSession(

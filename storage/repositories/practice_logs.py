@@ -1,4 +1,4 @@
-"""Practice logs: one user's sessions, with idempotent adds keyed by a client token."""
+"""Practice logs: one user's sessions, with checked, idempotent adds keyed by a client token."""
 
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ from sqlalchemy.orm import InstrumentedAttribute, make_transient_to_detached
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.domain.goals import GoalKind
+from bot.domain.practice import SessionDraft
+from bot.domain.records import field_values
 from storage.models import PracticeLog, Skill
 from storage.repositories.base import Repository
 from storage.types import UTCDateTime, utcnow
@@ -165,92 +167,30 @@ def _checked_insert(dialect_name: str, around_name: bool) -> Insert:
 class PracticeLogRepository(Repository):
     """Reads and writes a user's practice sessions; every method filters by the owner."""
 
-    async def add(
-        self,
-        user_id: int,
-        *,
-        skill_id: int,
-        practiced_on: date,
-        duration_minutes: int,
-        description: str,
-        difficulty: int | None = None,
-        confidence: int | None = None,
-        source: str = "chat",
-        client_token: str | None = None,
-    ) -> tuple[PracticeLog, bool]:
-        """Insert a validated session; with a client_token seen before, return that row instead.
-
-        Returns (row, created). The insert is atomic against a concurrent add with the same
-        token (ON CONFLICT DO NOTHING), so a double tap handled by two instances saves once.
-        """
-        values: dict[str, Any] = {
-            "user_id": user_id,
-            "skill_id": skill_id,
-            "practiced_on": practiced_on,
-            "duration_minutes": duration_minutes,
-            "description": description,
-            "difficulty": difficulty,
-            "confidence": confidence,
-            "source": source,
-            "client_token": client_token,
-        }
-        if client_token is None:
-            row = PracticeLog(**values)
-            self._session.add(row)
-            await self._session.flush()
-            return row, True
-        dialect = sqlite if self._session.get_bind().dialect.name == "sqlite" else postgresql
-        statement = (
-            dialect.insert(PracticeLog)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["user_id", "client_token"])
-            .returning(PracticeLog)
-        )
-        created = (await self._session.scalars(statement)).one_or_none()
-        if created is not None:
-            return created, True
-        existing = await self.by_token(user_id, client_token)
-        if existing is None:  # pragma: no cover - the conflicting row cannot vanish mid-transaction
-            raise RuntimeError("client token conflicted but no row carries it")
-        return existing, False
-
     async def add_checked(
         self,
         user_id: int,
-        *,
-        skill_id: int,
-        practiced_on: date,
-        duration_minutes: int,
+        draft: SessionDraft,
         description: str | AroundSkillName,
+        *,
         max_day_minutes: int,
         dates_since: date,
-        difficulty: int | None = None,
-        confidence: int | None = None,
-        source: str = "chat",
-        client_token: str | None = None,
     ) -> AddedLog | None:
-        """Insert in ONE statement, only if every stored-data rule holds; else None.
+        """Insert a checked draft in ONE statement, only if every stored-data rule holds; else None.
 
-        The rules: the skill is this user's and not archived, the user's minutes on that date
-        stay within max_day_minutes, and no session carries this client_token. On None the
-        caller reads which rule failed (the rare path). One round trip is what decides Quick
-        Log's speed on SQLite. Concurrent saves for one user must hold uow.users.lock first
-        (the day total is read inside this statement, not locked).
+        `description` is what to store in place of the draft's: its tidied text, or the Quick
+        Log text around the skill's name. The rules: the skill is this user's and not archived,
+        the user's minutes on that date stay within max_day_minutes, and no session carries the
+        draft's client_token. On None the caller reads which rule failed (the rare path). One
+        round trip is what decides Quick Log's speed on SQLite. Concurrent saves for one user
+        must hold uow.users.lock first (the day total is read inside this statement, not locked).
         """
         around = isinstance(description, AroundSkillName)
         now = utcnow()
         # The new row's columns, bar id and description: bound into the statement, then reused
         # for the ORM object that stands for the inserted row.
-        columns: dict[str, Any] = {
-            "user_id": user_id,
-            "skill_id": skill_id,
-            "practiced_on": practiced_on,
-            "duration_minutes": duration_minutes,
-            "difficulty": difficulty,
-            "confidence": confidence,
-            "source": source,
-            "client_token": client_token,
-        }
+        columns = field_values(draft, user_id=user_id)
+        del columns["description"]
         params: dict[str, Any] = {
             **columns,
             "description": description,

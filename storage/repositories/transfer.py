@@ -12,52 +12,23 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, func, insert, select, update
+from sqlalchemy import Row, and_, func, insert, select, update
 
-from bot.domain.export_format import ExportLog, ExportSkill
+from bot.domain.export_format import ExportFile, ExportLog, ExportSkill
+from bot.domain.import_format.model import DedupeKey, ImportSkill, session_dedupe_key
+from bot.domain.practice import SessionDraft
 from bot.domain.records import field_names, field_values
+from bot.domain.skills import skill_name_key
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.repositories.base import Repository
 
 EXPORT_BATCH_ROWS = 2000
 
 
-@dataclass(frozen=True, slots=True)
-class SessionFingerprint:
-    """What duplicate detection compares of a stored session."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NewLog(SessionDraft):
+    """A validated session to insert, with the times it carries (an import keeps its file's)."""
 
-    skill_name: str
-    practiced_on: date
-    duration_minutes: int
-    description: str
-
-
-@dataclass(frozen=True, slots=True)
-class NewSkill:
-    """A skill to create (name already validated, key computed by the caller)."""
-
-    name: str
-    name_key: str
-    created_at: datetime
-    archived_at: datetime | None = None
-    weekly_goal_minutes: int | None = None
-    weekly_goal_sessions: int | None = None
-    weekly_goal_days: int | None = None
-    daily_goal_minutes: int | None = None
-    next_focus: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class NewLog:
-    """A validated session to insert."""
-
-    skill_id: int
-    practiced_on: date
-    duration_minutes: int
-    description: str
-    difficulty: int | None
-    confidence: int | None
-    source: str
     created_at: datetime
     updated_at: datetime
 
@@ -72,16 +43,8 @@ class NewEvidence:
     created_at: datetime
     url: str | None = None
     note: str | None = None
-    file_name: str | None = None
-    file_size: int | None = None
-    mime_type: str | None = None
-    width: int | None = None
-    height: int | None = None
-    storage: str | None = None
-    file_id: str | None = None
-    file_unique_id: str | None = None
-    uploaded_at: datetime | None = None
-    duration_seconds: int | None = None
+    # Stored in the evidence row's file columns, which share ExportFile's field names.
+    file: ExportFile | None = None
     source: str | None = None
 
 
@@ -92,7 +55,13 @@ class EvidenceRecord(NewEvidence):
     id: int
 
 
-_EVIDENCE_COLUMNS = tuple(getattr(Evidence, name) for name in field_names(EvidenceRecord))
+_FILE_FIELDS = field_names(ExportFile)
+_NO_FILE: dict[str, object] = dict.fromkeys(_FILE_FIELDS)
+_EVIDENCE_COLUMNS = tuple(
+    getattr(Evidence, name)
+    for name in (*field_names(EvidenceRecord), *_FILE_FIELDS)
+    if name != "file"
+)
 # The exported records' fields are their columns' names, but for these two.
 _LOG_RENAMED: dict[str, Any] = {"skill": Skill.name, "date": PracticeLog.practiced_on}
 _SKILL_EXPORT_COLUMNS = tuple(getattr(Skill, name) for name in field_names(ExportSkill))
@@ -100,6 +69,21 @@ _LOG_EXPORT_COLUMNS = tuple(
     _LOG_RENAMED[name] if name in _LOG_RENAMED else getattr(PracticeLog, name)
     for name in field_names(ExportLog)
 )
+
+
+def _evidence_record(row: Row[Any]) -> EvidenceRecord:
+    """A selected evidence row as a record: its file columns gathered into one ExportFile."""
+    columns = row._asdict()
+    file_columns = {name: columns.pop(name) for name in _FILE_FIELDS}
+    has_file = file_columns["file_name"] is not None
+    return EvidenceRecord(**columns, file=ExportFile(**file_columns) if has_file else None)
+
+
+def _evidence_row(item: NewEvidence, user_id: int) -> dict[str, Any]:
+    """The evidence's columns: its own fields, its file's (all None without one), its owner."""
+    row = field_values(item, user_id=user_id)
+    file = row.pop("file")
+    return {**row, **(field_values(file) if file is not None else _NO_FILE)}
 
 
 class TransferRepository(Repository):
@@ -136,7 +120,7 @@ class TransferRepository(Repository):
         result = await self._session.execute(
             select(*_EVIDENCE_COLUMNS).where(Evidence.user_id == user_id).order_by(Evidence.id)
         )
-        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+        return [_evidence_record(row) for row in result.all()]
 
     async def evidence_counts(self, user_id: int) -> dict[int, int]:
         """How many pieces of evidence each of the user's sessions has (sessions with any)."""
@@ -163,10 +147,8 @@ class TransferRepository(Repository):
         )
         return found is not None
 
-    async def session_fingerprints(
-        self, user_id: int, first: date, last: date
-    ) -> list[SessionFingerprint]:
-        """Skill, date, minutes and description of the user's sessions dated first..last."""
+    async def session_keys(self, user_id: int, first: date, last: date) -> list[DedupeKey]:
+        """Duplicate-detection keys of the user's sessions dated first..last."""
         result = await self._session.execute(
             select(
                 Skill.name,
@@ -179,7 +161,7 @@ class TransferRepository(Repository):
             )
             .where(PracticeLog.user_id == user_id, PracticeLog.practiced_on.between(first, last))
         )
-        return [SessionFingerprint(*row) for row in result]
+        return [session_dedupe_key(*row) for row in result]
 
     async def minutes_per_day(self, user_id: int, first: date, last: date) -> dict[date, int]:
         """Minutes the user has logged on each day from first to last (days with any)."""
@@ -197,16 +179,28 @@ class TransferRepository(Repository):
             .where(Evidence.user_id == user_id, Evidence.practice_log_id.is_(None))
             .order_by(Evidence.id)
         )
-        return [EvidenceRecord(**row._asdict()) for row in result.all()]
+        return [_evidence_record(row) for row in result.all()]
 
     # --- import: writes ---------------------------------------------------------------------
 
-    async def add_skills(self, user_id: int, skills: Sequence[NewSkill]) -> dict[str, int]:
+    async def add_skills(
+        self, user_id: int, skills: Sequence[ImportSkill], now: datetime
+    ) -> dict[str, int]:
         """Create skills in one batched statement; returns name_key -> new id."""
         if not skills:
             return {}
         rows = [
-            field_values(skill, user_id=user_id, updated_at=skill.created_at) for skill in skills
+            {
+                "user_id": user_id,
+                "name": skill.name,
+                "name_key": skill_name_key(skill.name),
+                "created_at": skill.created_on_import(now),
+                "updated_at": skill.created_on_import(now),
+                "archived_at": skill.archived_on_import(now),
+                "next_focus": skill.next_focus,
+                **field_values(skill.goals),
+            }
+            for skill in skills
         ]
         result = await self._session.execute(
             insert(Skill).returning(Skill.name_key, Skill.id, sort_by_parameter_order=True), rows
@@ -240,7 +234,7 @@ class TransferRepository(Repository):
         """Insert evidence in batched statements (ids already point at this user's rows)."""
         if not items:
             return
-        rows = [field_values(item, user_id=user_id) for item in items]
+        rows = [_evidence_row(item, user_id) for item in items]
         await self._session.execute(insert(Evidence), rows)
 
     async def restore_settings(

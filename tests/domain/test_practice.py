@@ -1,25 +1,21 @@
-"""Practice-log validation rules (spec section 7), one field at a time and all together."""
+"""Practice-log validation rules (spec section 7), one field at a time; all: tests/services."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
-from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from pydantic import ValidationError
 
 from bot.domain.errors import DomainError
 from bot.domain.practice import (
-    PracticeLogInput,
     check_daily_total,
     quick_description,
     validate_description,
     validate_duration,
     validate_practice_date,
-    validate_practice_log,
     validate_rating,
 )
 
@@ -120,78 +116,6 @@ def test_daily_total_refuses_exactly_when_over_a_day(existing: int, new: int) ->
         assert existing + new > 1440
     else:
         assert existing + new <= 1440
-
-
-def _log(**overrides: Any) -> PracticeLogInput:
-    fields: dict[str, Any] = {
-        "skill_id": 7,
-        "practiced_on": TODAY,
-        "duration_minutes": 45,
-        "description": "  Built a   todo component ",
-        "difficulty": 3,
-        "confidence": None,
-        "today": TODAY,
-        "existing_minutes_that_day": 0,
-    }
-    fields.update(overrides)
-    return validate_practice_log(**fields)
-
-
-def test_validate_practice_log_returns_tidied_input() -> None:
-    assert _log() == PracticeLogInput(
-        skill_id=7,
-        practiced_on=TODAY,
-        duration_minutes=45,
-        description="Built a todo component",
-        difficulty=3,
-        confidence=None,
-    )
-
-
-@pytest.mark.parametrize(
-    ("overrides", "message"),
-    [
-        ({"duration_minutes": 0}, "at least 1 minute"),
-        ({"duration_minutes": 1441}, "at most 24 hours"),
-        ({"practiced_on": TODAY + timedelta(days=1)}, "in the future"),
-        ({"description": "short"}, "That's 5 characters"),
-        ({"description": "z" * 501}, "That's 501 characters"),
-        ({"difficulty": 6}, "Difficulty is rated from 1 to 5"),
-        ({"confidence": 0}, "Confidence is rated from 1 to 5"),
-        ({"existing_minutes_that_day": 1420}, "only 20 min of its 24 hours is left"),
-    ],
-)
-def test_validate_practice_log_refuses(overrides: dict[str, Any], message: str) -> None:
-    with pytest.raises(DomainError, match=re.escape(message)):
-        _log(**overrides)
-
-
-@pytest.mark.parametrize(
-    "overrides",
-    [
-        {"duration_minutes": 0},
-        {"description": "short"},
-        {"difficulty": 9},
-        {"skill_id": 0},
-        {"practiced_on": "2026-11-20"},  # strict: a date, not a string
-        {"unexpected": 1},
-    ],
-)
-def test_model_guards_direct_construction(overrides: dict[str, Any]) -> None:
-    fields: dict[str, Any] = {
-        "skill_id": 1,
-        "practiced_on": TODAY,
-        "duration_minutes": 30,
-        "description": "A fine description",
-    }
-    with pytest.raises(ValidationError):
-        PracticeLogInput(**(fields | overrides))
-
-
-def test_model_is_frozen() -> None:
-    log = _log()
-    with pytest.raises(ValidationError):
-        log.duration_minutes = 5  # type: ignore[misc]
 
 
 @pytest.mark.parametrize(

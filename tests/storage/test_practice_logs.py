@@ -8,9 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from bot.domain.practice import SessionDraft
 from storage.models import PracticeLog, Skill
 from storage.repositories.practice_logs import AroundSkillName, LogChanges
 from storage.types import utcnow
+from storage.uow import UnitOfWork
 from tests.seed import seed_react_and_chess
 from tests.support import UnitOfWorkFactory
 
@@ -23,30 +25,40 @@ async def _count(uow_factory: UnitOfWorkFactory) -> int:
         return int(await uow.session.scalar(select(func.count()).select_from(PracticeLog)) or 0)
 
 
-def _row(skill_id: int, minutes: int = 30, day: date = DAY, token: str | None = None) -> dict:  # type: ignore[type-arg]
-    return {
-        "skill_id": skill_id,
-        "practiced_on": day,
-        "duration_minutes": minutes,
-        "description": "Built a todo list component",
-        "client_token": token,
-    }
+def _draft(
+    skill_id: int, minutes: int = 30, day: date = DAY, token: str | None = None
+) -> SessionDraft:
+    return SessionDraft(skill_id, day, minutes, "Built a todo list component", client_token=token)
 
 
-async def test_same_client_token_returns_the_existing_row(uow_factory: UnitOfWorkFactory) -> None:
+async def _add(uow: UnitOfWork, user_id: int, draft: SessionDraft) -> PracticeLog | None:
+    """Insert through the checked add the application saves with; None when a rule refused it."""
+    assert draft.description is not None
+    added = await uow.practice_logs.add_checked(
+        user_id, draft, draft.description, max_day_minutes=1440, dates_since=date(2025, 1, 1)
+    )
+    return None if added is None else added.log
+
+
+async def _added(uow: UnitOfWork, user_id: int, draft: SessionDraft) -> PracticeLog:
+    log = await _add(uow, user_id, draft)
+    assert log is not None
+    return log
+
+
+async def test_a_used_client_token_adds_nothing_again(uow_factory: UnitOfWorkFactory) -> None:
     react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
-        first, created = await uow.practice_logs.add(SARAH, **_row(react, token="t1"))
-        assert created and first.id > 0 and first.created_at is not None
-        again, created_again = await uow.practice_logs.add(SARAH, **_row(react, 60, token="t1"))
-        assert not created_again
-        assert again.id == first.id and again.duration_minutes == 30
-        other, created_other = await uow.practice_logs.add(SARAH, **_row(react, token="t2"))
-        assert created_other and other.id != first.id
+        first = await _added(uow, SARAH, _draft(react, token="t1"))
+        assert first.id > 0 and first.created_at is not None
+        assert await _add(uow, SARAH, _draft(react, 60, token="t1")) is None
+        other = await _added(uow, SARAH, _draft(react, token="t2"))
+        assert other.id != first.id
         await uow.commit()
-    async with uow_factory() as uow:  # a later transaction (a retried update) also finds it
-        again, created_again = await uow.practice_logs.add(SARAH, **_row(react, token="t1"))
-        assert not created_again and again.id == first.id
+    async with uow_factory() as uow:  # a later transaction (a retried update) is refused too
+        assert await _add(uow, SARAH, _draft(react, token="t1")) is None
+        found = await uow.practice_logs.by_token(SARAH, "t1")
+        assert found is not None and found.id == first.id and found.duration_minutes == 30
         await uow.commit()
     assert await _count(uow_factory) == 2
 
@@ -54,25 +66,23 @@ async def test_same_client_token_returns_the_existing_row(uow_factory: UnitOfWor
 async def test_concurrent_adds_with_one_token_save_once(uow_factory: UnitOfWorkFactory) -> None:
     react, _ = await seed_react_and_chess(uow_factory)
 
-    async def tap() -> tuple[int, bool]:
+    async def tap() -> bool:
         async with uow_factory() as uow:
-            row, created = await uow.practice_logs.add(SARAH, **_row(react, token="double"))
+            log = await _add(uow, SARAH, _draft(react, token="double"))
             await uow.commit()
-            return row.id, created
+            return log is not None
 
     results = await asyncio.gather(tap(), tap(), tap())
-    assert len({log_id for log_id, _ in results}) == 1
-    assert sorted(created for _, created in results) == [False, False, True]
+    assert sorted(results) == [False, False, True]
     assert await _count(uow_factory) == 1
 
 
 async def test_tokens_are_per_user(uow_factory: UnitOfWorkFactory) -> None:
     react, chess = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
-        _, a = await uow.practice_logs.add(SARAH, **_row(react, token="same"))
-        _, b = await uow.practice_logs.add(MALLORY, **_row(chess, token="same"))
+        assert await _add(uow, SARAH, _draft(react, token="same")) is not None
+        assert await _add(uow, MALLORY, _draft(chess, token="same")) is not None
         await uow.commit()
-    assert a and b
     assert await _count(uow_factory) == 2
 
 
@@ -81,7 +91,7 @@ async def test_every_read_and_write_is_scoped_to_the_owner(
 ) -> None:
     react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
-        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        log = await _added(uow, SARAH, _draft(react))
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.practice_logs.get(MALLORY, log.id) is None
@@ -98,7 +108,7 @@ async def test_every_read_and_write_is_scoped_to_the_owner(
 async def test_update_changes_only_editable_fields(uow_factory: UnitOfWorkFactory) -> None:
     react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
-        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        log = await _added(uow, SARAH, _draft(react))
         await uow.commit()
     async with uow_factory() as uow:
         with pytest.raises(ValueError, match="skill_id"):
@@ -118,7 +128,7 @@ async def test_update_changes_only_editable_fields(uow_factory: UnitOfWorkFactor
 async def test_delete_takes_the_row_once(uow_factory: UnitOfWorkFactory) -> None:
     react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
-        log, _ = await uow.practice_logs.add(SARAH, **_row(react))
+        log = await _added(uow, SARAH, _draft(react))
         assert await uow.practice_logs.delete(SARAH, log.id)
         assert not await uow.practice_logs.delete(SARAH, log.id)
         await uow.commit()
@@ -129,11 +139,11 @@ async def test_day_totals_last_log_and_practice_dates(uow_factory: UnitOfWorkFac
     react, _ = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
         assert await uow.practice_logs.last_log(SARAH) is None
-        a, _ = await uow.practice_logs.add(SARAH, **_row(react, 30, DAY))
-        b, _ = await uow.practice_logs.add(SARAH, **_row(react, 45, DAY))
-        await uow.practice_logs.add(SARAH, **_row(react, 20, date(2026, 11, 18)))
+        a = await _added(uow, SARAH, _draft(react, 30, DAY))
+        b = await _added(uow, SARAH, _draft(react, 45, DAY))
+        await _added(uow, SARAH, _draft(react, 20, date(2026, 11, 18)))
         # Added last, but practised long ago (an import): not "the last session".
-        await uow.practice_logs.add(SARAH, **_row(react, 10, date(2025, 1, 1)))
+        await _added(uow, SARAH, _draft(react, 10, date(2025, 1, 1)))
         await uow.commit()
     async with uow_factory() as uow:
         assert await uow.practice_logs.minutes_on_day(SARAH, DAY) == 75
@@ -150,25 +160,39 @@ async def test_database_refuses_a_log_on_another_users_skill(
 ) -> None:
     _, chess = await seed_react_and_chess(uow_factory)
     async with uow_factory() as uow:
+        # Past the repository's own checks: the composite foreign key still refuses it.
+        uow.session.add(
+            PracticeLog(
+                user_id=SARAH,
+                skill_id=chess,
+                practiced_on=DAY,
+                duration_minutes=30,
+                description="Built a todo list component",
+                source="chat",
+            )
+        )
         with pytest.raises(Exception, match="(?i)foreign key|violates"):
-            await uow.practice_logs.add(SARAH, **_row(chess, token="x"))
+            await uow.session.flush()
     assert await _count(uow_factory) == 0
     async with uow_factory() as uow:
         skill = await uow.session.get(Skill, chess)
         assert skill is not None and skill.user_id == MALLORY
 
 
-async def _checked(uow_factory: UnitOfWorkFactory, user_id: int = SARAH, **fields: object):  # type: ignore[no-untyped-def]
-    values: dict[str, object] = {
-        "practiced_on": DAY,
-        "duration_minutes": 30,
-        "description": "Built a todo list component",
-        "max_day_minutes": 1440,
-        "dates_since": date(2026, 1, 1),
-    }
+async def _checked(  # type: ignore[no-untyped-def]
+    uow_factory: UnitOfWorkFactory,
+    user_id: int = SARAH,
+    *,
+    description: str | AroundSkillName = "Built a todo list component",
+    **fields: object,
+):
+    values: dict[str, object] = {"practiced_on": DAY, "duration_minutes": 30, "description": None}
     values.update(fields)
+    draft = SessionDraft(**values)  # type: ignore[arg-type]
     async with uow_factory() as uow:
-        added = await uow.practice_logs.add_checked(user_id, **values)  # type: ignore[arg-type]
+        added = await uow.practice_logs.add_checked(
+            user_id, draft, description, max_day_minutes=1440, dates_since=date(2026, 1, 1)
+        )
         await uow.commit()
         return added
 

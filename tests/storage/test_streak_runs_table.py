@@ -1,7 +1,7 @@
 """streak_runs and skill_totals follow every write to practice_logs (triggers, migration 0009).
 
 After any sequence of writes, through every path that adds, removes or re-dates a session
-(the ORM add, the one-statement checked insert, batched imports, edits, deletes, undo's
+(the one-statement checked insert, typed or Quick Log, batched imports, edits, deletes, undo's
 restore, a skill's or a user's cascade), the stored runs and totals equal a from-scratch
 recomputation over the sessions.
 """
@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bot.domain.practice import SessionDraft
 from storage.db import create_engine, create_session_factory
 from storage.models import ALL_SKILLS_SERIES, PracticeLog, Skill, SkillTotal, StreakRun, User
 from storage.repositories.practice_logs import AroundSkillName
@@ -125,23 +126,18 @@ async def _apply(uow: UnitOfWork, op: tuple[Any, ...], user_id: int, skills: lis
     kind = op[0]
     logs = uow.practice_logs
     if kind == "add":
-        await logs.add(
-            user_id,
-            skill_id=skills[op[2]],
-            practiced_on=op[3],
-            duration_minutes=20,
-            description="Property test session",
+        typed = SessionDraft(skills[op[2]], op[3], 20, "Property test session")
+        await logs.add_checked(
+            user_id, typed, "Property test session", max_day_minutes=1440, dates_since=START
         )
     elif kind == "quick":
+        quick = SessionDraft(skills[op[2]], op[3], 15, None, source="quick")
         await logs.add_checked(
             user_id,
-            skill_id=skills[op[2]],
-            practiced_on=op[3],
-            duration_minutes=15,
-            description=AroundSkillName("Quick practice of "),
+            quick,
+            AroundSkillName("Quick practice of "),
             max_day_minutes=1440,
             dates_since=START,
-            source="quick",
         )
     elif kind == "import":
         stamp = datetime(2026, 11, 25, tzinfo=UTC)
@@ -151,11 +147,9 @@ async def _apply(uow: UnitOfWork, op: tuple[Any, ...], user_id: int, skills: lis
                 day,
                 30,
                 "Imported practice session",
-                None,
-                None,
-                "import",
-                stamp,
-                stamp,
+                source="import",
+                created_at=stamp,
+                updated_at=stamp,
             )
             for day in op[3]
         ]

@@ -77,8 +77,8 @@ async def test_export_reads_only_the_owners_rows_in_batches(
             date(2026, 11, 20): 10,
             date(2026, 11, 19): 11,
         }
-        prints = await uow.transfer.session_fingerprints(A, date(2026, 11, 20), date(2026, 11, 20))
-        assert [(p.skill_name, p.description) for p in prints] == [("React", "Session number 0")]
+        keys = await uow.transfer.session_keys(A, date(2026, 11, 20), date(2026, 11, 20))
+        assert [(skill, text) for skill, _, _, text in keys] == [("react", "Session number 0")]
         assert [e.note for e in await uow.transfer.skill_evidence(A)] == ["skill note"]
         assert await uow.transfer.skill_ids_by_key(B) == {"react": theirs}
 

@@ -22,7 +22,7 @@ from bot.domain.export_format import (
     ExportUser,
     SettingValue,
 )
-from bot.domain.goals import GoalKind
+from bot.domain.goals import GoalKind, GoalSet
 from bot.domain.import_format.cells import CellError, Rules, is_blank, read_timestamp
 from bot.domain.import_format.intake import ACCEPTED_FORMATS, too_many_rows
 from bot.domain.import_format.model import (
@@ -72,8 +72,9 @@ def _json_user(value: object) -> ExportUser | None:
     return ExportUser(timezone=value["timezone"], settings=clean)
 
 
-def _json_skill(number: int, item: object) -> ImportSkill:
-    if not isinstance(item, dict) or _json_int(item.get("id")) is None:
+def _json_skill(number: int, item: object) -> tuple[int, ImportSkill]:
+    """A listed skill, with the id it had in the exporting account."""
+    if not isinstance(item, dict) or (source_id := _json_int(item.get("id"))) is None:
         raise _damaged(f"skill {number} has no id")
     try:
         name = normalize_skill_name(str(item.get("name") or ""))
@@ -83,17 +84,14 @@ def _json_skill(number: int, item: object) -> ImportSkill:
         raise _damaged(f"skill {number}: {exc}") from None
     except CellError as exc:
         raise _damaged(f"skill {number}: {exc}") from None
-    return ImportSkill(
-        source_id=item["id"],
+    # A goal out of range is left out, as a setting would be, rather than refusing the file.
+    goals = GoalSet(**{kind.value: read_goal(kind, item.get(kind.value)) for kind in GoalKind})
+    return source_id, ImportSkill(
         name=name,
         archived=archived_at is not None or item.get("archived") is True,
         created_at=created_at,
         archived_at=archived_at,
-        # A goal out of range is left out, as a setting would be, rather than refusing the file.
-        weekly_goal_minutes=read_goal(GoalKind.MINUTES_WEEK, item.get("weekly_goal_minutes")),
-        weekly_goal_sessions=read_goal(GoalKind.SESSIONS_WEEK, item.get("weekly_goal_sessions")),
-        weekly_goal_days=read_goal(GoalKind.DAYS_WEEK, item.get("weekly_goal_days")),
-        daily_goal_minutes=read_goal(GoalKind.DAILY_MINUTES, item.get("daily_goal_minutes")),
+        goals=goals,
         next_focus=read_next_focus(item.get("next_focus")),
     )
 
@@ -206,10 +204,10 @@ def read_json(text: str, today: date, max_rows: int, now: datetime | None = None
     logs = _json_list(document, "practice_logs")
     if len(logs) > max_rows:
         raise too_many_rows(len(logs), max_rows)
-    skills = [_json_skill(n, item) for n, item in enumerate(_json_list(document, "skills"), 1)]
+    listed = [_json_skill(n, item) for n, item in enumerate(_json_list(document, "skills"), 1)]
     evidence_items = _json_list(document, "evidence")
     user = _json_user(document.get("user"))
-    skill_names = {skill.source_id: skill.name for skill in skills}
+    skill_names = {source_id: skill.name for source_id, skill in listed}
 
     rules = Rules(
         today=_restore_today(user, today, now),
@@ -268,6 +266,6 @@ def read_json(text: str, today: date, max_rows: int, now: datetime | None = None
         errors=errors,
         rows_read=len(logs),
         evidence=skill_evidence,
-        skills=skills,
+        skills=[skill for _, skill in listed],
         user=user,
     )

@@ -10,6 +10,7 @@ from typing import Final, Literal
 from bot.domain.dates import DateOrder
 from bot.domain.evidence import EvidenceKind
 from bot.domain.export_format import ExportFile, ExportUser
+from bot.domain.goals import GoalSet
 from bot.domain.skills import skill_name_key
 
 ImportKind = Literal[
@@ -85,19 +86,23 @@ class ImportEvidence:
 
 @dataclass(frozen=True, slots=True)
 class ImportSkill:
-    """A skill listed in our JSON export (it may have no sessions, or be archived)."""
+    """A skill an import creates: as our JSON export lists it, or only named by sessions."""
 
-    source_id: int
     name: str
-    archived: bool
-    created_at: datetime | None
+    archived: bool = False
+    created_at: datetime | None = None
     # Version 1 files carry only the flag; their archived skills are archived at import time.
     archived_at: datetime | None = None
-    weekly_goal_minutes: int | None = None
-    weekly_goal_sessions: int | None = None
-    weekly_goal_days: int | None = None
-    daily_goal_minutes: int | None = None
+    goals: GoalSet = field(default_factory=GoalSet)
     next_focus: str | None = None
+
+    def created_on_import(self, now: datetime) -> datetime:
+        """When the new skill counts as created: the file's time, or the import's."""
+        return self.created_at or now
+
+    def archived_on_import(self, now: datetime) -> datetime | None:
+        """When the new skill counts as archived (None: it is not), by the file or its flag."""
+        return (self.archived_at or now) if self.archived else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,22 +181,6 @@ def dedupe_key(row: ImportRow) -> DedupeKey:
 
 
 @dataclass(frozen=True, slots=True)
-class PlannedSkill:
-    """A skill the import will create."""
-
-    name: str
-    key: str
-    archived: bool = False
-    created_at: datetime | None = None
-    archived_at: datetime | None = None
-    weekly_goal_minutes: int | None = None
-    weekly_goal_sessions: int | None = None
-    weekly_goal_days: int | None = None
-    daily_goal_minutes: int | None = None
-    next_focus: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class ImportPlan:
     """What importing a file would do to this user's history, and what it would leave out."""
 
@@ -199,7 +188,7 @@ class ImportPlan:
     sessions: list[ImportRow]
     duplicates: int
     errors: list[RowError]
-    new_skills: list[PlannedSkill]
+    new_skills: list[ImportSkill]
     skill_evidence: list[ImportEvidence]
     restore_timezone: str | None
     restore_settings: bool
