@@ -127,7 +127,8 @@ def _reminder_screen(
 async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overview with one button per setting."""
     user = await turn.load_user()
-    skill_goals = await turn.uow.reminders.skill_goals(turn.user_id)
+    found = await turn.uow.goals.user_goals(turn.user_id)
+    skill_goals = [g for g in found.skills if g.goals.weekly_goal_minutes is not None]
     text = settings_text(
         prefs_of(user), user.weekly_goal_minutes, len(skill_goals), turn.timezone, turn.today
     )

@@ -39,6 +39,7 @@ from bot.ui.keyboards import Button, markup, press
 from bot.ui.quick_log import START_TIMER_BUTTON, new_nonce, quick_log_rows
 from bot.ui.timer import next_focus_block
 from storage.models import User
+from storage.repositories.goals import UserGoals
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
 
@@ -176,13 +177,15 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     )
     total = [sum(v[i] for v in this_week.values()) for i in range(4)]
 
+    found = await uow.goals.user_goals(user.id)
     goals: list[texts.GoalLine] = []
     if user.weekly_goal_minutes:
         goals.append(texts.GoalLine(None, total[0], user.weekly_goal_minutes))
-    for goal in await uow.reminders.skill_goals(user.id):
-        done = this_week[goal.skill_id][0] if goal.skill_id in this_week else 0
-        goals.append(texts.GoalLine(goal.name, done, goal.goal_minutes))
-    other_goals = await _other_goal_lines(uow, user.id, daily, start, end)
+    for skill in found.skills:
+        if (target := skill.goals.weekly_goal_minutes) is not None:
+            done = this_week[skill.skill_id][0] if skill.skill_id in this_week else 0
+            goals.append(texts.GoalLine(skill.name, done, target))
+    other_goals = _other_goal_lines(found, daily, start, end)
 
     practised = {r.skill_id for r in daily if r.day >= start}
     progress = await _progress_changes(
@@ -224,11 +227,10 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     return Outgoing(user.chat_id, text, photo=chart)
 
 
-async def _other_goal_lines(
-    uow: UnitOfWork, user_id: int, daily: list[DailySkillTotal], start: date, end: date
+def _other_goal_lines(
+    found: UserGoals, daily: list[DailySkillTotal], start: date, end: date
 ) -> list[str]:
     """Progress towards the goals counted in sessions or days (minutes have their bars)."""
-    found = await uow.goals.user_goals(user_id)
     weeks = week_activities(daily, start, end)
     sets = [(None, None, found.overall)] + [(s.skill_id, s.name, s.goals) for s in found.skills]
     lines = []
