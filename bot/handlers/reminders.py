@@ -36,7 +36,6 @@ from bot.services.reminder_settings import (
     Reminder,
     Resume,
     Setting,
-    SkillGoal,
     SkillNotFound,
     SummaryWeekday,
     TimeOfDay,
@@ -418,12 +417,12 @@ async def _set_skill_goal(turn: Turn, pressed: rm.ReminderSkillGoal) -> None:
     """A skill's weekly goal; the skill id is re-checked against the presser."""
     try:
         skill = await change_setting(
-            turn.uow, turn.user_id, SkillGoal(pressed.skill_id, pressed.minutes), turn.today
+            turn.uow, turn.user_id, WeeklyGoal(pressed.minutes, pressed.skill_id), turn.today
         )
     except SkillNotFound:
         await _skill_gone(turn)
         return
-    assert skill is not None  # a SkillGoal returns its skill
+    assert skill is not None  # a skill's goal returns its skill
     await turn.answer("Saved")
     await turn.show(*skill_goal_screen(skill))
 
@@ -478,7 +477,7 @@ def _typed_setting(field: str, conv: Conversation, text: str, today: date) -> Se
     if field == "g":
         return WeeklyGoal(parse_goal_minutes(text))
     if field == "sg":
-        return SkillGoal(int(conv.data.get("skill_id", 0)), parse_goal_minutes(text))
+        return WeeklyGoal(parse_goal_minutes(text), int(conv.data.get("skill_id", 0)))
     if field == "p":
         return PauseUntil(parse_pause_until(text, today))
     raise BadCallback(f"unknown reminder input {field!r}")
