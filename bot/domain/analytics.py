@@ -27,8 +27,18 @@ OTHER_SKILLS = "Other"
 
 
 @dataclass(frozen=True, slots=True)
+class DayTotal:
+    """Minutes and sessions of one skill on one local date (a daily GROUP BY row)."""
+
+    day: date
+    skill_id: int
+    minutes: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
 class DailySkillTotal:
-    """Minutes and sessions of one skill on one local date."""
+    """Minutes and sessions of one skill on one local date, with the skill's name."""
 
     day: date
     skill_id: int

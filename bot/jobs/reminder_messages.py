@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.analytics import DailySkillTotal, series_window_start, weekly_series
+from bot.domain.analytics import DailySkillTotal, DayTotal, series_window_start, weekly_series
 from bot.domain.goal_lines import goal_line
 from bot.domain.goals import EMPTY_WEEK, GoalKind, goal_status, week_activities
 from bot.domain.reminders import (
@@ -156,9 +156,10 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     first = series_window_start(end, texts.WEEKLY_CHART_WEEKS, week_start)
     refs = await uow.analytics.skills(user.id)
     names = {ref.skill_id: ref.name for ref in refs}
+    rows = await uow.analytics.daily_totals(user.id, first, today)
     daily = [
         DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
-        for r in await uow.analytics.daily_totals(user.id, first, today)
+        for r in rows
     ]
 
     this_week: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
@@ -185,7 +186,7 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
         if (target := skill.goals.weekly_goal_minutes) is not None:
             done = this_week[skill.skill_id][0] if skill.skill_id in this_week else 0
             goals.append(texts.GoalLine(skill.name, done, target))
-    other_goals = _other_goal_lines(found, daily, start, end)
+    other_goals = _other_goal_lines(found, rows, start, end)
 
     practised = {r.skill_id for r in daily if r.day >= start}
     progress = await _progress_changes(
@@ -227,11 +228,9 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     return Outgoing(user.chat_id, text, photo=chart)
 
 
-def _other_goal_lines(
-    found: UserGoals, daily: list[DailySkillTotal], start: date, end: date
-) -> list[str]:
+def _other_goal_lines(found: UserGoals, rows: list[DayTotal], start: date, end: date) -> list[str]:
     """Progress towards the goals counted in sessions or days (minutes have their bars)."""
-    weeks = week_activities(daily, start, end)
+    weeks = week_activities(rows, start, end)
     sets = [(None, None, found.overall)] + [(s.skill_id, s.name, s.goals) for s in found.skills]
     lines = []
     for key, name, goals in sets:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from bot.domain.analytics import (
     DailySeries,
     DailySkillTotal,
+    DayTotal,
     Period,
     SkillTotals,
     WeeklySeries,
@@ -37,7 +38,6 @@ from bot.domain.progress import (
     history_days,
     progress_history,
 )
-from bot.domain.progress import DayTotal as SkillDayTotal
 from bot.domain.reports import (
     PATTERN_WEEKS,
     SkillProgress,
@@ -49,7 +49,7 @@ from bot.domain.reports import (
 )
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
-from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillTotalsRow
+from storage.repositories.analytics import ALL_SKILLS, Island, SkillTotalsRow
 from storage.uow import UnitOfWork
 
 HISTORY_WEEKS = 12
@@ -72,16 +72,15 @@ async def skill_progress(
     # Open-ended: a date "after today" (possible after a time-zone change) is dropped by
     # activity_as_of instead of being counted in the baseline.
     rows = await uow.analytics.daily_totals(user_id, window_start, None, skill.skill_id)
-    daily = [SkillDayTotal(r.day, r.minutes, r.sessions) for r in rows]
-    baseline = await _baseline(uow, user_id, totals_row, daily, window_start)
-    activity = activity_as_of(today, baseline, daily)
+    baseline = await _baseline(uow, user_id, totals_row, rows, window_start)
+    activity = activity_as_of(today, baseline, rows)
     return SkillProgress(
         skill_id=skill.skill_id,
         name=skill.name,
         archived=skill.archived,
         activity=activity,
         progress=compute_progress(activity, today),
-        history=progress_history(baseline, daily, days),
+        history=progress_history(baseline, rows, days),
     )
 
 
@@ -89,7 +88,7 @@ async def _baseline(
     uow: UnitOfWork,
     user_id: int,
     totals_row: SkillTotalsRow,
-    daily: Sequence[SkillDayTotal],
+    daily: Sequence[DayTotal],
     window_start: date,
 ) -> ActivityBaseline:
     """Everything before the window: all-time totals minus what the window holds."""
@@ -110,7 +109,7 @@ async def _baseline(
 # --- stats ------------------------------------------------------------------------------
 
 
-def _named(rows: Iterable[DailyRow], names: dict[int, str]) -> list[DailySkillTotal]:
+def _named(rows: Iterable[DayTotal], names: dict[int, str]) -> list[DailySkillTotal]:
     return [
         DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
         for r in rows

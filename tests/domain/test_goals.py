@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.analytics import DayTotal
 from bot.domain.errors import DomainError
 from bot.domain.goal_lines import done_of_target, status_text, target_text
 from bot.domain.goals import (
@@ -102,16 +103,8 @@ def test_a_week_meets_its_goals_only_when_every_weekly_goal_is_met() -> None:
 
 @given(st.lists(st.tuples(st.integers(0, 13), st.integers(1, 3), st.integers(1, 300))))
 def test_week_activities_add_up_over_skills(rows: list[tuple[int, int, int]]) -> None:
-    class Row:
-        def __init__(self, offset: int, skill_id: int, minutes: int) -> None:
-            self.day, self.skill_id, self.minutes, self.sessions = (
-                MONDAY + timedelta(days=offset),
-                skill_id,
-                minutes,
-                1,
-            )
-
-    found = week_activities([Row(*r) for r in rows], MONDAY, MONDAY + timedelta(days=6))
+    totals = [DayTotal(MONDAY + timedelta(days=d), skill, m, 1) for d, skill, m in rows]
+    found = week_activities(totals, MONDAY, MONDAY + timedelta(days=6))
     inside = [r for r in rows if r[0] < 7]
     overall = found.get(None)
     assert (overall.minutes if overall else 0) == sum(r[2] for r in inside)
