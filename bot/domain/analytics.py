@@ -232,7 +232,8 @@ def frequency_from_daily(rows: Iterable[DailySkillTotal], start: date, end: date
     return frequency(sum(r.sessions for r in inside), len(active), start, end)
 
 
-def _period_totals(rows: list[DailySkillTotal], start: date, end: date) -> PeriodTotals:
+def period_totals(rows: Iterable[DailySkillTotal], start: date, end: date) -> PeriodTotals:
+    """Minutes, sessions and active days of the rows between start and end, inclusive."""
     inside = _within(rows, start, end)
     return PeriodTotals(
         start,
@@ -267,9 +268,9 @@ def period_summary(
     (start, end), (prev_start, prev_end) = period_bounds(period, today, week_start)
     elapsed = (end - start).days
     prev_to_date_end = min(prev_end, prev_start + timedelta(days=elapsed))
-    current = _period_totals(data, start, end)
-    previous = _period_totals(data, prev_start, prev_end)
-    to_date = _period_totals(data, prev_start, prev_to_date_end)
+    current = period_totals(data, start, end)
+    previous = period_totals(data, prev_start, prev_end)
+    to_date = period_totals(data, prev_start, prev_to_date_end)
     return PeriodSummary(
         period,
         current,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.analytics import Frequency, PeriodSummary, Totals, WeekdayPattern
+from bot.domain.analytics import Frequency, PeriodSummary, PeriodTotals, Totals, WeekdayPattern
 from bot.domain.progress import Progress, ProgressPoint, SkillActivity
 from bot.domain.streaks import Streak
 
@@ -34,16 +34,6 @@ class SkillProgress:
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """Practice in one stretch of the timeline (a day, a week or a month)."""
-
-    start: date
-    end: date
-    minutes: int
-    sessions: int
-
-
-@dataclass(frozen=True, slots=True)
 class StatsReport:
     """Everything /stats shows for one period."""
 
@@ -54,7 +44,7 @@ class StatsReport:
     frequency: Frequency
     summary: PeriodSummary
     pattern: WeekdayPattern
-    timeline: list[TimelineEntry]
+    timeline: list[PeriodTotals]  # one per day, week or month of the timeline
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from bot.domain.analytics import (
     frequency_from_daily,
     period_bounds,
     period_summary,
+    period_totals,
     series_window_start,
     totals,
     totals_from_skills,
@@ -45,7 +46,6 @@ from bot.domain.reports import (
     StatsPeriod,
     StatsReport,
     StreakReport,
-    TimelineEntry,
 )
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
@@ -125,23 +125,6 @@ def _next_month(day: date) -> date:
     return _month_start(day, -1)
 
 
-def _timeline(
-    rows: Sequence[DailySkillTotal], bounds: Iterable[tuple[date, date]]
-) -> list[TimelineEntry]:
-    minutes: dict[date, int] = defaultdict(int)
-    sessions: dict[date, int] = defaultdict(int)
-    for r in rows:
-        minutes[r.day] += r.minutes
-        sessions[r.day] += r.sessions
-    entries = []
-    for start, end in bounds:
-        span = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        entries.append(
-            TimelineEntry(start, end, sum(minutes[d] for d in span), sum(sessions[d] for d in span))
-        )
-    return entries
-
-
 def _timeline_bounds(period: StatsPeriod, today: date, week_start: int) -> list[tuple[date, date]]:
     if period is StatsPeriod.WEEK:
         start = week_start_of(today, week_start)
@@ -198,7 +181,7 @@ async def stats_report(
         frequency=report_frequency,
         summary=summary,
         pattern=pattern,
-        timeline=_timeline(rows, timeline),
+        timeline=[period_totals(rows, first, last) for first, last in timeline],
     )
 
 
