@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.domain.analytics import Frequency, PeriodSummary, PeriodTotals, Totals, WeekdayPattern
 from bot.domain.progress import Progress, ProgressPoint, SkillActivity
+from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak
 
 PATTERN_WEEKS = 26
@@ -25,9 +26,7 @@ class StatsPeriod(StrEnum):
 class SkillProgress:
     """One skill's progress now, the activity behind it, and its weekly history."""
 
-    skill_id: int
-    name: str
-    archived: bool
+    skill: SkillRef
     activity: SkillActivity
     progress: Progress
     history: list[ProgressPoint]

@@ -75,9 +75,7 @@ async def skill_progress(
     baseline = await _baseline(uow, user_id, totals_row, rows, window_start)
     activity = activity_as_of(today, baseline, rows)
     return SkillProgress(
-        skill_id=skill.skill_id,
-        name=skill.name,
-        archived=skill.archived,
+        skill=skill,
         activity=activity,
         progress=compute_progress(activity, today),
         history=progress_history(baseline, rows, days),
