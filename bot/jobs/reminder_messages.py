@@ -13,7 +13,7 @@ from telegram import InlineKeyboardMarkup
 
 from bot.domain.analytics import DailySkillTotal, DayTotal, series_window_start, weekly_series
 from bot.domain.goal_lines import goal_line
-from bot.domain.goals import EMPTY_WEEK, GoalKind, goal_status, week_activities
+from bot.domain.goals import GoalKind
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -28,6 +28,7 @@ from bot.domain.reminders import (
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.domain.weeks import last_full_week, user_week_start
+from bot.services.goals import goal_progress
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
 from bot.services.timer import next_focuses
@@ -230,17 +231,13 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
 
 def _other_goal_lines(found: UserGoals, rows: list[DayTotal], start: date, end: date) -> list[str]:
     """Progress towards the goals counted in sessions or days (minutes have their bars)."""
-    weeks = week_activities(rows, start, end)
-    sets = [(None, None, found.overall)] + [(s.skill_id, s.name, s.goals) for s in found.skills]
     lines = []
-    for key, name, goals in sets:
+    for item in goal_progress(found, rows, start, end):
         statuses = [
-            goal_status(g, weeks.get(key, EMPTY_WEEK), end)
-            for g in goals.goals
-            if g.kind in (GoalKind.SESSIONS_WEEK, GoalKind.DAYS_WEEK)
+            s for s in item.statuses if s.goal.kind in (GoalKind.SESSIONS_WEEK, GoalKind.DAYS_WEEK)
         ]
         if statuses:
-            lines.append(goal_line(name, statuses).replace(" this week", ""))
+            lines.append(goal_line(item.name, statuses).replace(" this week", ""))
     return lines
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.analytics import DayTotal
 from bot.domain.errors import DomainError
 from bot.domain.goal_lines import goal_line
 from bot.domain.goals import (
@@ -96,21 +98,31 @@ async def _overview(
     # Without a goal there is no progress to measure, so the week's figures are not read.
     has_goals = bool(found.overall.goals) or any(s.goals.goals for s in found.skills)
     rows = await uow.analytics.daily_totals(user_id, first, today) if has_goals else []
-    weeks = week_activities(rows, first, today)
-
-    def progress(key: int | None, name: str | None, goals: GoalSet) -> GoalProgress:
-        week = weeks.get(key, EMPTY_WEEK)
-        statuses = tuple(goal_status(goal, week, today) for goal in goals.goals)
-        return GoalProgress(key, name, goals, statuses)
-
+    overall, *skills = goal_progress(found, rows, first, today)
     return GoalsOverview(
         week_start=week_start,
         chosen=found.week_start is not None,
         first=first,
         last=last,
-        overall=progress(None, None, found.overall),
-        skills=[progress(s.skill_id, s.name, s.goals) for s in found.skills],
+        overall=overall,
+        skills=skills,
     )
+
+
+def goal_progress(
+    found: UserGoals, rows: Iterable[DayTotal], first: date, last: date
+) -> list[GoalProgress]:
+    """The overall goals, then each skill's, with progress over first..last (daily: on last)."""
+    weeks = week_activities(rows, first, last)
+
+    def progress(key: int | None, name: str | None, goals: GoalSet) -> GoalProgress:
+        week = weeks.get(key, EMPTY_WEEK)
+        statuses = tuple(goal_status(goal, week, last) for goal in goals.goals)
+        return GoalProgress(key, name, goals, statuses)
+
+    return [progress(None, None, found.overall)] + [
+        progress(s.skill_id, s.name, s.goals) for s in found.skills
+    ]
 
 
 @dataclass(frozen=True, slots=True)
