@@ -210,8 +210,8 @@ def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
 
 async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overall weekly goal, and a button per skill for its own goal."""
-    goal = (await turn.load_user()).weekly_goal_minutes
-    skills = await turn.uow.reminders.goal_skills(turn.user_id)
+    found = await turn.uow.goals.user_goals(turn.user_id)
+    goal, skills = found.overall.weekly_goal_minutes, found.skills
     lines = [
         "🎯 <b>Weekly goal</b>",
         "",
@@ -226,8 +226,8 @@ async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("\nPer skill (tap one to set its goal):")
         skill_buttons = [
             press(
-                f"{s.name[:20]}: {_goal_label(s.weekly_goal_minutes)}",
-                rm.ReminderSkillGoalScreen(s.id),
+                f"{s.name[:20]}: {_goal_label(s.goals.weekly_goal_minutes)}",
+                rm.ReminderSkillGoalScreen(s.skill_id),
             )
             for s in skills[:MAX_GOAL_SKILLS]
         ]

@@ -262,15 +262,6 @@ class ReminderRepository(Repository):
         )
         return {str(kind): int(n) for kind, n in rows.all()}
 
-    async def goal_skills(self, user_id: int) -> list[Skill]:
-        """The user's unarchived skills (with their weekly goals), by name."""
-        rows = await self._session.scalars(
-            select(Skill)
-            .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
-            .order_by(Skill.name_key, Skill.id)
-        )
-        return list(rows.all())
-
     async def quick_skills(self, user_id: int, since: date) -> list[SkillRef]:
         """Unarchived skills, most practised (minutes since `since`) first, then by name."""
         recent = (
