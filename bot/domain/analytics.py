@@ -9,7 +9,7 @@ widest window (:func:`series_window_start`) can feed all of them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -171,6 +171,14 @@ class DailySeries:
     def is_empty(self) -> bool:
         """True when no minutes were practised in the window."""
         return not any(self.minutes)
+
+
+def with_names(rows: Iterable[DayTotal], names: Mapping[int, str]) -> list[DailySkillTotal]:
+    """The day totals with their skills' names ("?" for a skill not in ``names``)."""
+    return [
+        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
+        for r in rows
+    ]
 
 
 def week_start_of(day: date, week_start: int = 0) -> date:

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.analytics import DailySkillTotal, DayTotal, series_window_start, weekly_series
+from bot.domain.analytics import DayTotal, series_window_start, weekly_series, with_names
 from bot.domain.goal_lines import goal_line
 from bot.domain.goals import GoalKind
 from bot.domain.reminders import (
@@ -158,10 +158,7 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     refs = await uow.analytics.skills(user.id)
     names = {ref.skill_id: ref.name for ref in refs}
     rows = await uow.analytics.daily_totals(user.id, first, today)
-    daily = [
-        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
-        for r in rows
-    ]
+    daily = with_names(rows, names)
 
     this_week: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in daily:

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 from bot.domain.analytics import (
     DailySeries,
-    DailySkillTotal,
     DayTotal,
     Period,
     SkillTotals,
@@ -29,6 +28,7 @@ from bot.domain.analytics import (
     week_start_of,
     weekday_pattern,
     weekly_series,
+    with_names,
 )
 from bot.domain.monthly import monthly_series
 from bot.domain.progress import (
@@ -107,13 +107,6 @@ async def _baseline(
 # --- stats ------------------------------------------------------------------------------
 
 
-def _named(rows: Iterable[DayTotal], names: dict[int, str]) -> list[DailySkillTotal]:
-    return [
-        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
-        for r in rows
-    ]
-
-
 def _month_start(day: date, months_back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
@@ -152,7 +145,7 @@ async def stats_report(
     timeline = _timeline_bounds(period, today, week_start)
     window_start = min(previous_start, pattern_start, timeline[0][0])
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
-    rows = _named(await uow.analytics.daily_totals(user_id, window_start, today), names)
+    rows = with_names(await uow.analytics.daily_totals(user_id, window_start, today), names)
     pattern = weekday_pattern(r for r in rows if r.day >= pattern_start)
     summary = period_summary(rows, today, summary_period, week_start)
     if period is StatsPeriod.ALL:
@@ -189,7 +182,7 @@ async def weekly_chart_series(
     """Minutes per week by skill for the last 12 weeks (stacked-bar chart input)."""
     start = series_window_start(today, WEEKLY_CHART_WEEKS, week_start)
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
-    rows = _named(await uow.analytics.daily_totals(user_id, start, today), names)
+    rows = with_names(await uow.analytics.daily_totals(user_id, start, today), names)
     return weekly_series(rows, today, WEEKLY_CHART_WEEKS, week_start)
 
 
@@ -205,7 +198,7 @@ async def heatmap_series(
     """Minutes per day over the last 26 weeks (calendar heatmap input)."""
     start = series_window_start(today, HEATMAP_WEEKS, week_start)
     rows = await uow.analytics.daily_totals(user_id, start, today)
-    return daily_series(_named(rows, {}), today, HEATMAP_WEEKS, week_start)
+    return daily_series(with_names(rows, {}), today, HEATMAP_WEEKS, week_start)
 
 
 # --- streaks ----------------------------------------------------------------------------
