@@ -9,7 +9,7 @@ widest window (:func:`series_window_start`) can feed all of them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -27,8 +27,18 @@ OTHER_SKILLS = "Other"
 
 
 @dataclass(frozen=True, slots=True)
+class DayTotal:
+    """Minutes and sessions of one skill on one local date (a daily GROUP BY row)."""
+
+    day: date
+    skill_id: int
+    minutes: int
+    sessions: int
+
+
+@dataclass(frozen=True, slots=True)
 class DailySkillTotal:
-    """Minutes and sessions of one skill on one local date."""
+    """Minutes and sessions of one skill on one local date, with the skill's name."""
 
     day: date
     skill_id: int
@@ -163,6 +173,14 @@ class DailySeries:
         return not any(self.minutes)
 
 
+def with_names(rows: Iterable[DayTotal], names: Mapping[int, str]) -> list[DailySkillTotal]:
+    """The day totals with their skills' names ("?" for a skill not in ``names``)."""
+    return [
+        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
+        for r in rows
+    ]
+
+
 def week_start_of(day: date, week_start: int = 0) -> date:
     """First day of the week containing ``day``; ``week_start`` 0 = Monday ... 6 = Sunday."""
     return day - timedelta(days=(day.weekday() - week_start) % 7)
@@ -222,7 +240,8 @@ def frequency_from_daily(rows: Iterable[DailySkillTotal], start: date, end: date
     return frequency(sum(r.sessions for r in inside), len(active), start, end)
 
 
-def _period_totals(rows: list[DailySkillTotal], start: date, end: date) -> PeriodTotals:
+def period_totals(rows: Iterable[DailySkillTotal], start: date, end: date) -> PeriodTotals:
+    """Minutes, sessions and active days of the rows between start and end, inclusive."""
     inside = _within(rows, start, end)
     return PeriodTotals(
         start,
@@ -257,9 +276,9 @@ def period_summary(
     (start, end), (prev_start, prev_end) = period_bounds(period, today, week_start)
     elapsed = (end - start).days
     prev_to_date_end = min(prev_end, prev_start + timedelta(days=elapsed))
-    current = _period_totals(data, start, end)
-    previous = _period_totals(data, prev_start, prev_end)
-    to_date = _period_totals(data, prev_start, prev_to_date_end)
+    current = period_totals(data, start, end)
+    previous = period_totals(data, prev_start, prev_end)
+    to_date = period_totals(data, prev_start, prev_to_date_end)
     return PeriodSummary(
         period,
         current,

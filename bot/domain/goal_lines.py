@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import Final
 
 from bot.domain.durations import format_duration
 from bot.domain.goals import Goal, GoalKind, GoalStatus
@@ -22,30 +23,32 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word if count == 1 else word + 's'}"
 
 
+# The goals counted in sessions or days, and their unit; the others count minutes.
+_COUNTED_IN: Final = {GoalKind.SESSIONS_WEEK: "session", GoalKind.DAYS_WEEK: "day"}
+
+
+def _amount(kind: GoalKind, count: int) -> str:
+    """'4 sessions', '3 days', '2 h': a count in the goal kind's unit."""
+    unit = _COUNTED_IN.get(kind)
+    return minutes(count) if unit is None else plural(count, unit)
+
+
 def target_text(goal: Goal) -> str:
     """'4 sessions a week', '3 days a week', '2 h a week', '20 min a day'."""
-    if goal.kind is GoalKind.SESSIONS_WEEK:
-        return f"{plural(goal.target, 'session')} a week"
-    if goal.kind is GoalKind.DAYS_WEEK:
-        return f"{plural(goal.target, 'day')} a week"
-    if goal.kind is GoalKind.MINUTES_WEEK:
-        return f"{minutes(goal.target)} a week"
-    return f"{minutes(goal.target)} a day"
+    return f"{_amount(goal.kind, goal.target)} {'a week' if goal.kind.weekly else 'a day'}"
+
+
+def done_of_target(goal: Goal, done: int) -> str:
+    """'3 of 4 sessions', '2 of 3 days', '1 h of 2 h'."""
+    counted = minutes(done) if goal.kind not in _COUNTED_IN else str(done)
+    return f"{counted} of {_amount(goal.kind, goal.target)}"
 
 
 def status_text(status: GoalStatus) -> str:
     """'3 of 4 sessions this week', '2 of 3 days this week', '1 h of 2 h', 'today 10 of 20 min'."""
-    goal, done = status.goal, status.done
-    mark = " ✅" if status.met else ""
-    if goal.kind is GoalKind.SESSIONS_WEEK:
-        text = f"{done} of {plural(goal.target, 'session')} this week"
-    elif goal.kind is GoalKind.DAYS_WEEK:
-        text = f"{done} of {plural(goal.target, 'day')} this week"
-    elif goal.kind is GoalKind.MINUTES_WEEK:
-        text = f"{minutes(done)} of {minutes(goal.target)} this week"
-    else:
-        text = f"today {minutes(done)} of {minutes(goal.target)}"
-    return text + mark
+    progress = done_of_target(status.goal, status.done)
+    text = f"{progress} this week" if status.goal.kind.weekly else f"today {progress}"
+    return text + (" ✅" if status.met else "")
 
 
 def goal_line(name: str | None, statuses: Sequence[GoalStatus]) -> str:

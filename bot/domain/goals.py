@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from enum import StrEnum
-from typing import Final, Protocol
+from typing import Final
 
+from bot.domain.analytics import DayTotal
 from bot.domain.durations import parse_duration
 from bot.domain.errors import DomainError
 
@@ -261,21 +262,8 @@ _TOO_BIG: Final = {
 }
 
 
-class DayFigures(Protocol):
-    """One (date, skill) aggregate, as a daily GROUP BY returns it."""
-
-    @property
-    def day(self) -> date: ...
-    @property
-    def skill_id(self) -> int: ...
-    @property
-    def minutes(self) -> int: ...
-    @property
-    def sessions(self) -> int: ...
-
-
 def week_activities(
-    rows: Iterable[DayFigures], start: date, end: date
+    rows: Iterable[DayTotal], start: date, end: date
 ) -> dict[int | None, WeekActivity]:
     """Each skill's activity between start and end (inclusive); key None is all skills."""
     minutes: dict[int | None, dict[date, int]] = defaultdict(lambda: defaultdict(int))

@@ -42,6 +42,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 
+from bot.domain.analytics import DayTotal
+
 VOLUME_MAX = 40.0
 VOLUME_HALF_HOURS = 30.0
 EXPERIENCE_MAX = 30.0
@@ -157,15 +159,6 @@ class Progress:
     components: tuple[Component, ...]
     next_stage: NextStage | None
     days_since_last: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class DayTotal:
-    """Practice of one skill on one local date (a SQL ``GROUP BY practiced_on`` row)."""
-
-    day: date
-    minutes: int
-    sessions: int
 
 
 @dataclass(frozen=True, slots=True)

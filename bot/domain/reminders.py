@@ -30,13 +30,13 @@ from typing import Final
 from zoneinfo import ZoneInfo
 
 from bot.domain.errors import DomainError
+from bot.domain.goals import MAX_WEEKLY_MINUTES
 from bot.domain.streaks import Streak
 
 INACTIVITY_DAY_CHOICES: Final = (1, 2, 3, 5, 7)
 MAX_UNANSWERED: Final = 3
 STREAK_REMINDER_MIN_DAYS: Final = 2
 WEEKLY_ACTIVITY_DAYS: Final = 14
-MAX_WEEKLY_GOAL: Final = 7 * 24 * 60
 MAX_PAUSE_DAYS: Final = 366
 MINUTES_PER_DAY: Final = 24 * 60
 
@@ -215,10 +215,14 @@ def parse_goal_minutes(text: str) -> int:
             "Send minutes like 150, or hours like 2h 30m; 0 turns the goal off."
         )
     hours = float(match["h"].replace(",", ".")) if match["h"] else 0.0
-    total = round(hours * 60) + int(match["m"] or 0)
-    if total > MAX_WEEKLY_GOAL:
+    return check_weekly_goal(round(hours * 60) + int(match["m"] or 0))
+
+
+def check_weekly_goal(minutes: int) -> int:
+    """Refuse a weekly goal in minutes below 0 (no goal) or longer than a week."""
+    if not 0 <= minutes <= MAX_WEEKLY_MINUTES:
         raise DomainError("A week has 168 hours: a weekly goal can be at most 10080 minutes.")
-    return total
+    return minutes
 
 
 _ISO_DATE_RE: Final = re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$")

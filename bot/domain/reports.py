@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from bot.domain.analytics import Frequency, PeriodSummary, Totals, WeekdayPattern
+from bot.domain.analytics import Frequency, PeriodSummary, PeriodTotals, Totals, WeekdayPattern
 from bot.domain.progress import Progress, ProgressPoint, SkillActivity
+from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak
 
 PATTERN_WEEKS = 26
@@ -25,22 +26,10 @@ class StatsPeriod(StrEnum):
 class SkillProgress:
     """One skill's progress now, the activity behind it, and its weekly history."""
 
-    skill_id: int
-    name: str
-    archived: bool
+    skill: SkillRef
     activity: SkillActivity
     progress: Progress
     history: list[ProgressPoint]
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineEntry:
-    """Practice in one stretch of the timeline (a day, a week or a month)."""
-
-    start: date
-    end: date
-    minutes: int
-    sessions: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +43,7 @@ class StatsReport:
     frequency: Frequency
     summary: PeriodSummary
     pattern: WeekdayPattern
-    timeline: list[TimelineEntry]
+    timeline: list[PeriodTotals]  # one per day, week or month of the timeline
 
 
 @dataclass(frozen=True, slots=True)

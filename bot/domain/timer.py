@@ -95,29 +95,28 @@ def timer_description(intention: str | None) -> str | None:
         return None
 
 
+def _one_line(raw: str, limit: int, too_long: str) -> str:
+    """Typed text on one line; past ``limit``, DomainError(too_long with {length}, {limit})."""
+    text = _SPACE_RE.sub(" ", raw).strip()
+    if len(text) > limit:
+        raise DomainError(too_long.format(length=len(text), limit=limit))
+    return text
+
+
 def clean_intention(raw: str) -> str | None:
     """The typed intention on one line, or None if empty; DomainError if too long."""
-    text = _SPACE_RE.sub(" ", raw).strip()
-    if not text:
-        return None
-    if len(text) > MAX_INTENTION_LENGTH:
-        raise DomainError(
-            f"That intention is {len(text)} characters; please keep it to "
-            f"{MAX_INTENTION_LENGTH} at most."
-        )
-    return text
+    too_long = "That intention is {length} characters; please keep it to {limit} at most."
+    return _one_line(raw, MAX_INTENTION_LENGTH, too_long) or None
 
 
 def clean_next_focus(raw: str) -> str:
     """The typed next focus on one line; DomainError if empty or too long."""
-    text = _SPACE_RE.sub(" ", raw).strip()
+    too_long = (
+        "That's {length} characters; please keep your next focus to {limit} at most, or tap Skip."
+    )
+    text = _one_line(raw, MAX_NEXT_FOCUS_LENGTH, too_long)
     if not text:
         raise DomainError("Type what you'll work on next, or tap Skip.")
-    if len(text) > MAX_NEXT_FOCUS_LENGTH:
-        raise DomainError(
-            f"That's {len(text)} characters; please keep your next focus to "
-            f"{MAX_NEXT_FOCUS_LENGTH} at most, or tap Skip."
-        )
     return text
 
 

@@ -79,7 +79,7 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
     if back_page is not None:
         rows.append([press(BUTTON_BACK + " to skills", pg.ProgressPage(back_page))])
     rows.append([press(CLOSE, pg.ProgressClose())])
-    text = progress_text(report.name, report.progress, report.activity, turn.today)
+    text = progress_text(report.skill.name, report.progress, report.activity, turn.today)
     goals = await goals_overview(turn.uow, turn.user_id, turn.today, turn.timezone, skill.skill_id)
     if goals.skills and goals.skills[0].statuses:
         text += "\n\n" + goal_line(skill.name, goals.skills[0].statuses)
@@ -91,8 +91,8 @@ async def _show_skill(turn: Turn, skill: SkillRef, back_page: int | None) -> Non
         return
     await send_chart(
         turn,
-        partial(charts.progress_chart, report.history, report.name),
-        progress_caption(report.name, report.progress.percent),
+        partial(charts.progress_chart, report.history, report.skill.name),
+        progress_caption(report.skill.name, report.progress.percent),
         "progress.png",
     )
 

@@ -36,7 +36,6 @@ from bot.services.reminder_settings import (
     Reminder,
     Resume,
     Setting,
-    SkillGoal,
     SkillNotFound,
     SummaryWeekday,
     TimeOfDay,
@@ -127,7 +126,8 @@ def _reminder_screen(
 async def main_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overview with one button per setting."""
     user = await turn.load_user()
-    skill_goals = await turn.uow.reminders.skill_goals(turn.user_id)
+    found = await turn.uow.goals.user_goals(turn.user_id)
+    skill_goals = [g for g in found.skills if g.goals.weekly_goal_minutes is not None]
     text = settings_text(
         prefs_of(user), user.weekly_goal_minutes, len(skill_goals), turn.timezone, turn.today
     )
@@ -210,8 +210,8 @@ def weekly_screen(user: User) -> tuple[str, InlineKeyboardMarkup]:
 
 async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
     """The overall weekly goal, and a button per skill for its own goal."""
-    goal = (await turn.load_user()).weekly_goal_minutes
-    skills = await turn.uow.reminders.goal_skills(turn.user_id)
+    found = await turn.uow.goals.user_goals(turn.user_id)
+    goal, skills = found.overall.weekly_goal_minutes, found.skills
     lines = [
         "🎯 <b>Weekly goal</b>",
         "",
@@ -226,8 +226,8 @@ async def goal_screen(turn: Turn) -> tuple[str, InlineKeyboardMarkup]:
         lines.append("\nPer skill (tap one to set its goal):")
         skill_buttons = [
             press(
-                f"{s.name[:20]}: {_goal_label(s.weekly_goal_minutes)}",
-                rm.ReminderSkillGoalScreen(s.id),
+                f"{s.name[:20]}: {_goal_label(s.goals.weekly_goal_minutes)}",
+                rm.ReminderSkillGoalScreen(s.skill_id),
             )
             for s in skills[:MAX_GOAL_SKILLS]
         ]
@@ -411,12 +411,12 @@ async def _set_skill_goal(turn: Turn, pressed: rm.ReminderSkillGoal) -> None:
     """A skill's weekly goal; the skill id is re-checked against the presser."""
     try:
         skill = await change_setting(
-            turn.uow, turn.user_id, SkillGoal(pressed.skill_id, pressed.minutes), turn.today
+            turn.uow, turn.user_id, WeeklyGoal(pressed.minutes, pressed.skill_id), turn.today
         )
     except SkillNotFound:
         await _skill_gone(turn)
         return
-    assert skill is not None  # a SkillGoal returns its skill
+    assert skill is not None  # a skill's goal returns its skill
     await turn.answer("Saved")
     await turn.show(*skill_goal_screen(skill))
 
@@ -473,7 +473,7 @@ def _typed_setting(field: str, conv: Conversation, text: str, today: date) -> Se
     if field == "g":
         return WeeklyGoal(parse_goal_minutes(text))
     if field == "sg":
-        return SkillGoal(int(conv.data.get("skill_id", 0)), parse_goal_minutes(text))
+        return WeeklyGoal(parse_goal_minutes(text), int(conv.data.get("skill_id", 0)))
     if field == "p":
         return PauseUntil(parse_pause_until(text, today))
     raise BadCallback(f"unknown reminder input {field!r}")

@@ -11,9 +11,9 @@ from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.analytics import DailySkillTotal, series_window_start, weekly_series
+from bot.domain.analytics import DayTotal, series_window_start, weekly_series, with_names
 from bot.domain.goal_lines import goal_line
-from bot.domain.goals import EMPTY_WEEK, GoalKind, goal_status, week_activities
+from bot.domain.goals import GoalKind
 from bot.domain.reminders import (
     WEEKLY_ACTIVITY_DAYS,
     LocalClock,
@@ -28,6 +28,7 @@ from bot.domain.reminders import (
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, compute_streak
 from bot.domain.weeks import last_full_week, user_week_start
+from bot.services.goals import goal_progress
 from bot.services.insights import skill_progress
 from bot.services.reminder_settings import prefs_of
 from bot.services.timer import next_focuses
@@ -39,6 +40,7 @@ from bot.ui.keyboards import Button, markup, press
 from bot.ui.quick_log import START_TIMER_BUTTON, new_nonce, quick_log_rows
 from bot.ui.timer import next_focus_block
 from storage.models import User
+from storage.repositories.goals import UserGoals
 from storage.repositories.reminders import CLAIMED, Claim
 from storage.uow import UnitOfWork
 
@@ -155,10 +157,8 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     first = series_window_start(end, texts.WEEKLY_CHART_WEEKS, week_start)
     refs = await uow.analytics.skills(user.id)
     names = {ref.skill_id: ref.name for ref in refs}
-    daily = [
-        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
-        for r in await uow.analytics.daily_totals(user.id, first, today)
-    ]
+    rows = await uow.analytics.daily_totals(user.id, first, today)
+    daily = with_names(rows, names)
 
     this_week: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for r in daily:
@@ -176,13 +176,15 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     )
     total = [sum(v[i] for v in this_week.values()) for i in range(4)]
 
+    found = await uow.goals.user_goals(user.id)
     goals: list[texts.GoalLine] = []
     if user.weekly_goal_minutes:
         goals.append(texts.GoalLine(None, total[0], user.weekly_goal_minutes))
-    for goal in await uow.reminders.skill_goals(user.id):
-        done = this_week[goal.skill_id][0] if goal.skill_id in this_week else 0
-        goals.append(texts.GoalLine(goal.name, done, goal.goal_minutes))
-    other_goals = await _other_goal_lines(uow, user.id, daily, start, end)
+    for skill in found.skills:
+        if (target := skill.goals.weekly_goal_minutes) is not None:
+            done = this_week[skill.skill_id][0] if skill.skill_id in this_week else 0
+            goals.append(texts.GoalLine(skill.name, done, target))
+    other_goals = _other_goal_lines(found, rows, start, end)
 
     practised = {r.skill_id for r in daily if r.day >= start}
     progress = await _progress_changes(
@@ -224,22 +226,15 @@ async def _weekly(uow: UnitOfWork, verdict: Verdict) -> Outgoing:
     return Outgoing(user.chat_id, text, photo=chart)
 
 
-async def _other_goal_lines(
-    uow: UnitOfWork, user_id: int, daily: list[DailySkillTotal], start: date, end: date
-) -> list[str]:
+def _other_goal_lines(found: UserGoals, rows: list[DayTotal], start: date, end: date) -> list[str]:
     """Progress towards the goals counted in sessions or days (minutes have their bars)."""
-    found = await uow.goals.user_goals(user_id)
-    weeks = week_activities(daily, start, end)
-    sets = [(None, None, found.overall)] + [(s.skill_id, s.name, s.goals) for s in found.skills]
     lines = []
-    for key, name, goals in sets:
+    for item in goal_progress(found, rows, start, end):
         statuses = [
-            goal_status(g, weeks.get(key, EMPTY_WEEK), end)
-            for g in goals.goals
-            if g.kind in (GoalKind.SESSIONS_WEEK, GoalKind.DAYS_WEEK)
+            s for s in item.statuses if s.goal.kind in (GoalKind.SESSIONS_WEEK, GoalKind.DAYS_WEEK)
         ]
         if statuses:
-            lines.append(goal_line(name, statuses).replace(" this week", ""))
+            lines.append(goal_line(item.name, statuses).replace(" this week", ""))
     return lines
 
 

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.domain.analytics import week_start_of
+from bot.domain.analytics import DayTotal, week_start_of
 from bot.domain.goals import EMPTY_WEEK, GoalSet, week_activities, week_met
 from bot.domain.streak_rules import (
     HABIT_WINDOW_DAYS,
@@ -21,7 +21,6 @@ from bot.domain.streak_rules import (
     weekly_goal_streak,
 )
 from bot.domain.weeks import user_week_start
-from storage.repositories.analytics import DailyRow
 from storage.uow import UnitOfWork
 
 # Streaks longer than this show as this long; it keeps the runs query bounded.
@@ -67,7 +66,7 @@ def target_days(goals: GoalSet) -> int:
 
 
 def _goal_streak(
-    rows: list[DailyRow], key: int | None, goals: GoalSet, first: date, today: date
+    rows: list[DayTotal], key: int | None, goals: GoalSet, first: date, today: date
 ) -> WeekStreak:
     finished = []
     start = first
@@ -87,7 +86,7 @@ async def coach_report(uow: UnitOfWork, user_id: int, today: date) -> CoachRepor
     first = week_start_of(today, week_start) - timedelta(weeks=GOAL_STREAK_WEEKS)
     rows = await uow.analytics.daily_totals(user_id, first, today)
     # Only skills whose weekly goals exist get a goal streak; rows are grouped once per skill.
-    by_skill: dict[int | None, list[DailyRow]] = defaultdict(list)
+    by_skill: dict[int | None, list[DayTotal]] = defaultdict(list)
     for row in rows:
         by_skill[row.skill_id].append(row)
     goal_streaks = []

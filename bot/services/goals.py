@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from bot.domain.analytics import DayTotal
 from bot.domain.errors import DomainError
 from bot.domain.goal_lines import goal_line
 from bot.domain.goals import (
@@ -18,6 +20,7 @@ from bot.domain.goals import (
 )
 from bot.domain.weeks import user_week_start, week_of
 from bot.services.skill_lookup import skills_matching
+from storage.repositories.goals import UserGoals
 from storage.uow import UnitOfWork
 
 
@@ -71,24 +74,7 @@ async def goals_overview(
 ) -> GoalsOverview:
     """Every goal with this week's progress (only one skill's and the overall when given)."""
     found = await uow.goals.user_goals(user_id, skill_id)
-    week_start = user_week_start(found.week_start, timezone)
-    first, last = week_of(today, week_start)
-    rows = await uow.analytics.daily_totals(user_id, first, today)
-    weeks = week_activities(rows, first, today)
-
-    def progress(key: int | None, name: str | None, goals: GoalSet) -> GoalProgress:
-        week = weeks.get(key, EMPTY_WEEK)
-        statuses = tuple(goal_status(goal, week, today) for goal in goals.goals)
-        return GoalProgress(key, name, goals, statuses)
-
-    return GoalsOverview(
-        week_start=week_start,
-        chosen=found.week_start is not None,
-        first=first,
-        last=last,
-        overall=progress(None, None, found.overall),
-        skills=[progress(s.skill_id, s.name, s.goals) for s in found.skills],
-    )
+    return await _overview(uow, user_id, today, found, timezone)
 
 
 async def card_goal_lines(uow: UnitOfWork, user_id: int, today: date, skill_id: int) -> list[str]:
@@ -97,20 +83,46 @@ async def card_goal_lines(uow: UnitOfWork, user_id: int, today: date, skill_id: 
     Two cheap reads when neither has a goal; one week of daily figures more when one does.
     """
     found = await uow.goals.user_goals(user_id, skill_id)
-    sets: list[tuple[int | None, str | None, GoalSet]] = [
-        (s.skill_id, s.name, s.goals) for s in found.skills if s.goals.goals
+    overview = await _overview(uow, user_id, today, found, found.timezone)
+    return [
+        goal_line(g.name, g.statuses) for g in (*overview.skills, overview.overall) if g.statuses
     ]
-    if found.overall.goals:
-        sets.append((None, None, found.overall))
-    if not sets:
-        return []
-    first, _ = week_of(today, user_week_start(found.week_start, found.timezone))
-    weeks = week_activities(await uow.analytics.daily_totals(user_id, first, today), first, today)
-    lines = []
-    for key, name, goals in sets:
+
+
+async def _overview(
+    uow: UnitOfWork, user_id: int, today: date, found: UserGoals, timezone: str
+) -> GoalsOverview:
+    """This week's progress towards the goals found."""
+    week_start = user_week_start(found.week_start, timezone)
+    first, last = week_of(today, week_start)
+    # Without a goal there is no progress to measure, so the week's figures are not read.
+    has_goals = bool(found.overall.goals) or any(s.goals.goals for s in found.skills)
+    rows = await uow.analytics.daily_totals(user_id, first, today) if has_goals else []
+    overall, *skills = goal_progress(found, rows, first, today)
+    return GoalsOverview(
+        week_start=week_start,
+        chosen=found.week_start is not None,
+        first=first,
+        last=last,
+        overall=overall,
+        skills=skills,
+    )
+
+
+def goal_progress(
+    found: UserGoals, rows: Iterable[DayTotal], first: date, last: date
+) -> list[GoalProgress]:
+    """The overall goals, then each skill's, with progress over first..last (daily: on last)."""
+    weeks = week_activities(rows, first, last)
+
+    def progress(key: int | None, name: str | None, goals: GoalSet) -> GoalProgress:
         week = weeks.get(key, EMPTY_WEEK)
-        lines.append(goal_line(name, [goal_status(g, week, today) for g in goals.goals]))
-    return lines
+        statuses = tuple(goal_status(goal, week, last) for goal in goals.goals)
+        return GoalProgress(key, name, goals, statuses)
+
+    return [progress(None, None, found.overall)] + [
+        progress(s.skill_id, s.name, s.goals) for s in found.skills
+    ]
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from bot.domain.analytics import (
     DailySeries,
-    DailySkillTotal,
+    DayTotal,
     Period,
     SkillTotals,
     WeeklySeries,
@@ -21,12 +21,14 @@ from bot.domain.analytics import (
     frequency_from_daily,
     period_bounds,
     period_summary,
+    period_totals,
     series_window_start,
     totals,
     totals_from_skills,
     week_start_of,
     weekday_pattern,
     weekly_series,
+    with_names,
 )
 from bot.domain.monthly import monthly_series
 from bot.domain.progress import (
@@ -37,7 +39,6 @@ from bot.domain.progress import (
     history_days,
     progress_history,
 )
-from bot.domain.progress import DayTotal as SkillDayTotal
 from bot.domain.reports import (
     PATTERN_WEEKS,
     SkillProgress,
@@ -45,11 +46,10 @@ from bot.domain.reports import (
     StatsPeriod,
     StatsReport,
     StreakReport,
-    TimelineEntry,
 )
 from bot.domain.skills import SkillRef
 from bot.domain.streaks import Streak, days_practised_this_week, streak_from_runs
-from storage.repositories.analytics import ALL_SKILLS, DailyRow, Island, SkillTotalsRow
+from storage.repositories.analytics import ALL_SKILLS, Island, SkillTotalsRow
 from storage.uow import UnitOfWork
 
 HISTORY_WEEKS = 12
@@ -72,16 +72,13 @@ async def skill_progress(
     # Open-ended: a date "after today" (possible after a time-zone change) is dropped by
     # activity_as_of instead of being counted in the baseline.
     rows = await uow.analytics.daily_totals(user_id, window_start, None, skill.skill_id)
-    daily = [SkillDayTotal(r.day, r.minutes, r.sessions) for r in rows]
-    baseline = await _baseline(uow, user_id, totals_row, daily, window_start)
-    activity = activity_as_of(today, baseline, daily)
+    baseline = await _baseline(uow, user_id, totals_row, rows, window_start)
+    activity = activity_as_of(today, baseline, rows)
     return SkillProgress(
-        skill_id=skill.skill_id,
-        name=skill.name,
-        archived=skill.archived,
+        skill=skill,
         activity=activity,
         progress=compute_progress(activity, today),
-        history=progress_history(baseline, daily, days),
+        history=progress_history(baseline, rows, days),
     )
 
 
@@ -89,7 +86,7 @@ async def _baseline(
     uow: UnitOfWork,
     user_id: int,
     totals_row: SkillTotalsRow,
-    daily: Sequence[SkillDayTotal],
+    daily: Sequence[DayTotal],
     window_start: date,
 ) -> ActivityBaseline:
     """Everything before the window: all-time totals minus what the window holds."""
@@ -110,13 +107,6 @@ async def _baseline(
 # --- stats ------------------------------------------------------------------------------
 
 
-def _named(rows: Iterable[DailyRow], names: dict[int, str]) -> list[DailySkillTotal]:
-    return [
-        DailySkillTotal(r.day, r.skill_id, names.get(r.skill_id, "?"), r.minutes, r.sessions)
-        for r in rows
-    ]
-
-
 def _month_start(day: date, months_back: int = 0) -> date:
     index = day.year * 12 + day.month - 1 - months_back
     return date(index // 12, index % 12 + 1, 1)
@@ -124,23 +114,6 @@ def _month_start(day: date, months_back: int = 0) -> date:
 
 def _next_month(day: date) -> date:
     return _month_start(day, -1)
-
-
-def _timeline(
-    rows: Sequence[DailySkillTotal], bounds: Iterable[tuple[date, date]]
-) -> list[TimelineEntry]:
-    minutes: dict[date, int] = defaultdict(int)
-    sessions: dict[date, int] = defaultdict(int)
-    for r in rows:
-        minutes[r.day] += r.minutes
-        sessions[r.day] += r.sessions
-    entries = []
-    for start, end in bounds:
-        span = [start + timedelta(days=i) for i in range((end - start).days + 1)]
-        entries.append(
-            TimelineEntry(start, end, sum(minutes[d] for d in span), sum(sessions[d] for d in span))
-        )
-    return entries
 
 
 def _timeline_bounds(period: StatsPeriod, today: date, week_start: int) -> list[tuple[date, date]]:
@@ -172,7 +145,7 @@ async def stats_report(
     timeline = _timeline_bounds(period, today, week_start)
     window_start = min(previous_start, pattern_start, timeline[0][0])
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
-    rows = _named(await uow.analytics.daily_totals(user_id, window_start, today), names)
+    rows = with_names(await uow.analytics.daily_totals(user_id, window_start, today), names)
     pattern = weekday_pattern(r for r in rows if r.day >= pattern_start)
     summary = period_summary(rows, today, summary_period, week_start)
     if period is StatsPeriod.ALL:
@@ -199,7 +172,7 @@ async def stats_report(
         frequency=report_frequency,
         summary=summary,
         pattern=pattern,
-        timeline=_timeline(rows, timeline),
+        timeline=[period_totals(rows, first, last) for first, last in timeline],
     )
 
 
@@ -209,7 +182,7 @@ async def weekly_chart_series(
     """Minutes per week by skill for the last 12 weeks (stacked-bar chart input)."""
     start = series_window_start(today, WEEKLY_CHART_WEEKS, week_start)
     names = {s.skill_id: s.name for s in await uow.analytics.skills(user_id)}
-    rows = _named(await uow.analytics.daily_totals(user_id, start, today), names)
+    rows = with_names(await uow.analytics.daily_totals(user_id, start, today), names)
     return weekly_series(rows, today, WEEKLY_CHART_WEEKS, week_start)
 
 
@@ -225,7 +198,7 @@ async def heatmap_series(
     """Minutes per day over the last 26 weeks (calendar heatmap input)."""
     start = series_window_start(today, HEATMAP_WEEKS, week_start)
     rows = await uow.analytics.daily_totals(user_id, start, today)
-    return daily_series(_named(rows, {}), today, HEATMAP_WEEKS, week_start)
+    return daily_series(with_names(rows, {}), today, HEATMAP_WEEKS, week_start)
 
 
 # --- streaks ----------------------------------------------------------------------------

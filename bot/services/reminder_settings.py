@@ -15,10 +15,10 @@ from bot.domain.records import from_attributes
 from bot.domain.reminders import (
     INACTIVITY_DAY_CHOICES,
     MAX_PAUSE_DAYS,
-    MAX_WEEKLY_GOAL,
     MINUTES_PER_DAY,
     ReminderPrefs,
     check_pause_until,
+    check_weekly_goal,
 )
 from storage.models import Skill, User
 from storage.uow import UnitOfWork
@@ -58,17 +58,10 @@ class SummaryWeekday:
 
 @dataclass(frozen=True, slots=True)
 class WeeklyGoal:
-    """The overall weekly goal in minutes; 0 removes it."""
+    """A weekly goal in minutes, of one skill or (None) overall; 0 removes it."""
 
     minutes: int
-
-
-@dataclass(frozen=True, slots=True)
-class SkillGoal:
-    """One skill's weekly goal in minutes; 0 removes it."""
-
-    skill_id: int
-    minutes: int
+    skill_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +89,6 @@ Setting = (
     | TimeOfDay
     | SummaryWeekday
     | WeeklyGoal
-    | SkillGoal
     | PauseFor
     | PauseUntil
     | Resume
@@ -115,11 +107,11 @@ async def change_setting(
     if user is None:
         raise RuntimeError("the user's row vanished mid-update")
     skill = None
-    if isinstance(setting, SkillGoal):
+    if isinstance(setting, WeeklyGoal) and setting.skill_id is not None:
         skill = await uow.skills.get(user_id, setting.skill_id)
         if skill is None:
             raise SkillNotFound("no such skill")
-        skill.weekly_goal_minutes = _goal(setting.minutes)
+        skill.weekly_goal_minutes = check_weekly_goal(setting.minutes) or None
     else:
         _apply(user, setting, today)
     await uow.commit()
@@ -152,8 +144,8 @@ def _apply(user: User, setting: Setting, today: date) -> None:
             if not 0 <= weekday <= 6:
                 raise DomainError("A weekday is 0 (Monday) to 6 (Sunday).")
             user.weekly_weekday = weekday
-        case WeeklyGoal(minutes=minutes):
-            user.weekly_goal_minutes = _goal(minutes)
+        case WeeklyGoal(minutes=minutes, skill_id=None):
+            user.weekly_goal_minutes = check_weekly_goal(minutes) or None
         case PauseFor(days=days):
             if not 1 <= days <= MAX_PAUSE_DAYS:
                 raise DomainError("A pause can last at most a year.")
@@ -164,13 +156,6 @@ def _apply(user: User, setting: Setting, today: date) -> None:
             user.paused_until = None
         case _:
             raise TypeError(f"not a user setting: {setting!r}")
-
-
-def _goal(minutes: int) -> int | None:
-    """A weekly goal as stored: None for no goal."""
-    if not 0 <= minutes <= MAX_WEEKLY_GOAL:
-        raise DomainError("A week has 168 hours: a weekly goal can be at most 10080 minutes.")
-    return minutes or None
 
 
 def prefs_of(user: User) -> ReminderPrefs:

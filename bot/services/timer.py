@@ -3,6 +3,7 @@ the reflection's next focus, and the forgotten-timer guard. Each entry point com
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -146,40 +147,51 @@ async def pause_timer(
     uow: UnitOfWork, user_id: int, timer_id: int, now: datetime
 ) -> TimerView | None:
     """Pause the user's timer (a second pause changes nothing); None if it is gone. Commits."""
-    timer = await _own(uow, user_id, timer_id)
-    if timer is None:
-        return None
-    if timer.paused_at is None:
-        timer.paused_at = now
-        # A paused display does not change: no refreshes until it resumes.
-        timer.refresh_at = now + MAX_TIMER
-    _seen(timer, now)
-    return await _committed(uow, user_id, timer)
+
+    def pause(timer: Timer) -> None:
+        if timer.paused_at is None:
+            timer.paused_at = now
+            # A paused display does not change: no refreshes until it resumes.
+            timer.refresh_at = now + MAX_TIMER
+
+    return await _touch(uow, user_id, timer_id, now, pause)
 
 
 async def resume_timer(
     uow: UnitOfWork, user_id: int, timer_id: int, now: datetime
 ) -> TimerView | None:
     """Resume a paused timer, adding the pause to paused time; None if it is gone. Commits."""
-    timer = await _own(uow, user_id, timer_id)
-    if timer is None:
-        return None
-    if timer.paused_at is not None:
-        clock = TimerClock(timer.started_at, timer.paused_at, timer.paused_seconds)
-        timer.paused_seconds = clock.resumed_pause_seconds(now)
-        timer.paused_at = None
-        timer.refresh_at = next_refresh(timer.started_at, now)
-    _seen(timer, now)
-    return await _committed(uow, user_id, timer)
+
+    def resume(timer: Timer) -> None:
+        if timer.paused_at is not None:
+            clock = TimerClock(timer.started_at, timer.paused_at, timer.paused_seconds)
+            timer.paused_seconds = clock.resumed_pause_seconds(now)
+            timer.paused_at = None
+            timer.refresh_at = next_refresh(timer.started_at, now)
+
+    return await _touch(uow, user_id, timer_id, now, resume)
 
 
 async def keep_going(
     uow: UnitOfWork, user_id: int, timer_id: int, now: datetime
 ) -> TimerView | None:
     """The user is still there: the guard starts counting again. None if it is gone. Commits."""
+    return await _touch(uow, user_id, timer_id, now)
+
+
+async def _touch(
+    uow: UnitOfWork,
+    user_id: int,
+    timer_id: int,
+    now: datetime,
+    change: Callable[[Timer], None] | None = None,
+) -> TimerView | None:
+    """Change the user's timer and mark them seen, then commit; None if the timer is gone."""
     timer = await _own(uow, user_id, timer_id)
     if timer is None:
         return None
+    if change is not None:
+        change(timer)
     _seen(timer, now)
     return await _committed(uow, user_id, timer)
 

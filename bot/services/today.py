@@ -11,6 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from bot.domain.analytics import DayTotal
 from bot.domain.goals import EMPTY_WEEK, week_activities
 from bot.domain.skills import SkillRef
 from bot.domain.today import (
@@ -21,7 +22,6 @@ from bot.domain.today import (
     rank,
 )
 from bot.domain.weeks import days_left_in_week, user_week_start, week_of
-from storage.repositories.analytics import DailyRow
 from storage.uow import UnitOfWork
 
 
@@ -47,7 +47,7 @@ async def today_plan(uow: UnitOfWork, user_id: int, today: date) -> TodayPlan:
     )
     focuses = await uow.timers.next_focus_by_skill(user_id)
     weeks = week_activities(rows, first, today)
-    recent: dict[int, list[DailyRow]] = defaultdict(list)
+    recent: dict[int, list[DayTotal]] = defaultdict(list)
     for row in rows:
         if row.day >= rhythm_start:
             recent[row.skill_id].append(row)

@@ -28,7 +28,6 @@ from bot.domain.reports import (
     StatsPeriod,
     StatsReport,
     StreakReport,
-    TimelineEntry,
 )
 from bot.domain.streak_rules import FrozenStreak
 from bot.domain.streaks import Streak, streak_deadline
@@ -264,7 +263,7 @@ def _bar(value: int, top: int) -> str:
     return "▇" * max(1, math.ceil(BAR_WIDTH * value / top))
 
 
-def _timeline_label(entry: TimelineEntry, period: StatsPeriod) -> str:
+def _timeline_label(entry: PeriodTotals, period: StatsPeriod) -> str:
     if period is StatsPeriod.WEEK:
         return f"{WEEKDAY_SHORT[entry.start.weekday()]} {entry.start.day}"
     if period is StatsPeriod.MONTH:

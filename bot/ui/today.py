@@ -8,14 +8,14 @@ from typing import Final
 
 from telegram import InlineKeyboardMarkup
 
-from bot.domain.goals import GoalKind
+from bot.domain.goal_lines import done_of_target
 from bot.domain.skills import SkillRef
 from bot.domain.today import Suggestion, Why
 from bot.domain.weeks import short_date
 from bot.ui import callbacks as ql
 from bot.ui.keyboards import markup, press
 from bot.ui.quick_log import quick_log_rows
-from bot.ui.texts import esc, minutes, plural
+from bot.ui.texts import esc, plural
 from bot.ui.timer import start_timer_button
 
 MAX_SUGGESTIONS: Final = 5
@@ -28,11 +28,7 @@ def _goal_reason(s: Suggestion) -> str:
     goal = s.goal
     assert goal is not None
     left = plural(s.days_left, "day") + " left"
-    if goal.kind is GoalKind.SESSIONS_WEEK:
-        return f"behind on its goal: {s.done} of {plural(goal.target, 'session')}, {left}"
-    if goal.kind is GoalKind.DAYS_WEEK:
-        return f"behind on its goal: {s.done} of {plural(goal.target, 'day')}, {left}"
-    return f"behind on its goal: {minutes(s.done)} of {minutes(goal.target)}, {left}"
+    return f"behind on its goal: {done_of_target(goal, s.done)}, {left}"
 
 
 def reason(s: Suggestion) -> str:
@@ -40,7 +36,7 @@ def reason(s: Suggestion) -> str:
     if s.why is Why.GOAL:
         return _goal_reason(s)
     if s.why is Why.DAILY and s.goal is not None:
-        return f"daily minimum: {minutes(s.done)} of {minutes(s.goal.target)} today"
+        return f"daily minimum: {done_of_target(s.goal, s.done)} today"
     if s.why is Why.RHYTHM and s.days_since is not None and s.usual_gap is not None:
         usual = round(s.usual_gap)
         every = "every day" if usual <= 1 else f"every {usual} days"

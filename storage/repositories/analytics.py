@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, case, exists, func, select
 
+from bot.domain.analytics import DayTotal
 from bot.domain.skills import SkillRef
 from storage.models import ALL_SKILLS_SERIES, PracticeLog, Skill, SkillTotal, StreakRun
 from storage.repositories.base import Repository
@@ -35,16 +36,6 @@ class SkillTotalsRow:
     minutes: int
     first_practiced: date | None
     last_practiced: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class DailyRow:
-    """Minutes and sessions of one skill on one local date."""
-
-    day: date
-    skill_id: int
-    minutes: int
-    sessions: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +132,7 @@ class AnalyticsRepository(Repository):
 
     async def daily_totals(
         self, user_id: int, start: date, end: date | None, skill_id: int | None = None
-    ) -> list[DailyRow]:
+    ) -> list[DayTotal]:
         """Minutes and sessions per (date, skill) from start to end inclusive, oldest first."""
         query = (
             select(
@@ -157,7 +148,7 @@ class AnalyticsRepository(Repository):
         if skill_id is not None:
             query = query.where(PracticeLog.skill_id == skill_id)
         rows = (await self._session.execute(query)).all()
-        return [DailyRow(day, int(sid), int(m), int(n)) for day, sid, m, n in rows]
+        return [DayTotal(day, int(sid), int(m), int(n)) for day, sid, m, n in rows]
 
     async def practice_dates(
         self, user_id: int, start: date, end: date, skill_id: int | None = None

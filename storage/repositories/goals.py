@@ -59,13 +59,7 @@ class GoalRepository(Repository):
 
     async def user_goals(self, user_id: int, skill_id: int | None = None) -> UserGoals:
         """Overall goals and week start, and each unarchived skill's goals (one if given)."""
-        user = (
-            await self._session.execute(
-                select(
-                    User.week_start, User.timezone, *(getattr(User, c) for c in _GOAL_COLUMNS)
-                ).where(User.id == user_id)
-            )
-        ).one()
+        overall, week_start, timezone = await self.overall_goals(user_id)
         query = (
             select(Skill.id, Skill.name, *(getattr(Skill, c) for c in _GOAL_COLUMNS))
             .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
@@ -75,9 +69,9 @@ class GoalRepository(Repository):
             query = query.where(Skill.id == skill_id)
         skills = (await self._session.execute(query)).all()
         return UserGoals(
-            overall=_goal_set(user),
-            week_start=user.week_start,
-            timezone=user.timezone,
+            overall=overall,
+            week_start=week_start,
+            timezone=timezone,
             skills=[SkillGoals(int(row.id), row.name, _goal_set(row)) for row in skills],
         )
 

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -36,15 +36,12 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.domain.reminders import LocalClock, ReminderKind
 from bot.domain.skills import SkillRef
 from storage.models import Evidence, PracticeLog, SendLedger, Skill, User
 from storage.repositories.base import Repository
 from storage.sql_functions import day_number, latest, utc_date
 
-# Kinds whose rules the selection knows (bot.domain.reminders.ReminderKind has the same values).
-STREAK = "streak"
-INACTIVITY = "inactivity"
-WEEKLY = "weekly"
 CLAIMED = "claimed"
 SENT = "sent"
 SKIPPED = "skipped"
@@ -62,19 +59,6 @@ _ZONE_COLUMNS: tuple[tuple[str, Any], ...] = (
 )
 # Neither a date any user can have practised on nor NULL: NULL would poison GREATEST on SQLite.
 _NO_DATE = date(1, 1, 1)
-
-
-class ZoneClock(Protocol):
-    """One time zone's local date, minute of the day and weekday (0 = Monday) at the sweep."""
-
-    @property
-    def timezone(self) -> str: ...
-    @property
-    def today(self) -> date: ...
-    @property
-    def minute(self) -> int: ...
-    @property
-    def weekday(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,15 +80,6 @@ class LedgerState:
     claimed_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class SkillGoal:
-    """A skill with its weekly goal in minutes."""
-
-    skill_id: int
-    name: str
-    goal_minutes: int
-
-
 class ReminderRepository(Repository):
     """Due-user selection, claims and ledger updates, and the figures reminders show."""
 
@@ -120,7 +95,7 @@ class ReminderRepository(Repository):
     async def claim_due(
         self,
         kind: str,
-        clocks: Sequence[ZoneClock],
+        clocks: Sequence[LocalClock],
         now: datetime,
         *,
         rival: str | None,
@@ -287,28 +262,6 @@ class ReminderRepository(Repository):
         )
         return {str(kind): int(n) for kind, n in rows.all()}
 
-    async def skill_goals(self, user_id: int) -> list[SkillGoal]:
-        """The user's unarchived skills that have a weekly goal."""
-        rows = await self._session.execute(
-            select(Skill.id, Skill.name, Skill.weekly_goal_minutes)
-            .where(
-                Skill.user_id == user_id,
-                Skill.weekly_goal_minutes.is_not(None),
-                Skill.archived_at.is_(None),
-            )
-            .order_by(Skill.name_key)
-        )
-        return [SkillGoal(int(i), str(n), int(g or 0)) for i, n, g in rows.all()]
-
-    async def goal_skills(self, user_id: int) -> list[Skill]:
-        """The user's unarchived skills (with their weekly goals), by name."""
-        rows = await self._session.scalars(
-            select(Skill)
-            .where(Skill.user_id == user_id, Skill.archived_at.is_(None))
-            .order_by(Skill.name_key, Skill.id)
-        )
-        return list(rows.all())
-
     async def quick_skills(self, user_id: int, since: date) -> list[SkillRef]:
         """Unarchived skills, most practised (minutes since `since`) first, then by name."""
         recent = (
@@ -332,7 +285,7 @@ class ReminderRepository(Repository):
         return (pg_insert if self._dialect() == "postgresql" else sqlite_insert)(SendLedger)
 
 
-def _zones(dialect: str, clocks: Sequence[ZoneClock], active_days: int) -> Any:
+def _zones(dialect: str, clocks: Sequence[LocalClock], active_days: int) -> Any:
     """Each zone's local clock as a table (tz, dates the rules need, minute, weekday, pkey).
 
     The rows travel as one JSON parameter, not a VALUES list: SQLAlchemy cannot cache a
@@ -347,7 +300,7 @@ def _zones(dialect: str, clocks: Sequence[ZoneClock], active_days: int) -> Any:
             "since": (c.today - timedelta(days=active_days - 1)).isoformat(),
             "minute": c.minute,
             "weekday": c.weekday,
-            "pkey": c.today.isoformat(),
+            "pkey": c.period_key,
         }
         for c in clocks
     ]
@@ -398,7 +351,7 @@ def _due_conditions(
         or_(User.paused_until.is_(None), User.paused_until < zones.c.today),
     ]
     not_rival = [~_rival_row(User.id, rival, zones.c.pkey)] if rival else []
-    if kind == STREAK:
+    if kind == ReminderKind.STREAK:
         return [
             User.streak_enabled.is_(True),
             User.streak_minute <= zones.c.minute,
@@ -409,7 +362,7 @@ def _due_conditions(
             _practised_on(zones.c.day_before),
             *not_rival,
         ]
-    if kind == INACTIVITY:
+    if kind == ReminderKind.INACTIVITY:
         last = (
             select(func.max(PracticeLog.practiced_on))
             .where(PracticeLog.user_id == User.id)
@@ -431,7 +384,7 @@ def _due_conditions(
             elapsed.in_([every, every * 2, every * 3]),
             *not_rival,
         ]
-    if kind != WEEKLY:
+    if kind != ReminderKind.WEEKLY:
         raise ValueError(f"no selection rules for kind {kind!r}")
     return [
         User.weekly_enabled.is_(True),

@@ -9,6 +9,7 @@ import pytest
 from bot.domain.analytics import (
     OTHER_SKILLS,
     DailySkillTotal,
+    DayTotal,
     Period,
     SkillTotals,
     daily_series,
@@ -22,6 +23,7 @@ from bot.domain.analytics import (
     week_start_of,
     weekday_pattern,
     weekly_series,
+    with_names,
 )
 
 TODAY = date(2025, 6, 18)  # Wednesday
@@ -203,3 +205,11 @@ def test_daily_series_for_heatmap() -> None:
     assert series.minutes[-1] == 45
     assert series.minutes[(date(2025, 1, 1) - series.start).days] == 60
     assert daily_series([], TODAY).is_empty
+
+
+def test_day_totals_take_their_skills_names() -> None:
+    totals = [DayTotal(TODAY, 1, 30, 1), DayTotal(TODAY, 9, 5, 2)]
+    assert with_names(totals, {1: "Guitar"}) == [
+        DailySkillTotal(TODAY, 1, "Guitar", 30, 1),
+        DailySkillTotal(TODAY, 9, "?", 5, 2),
+    ]

@@ -8,12 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.analytics import DayTotal
 from bot.domain.errors import DomainError
+from bot.domain.goal_lines import done_of_target, status_text, target_text
 from bot.domain.goals import (
     Goal,
     GoalKind,
     GoalRequest,
     GoalSet,
+    GoalStatus,
     WeekActivity,
     goal_status,
     parse_goal_request,
@@ -100,18 +103,29 @@ def test_a_week_meets_its_goals_only_when_every_weekly_goal_is_met() -> None:
 
 @given(st.lists(st.tuples(st.integers(0, 13), st.integers(1, 3), st.integers(1, 300))))
 def test_week_activities_add_up_over_skills(rows: list[tuple[int, int, int]]) -> None:
-    class Row:
-        def __init__(self, offset: int, skill_id: int, minutes: int) -> None:
-            self.day, self.skill_id, self.minutes, self.sessions = (
-                MONDAY + timedelta(days=offset),
-                skill_id,
-                minutes,
-                1,
-            )
-
-    found = week_activities([Row(*r) for r in rows], MONDAY, MONDAY + timedelta(days=6))
+    totals = [DayTotal(MONDAY + timedelta(days=d), skill, m, 1) for d, skill, m in rows]
+    found = week_activities(totals, MONDAY, MONDAY + timedelta(days=6))
     inside = [r for r in rows if r[0] < 7]
     overall = found.get(None)
     assert (overall.minutes if overall else 0) == sum(r[2] for r in inside)
     assert sum(a.sessions for k, a in found.items() if k is not None) == len(inside)
     assert all(a.days <= 7 for a in found.values())
+
+
+@pytest.mark.parametrize(
+    ("goal", "done", "target", "done_of", "status"),
+    [
+        (Goal(S, 4), 1, "4 sessions a week", "1 of 4 sessions", "1 of 4 sessions this week"),
+        (Goal(S, 1), 1, "1 session a week", "1 of 1 session", "1 of 1 session this week ✅"),
+        (Goal(D, 3), 2, "3 days a week", "2 of 3 days", "2 of 3 days this week"),
+        (Goal(M, 120), 60, "2 h a week", "1 h of 2 h", "1 h of 2 h this week"),
+        (Goal(M, 30), 0, "30 min a week", "0 min of 30 min", "0 min of 30 min this week"),
+        (Goal(N, 20), 25, "20 min a day", "25 min of 20 min", "today 25 min of 20 min ✅"),
+    ],
+)
+def test_goal_texts_count_in_the_kinds_unit(
+    goal: Goal, done: int, target: str, done_of: str, status: str
+) -> None:
+    assert target_text(goal) == target
+    assert done_of_target(goal, done) == done_of
+    assert status_text(GoalStatus(goal, done, done >= goal.target)) == status

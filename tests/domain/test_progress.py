@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.domain.analytics import DayTotal
 from bot.domain.progress import (
     ADVANCED_FROM,
     INTERMEDIATE_FROM,
     ActivityBaseline,
     ComponentKind,
-    DayTotal,
     SkillActivity,
     Stage,
     Trend,
@@ -28,6 +28,7 @@ from bot.domain.progress import (
 )
 
 TODAY = date(2025, 6, 15)
+SKILL = 1  # the one skill whose day totals feed the engine
 
 
 def _activity(
@@ -181,12 +182,12 @@ def test_invalid_activity_rejected() -> None:
 
 def test_activity_from_daily_buckets_and_active_days() -> None:
     daily = [
-        DayTotal(TODAY, 30, 1),
-        DayTotal(TODAY - timedelta(days=6), 20, 2),  # still the newest 7-day bucket
-        DayTotal(TODAY - timedelta(days=7), 10, 1),  # previous bucket
-        DayTotal(TODAY - timedelta(days=27), 5, 1),  # last day of the 28-day window
-        DayTotal(TODAY - timedelta(days=28), 7, 1),  # outside the 28-day window
-        DayTotal(TODAY - timedelta(days=56), 99, 1),  # outside the 8 weeks
+        DayTotal(TODAY, SKILL, 30, 1),
+        DayTotal(TODAY - timedelta(days=6), SKILL, 20, 2),  # still the newest 7-day bucket
+        DayTotal(TODAY - timedelta(days=7), SKILL, 10, 1),  # previous bucket
+        DayTotal(TODAY - timedelta(days=27), SKILL, 5, 1),  # last day of the 28-day window
+        DayTotal(TODAY - timedelta(days=28), SKILL, 7, 1),  # outside the 28-day window
+        DayTotal(TODAY - timedelta(days=56), SKILL, 99, 1),  # outside the 8 weeks
     ]
     activity = activity_from_daily(
         sessions=40,
@@ -202,7 +203,7 @@ def test_activity_from_daily_buckets_and_active_days() -> None:
 
 def test_activity_as_of_and_history() -> None:
     baseline = ActivityBaseline(5, 300, date(2025, 1, 2), date(2025, 2, 1))
-    daily = [DayTotal(TODAY - timedelta(days=i), 30, 1) for i in range(0, 60, 2)]
+    daily = [DayTotal(TODAY - timedelta(days=i), SKILL, 30, 1) for i in range(0, 60, 2)]
     past = activity_as_of(TODAY - timedelta(days=10), baseline, daily)
     assert past.sessions == 5 + 25
     assert past.total_minutes == 300 + 25 * 30

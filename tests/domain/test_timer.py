@@ -12,6 +12,7 @@ from bot.domain.errors import DomainError
 from bot.domain.timer import (
     MAX_TIMER,
     TimerClock,
+    clean_intention,
     clean_next_focus,
     minutes_to_save,
     next_refresh,
@@ -113,6 +114,13 @@ def test_parse_timer_args(text: str, skills: tuple[int, ...], intention: str | N
 def test_long_intentions_and_next_focus_are_refused() -> None:
     with pytest.raises(DomainError):
         parse_timer_args("guitar " + "x" * 501, SKILLS)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Type what you'll work on next"):
         clean_next_focus("   ")
     assert clean_next_focus("  legato\n at 100 ") == "legato at 100"
+    assert clean_next_focus("x" * 200) == "x" * 200
+    with pytest.raises(DomainError, match=r"^That's 201 characters; .* focus to 200 at most, or"):
+        clean_next_focus("x" * 201)
+    assert clean_intention(" \n ") is None
+    assert clean_intention("x" * 500) == "x" * 500
+    with pytest.raises(DomainError, match=r"^That intention is 501 characters; .* to 500 at most"):
+        clean_intention("x " * 250 + "x")

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Final
 
-from bot.domain.reminders import (
-    INACTIVITY_DAY_CHOICES,
-    MAX_PAUSE_DAYS,
-    MAX_WEEKLY_GOAL,
-    MINUTES_PER_DAY,
-)
+from bot.domain.goals import MAX_WEEKLY_MINUTES
+from bot.domain.reminders import INACTIVITY_DAY_CHOICES, MAX_PAUSE_DAYS, MINUTES_PER_DAY
 from bot.ui.callbacks.schema import CallbackData, Flag, Id, Int, Keyed, Schema, Word
 
 # /reminders: "rm" (stateless settings screens), "rmi" (typed-value prompt)
@@ -79,14 +75,14 @@ class ReminderWeekday(ReminderData, key=("set", "ww")):
 class ReminderWeeklyGoal(ReminderData, key=("set", "g")):
     """The overall weekly goal in minutes (0: none)."""
 
-    minutes: Annotated[int, Int(0, MAX_WEEKLY_GOAL)]
+    minutes: Annotated[int, Int(0, MAX_WEEKLY_MINUTES)]
 
 
 class ReminderSkillGoal(ReminderData, key=("set", "sg")):
     """A skill's weekly goal in minutes (0: none)."""
 
     skill_id: Id
-    minutes: Annotated[int, Int(0, MAX_WEEKLY_GOAL)]
+    minutes: Annotated[int, Int(0, MAX_WEEKLY_MINUTES)]
 
 
 class ReminderPause(ReminderData, key=("set", "p")):
