@@ -72,6 +72,17 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
+class OneRowPerUserMixin:
+    """A table holding at most one row per user: the row's key is its owner's id."""
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+
+
 class GoalsMixin:
     """The goals a user sets overall and per skill: one column per GoalKind (its value), each
     optional, and they may be combined."""
@@ -317,7 +328,7 @@ class Evidence(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EvidenceBatch(Base):
+class EvidenceBatch(OneRowPerUserMixin, Base):
     """Evidence a user sent that waits for them to pick a session or skill, one batch per user.
 
     Kept apart from the conversation row so that another command (a /log, /stats) started
@@ -329,12 +340,6 @@ class EvidenceBatch(Base):
 
     __tablename__ = "evidence_batches"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    )
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     media_group_id: Mapped[str | None] = mapped_column(String(64))
@@ -344,17 +349,11 @@ class EvidenceBatch(Base):
     album_route: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class Conversation(Base):
+class Conversation(OneRowPerUserMixin, Base):
     """A user's open multi-step dialogue; kept here so restarts and other instances continue it."""
 
     __tablename__ = "conversations"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
