@@ -101,6 +101,14 @@ def goal_checks() -> tuple[CheckConstraint, ...]:
     )
 
 
+def owned_skill_key() -> ForeignKeyConstraint:
+    """(skill_id, user_id) names one of the row owner's skills (Skill's unique (id, user_id)),
+    so the database refuses another user's skill; deleting the skill deletes the row."""
+    return ForeignKeyConstraint(
+        ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+    )
+
+
 class User(TimestampMixin, GoalsMixin, Base):
     """A Telegram user; the primary key is their Telegram user id."""
 
@@ -191,9 +199,7 @@ class PracticeLog(TimestampMixin, Base):
 
     __tablename__ = "practice_logs"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         UniqueConstraint("id", "user_id"),
         UniqueConstraint("user_id", "client_token"),
         CheckConstraint(
@@ -237,9 +243,7 @@ class Timer(Base):
 
     __tablename__ = "timers"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         UniqueConstraint("user_id"),
         CheckConstraint("paused_seconds >= 0", name="paused_seconds"),
         # Ids are never reused (SQLite would reuse the highest after a delete): an old live
@@ -280,9 +284,7 @@ class Evidence(Base):
             ["practice_logs.id", "practice_logs.user_id"],
             ondelete="CASCADE",
         ),
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         CheckConstraint(
             "kind IN (" + ", ".join(f"'{kind}'" for kind in EVIDENCE_KINDS) + ")", name="kind"
         ),
@@ -470,11 +472,7 @@ class SkillTotal(Base):
     """All-time sessions, minutes and first and last practice date of one skill."""
 
     __tablename__ = "skill_totals"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (owned_skill_key(),)
 
     skill_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger)
