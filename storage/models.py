@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from bot.domain.goals import GoalKind
 from storage.types import UTCDateTime, utcnow
 
 NAMING = {
@@ -71,7 +72,44 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
-class User(TimestampMixin, Base):
+class OneRowPerUserMixin:
+    """A table holding at most one row per user: the row's key is its owner's id."""
+
+    user_id: Mapped[int] = mapped_column(
+        BigInteger,
+        ForeignKey("users.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    )
+
+
+class GoalsMixin:
+    """The goals a user sets overall and per skill: one column per GoalKind (its value), each
+    optional, and they may be combined."""
+
+    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+    weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
+    weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
+    daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
+
+
+def goal_checks() -> tuple[CheckConstraint, ...]:
+    """Each goal column's range, 1 to its kind's limit, as CHECKs for one table that has goals."""
+    return tuple(
+        CheckConstraint(f"{kind} IS NULL OR {kind} BETWEEN 1 AND {kind.limit}", name=kind.value)
+        for kind in GoalKind
+    )
+
+
+def owned_skill_key() -> ForeignKeyConstraint:
+    """(skill_id, user_id) names one of the row owner's skills (Skill's unique (id, user_id)),
+    so the database refuses another user's skill; deleting the skill deletes the row."""
+    return ForeignKeyConstraint(
+        ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
+    )
+
+
+class User(TimestampMixin, GoalsMixin, Base):
     """A Telegram user; the primary key is their Telegram user id."""
 
     __tablename__ = "users"
@@ -81,24 +119,10 @@ class User(TimestampMixin, Base):
         CheckConstraint("weekly_weekday BETWEEN 0 AND 6", name="weekly_weekday"),
         CheckConstraint("weekly_minute BETWEEN 0 AND 1439", name="weekly_minute"),
         CheckConstraint("streak_minute BETWEEN 0 AND 1439", name="streak_minute"),
-        CheckConstraint(
-            "weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080",
-            name="weekly_goal_minutes",
-        ),
         CheckConstraint("ignored_reminders >= 0", name="ignored_reminders"),
         CheckConstraint("date_order IN ('day_first', 'month_first')", name="date_order"),
         CheckConstraint("week_start IS NULL OR week_start BETWEEN 0 AND 6", name="week_start"),
-        CheckConstraint(
-            "weekly_goal_sessions IS NULL OR weekly_goal_sessions BETWEEN 1 AND 70",
-            name="weekly_goal_sessions",
-        ),
-        CheckConstraint(
-            "weekly_goal_days IS NULL OR weekly_goal_days BETWEEN 1 AND 7", name="weekly_goal_days"
-        ),
-        CheckConstraint(
-            "daily_goal_minutes IS NULL OR daily_goal_minutes BETWEEN 1 AND 1440",
-            name="daily_goal_minutes",
-        ),
+        *goal_checks(),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
@@ -120,11 +144,6 @@ class User(TimestampMixin, Base):
     weekly_minute: Mapped[int] = mapped_column(
         SmallInteger, default=18 * 60, server_default=str(18 * 60)
     )
-    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
-    # More goal shapes beside minutes a week; each is optional and they may be combined.
-    weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
-    weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
-    daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
     # 0 = Monday ... 6 = Sunday; None: the time zone's region decides (bot.domain.weeks).
     week_start: Mapped[int | None] = mapped_column(SmallInteger)
     streak_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=text("true"))
@@ -145,7 +164,7 @@ class User(TimestampMixin, Base):
     onboarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class Skill(TimestampMixin, Base):
+class Skill(TimestampMixin, GoalsMixin, Base):
     """Something a user practises; names are unique per user, ignoring case."""
 
     __tablename__ = "skills"
@@ -155,21 +174,7 @@ class Skill(TimestampMixin, Base):
         # a row that pairs one user's skill with another user.
         UniqueConstraint("id", "user_id"),
         CheckConstraint(f"length(name) BETWEEN 1 AND {MAX_SKILL_NAME}", name="name_length"),
-        CheckConstraint(
-            "weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080",
-            name="weekly_goal_minutes",
-        ),
-        CheckConstraint(
-            "weekly_goal_sessions IS NULL OR weekly_goal_sessions BETWEEN 1 AND 70",
-            name="weekly_goal_sessions",
-        ),
-        CheckConstraint(
-            "weekly_goal_days IS NULL OR weekly_goal_days BETWEEN 1 AND 7", name="weekly_goal_days"
-        ),
-        CheckConstraint(
-            "daily_goal_minutes IS NULL OR daily_goal_minutes BETWEEN 1 AND 1440",
-            name="daily_goal_minutes",
-        ),
+        *goal_checks(),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -180,11 +185,6 @@ class Skill(TimestampMixin, Base):
     # casefold() of the name, computed in Python: SQL lower() is ASCII-only on SQLite.
     name_key: Mapped[str] = mapped_column(String(4 * MAX_SKILL_NAME))
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    weekly_goal_minutes: Mapped[int | None] = mapped_column(Integer)
-    # More goal shapes beside minutes a week; each is optional and they may be combined.
-    weekly_goal_sessions: Mapped[int | None] = mapped_column(SmallInteger)
-    weekly_goal_days: Mapped[int | None] = mapped_column(SmallInteger)
-    daily_goal_minutes: Mapped[int | None] = mapped_column(Integer)
     # What the user said they would work on next (the reflection after a timer).
     next_focus: Mapped[str | None] = mapped_column(String(MAX_NEXT_FOCUS))
 
@@ -199,9 +199,7 @@ class PracticeLog(TimestampMixin, Base):
 
     __tablename__ = "practice_logs"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         UniqueConstraint("id", "user_id"),
         UniqueConstraint("user_id", "client_token"),
         CheckConstraint(
@@ -245,9 +243,7 @@ class Timer(Base):
 
     __tablename__ = "timers"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         UniqueConstraint("user_id"),
         CheckConstraint("paused_seconds >= 0", name="paused_seconds"),
         # Ids are never reused (SQLite would reuse the highest after a delete): an old live
@@ -288,9 +284,7 @@ class Evidence(Base):
             ["practice_logs.id", "practice_logs.user_id"],
             ondelete="CASCADE",
         ),
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
+        owned_skill_key(),
         CheckConstraint(
             "kind IN (" + ", ".join(f"'{kind}'" for kind in EVIDENCE_KINDS) + ")", name="kind"
         ),
@@ -336,7 +330,7 @@ class Evidence(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EvidenceBatch(Base):
+class EvidenceBatch(OneRowPerUserMixin, Base):
     """Evidence a user sent that waits for them to pick a session or skill, one batch per user.
 
     Kept apart from the conversation row so that another command (a /log, /stats) started
@@ -348,12 +342,6 @@ class EvidenceBatch(Base):
 
     __tablename__ = "evidence_batches"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    )
     items: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     media_group_id: Mapped[str | None] = mapped_column(String(64))
@@ -363,17 +351,11 @@ class EvidenceBatch(Base):
     album_route: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
-class Conversation(Base):
+class Conversation(OneRowPerUserMixin, Base):
     """A user's open multi-step dialogue; kept here so restarts and other instances continue it."""
 
     __tablename__ = "conversations"
 
-    user_id: Mapped[int] = mapped_column(
-        BigInteger,
-        ForeignKey("users.id", ondelete="CASCADE"),
-        primary_key=True,
-        autoincrement=False,
-    )
     chat_id: Mapped[int] = mapped_column(BigInteger)
     name: Mapped[str] = mapped_column(String(32))
     state: Mapped[str] = mapped_column(String(32))
@@ -490,11 +472,7 @@ class SkillTotal(Base):
     """All-time sessions, minutes and first and last practice date of one skill."""
 
     __tablename__ = "skill_totals"
-    __table_args__ = (
-        ForeignKeyConstraint(
-            ["skill_id", "user_id"], ["skills.id", "skills.user_id"], ondelete="CASCADE"
-        ),
-    )
+    __table_args__ = (owned_skill_key(),)
 
     skill_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger)

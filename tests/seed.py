@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, update
 
+from bot.domain.evidence import validate_evidence
 from bot.services.practice import SessionDraft, save_practice_log
 from storage.models import (
     Base,
@@ -259,14 +260,10 @@ async def seed_session_with_link(uow_factory: UnitOfWorkFactory) -> tuple[int, i
         )
         uow.session.add(log)
         await uow.session.flush()
-        evidence = await uow.evidence.add(
-            1,
-            kind="link",
-            skill_id=skill.id,
-            practice_log_id=log.id,
-            created_at=START,
-            url="https://github.com/sarah/todo",
+        link = validate_evidence(
+            "link", practice_log_id=log.id, skill_id=skill.id, url="https://github.com/sarah/todo"
         )
+        evidence = await uow.evidence.add(1, link, skill_id=skill.id, created_at=START)
         await uow.commit()
         return skill.id, log.id, evidence.id
 

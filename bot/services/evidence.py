@@ -120,17 +120,7 @@ async def attach(
             screenshot=item.screenshot,
             source=item.source,
         )
-        await uow.evidence.add(
-            user_id,
-            kind=valid.kind.value,
-            skill_id=target.skill_id,
-            practice_log_id=valid.practice_log_id,
-            created_at=now,
-            url=valid.url,
-            note=valid.note,
-            screenshot=valid.screenshot,
-            source=valid.source,
-        )
+        await uow.evidence.add(user_id, valid, skill_id=target.skill_id, created_at=now)
         result.saved.append(valid.kind)
     await uow.commit()
     return result

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from bot.domain.evidence import EvidenceEntry, ScreenshotMeta, SkillEvidenceCount
+from bot.domain.evidence import EvidenceEntry, EvidenceInput, SkillEvidenceCount
 from bot.domain.history import SessionRow
 from bot.domain.records import from_attributes
 from storage.models import Evidence, PracticeLog, Skill
@@ -74,37 +74,25 @@ class EvidenceRepository(Repository):
     # --- writes ---
 
     async def add(
-        self,
-        user_id: int,
-        *,
-        kind: str,
-        skill_id: int,
-        practice_log_id: int | None,
-        created_at: datetime,
-        url: str | None = None,
-        note: str | None = None,
-        screenshot: ScreenshotMeta | None = None,
-        source: str | None = None,
+        self, user_id: int, evidence: EvidenceInput, *, skill_id: int, created_at: datetime
     ) -> Evidence:
-        """Save validated evidence; the caller has checked the session/skill belong to the user.
+        """Save validated evidence under `skill_id` (a session's skill too); the caller has
+        checked the session/skill belong to the user.
 
         The composite foreign keys (target id, user_id) make the database refuse a row that
         points at another user's session or skill even if a caller forgot that check.
         """
-        evidence = Evidence(
+        row = Evidence(
             user_id=user_id,
-            practice_log_id=practice_log_id,
             skill_id=skill_id,
-            kind=kind,
-            url=url,
-            note=note,
-            source=source,
+            kind=evidence.kind.value,
             created_at=created_at,
-            **(screenshot.model_dump() if screenshot else {}),
+            **evidence.model_dump(exclude={"kind", "skill_id", "screenshot"}),
+            **(evidence.screenshot.model_dump() if evidence.screenshot else {}),
         )
-        self._session.add(evidence)
+        self._session.add(row)
         await self._session.flush()
-        return evidence
+        return row
 
     async def attached_keys(
         self,

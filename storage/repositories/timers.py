@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, case, delete, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from bot.domain.records import field_names
 from storage.models import Evidence, Skill, Timer, User
 from storage.repositories.base import Repository
 
@@ -40,18 +41,8 @@ class GuardCandidate:
     paused_until: date | None
 
 
-_COLUMNS = (
-    Timer.id,
-    Timer.user_id,
-    Timer.skill_id,
-    Timer.chat_id,
-    Timer.message_id,
-    Timer.intention,
-    Timer.started_at,
-    Timer.paused_at,
-    Timer.paused_seconds,
-    Timer.last_seen_at,
-)
+# The timer's columns a claim returns: TimerRow's fields, which are named after them.
+_COLUMNS = tuple(getattr(Timer, name) for name in field_names(TimerRow))
 
 
 def _row(values: tuple[object, ...]) -> TimerRow:
@@ -105,22 +96,21 @@ class TimerRepository(Repository):
 
     async def claim_stop(self, user_id: int, timer_id: int) -> TimerRow | None:
         """Delete the user's timer and return it; None if it is gone (stopped elsewhere)."""
-        result = await self._session.execute(
-            delete(Timer)
-            .where(Timer.id == timer_id, Timer.user_id == user_id)
-            .returning(*_COLUMNS)
-            .execution_options(synchronize_session=False)
-        )
-        row = result.first()
-        return _row(tuple(row)) if row is not None else None
+        return await self._take(Timer.id == timer_id, Timer.user_id == user_id)
 
     async def claim_forgotten(
         self, timer_id: int, *, answer_before: datetime, idle_before: datetime, day_before: datetime
     ) -> TimerRow | None:
         """Delete a timer the guard may stop (still forgotten now); None if it moved on."""
+        return await self._take(
+            Timer.id == timer_id, _forgotten(answer_before, idle_before, day_before)
+        )
+
+    async def _take(self, *conditions: ColumnElement[bool]) -> TimerRow | None:
+        """Delete the timer that still meets `conditions` and return it; None if none does."""
         result = await self._session.execute(
             delete(Timer)
-            .where(Timer.id == timer_id, _forgotten(answer_before, idle_before, day_before))
+            .where(*conditions)
             .returning(*_COLUMNS)
             .execution_options(synchronize_session=False)
         )

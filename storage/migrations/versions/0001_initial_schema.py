@@ -11,6 +11,15 @@ import sqlalchemy as sa
 from alembic import op
 
 import storage.types
+from storage.migrations.ops import (
+    create_indexes,
+    drop_indexes,
+    owned_row_columns,
+    owned_skill_key,
+    owner_keys,
+    timestamps,
+    user_key_column,
+)
 
 
 revision: str = '0001'
@@ -38,8 +47,7 @@ def upgrade() -> None:
     sa.Column('streak_minute', sa.SmallInteger(), server_default='1200', nullable=False),
     sa.Column('paused_until', sa.Date(), nullable=True),
     sa.Column('ignored_reminders', sa.SmallInteger(), server_default='0', nullable=False),
-    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    *timestamps(),
     sa.CheckConstraint('ignored_reminders >= 0', name=op.f('ck_users_ignored_reminders')),
     sa.CheckConstraint('inactivity_days IN (1, 2, 3, 5, 7)', name=op.f('ck_users_inactivity_days')),
     sa.CheckConstraint('inactivity_minute BETWEEN 0 AND 1439', name=op.f('ck_users_inactivity_minute')),
@@ -50,7 +58,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users'))
     )
     op.create_table('conversations',
-    sa.Column('user_id', sa.BigInteger(), autoincrement=False, nullable=False),
+    user_key_column(),
     sa.Column('chat_id', sa.BigInteger(), nullable=False),
     sa.Column('name', sa.String(length=32), nullable=False),
     sa.Column('state', sa.String(length=32), nullable=False),
@@ -58,61 +66,48 @@ def upgrade() -> None:
     sa.Column('message_id', sa.BigInteger(), nullable=True),
     sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_conversations_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_conversations'))
+    *owner_keys('conversations', 'user_id'),
     )
-    with op.batch_alter_table('conversations', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_conversations_expires_at'), ['expires_at'], unique=False)
+    create_indexes('conversations', ['expires_at'])
 
     op.create_table('send_ledger',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    *owned_row_columns(),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('period_key', sa.String(length=32), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('claimed_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('sent_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('message_id', sa.BigInteger(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_send_ledger_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_send_ledger')),
+    *owner_keys('send_ledger'),
     sa.UniqueConstraint('user_id', 'kind', 'period_key', name=op.f('uq_send_ledger_user_id_kind_period_key'))
     )
     op.create_table('skills',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    *owned_row_columns(),
     sa.Column('name', sa.String(length=64), nullable=False),
     sa.Column('name_key', sa.String(length=256), nullable=False),
     sa.Column('archived_at', storage.types.UTCDateTime(timezone=True), nullable=True),
     sa.Column('weekly_goal_minutes', sa.Integer(), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    *timestamps(),
     sa.CheckConstraint('length(name) BETWEEN 1 AND 64', name=op.f('ck_skills_name_length')),
     sa.CheckConstraint('weekly_goal_minutes IS NULL OR weekly_goal_minutes BETWEEN 1 AND 10080', name=op.f('ck_skills_weekly_goal_minutes')),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_skills_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_skills')),
+    *owner_keys('skills'),
     sa.UniqueConstraint('id', 'user_id', name=op.f('uq_skills_id_user_id')),
     sa.UniqueConstraint('user_id', 'name_key', name=op.f('uq_skills_user_id_name_key'))
     )
-    with op.batch_alter_table('skills', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_skills_user_id'), ['user_id'], unique=False)
+    create_indexes('skills', ['user_id'])
 
     op.create_table('undo_snapshots',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    *owned_row_columns(),
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('expires_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_undo_snapshots_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_undo_snapshots'))
+    *owner_keys('undo_snapshots')
     )
-    with op.batch_alter_table('undo_snapshots', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_undo_snapshots_expires_at'), ['expires_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_undo_snapshots_user_id'), ['user_id'], unique=False)
+    create_indexes('undo_snapshots', ['expires_at'], ['user_id'])
 
     op.create_table('practice_logs',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    *owned_row_columns(),
     sa.Column('skill_id', sa.Integer(), nullable=False),
     sa.Column('practiced_on', sa.Date(), nullable=False),
     sa.Column('duration_minutes', sa.Integer(), nullable=False),
@@ -121,25 +116,20 @@ def upgrade() -> None:
     sa.Column('confidence', sa.SmallInteger(), nullable=True),
     sa.Column('source', sa.String(length=16), server_default='chat', nullable=False),
     sa.Column('client_token', sa.String(length=64), nullable=True),
-    sa.Column('created_at', storage.types.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
+    *timestamps(),
     sa.CheckConstraint('confidence IS NULL OR confidence BETWEEN 1 AND 5', name=op.f('ck_practice_logs_confidence')),
     sa.CheckConstraint('difficulty IS NULL OR difficulty BETWEEN 1 AND 5', name=op.f('ck_practice_logs_difficulty')),
     sa.CheckConstraint('duration_minutes BETWEEN 1 AND 1440', name=op.f('ck_practice_logs_duration_minutes')),
     sa.CheckConstraint('length(description) BETWEEN 10 AND 500', name=op.f('ck_practice_logs_description_length')),
-    sa.ForeignKeyConstraint(['skill_id', 'user_id'], ['skills.id', 'skills.user_id'], name=op.f('fk_practice_logs_skill_id_user_id_skills'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_practice_logs_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_logs')),
+    owned_skill_key('practice_logs'),
+    *owner_keys('practice_logs'),
     sa.UniqueConstraint('id', 'user_id', name=op.f('uq_practice_logs_id_user_id')),
     sa.UniqueConstraint('user_id', 'client_token', name=op.f('uq_practice_logs_user_id_client_token'))
     )
-    with op.batch_alter_table('practice_logs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_logs_skill_id_practiced_on_id'), ['skill_id', 'practiced_on', 'id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_practice_logs_user_id_practiced_on_id'), ['user_id', 'practiced_on', 'id'], unique=False)
+    create_indexes('practice_logs', ['skill_id', 'practiced_on', 'id'], ['user_id', 'practiced_on', 'id'])
 
     op.create_table('evidence',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.BigInteger(), nullable=False),
+    *owned_row_columns(),
     sa.Column('practice_log_id', sa.Integer(), nullable=True),
     sa.Column('skill_id', sa.Integer(), nullable=True),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -161,41 +151,30 @@ def upgrade() -> None:
     sa.CheckConstraint("kind IN ('link', 'note', 'screenshot')", name=op.f('ck_evidence_kind')),
     sa.CheckConstraint('practice_log_id IS NOT NULL OR skill_id IS NOT NULL', name=op.f('ck_evidence_attached')),
     sa.ForeignKeyConstraint(['practice_log_id', 'user_id'], ['practice_logs.id', 'practice_logs.user_id'], name=op.f('fk_evidence_practice_log_id_user_id_practice_logs'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['skill_id', 'user_id'], ['skills.id', 'skills.user_id'], name=op.f('fk_evidence_skill_id_user_id_skills'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_evidence_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_evidence'))
+    owned_skill_key('evidence'),
+    *owner_keys('evidence')
     )
-    with op.batch_alter_table('evidence', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_evidence_practice_log_id'), ['practice_log_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_evidence_user_id_skill_id_created_at'), ['user_id', 'skill_id', 'created_at'], unique=False)
+    create_indexes('evidence', ['practice_log_id'], ['user_id', 'skill_id', 'created_at'])
 
     # ### end Alembic commands ###
 
 
 def downgrade() -> None:
     # ### commands auto generated by Alembic - please adjust! ###
-    with op.batch_alter_table('evidence', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_evidence_user_id_skill_id_created_at'))
-        batch_op.drop_index(batch_op.f('ix_evidence_practice_log_id'))
+    drop_indexes('evidence', ['user_id', 'skill_id', 'created_at'], ['practice_log_id'])
 
     op.drop_table('evidence')
-    with op.batch_alter_table('practice_logs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_logs_user_id_practiced_on_id'))
-        batch_op.drop_index(batch_op.f('ix_practice_logs_skill_id_practiced_on_id'))
+    drop_indexes('practice_logs', ['user_id', 'practiced_on', 'id'], ['skill_id', 'practiced_on', 'id'])
 
     op.drop_table('practice_logs')
-    with op.batch_alter_table('undo_snapshots', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_undo_snapshots_user_id'))
-        batch_op.drop_index(batch_op.f('ix_undo_snapshots_expires_at'))
+    drop_indexes('undo_snapshots', ['user_id'], ['expires_at'])
 
     op.drop_table('undo_snapshots')
-    with op.batch_alter_table('skills', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_skills_user_id'))
+    drop_indexes('skills', ['user_id'])
 
     op.drop_table('skills')
     op.drop_table('send_ledger')
-    with op.batch_alter_table('conversations', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_conversations_expires_at'))
+    drop_indexes('conversations', ['expires_at'])
 
     op.drop_table('conversations')
     op.drop_table('users')

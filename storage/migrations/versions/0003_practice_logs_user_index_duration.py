@@ -13,7 +13,7 @@ no query is left without one.
 
 from collections.abc import Sequence
 
-from alembic import op
+from storage.migrations.ops import create_indexes, drop_indexes
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -22,20 +22,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('practice_logs', schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f('ix_practice_logs_user_id_practiced_on_id_duration_minutes'),
-            ['user_id', 'practiced_on', 'id', 'duration_minutes'],
-            unique=False,
-        )
-        batch_op.drop_index(batch_op.f('ix_practice_logs_user_id_practiced_on_id'))
+    create_indexes('practice_logs', ['user_id', 'practiced_on', 'id', 'duration_minutes'])
+    drop_indexes('practice_logs', ['user_id', 'practiced_on', 'id'])
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('practice_logs', schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f('ix_practice_logs_user_id_practiced_on_id'),
-            ['user_id', 'practiced_on', 'id'],
-            unique=False,
-        )
-        batch_op.drop_index(batch_op.f('ix_practice_logs_user_id_practiced_on_id_duration_minutes'))
+    create_indexes('practice_logs', ['user_id', 'practiced_on', 'id'])
+    drop_indexes('practice_logs', ['user_id', 'practiced_on', 'id', 'duration_minutes'])

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import storage.types
+from storage.migrations.ops import owner_keys, user_key_column
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -46,19 +47,13 @@ def upgrade() -> None:
         )
     op.create_table(
         'evidence_batches',
-        sa.Column('user_id', sa.BigInteger(), autoincrement=False, nullable=False),
+        user_key_column(),
         sa.Column('items', sa.JSON(), nullable=False),
         sa.Column('message_id', sa.BigInteger(), nullable=True),
         sa.Column('media_group_id', sa.String(length=64), nullable=True),
         sa.Column('updated_at', storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column('album_route', sa.JSON(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ['user_id'],
-            ['users.id'],
-            name=op.f('fk_evidence_batches_user_id_users'),
-            ondelete='CASCADE',
-        ),
-        sa.PrimaryKeyConstraint('user_id', name=op.f('pk_evidence_batches')),
+        *owner_keys('evidence_batches', 'user_id'),
     )
 
 

@@ -17,6 +17,13 @@ import sqlalchemy as sa
 from alembic import op
 
 import storage.types
+from storage.migrations.ops import (
+    create_indexes,
+    drop_indexes,
+    owned_row_columns,
+    owned_skill_key,
+    owner_keys,
+)
 
 revision: str = '0008'
 down_revision: str | None = '0007'
@@ -27,8 +34,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table(
         'timers',
-        sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('user_id', sa.BigInteger(), nullable=False),
+        *owned_row_columns(),
         sa.Column('skill_id', sa.Integer(), nullable=False),
         sa.Column('chat_id', sa.BigInteger(), nullable=False),
         sa.Column('message_id', sa.BigInteger(), nullable=True),
@@ -40,23 +46,13 @@ def upgrade() -> None:
         sa.Column('refresh_at', storage.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column('guard_asked_at', storage.types.UTCDateTime(timezone=True), nullable=True),
         sa.CheckConstraint('paused_seconds >= 0', name=op.f('ck_timers_paused_seconds')),
-        sa.ForeignKeyConstraint(
-            ['skill_id', 'user_id'],
-            ['skills.id', 'skills.user_id'],
-            name=op.f('fk_timers_skill_id_user_id_skills'),
-            ondelete='CASCADE',
-        ),
-        sa.ForeignKeyConstraint(
-            ['user_id'], ['users.id'], name=op.f('fk_timers_user_id_users'), ondelete='CASCADE'
-        ),
-        sa.PrimaryKeyConstraint('id', name=op.f('pk_timers')),
+        owned_skill_key('timers'),
+        *owner_keys('timers'),
         sa.UniqueConstraint('user_id', name=op.f('uq_timers_user_id')),
         # Never reuse an id: old messages' buttons carry it.
         sqlite_autoincrement=True,
     )
-    with op.batch_alter_table('timers', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_timers_refresh_at'), ['refresh_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_timers_last_seen_at'), ['last_seen_at'], unique=False)
+    create_indexes('timers', ['refresh_at'], ['last_seen_at'])
     with op.batch_alter_table('skills', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_focus', sa.String(length=200), nullable=True))
 
@@ -64,7 +60,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('skills', schema=None) as batch_op:
         batch_op.drop_column('next_focus')
-    with op.batch_alter_table('timers', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_timers_last_seen_at'))
-        batch_op.drop_index(batch_op.f('ix_timers_refresh_at'))
+    drop_indexes('timers', ['last_seen_at'], ['refresh_at'])
     op.drop_table('timers')

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from storage.migrations.ops import create_indexes, drop_indexes, owned_skill_key, owner_keys
+
 revision: str = '0009'
 down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
@@ -377,7 +379,7 @@ def upgrade() -> None:
     sa.Column('minutes', sa.Integer(), server_default='0', nullable=False),
     sa.Column('first_day', sa.Date(), nullable=True),
     sa.Column('last_day', sa.Date(), nullable=True),
-    sa.ForeignKeyConstraint(['skill_id', 'user_id'], ['skills.id', 'skills.user_id'], name=op.f('fk_skill_totals_skill_id_user_id_skills'), ondelete='CASCADE'),
+    owned_skill_key('skill_totals'),
     sa.PrimaryKeyConstraint('skill_id', name=op.f('pk_skill_totals'))
     )
     op.create_table('streak_runs',
@@ -385,11 +387,9 @@ def upgrade() -> None:
     sa.Column('skill_id', sa.Integer(), autoincrement=False, nullable=False),
     sa.Column('first_day', sa.Date(), nullable=False),
     sa.Column('last_day', sa.Date(), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_streak_runs_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('user_id', 'skill_id', 'first_day', name=op.f('pk_streak_runs'))
+    *owner_keys('streak_runs', 'user_id', 'skill_id', 'first_day')
     )
-    with op.batch_alter_table('streak_runs', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_streak_runs_user_id_skill_id_last_day'), ['user_id', 'skill_id', 'last_day'], unique=False)
+    create_indexes('streak_runs', ['user_id', 'skill_id', 'last_day'])
 
     dialect = op.get_bind().dialect.name
     op.execute(_backfill_runs(dialect))
@@ -409,8 +409,7 @@ def downgrade() -> None:
     else:
         for name in SQLITE_TRIGGERS:
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
-    with op.batch_alter_table('streak_runs', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_streak_runs_user_id_skill_id_last_day'))
+    drop_indexes('streak_runs', ['user_id', 'skill_id', 'last_day'])
 
     op.drop_table('streak_runs')
     op.drop_table('skill_totals')
