@@ -63,23 +63,26 @@ class InboxTapper(Tapper):
         self.serial += 1
         query_id = f"b{self.serial}"
         self.api.register_callback_query(query_id, chat.user_id)
-        update = Update.de_json(
-            {
-                "update_id": self.api.next_update_id(),
-                "callback_query": {
-                    "id": query_id,
-                    "from": chat.user,
-                    "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
-                    "chat_instance": f"ci{chat.user_id}",
-                    "data": data,
-                },
+        received = {
+            "update_id": self.api.next_update_id(),
+            "callback_query": {
+                "id": query_id,
+                "from": chat.user,
+                "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
+                "chat_instance": f"ci{chat.user_id}",
+                "data": data,
             },
-            self.app.bot,
-        )
+        }
         durable = self.mode != "without"
         self.processor.after = self.mark_done if durable else None  # type: ignore[attr-defined]
         # Without the inbox in Deps, handlers record nothing applied (as before that mark).
         self.deps.inbox = self.inbox if self.mode == "with" else None
+        if durable:
+            # As polling delivers it: getUpdates' batch (here of one) stored as received,
+            # then parsed, then put on the Updater's queue.
+            assert self.inbox is not None
+            await self.inbox.store_received([received])
+        update = Update.de_json(received, self.app.bot)
         if durable:
             await self.intake.put(update)
             update = self.app.update_queue.get_nowait()

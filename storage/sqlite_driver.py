@@ -160,3 +160,36 @@ async def fetch_all(dbapi_connection: Any, sql: str, parameters: Sequence[Any]) 
     async with dbapi_connection._execute_mutex:
         _, rows = await _run_on_thread(dbapi_connection._connection, sql, parameters)
     return list(rows or ())
+
+
+async def run_transaction(
+    dbapi_connection: Any, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[int] | None:
+    """Run the statements as one IMMEDIATE transaction in one hand-off; their row counts.
+
+    For a connection outside any SQLAlchemy transaction (the caller began none): BEGIN, the
+    statements and COMMIT all go in one function on aiosqlite's thread, rolled back there if
+    one fails. None if the connection is not a one-hop one (the caller takes the usual path).
+    """
+    if type(dbapi_connection) is not OneHopConnection:
+        return None
+    raw = dbapi_connection._connection._conn
+
+    def on_thread() -> list[int]:
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            counts = []
+            for sql, parameters in statements:
+                cursor = raw.execute(sql, parameters)
+                counts.append(cursor.rowcount)
+                cursor.close()
+            raw.execute("COMMIT")
+        except BaseException:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raise
+        return counts
+
+    async with dbapi_connection._execute_mutex:
+        counts: list[int] = await dbapi_connection._connection._execute(on_thread)
+    return counts

@@ -2,14 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import InboxUpdate
+from storage.sqlite_driver import run_transaction
+from storage.types import UTCDateTime
+
+# A received update as stored: (update id, its user's id if it has one, its JSON text).
+Received = tuple[int, int | None, str]
+
+_STORE_SQLITE = (
+    "INSERT INTO update_inbox (update_id, user_id, payload, received_at, claimed_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING"
+)
+_DONE_SQLITE = "UPDATE update_inbox SET done_at = ? WHERE done_at IS NULL AND update_id IN ({})"
+# SQLite's default limit on a statement's parameters is 32766 (999 before 3.32); stay well below.
+_DONE_CHUNK = 500
+_MARK_DONE = (
+    update(InboxUpdate)
+    .where(InboxUpdate.update_id.in_(bindparam("ids", expanding=True)))
+    .where(InboxUpdate.done_at.is_(None))
+    .values(done_at=bindparam("now"))
+)
 
 
 class InboxRepository:
@@ -108,3 +128,74 @@ class InboxRepository:
             delete(InboxUpdate).where(InboxUpdate.update_id.in_(oldest.scalar_subquery()))
         )
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+class InboxWriter:
+    """The intake's own writes: store received updates and record handled ones done, one commit.
+
+    This is the hot path of every update (each is stored before it is acknowledged), so on
+    SQLite the whole transaction goes to the driver in one hand-off (storage/sqlite_driver.py)
+    with statements written once; elsewhere one multi-row INSERT and one UPDATE through
+    SQLAlchemy Core.
+    """
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine
+        dialect = engine.dialect
+        self._postgres = dialect.name == "postgresql"
+        # Timestamps bound as SQLAlchemy binds them for this column type, for the raw path.
+        self._when: Callable[[Any], Any] = UTCDateTime().bind_processor(dialect) or _same
+        insert = postgresql.insert(InboxUpdate) if self._postgres else sqlite.insert(InboxUpdate)
+        self._store = insert.on_conflict_do_nothing(index_elements=["update_id"]).returning(
+            InboxUpdate.update_id
+        )
+
+    async def write(
+        self, received: Sequence[Received], finished: Sequence[int], now: datetime
+    ) -> list[bool]:
+        """Store `received` (claimed now) and mark `finished` done, committed; which were new."""
+        if not received and not finished:
+            return []
+        async with self._engine.connect() as connection:
+            if not self._postgres:
+                raw = await connection.get_raw_connection()
+                counts = await run_transaction(
+                    raw.dbapi_connection, self._sqlite_statements(received, finished, now)
+                )
+                if counts is not None:
+                    return [count == 1 for count in counts[: len(received)]]
+            async with connection.begin():
+                new: set[int] = set()
+                if received:
+                    rows = [
+                        {
+                            "update_id": update_id,
+                            "user_id": user_id,
+                            "payload": payload,
+                            "received_at": now,
+                            "claimed_at": now,
+                        }
+                        for update_id, user_id, payload in received
+                    ]
+                    result = await connection.execute(self._store, rows)
+                    new = {int(update_id) for update_id in result.scalars().all()}
+                if finished:
+                    await connection.execute(_MARK_DONE, {"ids": list(finished), "now": now})
+            return [update_id in new for update_id, _, _ in received]
+
+    def _sqlite_statements(
+        self, received: Sequence[Received], finished: Sequence[int], now: datetime
+    ) -> list[tuple[str, Sequence[Any]]]:
+        when = self._when(now)
+        statements: list[tuple[str, Sequence[Any]]] = [
+            (_STORE_SQLITE, (update_id, user_id, payload, when, when))
+            for update_id, user_id, payload in received
+        ]
+        for start in range(0, len(finished), _DONE_CHUNK):
+            chunk = list(finished[start : start + _DONE_CHUNK])
+            statements.append((_DONE_SQLITE.format(", ".join("?" * len(chunk))), [when, *chunk]))
+        return statements
+
+
+def _same(value: Any) -> Any:
+    return value
