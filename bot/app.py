@@ -303,4 +303,5 @@ async def on_shutdown(app: BotApp) -> None:
     inbox: Inbox | None = app.bot_data.get("inbox")
     if inbox is not None:
         await inbox.flush()
+        inbox.close()
     await deps.engine.dispose()

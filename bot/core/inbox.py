@@ -155,6 +155,10 @@ class Inbox:
         except Exception:
             log.exception("could not record %d handled update(s) done", len(self._finished))
 
+    def close(self) -> None:
+        """Release the inbox's own database connection (at shutdown, after the last flush)."""
+        self._writer.close()
+
     async def recover(self, queue: asyncio.Queue[object], *, all_pending: bool) -> int:
         """Put pending updates on `queue`, oldest first; how many.
 

@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.models import InboxUpdate
-from storage.sqlite_driver import run_transaction
+from storage.sqlite_driver import LoopThreadWriter, run_transaction
 from storage.types import UTCDateTime
 
 # A received update as stored: (update id, its user's id if it has one, its JSON text).
@@ -133,10 +133,10 @@ class InboxRepository:
 class InboxWriter:
     """The intake's own writes: store received updates and record handled ones done, one commit.
 
-    This is the hot path of every update (each is stored before it is acknowledged), so on
-    SQLite the whole transaction goes to the driver in one hand-off (storage/sqlite_driver.py)
-    with statements written once; elsewhere one multi-row INSERT and one UPDATE through
-    SQLAlchemy Core.
+    This is the hot path of every update (each is stored before it is acknowledged), so on a
+    SQLite file the transaction runs on the event loop's thread when the write lock is free,
+    else in one hand-off to the driver's thread (storage/sqlite_driver.py), with statements
+    written once; elsewhere one multi-row INSERT and one UPDATE through SQLAlchemy Core.
     """
 
     def __init__(self, engine: AsyncEngine) -> None:
@@ -145,6 +145,11 @@ class InboxWriter:
         self._postgres = dialect.name == "postgresql"
         # Timestamps bound as SQLAlchemy binds them for this column type, for the raw path.
         self._when: Callable[[Any], Any] = UTCDateTime().bind_processor(dialect) or _same
+        url = engine.url
+        in_file = url.database not in (None, "", ":memory:") and not url.query
+        self._direct = (
+            LoopThreadWriter(str(url.database)) if dialect.name == "sqlite" and in_file else None
+        )
         insert = postgresql.insert(InboxUpdate) if self._postgres else sqlite.insert(InboxUpdate)
         self._store = insert.on_conflict_do_nothing(index_elements=["update_id"]).returning(
             InboxUpdate.update_id
@@ -156,6 +161,10 @@ class InboxWriter:
         """Store `received` (claimed now) and mark `finished` done, committed; which were new."""
         if not received and not finished:
             return []
+        if self._direct is not None:
+            counts = self._direct.try_transaction(self._sqlite_statements(received, finished, now))
+            if counts is not None:
+                return [count == 1 for count in counts[: len(received)]]
         async with self._engine.connect() as connection:
             if not self._postgres:
                 raw = await connection.get_raw_connection()
@@ -182,6 +191,11 @@ class InboxWriter:
                 if finished:
                     await connection.execute(_MARK_DONE, {"ids": list(finished), "now": now})
             return [update_id in new for update_id, _, _ in received]
+
+    def close(self) -> None:
+        """Release the SQLite file's own connection, if one was opened."""
+        if self._direct is not None:
+            self._direct.close()
 
     def _sqlite_statements(
         self, received: Sequence[Received], finished: Sequence[int], now: datetime

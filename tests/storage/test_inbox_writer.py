@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.db import create_engine, create_session_factory
@@ -81,3 +82,25 @@ async def test_a_batch_that_fails_leaves_nothing_behind(engine: AsyncEngine) -> 
         await writer.write([(2, None, "{}"), (3, None, None)], [1], NOW)  # type: ignore[list-item]
     assert await _rows(engine) == {1: ("{}", NOW, None)}
     assert await writer.write([(2, None, "{}")], [1], NOW) == [True]  # the connection is usable
+
+
+async def test_a_write_waits_its_turn_while_another_connection_holds_the_write_lock(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's single writer lock")
+    writer = InboxWriter(engine)
+    await writer.write([(1, None, "{}")], [], NOW)
+    holder = create_engine(db_url)
+    try:
+        async with holder.begin() as connection:  # BEGIN IMMEDIATE: the write lock
+            await connection.execute(text("UPDATE update_inbox SET payload = '[]'"))
+            waiting = asyncio.create_task(writer.write([(2, None, "{}")], [1], NOW))
+            await asyncio.sleep(0.1)  # the loop is free meanwhile: the write waits elsewhere
+            assert not waiting.done()
+        assert await waiting == [True]
+    finally:
+        await holder.dispose()
+        writer.close()
+    rows = await _rows(engine)
+    assert rows == {1: ("[]", NOW, NOW), 2: ("{}", NOW, None)}
