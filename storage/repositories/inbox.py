@@ -6,9 +6,10 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import BigInteger, Text, bindparam, delete, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
 
 from storage.models import InboxUpdate
 from storage.sqlite_driver import LoopThreadWriter, run_transaction
@@ -24,6 +25,22 @@ _STORE_SQLITE = (
 _DONE_SQLITE = "UPDATE update_inbox SET done_at = ? WHERE done_at IS NULL AND update_id IN ({})"
 # SQLite's default limit on a statement's parameters is 32766 (999 before 3.32); stay well below.
 _DONE_CHUNK = 500
+# PostgreSQL: the batch and the done marks in one statement, so one round trip in autocommit
+# (a statement is atomic on its own; the UPDATE in WITH runs whether or not it is read).
+_WRITE_POSTGRES = text(
+    "WITH done AS (UPDATE update_inbox SET done_at = :now "
+    "WHERE done_at IS NULL AND update_id = ANY(:finished)) "
+    "INSERT INTO update_inbox (update_id, user_id, payload, received_at, claimed_at) "
+    "SELECT update_id, user_id, payload, :now, :now "
+    "FROM unnest(:ids, :users, :payloads) AS received(update_id, user_id, payload) "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"
+).bindparams(
+    bindparam("now", type_=UTCDateTime()),
+    bindparam("finished", type_=ARRAY(BigInteger)),
+    bindparam("ids", type_=ARRAY(BigInteger)),
+    bindparam("users", type_=ARRAY(BigInteger)),
+    bindparam("payloads", type_=ARRAY(Text)),
+)
 _MARK_DONE = (
     update(InboxUpdate)
     .where(InboxUpdate.update_id.in_(bindparam("ids", expanding=True)))
@@ -173,6 +190,8 @@ class InboxWriter:
                 )
                 if counts is not None:
                     return [count == 1 for count in counts[: len(received)]]
+            if self._postgres:
+                return await _postgres_write(connection, received, finished, now)
             async with connection.begin():
                 new: set[int] = set()
                 if received:
@@ -213,3 +232,25 @@ class InboxWriter:
 
 def _same(value: Any) -> Any:
     return value
+
+
+async def _postgres_write(
+    connection: AsyncConnection,
+    received: Sequence[Received],
+    finished: Sequence[int],
+    now: datetime,
+) -> list[bool]:
+    """One statement in autocommit: no BEGIN and COMMIT round trips."""
+    autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+    result = await autocommit.execute(
+        _WRITE_POSTGRES,
+        {
+            "now": now,
+            "finished": list(finished),
+            "ids": [update_id for update_id, _, _ in received],
+            "users": [user_id for _, user_id, _ in received],
+            "payloads": [payload for _, _, payload in received],
+        },
+    )
+    new = {int(update_id) for update_id in result.scalars().all()}
+    return [update_id in new for update_id, _, _ in received]
