@@ -5,10 +5,13 @@ with the inbox) a Quick Log save press, as tests/fakebot delivers it, through th
 processor:
 - without: the update goes straight to the processor (what PTB did before the inbox), and no
   handler records it applied;
-- unmarked: the Updater's queue stores it first (one committed INSERT into update_inbox, which
-  is when Telegram would be told), and the processor records it done after the handlers; that
-  UPDATE rides along with the next update's INSERT, so one extra transaction per update. The
-  save's transaction does not record the update applied (the inbox before the applied mark);
+- unmarked: delivered as polling delivers it: the getUpdates batch (here of one update, the
+  worst case: a busy bot's batches hold many) stored as received (one committed INSERT into
+  update_inbox, which is when Telegram would be told; Inbox.store_received, what the
+  getUpdates connection calls), then parsed and put on the Updater's queue, and the processor
+  records it done after the handlers; that UPDATE rides along with the next update's INSERT,
+  so one extra transaction per update. The save's transaction does not record the update
+  applied (the inbox before the applied mark);
 - with: as unmarked, with the handlers told about the inbox, so a conversation step would
   record its update applied inside the step's commit. A Quick Log save makes no step and a
   save is not marked (its key makes a replay save once), so this side checks that the save

@@ -203,16 +203,24 @@ class LoopThreadWriter:
     (no fsync at synchronous=NORMAL), most of all on a busy machine. This connection has no
     busy timeout: when another connection holds the write lock it says so at once and the
     caller takes the driver's path, which waits on its own thread; so the loop never blocks on
-    a lock. It never checkpoints the WAL (the application's connections do), so a commit here
-    never writes the database file.
+    a lock. It never checkpoints the WAL, so a commit here never writes the database file; the
+    application's connections do, after their commits, so every HAND_BACK_EVERY-th transaction
+    is handed back (None) to take the driver's path and its checkpoint, even in a bot whose
+    updates write nothing else.
     """
+
+    HAND_BACK_EVERY = 256
 
     def __init__(self, path: str) -> None:
         self._path = path
         self._connection: sqlite3.Connection | None = None
+        self._transactions = 0
 
     def try_transaction(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int] | None:
-        """The statements' row counts, committed; None if the write lock is taken (nothing done)."""
+        """The statements' row counts, committed; None (nothing done) if the lock is taken."""
+        self._transactions += 1
+        if self._transactions % self.HAND_BACK_EVERY == 0:
+            return None
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")

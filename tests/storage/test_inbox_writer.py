@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
@@ -104,3 +105,19 @@ async def test_a_write_waits_its_turn_while_another_connection_holds_the_write_l
         writer.close()
     rows = await _rows(engine)
     assert rows == {1: ("[]", NOW, NOW), 2: ("{}", NOW, None)}
+
+
+async def test_the_wal_stays_bounded_when_only_the_intake_writes(
+    engine: AsyncEngine, db_url: str
+) -> None:
+    if not db_url.startswith("sqlite"):
+        pytest.skip("SQLite's write-ahead log")
+    writer = InboxWriter(engine)
+    try:
+        for update_id in range(1, 4001):  # each commit appends a page or two to the log
+            await writer.write([(update_id, None, "{}")], [update_id - 1], NOW)
+    finally:
+        writer.close()
+    wal = Path(str(engine.url.database) + "-wal")
+    # Checkpointed by the application's connections at 1000 pages (4 kB each) of log.
+    assert (await asyncio.to_thread(wal.stat)).st_size < 1500 * 4096
