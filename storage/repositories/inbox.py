@@ -55,27 +55,6 @@ class InboxRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._session = session
 
-    async def store(self, update_id: int, user_id: int | None, payload: str, now: datetime) -> bool:
-        """Insert the update, claimed by the caller; False if it was stored before."""
-        values = {
-            "update_id": update_id,
-            "user_id": user_id,
-            "payload": payload,
-            "received_at": now,
-            "claimed_at": now,
-        }
-        insert = (
-            postgresql.insert(InboxUpdate)
-            if self._session.get_bind().dialect.name == "postgresql"
-            else sqlite.insert(InboxUpdate)
-        )
-        statement = (
-            insert.values(**values)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(InboxUpdate.update_id)
-        )
-        return (await self._session.scalar(statement)) is not None
-
     async def claim_pending(
         self, stale_before: datetime, now: datetime, limit: int
     ) -> list[tuple[int, str, bool]]:
@@ -115,14 +94,6 @@ class InboxRepository:
             .where(InboxUpdate.update_id == update_id, InboxUpdate.step_applied_at.is_(None))
             .values(step_applied_at=now)
             .execution_options(synchronize_session=False)
-        )
-
-    async def mark_done(self, update_ids: Sequence[int], now: datetime) -> None:
-        """Record that these updates have been handled."""
-        await self._session.execute(
-            update(InboxUpdate)
-            .where(InboxUpdate.update_id.in_(update_ids), InboxUpdate.done_at.is_(None))
-            .values(done_at=now)
         )
 
     async def touch(self, update_ids: Sequence[int], now: datetime) -> None:
