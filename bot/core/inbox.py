@@ -175,8 +175,8 @@ class Inbox:
                 )
                 await session.commit()
             for update_id, payload, stepped in rows:
-                if update_id in self._in_hand:
-                    continue  # still queued here, behind a backlog: not lost
+                if update_id in self._in_hand or update_id in self._received:
+                    continue  # still queued here, or on its way to the queue: not lost
                 try:
                     update = Update.de_json(json.loads(payload), self._bot)
                 except Exception:
@@ -199,10 +199,11 @@ class Inbox:
 
     async def renew(self) -> None:
         """Renew the claims of the updates in hand, so no other instance takes them over."""
-        if not self._in_hand:
+        in_hand = self._in_hand | self._received.keys()
+        if not in_hand:
             return
         async with self._sessions() as session:
-            await InboxRepository(session).touch(sorted(self._in_hand), self._clock())
+            await InboxRepository(session).touch(sorted(in_hand), self._clock())
             await session.commit()
 
     async def prune(self) -> int:
