@@ -5,10 +5,13 @@ with the inbox) a Quick Log save press, as tests/fakebot delivers it, through th
 processor:
 - without: the update goes straight to the processor (what PTB did before the inbox), and no
   handler records it applied;
-- unmarked: the Updater's queue stores it first (one committed INSERT into update_inbox, which
-  is when Telegram would be told), and the processor records it done after the handlers; that
-  UPDATE rides along with the next update's INSERT, so one extra transaction per update. The
-  save's transaction does not record the update applied (the inbox before the applied mark);
+- unmarked: delivered as polling delivers it: the getUpdates batch (here of one update, the
+  worst case: a busy bot's batches hold many) stored as received (one committed INSERT into
+  update_inbox, which is when Telegram would be told; Inbox.store_received, what the
+  getUpdates connection calls), then parsed and put on the Updater's queue, and the processor
+  records it done after the handlers; that UPDATE rides along with the next update's INSERT,
+  so one extra transaction per update. The save's transaction does not record the update
+  applied (the inbox before the applied mark);
 - with: as unmarked, with the handlers told about the inbox, so a conversation step would
   record its update applied inside the step's commit. A Quick Log save makes no step and a
   save is not marked (its key makes a replay save once), so this side checks that the save
@@ -63,23 +66,26 @@ class InboxTapper(Tapper):
         self.serial += 1
         query_id = f"b{self.serial}"
         self.api.register_callback_query(query_id, chat.user_id)
-        update = Update.de_json(
-            {
-                "update_id": self.api.next_update_id(),
-                "callback_query": {
-                    "id": query_id,
-                    "from": chat.user,
-                    "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
-                    "chat_instance": f"ci{chat.user_id}",
-                    "data": data,
-                },
+        received = {
+            "update_id": self.api.next_update_id(),
+            "callback_query": {
+                "id": query_id,
+                "from": chat.user,
+                "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
+                "chat_instance": f"ci{chat.user_id}",
+                "data": data,
             },
-            self.app.bot,
-        )
+        }
         durable = self.mode != "without"
         self.processor.after = self.mark_done if durable else None  # type: ignore[attr-defined]
         # Without the inbox in Deps, handlers record nothing applied (as before that mark).
         self.deps.inbox = self.inbox if self.mode == "with" else None
+        if durable:
+            # As polling delivers it: getUpdates' batch (here of one) stored as received,
+            # then parsed, then put on the Updater's queue.
+            assert self.inbox is not None
+            await self.inbox.store_received([received])
+        update = Update.de_json(received, self.app.bot)
         if durable:
             await self.intake.put(update)
             update = self.app.update_queue.get_nowait()

@@ -16,8 +16,9 @@ Raw (the earlier comparison, kept as a second line): one practice_logs row, with
 keys and indexes, on the application's own engine.
 Empty press: the Quick Log "Close" button, i.e. everything a press costs except the save.
 With the inbox (an extra line, not the ratio): the same presses on a second Application built
-with its updater, so each update is first stored in update_inbox and later marked done
-(benchmarks/inbox.py's InboxTapper), on its own SQLite file, in the same rounds.
+with its updater, so each update is first stored in update_inbox as polling stores it (its
+getUpdates batch, here of one, as received) and later marked done (benchmarks/inbox.py's
+InboxTapper), on its own SQLite file, in the same rounds.
 
 All three run in the same process, interleaved in short rounds; the ratio is taken per round
 (neighbouring measurements) and the median reported, so a busy machine skews it least.

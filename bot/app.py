@@ -16,7 +16,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot.config import Settings
 from bot.core.conversation import (
@@ -25,7 +25,7 @@ from bot.core.conversation import (
     route_callback,
     route_message,
 )
-from bot.core.inbox import Inbox, InboxQueue
+from bot.core.inbox import Inbox, InboxQueue, InboxRequest
 from bot.core.incoming_evidence import EVIDENCE_MESSAGES, LOG_CAPTION
 from bot.core.runtime import BotApp, BotContext, Deps, Flow
 from bot.core.send_budget import BudgetRateLimiter, SendBudget
@@ -138,9 +138,15 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request)
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
-    if not with_updater:
+    intake_request: InboxRequest | None = None
+    if with_updater:
+        # Durable intake: each getUpdates batch is stored as received before it is returned.
+        # PTB's own default for this connection when none is given: one connection, HTTP/1.1.
+        intake_request = InboxRequest(get_updates_request or HTTPXRequest(connection_pool_size=1))
+        builder = builder.get_updates_request(intake_request)
+    else:
+        if get_updates_request is not None:
+            builder = builder.get_updates_request(get_updates_request)
         builder = builder.updater(None)
     if rate_limit:
         # One budget for everything this instance sends: replies here, the reminder sweep
@@ -164,6 +170,8 @@ def build_application(
             lease=timedelta(seconds=settings.inbox_lease_seconds),
         )
         intake = InboxQueue(inbox, app.update_queue)
+        if intake_request is not None:
+            intake_request.inbox = inbox
         app.updater = GuardedUpdater(bot=app.bot, update_queue=intake)
         processor.after = inbox.done
         app.bot_data["inbox"] = inbox
@@ -295,4 +303,5 @@ async def on_shutdown(app: BotApp) -> None:
     inbox: Inbox | None = app.bot_data.get("inbox")
     if inbox is not None:
         await inbox.flush()
+        inbox.close()
     await deps.engine.dispose()

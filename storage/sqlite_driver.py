@@ -12,6 +12,7 @@ when they are there.
 from __future__ import annotations
 
 import collections
+import sqlite3
 import weakref
 from collections.abc import Sequence
 from typing import Any, cast
@@ -160,3 +161,102 @@ async def fetch_all(dbapi_connection: Any, sql: str, parameters: Sequence[Any]) 
     async with dbapi_connection._execute_mutex:
         _, rows = await _run_on_thread(dbapi_connection._connection, sql, parameters)
     return list(rows or ())
+
+
+async def run_transaction(
+    dbapi_connection: Any, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[int] | None:
+    """Run the statements as one IMMEDIATE transaction in one hand-off; their row counts.
+
+    For a connection outside any SQLAlchemy transaction (the caller began none): BEGIN, the
+    statements and COMMIT all go in one function on aiosqlite's thread, rolled back there if
+    one fails. None if the connection is not a one-hop one (the caller takes the usual path).
+    """
+    if type(dbapi_connection) is not OneHopConnection:
+        return None
+    raw = dbapi_connection._connection._conn
+
+    def on_thread() -> list[int]:
+        raw.execute("BEGIN IMMEDIATE")
+        try:
+            counts = []
+            for sql, parameters in statements:
+                cursor = raw.execute(sql, parameters)
+                counts.append(cursor.rowcount)
+                cursor.close()
+            raw.execute("COMMIT")
+        except BaseException:
+            if raw.in_transaction:
+                raw.execute("ROLLBACK")
+            raise
+        return counts
+
+    async with dbapi_connection._execute_mutex:
+        counts: list[int] = await dbapi_connection._connection._execute(on_thread)
+    return counts
+
+
+class LoopThreadWriter:
+    """Short write transactions on the event loop's own thread, when they need not wait.
+
+    A hand-off to aiosqlite's thread costs more than a one-row INSERT and COMMIT in WAL mode
+    (no fsync at synchronous=NORMAL), most of all on a busy machine. This connection has no
+    busy timeout: when another connection holds the write lock it says so at once and the
+    caller takes the driver's path, which waits on its own thread; so the loop never blocks on
+    a lock. It never checkpoints the WAL, so a commit here never writes the database file; the
+    application's connections do, after their commits, so every HAND_BACK_EVERY-th transaction
+    is handed back (None) to take the driver's path and its checkpoint, even in a bot whose
+    updates write nothing else.
+    """
+
+    HAND_BACK_EVERY = 256
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._connection: sqlite3.Connection | None = None
+        self._transactions = 0
+
+    def try_transaction(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> list[int] | None:
+        """The statements' row counts, committed; None (nothing done) if the lock is taken."""
+        self._transactions += 1
+        if self._transactions % self.HAND_BACK_EVERY == 0:
+            return None
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            if _busy(error):
+                return None
+            raise
+        try:
+            counts = []
+            for sql, parameters in statements:
+                counts.append(connection.execute(sql, parameters).rowcount)
+            connection.execute("COMMIT")
+        except BaseException as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            if isinstance(error, sqlite3.OperationalError) and _busy(error):
+                return None
+            raise
+        return counts
+
+    def close(self) -> None:
+        """Close the connection (a later transaction opens a new one)."""
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            connection = sqlite3.connect(self._path, isolation_level=None)
+            connection.execute("PRAGMA busy_timeout=0")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA wal_autocheckpoint=0")
+            self._connection = connection
+        return self._connection
+
+
+def _busy(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in str(error)

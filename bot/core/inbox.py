@@ -3,9 +3,12 @@
 Telegram forgets an update once it is acknowledged: the next getUpdates offset confirms every
 update below it, and the webhook's 200 confirms the POSTed one. PTB's Updater acknowledges as
 soon as it has put the update on its queue, before any handler runs, so a crash loses the
-updates in hand. Here the Updater's queue is an :class:`InboxQueue`: ``put`` stores the update
-(one committed INSERT) and only then hands it to the application, so the Updater's next
-getUpdates, or the webhook's 200, happens after the update is durable.
+updates in hand. Here a getUpdates batch is stored as received, in one commit, before
+getUpdates returns it (:class:`InboxRequest`, the getUpdates connection), and a webhook's
+update is stored from its body; the Updater's queue is an :class:`InboxQueue`, whose ``put``
+hands on only updates stored new. So the Updater's next getUpdates, or the webhook's 200,
+happens after the update is durable. Handled updates are recorded done in the next such
+commit (or within FLUSH_DELAY when none comes): the intake's only write per update.
 
 Each update is marked done once handled (replies included). After a crash the pending ones are
 handled again before anything new (:meth:`Inbox.recover`, run at start-up), in update order, so
@@ -24,14 +27,18 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, Update
+from telegram._utils.defaultvalue import DEFAULT_NONE
+from telegram._utils.types import ODVInput
 from telegram.error import NetworkError
+from telegram.request import BaseRequest, RequestData
 
-from storage.repositories.inbox import InboxRepository
+from storage.repositories.inbox import InboxRepository, InboxWriter, Received
 
 log = logging.getLogger(__name__)
 
@@ -66,29 +73,60 @@ class Inbox:
         # Handed over again, a conversation step of theirs committed before a crash.
         self._stepped: set[int] = set()
         self._flushing: asyncio.Task[None] | None = None
+        # The last getUpdates batch, stored: update id -> whether it was new.
+        self._received: dict[int, bool] = {}
+        engine = session_factory.kw["bind"]
+        self._writer = InboxWriter(engine)
 
-    async def store(self, update: Update) -> bool:
-        """Store the update (committed); False if this update id was stored before."""
+    async def store(self, update: Update, payload: str | None = None) -> bool:
+        """Store the update (committed); False if this update id was stored before.
+
+        `payload`: the update's JSON as received (a webhook's body); without it the parsed
+        update is serialised again.
+        """
+        if payload is None:
+            payload = json.dumps(update.to_dict(), separators=(",", ":"))
         user = update.effective_user
-        payload = json.dumps(update.to_dict(), separators=(",", ":"))
+        (stored,) = await self._write([(update.update_id, user.id if user else None, payload)])
+        if stored:
+            self._in_hand.add(update.update_id)
+        return stored
+
+    async def store_received(self, updates: Sequence[object]) -> None:
+        """Store a getUpdates batch as received, in one commit, before any of it is parsed.
+
+        The Updater then puts each update on the InboxQueue, which hands on those stored new
+        (:meth:`take_received`). Whatever of the previous batch never got there (polling
+        stopped in between) is left to recovery once its claim is past the lease.
+        """
+        received: list[Received] = []
+        for item in updates:
+            if not isinstance(item, dict) or not isinstance(item.get("update_id"), int):
+                continue  # PTB's parsing of the batch will refuse it; nothing to store
+            received.append(
+                (item["update_id"], sender_id(item), json.dumps(item, separators=(",", ":")))
+            )
+        self._received = {}
+        if received:
+            stored = await self._write(received)
+            self._received = {row[0]: new for row, new in zip(received, stored, strict=True)}
+
+    def take_received(self, update_id: int) -> bool | None:
+        """Whether a stored received update is new (to handle); None if it was not stored so."""
+        stored = self._received.pop(update_id, None)
+        if stored:
+            self._in_hand.add(update_id)
+        return stored
+
+    async def _write(self, received: Sequence[Received]) -> list[bool]:
+        """Store `received` with the handled updates' done marks riding along, committed."""
         finished, self._finished = self._finished, []
         try:
-            async with self._sessions() as session:
-                repository = InboxRepository(session)
-                now = self._clock()
-                stored = await repository.store(
-                    update.update_id, user.id if user else None, payload, now
-                )
-                if finished:
-                    # Riding along: no transaction of their own while updates keep coming.
-                    await repository.mark_done(finished, now)
-                await session.commit()
+            stored = await self._writer.write(received, finished, self._clock())
         except BaseException:
             self._finished[:0] = finished
             raise
         self._in_hand.difference_update(finished)
-        if stored:
-            self._in_hand.add(update.update_id)
         return stored
 
     async def done(self, update: object) -> None:
@@ -110,18 +148,16 @@ class Inbox:
 
     async def flush(self) -> None:
         """Record the handled updates not yet recorded (also at shutdown)."""
-        finished, self._finished = self._finished, []
-        if not finished:
+        if not self._finished:
             return
         try:
-            async with self._sessions() as session:
-                await InboxRepository(session).mark_done(finished, self._clock())
-                await session.commit()
+            await self._write([])
         except Exception:
-            self._finished[:0] = finished
-            log.exception("could not record %d handled update(s) done", len(finished))
-            return
-        self._in_hand.difference_update(finished)
+            log.exception("could not record %d handled update(s) done", len(self._finished))
+
+    def close(self) -> None:
+        """Release the inbox's own database connection (at shutdown, after the last flush)."""
+        self._writer.close()
 
     async def recover(self, queue: asyncio.Queue[object], *, all_pending: bool) -> int:
         """Put pending updates on `queue`, oldest first; how many.
@@ -139,8 +175,8 @@ class Inbox:
                 )
                 await session.commit()
             for update_id, payload, stepped in rows:
-                if update_id in self._in_hand:
-                    continue  # still queued here, behind a backlog: not lost
+                if update_id in self._in_hand or update_id in self._received:
+                    continue  # still queued here, or on its way to the queue: not lost
                 try:
                     update = Update.de_json(json.loads(payload), self._bot)
                 except Exception:
@@ -163,10 +199,11 @@ class Inbox:
 
     async def renew(self) -> None:
         """Renew the claims of the updates in hand, so no other instance takes them over."""
-        if not self._in_hand:
+        in_hand = self._in_hand | self._received.keys()
+        if not in_hand:
             return
         async with self._sessions() as session:
-            await InboxRepository(session).touch(sorted(self._in_hand), self._clock())
+            await InboxRepository(session).touch(sorted(in_hand), self._clock())
             await session.commit()
 
     async def prune(self) -> int:
@@ -197,21 +234,114 @@ class InboxQueue(asyncio.Queue[object]):
         self._target = target
 
     async def put(self, item: object) -> None:
-        """Store, then hand over; NetworkError (not acknowledged) if it cannot be stored.
+        """Store (unless stored with its getUpdates batch), then hand over.
 
-        A TelegramError is what PTB's polling loop retries (with backoff, the offset kept, so
-        Telegram sends the batch again); anything else would end polling. The webhook answers
-        it with a 500, and Telegram sends the update again.
+        NetworkError (not acknowledged) if it cannot be stored: a TelegramError is what PTB's
+        polling loop retries (with backoff, the offset kept, so Telegram sends the batch
+        again); anything else would end polling. The webhook answers it with a 500, and
+        Telegram sends the update again.
         """
         if isinstance(item, Update):
-            try:
-                stored = await self._inbox.store(item)
-            except Exception as exc:
-                log.warning("update %s could not be stored: %s", item.update_id, exc)
-                raise NetworkError(
-                    f"update not stored ({type(exc).__name__}), so not acknowledged"
-                ) from exc
+            stored = self._inbox.take_received(item.update_id)
+            if stored is None:
+                stored = await self._store(item, None)
             if not stored:
                 log.debug("update %s was stored before; not handled again", item.update_id)
                 return
         await self._target.put(item)
+
+    async def put_received(self, update: Update, payload: str) -> None:
+        """Store the update with its JSON as received (a webhook's body), then hand it over."""
+        if await self._store(update, payload):
+            await self._target.put(update)
+        else:
+            log.debug("update %s was stored before; not handled again", update.update_id)
+
+    async def _store(self, update: Update, payload: str | None) -> bool:
+        try:
+            return await self._inbox.store(update, payload)
+        except Exception as exc:
+            log.warning("update %s could not be stored: %s", update.update_id, exc)
+            raise NetworkError(
+                f"update not stored ({type(exc).__name__}), so not acknowledged"
+            ) from exc
+
+
+class InboxRequest(BaseRequest):
+    """The getUpdates connection: a batch is stored in the inbox before getUpdates returns.
+
+    Each update is stored as it arrived (its JSON from the response, not the parsed Update
+    serialised again), the whole batch in one commit with the done marks of the updates
+    handled meanwhile. The Updater confirms the batch (its next offset) only after it put
+    every update on the InboxQueue, which is after this commit. Not storable: NetworkError,
+    which the polling loop retries with the offset kept, so Telegram sends the batch again.
+    """
+
+    def __init__(self, inner: BaseRequest) -> None:
+        self._inner = inner
+        # Set once the application (and so the inbox's bot) is built.
+        self.inbox: Inbox | None = None
+
+    @property
+    def read_timeout(self) -> float | None:
+        """The wrapped request's default read timeout."""
+        return self._inner.read_timeout
+
+    async def initialize(self) -> None:
+        """Initialise the wrapped request."""
+        await self._inner.initialize()
+
+    async def shutdown(self) -> None:
+        """Shut the wrapped request down."""
+        await self._inner.shutdown()
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = DEFAULT_NONE,
+        write_timeout: ODVInput[float] = DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        """The wrapped request's answer; a getUpdates batch is stored before it is returned."""
+        code, payload = await self._inner.do_request(
+            url,
+            method,
+            request_data,
+            read_timeout=read_timeout,
+            write_timeout=write_timeout,
+            connect_timeout=connect_timeout,
+            pool_timeout=pool_timeout,
+        )
+        if self.inbox is not None and 200 <= code <= 299 and url.endswith("/getUpdates"):
+            await self._store(payload)
+        return code, payload
+
+    async def _store(self, payload: bytes) -> None:
+        assert self.inbox is not None
+        try:
+            answer = json.loads(payload)
+        except ValueError:
+            return  # PTB's own parsing reports it
+        updates = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(updates, list) or not updates:
+            return
+        try:
+            await self.inbox.store_received(updates)
+        except Exception as exc:
+            log.warning("%d update(s) could not be stored: %s", len(updates), exc)
+            raise NetworkError(
+                f"updates not stored ({type(exc).__name__}), so not acknowledged"
+            ) from exc
+
+
+def sender_id(update: dict[str, Any]) -> int | None:
+    """The id of the user an update (as received) comes from, as Update.effective_user finds it."""
+    for key, content in update.items():
+        if key != "update_id" and isinstance(content, dict):
+            user = content.get("from") or content.get("user")
+            if isinstance(user, dict) and isinstance(user.get("id"), int):
+                return int(user["id"])
+    return None

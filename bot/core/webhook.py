@@ -25,6 +25,8 @@ from telegram import Bot, Update
 from telegram.ext import ExtBot, Updater
 from telegram.ext._utils.webhookhandler import WebhookAppClass, WebhookServer
 
+from bot.core.inbox import InboxQueue
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 (a header name)
@@ -87,7 +89,11 @@ class UpdateHandler(tornado.web.RequestHandler):
             raise tornado.web.HTTPError(HTTPStatus.BAD_REQUEST) from None
         if isinstance(self.bot, ExtBot):
             self.bot.insert_callback_data(update)
-        await self.update_queue.put(update)
+        if isinstance(self.update_queue, InboxQueue):
+            # Stored as Telegram sent it: the body is the update's JSON already.
+            await self.update_queue.put_received(update, self.body.decode())
+        else:
+            await self.update_queue.put(update)
         self.set_status(HTTPStatus.OK)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:
