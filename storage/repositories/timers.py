@@ -159,13 +159,16 @@ class TimerRepository(Repository):
         refresh_at in the UPDATE makes a row go to one claimer only. Returns rows with the
         skill's name.
         """
-        due = (
-            select(Timer.id)
-            .where(Timer.refresh_at <= now, Timer.message_id.is_not(None))
-            .order_by(Timer.refresh_at)
-            .limit(limit)
-            .scalar_subquery()
+        due = list(
+            await self._session.scalars(
+                select(Timer.id)
+                .where(Timer.refresh_at <= now, Timer.message_id.is_not(None))
+                .order_by(Timer.refresh_at, Timer.id)
+                .limit(limit)
+            )
         )
+        if not due:
+            return []
         result = await self._session.execute(
             update(Timer)
             .where(Timer.id.in_(due), Timer.refresh_at <= now)
@@ -173,7 +176,10 @@ class TimerRepository(Repository):
             .returning(*_COLUMNS)
             .execution_options(synchronize_session=False)
         )
-        rows = [_row(tuple(r)) for r in result.all()]
+        # RETURNING comes in no set order (PostgreSQL's follows its plan): keep the longest-due
+        # first, the order the claim chose them in.
+        place = {timer_id: index for index, timer_id in enumerate(due)}
+        rows = sorted((_row(tuple(r)) for r in result.all()), key=lambda row: place[row.id])
         return list(zip(rows, await self._skill_names(rows), strict=True))
 
     async def release_refreshes(self, timer_ids: list[int], now: datetime) -> None:

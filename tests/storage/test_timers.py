@@ -64,3 +64,30 @@ async def test_a_stop_claim_goes_to_one_caller_and_ids_are_never_reused(
             assert await uow.timers.claim_stop(SARAH, timer_id) is None
             await uow.commit()
     assert ids[1] > ids[0]  # an old message's buttons can never reach the newer timer
+
+
+async def test_refreshes_are_claimed_longest_due_first_whatever_order_rows_come_back_in(
+    uow_factory: UnitOfWorkFactory,
+) -> None:
+    # Later rows are more overdue, so an order by id (SQLite's RETURNING) would be wrong.
+    users = [SARAH + n for n in range(4)]
+    for n, user_id in enumerate(users):
+        skills = await seed_skills(uow_factory, "Guitar", user_id=user_id)
+        async with uow_factory() as uow:
+            timer_id = await uow.timers.start(
+                user_id,
+                skill_id=skills["Guitar"],
+                chat_id=user_id,
+                intention=None,
+                now=NOW,
+                refresh_at=NOW - timedelta(minutes=n),
+            )
+            assert timer_id is not None
+            await uow.timers.set_message(user_id, timer_id, 100 + n)
+            await uow.commit()
+    async with uow_factory() as uow:
+        claimed = await uow.timers.claim_refreshes(
+            NOW, fast_since=NOW, fast_next=NOW, slow_next=NOW + timedelta(minutes=5), limit=3
+        )
+        await uow.commit()
+    assert [row.user_id for row, _ in claimed] == [users[3], users[2], users[1]]
