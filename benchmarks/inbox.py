@@ -63,19 +63,7 @@ class InboxTapper(Tapper):
 
     async def tap(self, chat: ChatUser, data: str) -> None:
         """One press: stored and marked done when durable, else straight to the processor."""
-        self.serial += 1
-        query_id = f"b{self.serial}"
-        self.api.register_callback_query(query_id, chat.user_id)
-        received = {
-            "update_id": self.api.next_update_id(),
-            "callback_query": {
-                "id": query_id,
-                "from": chat.user,
-                "message": self.api.find_message(chat.user_id, self.grids[chat.user_id]),
-                "chat_instance": f"ci{chat.user_id}",
-                "data": data,
-            },
-        }
+        received = self.pressed(chat, data)
         durable = self.mode != "without"
         self.processor.after = self.mark_done if durable else None  # type: ignore[attr-defined]
         # Without the inbox in Deps, handlers record nothing applied (as before that mark).

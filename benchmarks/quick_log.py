@@ -117,12 +117,12 @@ class Tapper:
             await chat.send("/quick")
             self.grids[chat.user_id] = chat.last_message()["message_id"]
 
-    async def tap(self, chat: ChatUser, data: str) -> None:
-        """Deliver one callback_query update for `data` pressed on the user's /quick message."""
+    def pressed(self, chat: ChatUser, data: str) -> dict[str, Any]:
+        """The callback_query update, as Telegram sends it, for `data` on the user's /quick."""
         self.serial += 1
         query_id = f"b{self.serial}"
         self.api.register_callback_query(query_id, chat.user_id)
-        update = {
+        return {
             "update_id": self.api.next_update_id(),
             "callback_query": {
                 "id": query_id,
@@ -132,7 +132,10 @@ class Tapper:
                 "data": data,
             },
         }
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+
+    async def tap(self, chat: ChatUser, data: str) -> None:
+        """Deliver one callback_query update for `data` pressed on the user's /quick message."""
+        await self.app.process_update(Update.de_json(self.pressed(chat, data), self.app.bot))
 
     async def press(self) -> None:
         """A Quick Log save press."""
