@@ -17,7 +17,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.core.runtime import AsksAgain, Flow, Turn, handler
 from bot.domain.errors import DomainError
-from bot.ui.texts import ANSWER_TAKEN, ANSWER_TAKEN_TOAST, STALE_BUTTON, esc
+from bot.ui.texts import ANSWER_TAKEN, ANSWER_TAKEN_DONE, ANSWER_TAKEN_TOAST, STALE_BUTTON, esc
 from storage.models import Conversation
 
 log = logging.getLogger(__name__)
@@ -27,6 +27,10 @@ log = logging.getLogger(__name__)
 async def route_message(turn: Turn) -> None:
     """Give a non-command message to the user's open conversation, if there is one."""
     conv = await turn.load_conversation()
+    if conv is None and turn.replayed_step:
+        # Its step ended the conversation before the crash: not a new message for later groups.
+        await turn.reply(ANSWER_TAKEN_DONE)
+        raise ApplicationHandlerStop
     if conv is None:
         return  # no conversation: later handler groups (links, photos, fallback) take it
     flow = turn.deps.flows.get(conv.name)

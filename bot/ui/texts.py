@@ -13,6 +13,8 @@ STALE_BUTTON = "This button has expired. Nothing was changed."
 # A step's answer handed over again after a restart, already taken: nothing is taken twice.
 ANSWER_TAKEN = "👆 I already have that answer. Carry on from the question above."
 ANSWER_TAKEN_TOAST = "Already done"
+# A replayed answer whose step had ended its conversation: no question is left to point at.
+ANSWER_TAKEN_DONE = "✅ I already have that answer, and that part is done."
 NOTHING_SAVED = "Something went wrong on my side and nothing was saved. Please try again."
 # After a write landed but its reply could not be shown: never "nothing was saved".
 SAVED_UNSHOWN = (

@@ -20,7 +20,7 @@ from bot.app import build_application, on_shutdown, on_startup
 from bot.config import Settings
 from bot.core.inbox import Inbox
 from bot.core.runtime import BotApp
-from bot.ui.texts import ANSWER_TAKEN
+from bot.ui.texts import ANSWER_TAKEN, ANSWER_TAKEN_DONE
 from storage.models import InboxUpdate
 from tests.chat import ChatUser, callback_data
 from tests.fakebot import FakeBotApi, FakeRequest
@@ -240,3 +240,26 @@ async def test_a_write_that_landed_before_its_step_is_taken_again_as_the_same_an
     assert (await _conversation(uow_factory) or ("",))[0] == "skill"
     async with uow_factory() as uow:
         assert await uow.skills.count(SARAH) == 0
+
+
+async def test_an_answer_whose_step_ended_the_conversation_is_not_read_as_a_new_message(
+    settings: Settings, api: FakeBotApi, clock: FakeClock, uow_factory: UnitOfWorkFactory
+) -> None:
+    """/timezone took the typed zone and closed; the crash lost only the reply and the done mark."""
+    async with running(settings, api, clock) as app:
+        await ChatUser(app, api, SARAH).send("/timezone")
+        assert (await _conversation(uow_factory) or ("",))[0] == "tz"
+        update_id = await _crash_after(app, _text_update(api, "Europe/Berlin"), handled=True)
+    assert await _conversation(uow_factory) is None
+    assert await _inbox_row(uow_factory, update_id) == (True, False)
+    before = len(api.texts(SARAH))
+
+    calls = await _replay_after_restart(settings, api, clock, update_id)
+
+    # One true line, not the plain-message handlers' reading of "Europe/Berlin".
+    assert calls.count("sendMessage") == 1
+    assert api.texts(SARAH)[before:] == [ANSWER_TAKEN_DONE]
+    assert await _conversation(uow_factory) is None
+    async with uow_factory() as uow:
+        user = await uow.users.get(SARAH)
+        assert user is not None and user.timezone == "Europe/Berlin"
