@@ -29,18 +29,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, select, text
 
-from benchmarks.common import remove_users
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import bench_app, remove_users
 from bot.ui.evidence import PAGE_SIZE, page_count
 from storage.db import create_engine, create_session_factory
 from storage.migrate import upgrade_to_head
 from storage.models import Evidence, PracticeLog, Skill, User
 from storage.uow import UnitOfWork
 from tests.chat import ChatUser
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 LIGHT, HEAVY = 920_001, 920_002
@@ -133,21 +130,8 @@ async def timed(action: Callable[[], Awaitable[object]]) -> float:
 async def measure(url: str, label: str) -> list[str]:
     """Run every scenario for both users; return report lines."""
     skills = await seed(url)
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        default_timezone="UTC",
-        _env_file=None,  # type: ignore[call-arg]
-    )
     api = FakeBotApi(clock=NOW.timestamp)
-    app = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=lambda: NOW,
-        with_updater=False,
-        rate_limit=False,
-    )
+    app = bench_app(url, api, lambda: NOW, default_timezone="UTC")
     await app.initialize()
     results: dict[str, dict[int, float]] = {}
     try:

@@ -20,15 +20,15 @@ from typing import TypeVar
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from benchmarks.common import fresh_schema
 from bot.domain.export_format import to_csv, to_json
 from bot.domain.import_format import ImportFile, read_import
 from bot.services.bulk_import import plan_import, run_import
 from bot.services.export import ExportBundle, gather_export
 from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, User
 from storage.repositories.transfer import NewEvidence
 from storage.uow import UnitOfWork
@@ -66,11 +66,7 @@ async def timed(fn: Callable[[], Awaitable[T]]) -> tuple[T, float]:
 async def prepare(url: str) -> None:
     """A clean, migrated database with two users."""
     engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await upgrade_to_head(engine)
+    await fresh_schema(engine)
     factory = create_session_factory(engine)
     async with UnitOfWork(factory) as uow:
         for user_id in (FIRST_USER, SECOND_USER):

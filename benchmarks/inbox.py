@@ -35,16 +35,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from telegram import Update
 
-from benchmarks.common import Figures, on_both_backends, record
-from benchmarks.quick_log import NOW, TOKEN, Tapper
-from bot.app import build_application, on_shutdown
-from bot.config import Settings
+from benchmarks.common import Figures, bench_app, migrate, on_both_backends, record
+from benchmarks.quick_log import NOW, Tapper
+from bot.app import on_shutdown
 from bot.core.inbox import InboxQueue
 from bot.core.runtime import BotApp, Deps
-from storage.db import create_engine
-from storage.migrate import upgrade_to_head
 from tests.chat import ChatUser
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
 
 class InboxTapper(Tapper):
@@ -94,22 +91,9 @@ async def rates(tapper: InboxTapper, mode: str, count: int) -> float:
 
 async def measure(url: str, rounds: int, batch: int, users: int) -> Figures:
     """Median presses/s with and without the inbox, and the median per-round ratio."""
-    engine = create_engine(url)
-    await upgrade_to_head(engine)
-    await engine.dispose()
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    await migrate(url)
     api = FakeBotApi()
-    app = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=lambda: NOW,
-        rate_limit=False,
-    )
+    app = bench_app(url, api, lambda: NOW, with_updater=True)
     await app.initialize()
     try:
         tapper = InboxTapper(app, api, users)

@@ -34,12 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import text, update
 
-from benchmarks.common import on_both_backends, record
-from bot.config import Settings
+from benchmarks.common import bench_settings, fresh_schema, on_both_backends, record
 from bot.core.runtime import Deps
 from bot.jobs.ledger_prune import POSTGRES_BATCH, batch_size, prune_send_ledger
 from storage.db import create_engine, create_session_factory
-from storage.migrate import upgrade_to_head
 from storage.models import User
 
 USERS = 10_000
@@ -47,7 +45,6 @@ OLD_DAYS = 30
 WRITER_DAYS = 4
 KEPT_DAYS = 35
 MILESTONES_PER_USER = 3
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 COLUMNS = ("user_id", "kind", "period_key", "status", "claimed_at", "sent_at")
 
@@ -120,11 +117,7 @@ async def load(
 async def populate(url: str) -> float:
     """A fresh schema, the users, and the whole ledger; seconds taken."""
     engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await upgrade_to_head(engine)
+    await fresh_schema(engine)
     await engine.dispose()
     start = time.perf_counter()
     joined = datetime(2025, 1, 1, tzinfo=UTC)
@@ -136,13 +129,8 @@ async def populate(url: str) -> float:
 
 def deps_for(url: str) -> Deps:
     """What the job gets: settings (default retention), engine, units of work, the clock."""
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
     engine = create_engine(url)
-    return Deps(settings, engine, create_session_factory(engine), lambda: NOW)
+    return Deps(bench_settings(url), engine, create_session_factory(engine), lambda: NOW)
 
 
 async def writer(deps: Deps, stop: asyncio.Event, latencies: list[float]) -> None:

@@ -68,18 +68,16 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from telegram import Update
 
-from bot.app import build_application, on_shutdown
-from bot.config import Settings
+from benchmarks.common import bench_app, migrate
+from bot.app import on_shutdown
 from bot.core.runtime import BotApp, Deps
 from bot.ui.callbacks import QuickClose, QuickSave
 from bot.ui.quick_log import QUICK_MINUTES, new_nonce
-from storage.db import SQLITE_BUSY_TIMEOUT_MS, create_engine
-from storage.migrate import upgrade_to_head
+from storage.db import SQLITE_BUSY_TIMEOUT_MS
 from storage.models import PracticeLog, User
 from tests.chat import ChatUser
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN123"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 RAW_USER = 1
 FIRST_USER = 100_000
@@ -232,23 +230,9 @@ async def main() -> None:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        engine = create_engine(url)
-        await upgrade_to_head(engine)
-        await engine.dispose()
-        settings = Settings(
-            telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-            database_url=url,
-            _env_file=None,  # type: ignore[call-arg]
-        )
+        await migrate(url)
         api = FakeBotApi()
-        app = build_application(
-            settings,
-            request=FakeRequest(api),
-            get_updates_request=FakeRequest(api),
-            clock=lambda: NOW,
-            with_updater=False,
-            rate_limit=False,  # the limiter throttles to 30 msg/s by design
-        )
+        app = bench_app(url, api, lambda: NOW)
         await app.initialize()
         deps: Deps = app.bot_data["deps"]
         async with deps.uow() as uow:
@@ -350,22 +334,9 @@ async def inbox_setup(url: str, users: int) -> tuple[BotApp, Tapper]:
     """A second Application, with its updater's inbox, and users ready to press on it."""
     from benchmarks.inbox import InboxTapper  # it builds on this module's Tapper
 
-    engine = create_engine(url)
-    await upgrade_to_head(engine)
-    await engine.dispose()
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
+    await migrate(url)
     api = FakeBotApi()
-    app = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=lambda: NOW,
-        rate_limit=False,
-    )
+    app = bench_app(url, api, lambda: NOW, with_updater=True)
     await app.initialize()
     tapper = InboxTapper(app, api, users)
     await tapper.setup()

@@ -34,21 +34,18 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy import delete, text
 
-from benchmarks.common import on_both_backends, record
-from bot.app import build_application, on_shutdown
-from bot.config import Settings
+from benchmarks.common import bench_app, fresh_schema, on_both_backends, record
+from bot.app import on_shutdown
 from bot.core.runtime import Deps
 from bot.domain.reminders import INACTIVITY_DAY_CHOICES
 from bot.jobs.reminders import KINDS, claim_batches, sweep
 from bot.jobs.sender import Sender
 from storage.db import create_engine
-from storage.migrate import upgrade_to_head
 from storage.models import SendLedger
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
 USERS = 100_000
 SENDS = 300
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 # Sunday evening in Europe, Monday morning in Asia, Sunday afternoon in the Americas.
 NOW = datetime(2026, 11, 29, 20, 30, tzinfo=UTC)
 ZONES = (
@@ -83,11 +80,7 @@ class Clock:
 async def populate(url: str) -> float:
     """A fresh schema with USERS users, a skill each, and recent sessions; seconds taken."""
     engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await upgrade_to_head(engine)
+    await fresh_schema(engine)
     rng = random.Random(10)
     today = NOW.date()
     joined = datetime(2026, 9, 1, tzinfo=UTC)
@@ -185,18 +178,7 @@ def _sqlite_load(path: str, tables: tuple[tuple[str, list[dict[str, object]]], .
 
 def app_for(url: str, api: FakeBotApi) -> object:
     """The real Application on the fake Bot API, with the clock at NOW."""
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    return build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=Clock(),
-        with_updater=False,
-    )
+    return bench_app(url, api, Clock(), rate_limit=True)
 
 
 async def claim_everything(deps: Deps) -> tuple[int, float]:

@@ -27,9 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import delete, insert, text
 
-from benchmarks.common import remove_users
-from bot.app import build_application
-from bot.config import Settings
+from benchmarks.common import bench_app, remove_users
 from bot.domain.reports import StatsPeriod
 from bot.services.coach import coach_report
 from bot.services.insights import skill_progress, stats_report, streak_report
@@ -39,9 +37,8 @@ from storage.migrate import upgrade_to_head
 from storage.models import PracticeLog, Skill, User
 from storage.uow import UnitOfWork
 from tests.chat import ChatUser
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TODAY = NOW.date()
 SKILLS = ("Guitar", "Spanish", "SQL", "Drawing")
@@ -132,22 +129,8 @@ async def timed(action: object) -> float:
 
 async def measure(url: str) -> Results:
     """Median milliseconds per command and user."""
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        default_timezone="UTC",
-        _env_file=None,  # type: ignore[call-arg]
-    )
     api = FakeBotApi()
-    # No rate limiter: it would pace the fake API at 30 messages/s and measure the limiter.
-    app = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=lambda: NOW,
-        with_updater=False,
-        rate_limit=False,
-    )
+    app = bench_app(url, api, lambda: NOW, default_timezone="UTC")
     await app.initialize()
     users = {uid: ChatUser(app, api, user_id=uid, first_name=f"Bench{uid}") for uid in USERS}
     results: Results = {}

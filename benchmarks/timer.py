@@ -36,18 +36,16 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from sqlalchemy import insert, text, update
 
-from benchmarks.common import on_both_backends, record
-from bot.app import build_application, on_shutdown
-from bot.config import Settings
+from benchmarks.common import bench_app, fresh_schema, on_both_backends, record
+from bot.app import on_shutdown
 from bot.core.runtime import Deps
 from bot.jobs.timer_guard import guard_times
 from bot.jobs.timer_refresh import refresh_budget, refresh_timers
 from bot.services.timer import claim_guard_questions, forgotten_timers, stop_forgotten
 from storage.db import create_engine
-from storage.migrate import upgrade_to_head
 from storage.models import Skill, Timer, User
 from tests.chat import ChatUser
-from tests.fakebot import FakeBotApi, FakeRequest
+from tests.fakebot import FakeBotApi
 
 TIMERS = 10_000
 STOPS = 200
@@ -55,7 +53,6 @@ REPLIES = 300
 # Seconds between refresh runs during the reply test: the job runs every 30 s, so this is a
 # load 120 times the real one.
 REFRESH_GAP = 0.25
-TOKEN = "123456789:AAHbenchTOKENbenchTOKENbenchTOKEN1234"
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 # The user whose replies are timed: no timer of their own is due, so only others' are refreshed.
 REPLIER = TIMERS + 1
@@ -80,11 +77,7 @@ class StubBot:
 async def populate(url: str) -> float:
     """A fresh schema with TIMERS users, a skill and a running timer each; seconds taken."""
     engine = create_engine(url)
-    if engine.dialect.name == "postgresql":
-        async with engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE"))
-            await conn.execute(text("CREATE SCHEMA public"))
-    await upgrade_to_head(engine)
+    await fresh_schema(engine)
     start = time.perf_counter()
     started = NOW - timedelta(hours=3)
     users = [
@@ -150,20 +143,7 @@ async def measure(url: str) -> dict[str, float]:
     """All figures for one database."""
     figures: dict[str, float] = {"populate": await populate(url)}
     api = FakeBotApi()
-    settings = Settings(
-        telegram_bot_token=TOKEN,  # type: ignore[arg-type]
-        database_url=url,
-        _env_file=None,  # type: ignore[call-arg]
-    )
-    app = build_application(
-        settings,
-        request=FakeRequest(api),
-        get_updates_request=FakeRequest(api),
-        clock=Clock(),
-        with_updater=False,
-        # PTB's limiter would pace the replies at 30/s and hide our side of the latency.
-        rate_limit=False,
-    )
+    app = bench_app(url, api, Clock())
     await app.initialize()
     stub: Any = StubBot()
     try:
