@@ -93,7 +93,7 @@ class Inbox:
         return stored
 
     async def store_received(self, updates: Sequence[object]) -> None:
-        """Store a getUpdates batch as received, in one commit, before any of it is parsed.
+        """Store a getUpdates batch's update objects, in one commit, before PTB parses them.
 
         The Updater then puts each update on the InboxQueue, which hands on those stored new
         (:meth:`take_received`). Whatever of the previous batch never got there (polling
@@ -270,11 +270,12 @@ class InboxQueue(asyncio.Queue[object]):
 class InboxRequest(BaseRequest):
     """The getUpdates connection: a batch is stored in the inbox before getUpdates returns.
 
-    Each update is stored as it arrived (its JSON from the response, not the parsed Update
-    serialised again), the whole batch in one commit with the done marks of the updates
-    handled meanwhile. The Updater confirms the batch (its next offset) only after it put
-    every update on the InboxQueue, which is after this commit. Not storable: NetworkError,
-    which the polling loop retries with the offset kept, so Telegram sends the batch again.
+    Each update is stored as the JSON object it arrived as (the response's dict encoded
+    again, much cheaper than serialising PTB's parsed Update), the whole batch in one commit
+    with the done marks of the updates handled meanwhile. The Updater confirms the batch (its
+    next offset) only after it put every update on the InboxQueue, which is after this commit.
+    Not storable: NetworkError, which the polling loop retries with the offset kept, so
+    Telegram sends the batch again.
     """
 
     def __init__(self, inner: BaseRequest) -> None:
